@@ -1,0 +1,53 @@
+import type { ChatError, ChatMessage, ChatRequest } from './types.js';
+
+export interface AiChatSendDetail {
+  /** The request about to go out; change its `body` or `headers` in place. */
+  request: ChatRequest;
+}
+export interface AiChatDeltaDetail {
+  /** The text this event added. */
+  delta: string;
+  /** The assistant message it was added to (its `content` already includes `delta`). */
+  message: ChatMessage;
+}
+export interface AiChatMessageDetail {
+  message: ChatMessage;
+}
+export interface AiChatErrorDetail {
+  error: ChatError;
+  message: ChatMessage;
+}
+
+/**
+ * Every event of `<ai-chat>`, by name. Each bubbles and is composed so it
+ * crosses shadow roots; names are prefixed so they never collide with the
+ * native `error`, `input` or `message`.
+ */
+export interface AiChatEventMap {
+  /** Before the request goes out; cancel it with `preventDefault()`. */
+  'ai-chat-send': CustomEvent<AiChatSendDetail>;
+  'ai-chat-delta': CustomEvent<AiChatDeltaDetail>;
+  'ai-chat-done': CustomEvent<AiChatMessageDetail>;
+  'ai-chat-error': CustomEvent<AiChatErrorDetail>;
+  'ai-chat-abort': CustomEvent<AiChatMessageDetail>;
+}
+
+export type AiChatEventName = keyof AiChatEventMap;
+type DetailOf<K extends AiChatEventName> = AiChatEventMap[K]['detail'];
+
+/** Dispatches an `ai-chat-*` event; returns false when a listener cancelled it. */
+export function emit<K extends AiChatEventName>(
+  target: EventTarget,
+  name: K,
+  detail: DetailOf<K>,
+  options: { cancelable?: boolean } = {},
+): boolean {
+  return target.dispatchEvent(
+    new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable: options.cancelable ?? false }),
+  );
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface GlobalEventHandlersEventMap extends AiChatEventMap {}
+}

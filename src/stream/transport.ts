@@ -1,0 +1,196 @@
+import { fetchEventSource } from '@microsoft/fetch-event-source';
+import type { ChatError, ChatRequest } from '../types.js';
+import { createSseParser } from './sse-parser.js';
+import type { StreamEvent } from './types.js';
+
+/** A failure of one attempt, carrying what the reader should be told. */
+export class ChatStreamError extends Error {
+  readonly detail: ChatError;
+  constructor(detail: ChatError, options?: { cause?: unknown }) {
+    super(detail.message, options);
+    this.name = 'ChatStreamError';
+    this.detail = detail;
+  }
+}
+
+/** Facts about the response that opened the stream. */
+export interface StreamOpened {
+  status: number;
+  contentType: string;
+}
+
+/** Where the transport hands what it reads. */
+export interface StreamSink {
+  onOpen(opened: StreamOpened): void;
+  /** One dispatched event of a `text/event-stream` body. */
+  onEvent(event: StreamEvent): void;
+  /** A complete `application/json` body. */
+  onJson(value: unknown): void;
+  /** Checked after every chunk: true when the answer is complete and reading may stop. */
+  isFinished(): boolean;
+}
+
+/** The most of an error body read to find the server's message. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+/** Lower-cased names, so ours and an integrator's never both go out. */
+function requestHeaders(request: ChatRequest): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = String(value);
+  headers['content-type'] = 'application/json';
+  headers['accept'] = 'text/event-stream';
+  return headers;
+}
+
+/** The server's own words from an error body: `{"error":{"message"}}`, `{"error":"..."}`, `{"message"}` or text. */
+export function serverMessage(body: string): string {
+  const text = body.trim();
+  if (!text) return '';
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (typeof value === 'object' && value !== null) {
+      const { error, message, detail } = value as Record<string, unknown>;
+      if (typeof error === 'string') return error;
+      if (typeof error === 'object' && error !== null) {
+        const nested = (error as Record<string, unknown>).message;
+        if (typeof nested === 'string') return nested;
+      }
+      if (typeof message === 'string') return message;
+      if (typeof detail === 'string') return detail;
+    }
+  } catch {
+    // Not JSON: fall through to the text itself.
+  }
+  // An HTML error page says nothing useful in a chat bubble.
+  if (/^<(!doctype|html)/i.test(text)) return '';
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+async function readLimitedText(response: Response, limit: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (text.length < limit) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  await reader.cancel().catch(() => undefined);
+  return text;
+}
+
+async function httpError(response: Response): Promise<ChatStreamError> {
+  const said = serverMessage(await readLimitedText(response, ERROR_BODY_LIMIT).catch(() => ''));
+  const statusLine = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+  return new ChatStreamError({
+    kind: 'http',
+    status: response.status,
+    message: `The server answered ${statusLine}${said ? `: ${said}` : '.'}`,
+  });
+}
+
+function lostConnection(cause: unknown, started: boolean): ChatStreamError {
+  return new ChatStreamError(
+    {
+      kind: 'network',
+      message: started
+        ? 'The connection was lost while the answer was arriving.'
+        : 'Could not reach the server. Check your connection and try again.',
+    },
+    { cause },
+  );
+}
+
+async function readEventStream(body: ReadableStream<Uint8Array>, sink: StreamSink): Promise<void> {
+  const parser = createSseParser({ onEvent: (event) => sink.onEvent(event) });
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parser.feed(value);
+    if (sink.isFinished()) {
+      // The answer is complete; a server that keeps the connection open
+      // after its end marker must not keep us waiting.
+      await reader.cancel().catch(() => undefined);
+      return;
+    }
+  }
+  parser.end();
+}
+
+async function readResponse(response: Response, sink: StreamSink): Promise<void> {
+  if (!response.ok) throw await httpError(response);
+  const contentType = (response.headers.get('content-type') ?? '').toLowerCase();
+  const mediaType = contentType.split(';')[0]!.trim();
+  sink.onOpen({ status: response.status, contentType: mediaType });
+  if (mediaType === 'text/event-stream' && response.body) {
+    await readEventStream(response.body, sink);
+  } else if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
+    const text = await response.text();
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (cause) {
+      throw new ChatStreamError(
+        { kind: 'protocol', status: response.status, message: 'The server sent JSON that could not be read.' },
+        { cause },
+      );
+    }
+    sink.onJson(value);
+  } else {
+    throw new ChatStreamError({
+      kind: 'protocol',
+      status: response.status,
+      message: `The server answered with ${mediaType || 'no content type'}, not an event stream.`,
+    });
+  }
+}
+
+/**
+ * Sends one chat request and reads its answer into `sink`. Resolves when the
+ * body ends (or `signal` aborts); rejects with a {@link ChatStreamError}.
+ *
+ * fetch-event-source makes the request, but its parser breaks the event-stream
+ * rules in ways no option can fix (see README, "Reading the stream"), and its
+ * defaults retry forever and re-send the POST when the tab is hidden. So:
+ * `openWhenHidden` is on; `onerror` always throws, leaving retry policy to the
+ * caller; and the body is read here, with the spec-conformant parser, from the
+ * real response, while the library gets a body-less copy to read nothing from.
+ */
+export async function sendChatRequest(request: ChatRequest, sink: StreamSink, signal: AbortSignal): Promise<void> {
+  // fetch-event-source ignores a signal that is already aborted and sends anyway.
+  if (signal.aborted) return;
+  let opened = false;
+  let response: Response | undefined;
+  try {
+    await fetchEventSource(request.url, {
+      method: 'POST',
+      // A plain object: the library silently drops a `Headers` instance.
+      headers: requestHeaders(request),
+      body: JSON.stringify(request.body),
+      credentials: request.withCredentials ? 'include' : 'same-origin',
+      signal,
+      openWhenHidden: true,
+      async fetch(input, init) {
+        response = await fetch(input, init);
+        // The library goes on to read this copy's body: an empty one, since
+        // onopen has read the real body by then. Status 200 because a copy of
+        // a 204 or 304 may not have a body at all.
+        return new Response('', { status: 200, headers: response.headers });
+      },
+      async onopen() {
+        opened = true;
+        await readResponse(response!, sink);
+      },
+      onerror(error: unknown) {
+        // Synchronous and always throwing: anything else makes the library retry.
+        throw error;
+      },
+    });
+  } catch (error) {
+    if (signal.aborted) return;
+    if (error instanceof ChatStreamError) throw error;
+    throw lostConnection(error, opened);
+  }
+}

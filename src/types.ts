@@ -1,0 +1,58 @@
+/** Who wrote a message. `system` messages are sent but never shown. */
+export const MESSAGE_ROLES = ['system', 'user', 'assistant'] as const;
+export type MessageRole = (typeof MESSAGE_ROLES)[number];
+
+/**
+ * Where a message is in its life: `pending` before the first byte of the
+ * answer, `streaming` while text arrives, then one of the final three.
+ */
+export const MESSAGE_STATUSES = ['pending', 'streaming', 'done', 'error', 'aborted'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** What the element as a whole is doing. */
+export const CHAT_STATUSES = ['idle', 'connecting', 'streaming', 'retrying', 'error'] as const;
+export type ChatStatus = (typeof CHAT_STATUSES)[number];
+
+/** One entry of the conversation. */
+export interface ChatMessage {
+  /** Stable identity, unique within the element. */
+  id: string;
+  role: MessageRole;
+  /** The text as received so far (the whole text once `status` is final). */
+  content: string;
+  status: MessageStatus;
+  /** Model reasoning kept apart from the answer, when the backend sends it. */
+  reasoning?: string;
+  /** Why the message failed, as shown to the reader; set when `status` is `error`. */
+  error?: string;
+}
+
+/** The request `<ai-chat>` is about to send; listeners of `ai-chat-send` may change it. */
+export interface ChatRequest {
+  url: string;
+  /** Extra headers; `Content-Type` and `Accept` are always set by the element. */
+  headers: Record<string, string>;
+  /** The JSON body: `messages`, `stream: true`, `model` when set, and the `body` property's fields. */
+  body: ChatRequestBody;
+  /** Whether cookies go with a cross-origin request (`credentials: 'include'`). */
+  withCredentials: boolean;
+}
+
+export interface ChatRequestBody {
+  messages: Array<{ role: MessageRole; content: string }>;
+  stream: true;
+  model?: string;
+  [extra: string]: unknown;
+}
+
+/** A failure as the reader sees it and as an integrator can branch on it. */
+export interface ChatError {
+  /** `http`: the server answered with an error status; `network`: no answer or a cut
+   * connection; `protocol`: the answer was not something the widget can read;
+   * `stream`: the server reported an error inside the stream. */
+  kind: 'http' | 'network' | 'protocol' | 'stream';
+  /** A sentence for the reader, including the server's own message when it sent one. */
+  message: string;
+  /** The HTTP status, when there was a response. */
+  status?: number;
+}

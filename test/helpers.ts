@@ -1,0 +1,109 @@
+import { fixture, html } from '@open-wc/testing';
+import '../src/index.js';
+import type { AiChat } from '../src/ai-chat.js';
+
+/** One piece of a scripted response body: text, raw bytes (base64), and a delay before it. */
+export type ScriptedChunk = string | { text?: string; base64?: string; delay?: number };
+
+/** What the test server answers to one request (see test/server/scripted-sse-server.mjs). */
+export interface ScriptedResponse {
+  status?: number;
+  headers?: Record<string, string>;
+  contentType?: string;
+  chunks?: ScriptedChunk[];
+  /** Default delay before each chunk, in ms. */
+  delay?: number;
+  end?: 'close' | 'cut' | 'hang';
+}
+
+/** A request as the test server received it. */
+export interface RecordedRequest {
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+  /** The client closed the connection before the response ended. */
+  clientClosed: boolean;
+  completed: boolean;
+}
+
+export interface Scenario {
+  url: string;
+  requests(): Promise<RecordedRequest[]>;
+}
+
+/** Registers responses for the next requests to `scenario.url`, in order (the last one repeats). */
+export async function scenario(...responses: ScriptedResponse[]): Promise<Scenario> {
+  const answer = await fetch('/__scenario', { method: 'POST', body: JSON.stringify({ responses }) });
+  const { id } = (await answer.json()) as { id: string };
+  return {
+    url: `/sse/${id}`,
+    async requests() {
+      const log = await fetch(`/__log/${id}`);
+      return ((await log.json()) as { requests: RecordedRequest[] }).requests;
+    },
+  };
+}
+
+/** One `data:` event holding an OpenAI chat-completion chunk, as a backend forwards it. */
+export const openAiEvent = (content: string) =>
+  `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`;
+export const DONE = 'data: [DONE]\n\n';
+
+/** The events of an answer made of `words`, each as its own chunk. */
+export function wordStream(words: string[], delay = 5): ScriptedResponse {
+  return { delay, chunks: [...words.map(openAiEvent), DONE] };
+}
+
+export async function chatAt(url: string): Promise<AiChat> {
+  return fixture<AiChat>(html`<ai-chat endpoint=${url}></ai-chat>`);
+}
+
+export function shadow(el: AiChat): ShadowRoot {
+  return el.shadowRoot!;
+}
+
+/** The text of each visible message bubble, in order. */
+export function bubbleTexts(el: AiChat): string[] {
+  return [...shadow(el).querySelectorAll('.message .content')].map((node) => node.textContent ?? '');
+}
+
+export function lastBubble(el: AiChat): HTMLElement {
+  const bubbles = shadow(el).querySelectorAll<HTMLElement>('.message');
+  return bubbles[bubbles.length - 1]!;
+}
+
+export function input(el: AiChat): HTMLTextAreaElement {
+  return shadow(el).querySelector('textarea')!;
+}
+
+/** Types into the text box the way a reader does (value plus an input event). */
+export function type(el: AiChat, text: string): void {
+  const box = input(el);
+  box.value = text;
+  box.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+}
+
+export function pressKey(el: AiChat, key: string, init: KeyboardEventInit = {}): void {
+  input(el).dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true, ...init }));
+}
+
+/** Polls until `check` returns a truthy value (the network is real, so things take real time). */
+export async function until<T>(check: () => T | Promise<T>, what: string, timeout = 5000): Promise<T> {
+  const start = performance.now();
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (performance.now() - start > timeout) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
+}
+
+/** Waits until the server has seen the client close `count` connections of the scenario. */
+export async function untilServerSeesClose(flow: Scenario, index = 0): Promise<RecordedRequest> {
+  return until(async () => {
+    const request = (await flow.requests())[index];
+    return request?.clientClosed ? request : undefined;
+  }, 'the server to see the connection close');
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,128 @@
+// A real HTTP endpoint for the browser tests: each test registers a scenario
+// (what the next requests should receive, chunk by chunk, with delays and
+// faults) and then points <ai-chat> at it. Everything runs over loopback
+// through the web-test-runner dev server, so the widget's real fetch and
+// stream reader are exercised; nothing in the browser is mocked.
+//
+//   POST /__scenario            body: Scenario        -> { id }
+//   ANY  /sse/:id               answers with the scenario's next response
+//   GET  /__log/:id             -> { requests: RecordedRequest[] }
+//
+// A Scenario is { responses: ScriptedResponse[] }; request n gets
+// responses[min(n, last)]. A ScriptedResponse is
+//   { status = 200, headers = {}, contentType = 'text/event-stream',
+//     chunks: (string | { text?, base64?, delay? })[], delay = 0,
+//     end: 'close' | 'cut' | 'hang' = 'close' }
+// 'cut' destroys the socket after the chunks (a network failure mid-stream),
+// 'hang' keeps the response open until the client goes away.
+
+import { randomUUID } from 'node:crypto';
+
+const scenarios = new Map();
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const parts = [];
+    req.on('data', (part) => parts.push(part));
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res, status, value) {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(value));
+}
+
+function chunkBytes(chunk) {
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  if (chunk.base64 !== undefined) return Buffer.from(chunk.base64, 'base64');
+  return Buffer.from(chunk.text ?? '', 'utf8');
+}
+
+async function playResponse(script, req, res, record) {
+  const status = script.status ?? 200;
+  const headers = {
+    'content-type': script.contentType ?? 'text/event-stream',
+    'cache-control': 'no-cache, no-transform',
+    'x-accel-buffering': 'no',
+    ...script.headers,
+  };
+  res.writeHead(status, headers);
+  res.flushHeaders();
+  for (const chunk of script.chunks ?? []) {
+    const delay = typeof chunk === 'object' && chunk.delay !== undefined ? chunk.delay : (script.delay ?? 0);
+    if (delay > 0) await sleep(delay);
+    if (record.clientClosed) return;
+    res.write(chunkBytes(chunk));
+  }
+  const end = script.end ?? 'close';
+  if (end === 'cut') {
+    // Give the last chunk a moment to leave before the connection dies, so the
+    // browser really has the text that came before the failure.
+    await sleep(30);
+    res.socket?.destroy();
+  } else if (end === 'close') {
+    res.end();
+  }
+  // 'hang': leave it open; the 'close' listener records when the client leaves.
+}
+
+async function answer(id, req, res) {
+  const scenario = scenarios.get(id);
+  if (!scenario) return sendJson(res, 404, { error: { message: `unknown scenario ${id}` } });
+  const record = {
+    method: req.method,
+    headers: req.headers,
+    body: await readBody(req),
+    clientClosed: false,
+    completed: false,
+  };
+  scenario.requests.push(record);
+  res.on('close', () => {
+    record.completed = res.writableFinished;
+    record.clientClosed = !res.writableFinished;
+  });
+  const index = Math.min(scenario.requests.length - 1, scenario.responses.length - 1);
+  await playResponse(scenario.responses[index], req, res, record);
+}
+
+/**
+ * Handles the test endpoints; returns false for any other URL so the caller
+ * can fall through to its own handling.
+ */
+export async function handleScriptedSse(req, res) {
+  const url = new URL(req.url, 'http://localhost');
+  if (url.pathname === '/__scenario' && req.method === 'POST') {
+    const scenario = JSON.parse(await readBody(req));
+    const id = randomUUID();
+    scenarios.set(id, { responses: scenario.responses, requests: [] });
+    sendJson(res, 200, { id });
+    return true;
+  }
+  const log = url.pathname.match(/^\/__log\/([\w-]+)$/);
+  if (log) {
+    const scenario = scenarios.get(log[1]);
+    sendJson(res, scenario ? 200 : 404, { requests: scenario?.requests ?? [] });
+    return true;
+  }
+  const sse = url.pathname.match(/^\/sse\/([\w-]+)$/);
+  if (sse) {
+    await answer(sse[1], req, res);
+    return true;
+  }
+  return false;
+}
+
+/** The same handler as a Koa middleware for @web/test-runner's dev server. */
+export function scriptedSseMiddleware() {
+  return async (ctx, next) => {
+    if (!/^\/(__scenario|__log\/|sse\/)/.test(ctx.path)) return next();
+    // Take the raw response over from Koa so every chunk is flushed as written
+    // (a Koa body or a plugin `serve()` hook would buffer it).
+    ctx.respond = false;
+    await handleScriptedSse(ctx.req, ctx.res);
+  };
+}
