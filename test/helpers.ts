@@ -100,10 +100,10 @@ export async function until<T>(check: () => T | Promise<T>, what: string, timeou
 
 /** Waits until the server has seen the client close `count` connections of the scenario. */
 export async function untilServerSeesClose(flow: Scenario, index = 0): Promise<RecordedRequest> {
-  return until(async () => {
+  return until<RecordedRequest | undefined>(async () => {
     const request = (await flow.requests())[index];
     return request?.clientClosed ? request : undefined;
-  }, 'the server to see the connection close');
+  }, 'the server to see the connection close') as Promise<RecordedRequest>;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
