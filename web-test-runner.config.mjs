@@ -11,6 +11,9 @@ if (!executablePath) {
 
 export default {
   files: ['test/**/*.test.ts'],
+  // The page's origin is 127.0.0.1; tests reach the same server as
+  // http://localhost:<port> when they need a cross-origin endpoint.
+  hostname: '127.0.0.1',
   nodeResolve: true,
   concurrency: 1,
   testFramework: { config: { timeout: 10000 } },

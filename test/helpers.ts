@@ -14,6 +14,8 @@ export interface ScriptedResponse {
   /** Default delay before each chunk, in ms. */
   delay?: number;
   end?: 'close' | 'cut' | 'hang';
+  /** Answer cross-origin requests for the page's origin, with or without Allow-Credentials. */
+  cors?: 'plain' | 'credentials';
 }
 
 /** A request as the test server received it. */

@@ -74,6 +74,7 @@ export class ChatStreamController implements ReactiveController {
     this.#abortController = abortController;
     const isCurrent = () => runId === this.#runId && !abortController.signal.aborted;
     let finished = false;
+    // Set once the answer has content: an end marker alone is no answer.
     let recognised = false;
     let streamError: ChatError | undefined;
 
@@ -81,7 +82,7 @@ export class ChatStreamController implements ReactiveController {
       if (!isCurrent()) return;
       sink.onDebug?.(source, result);
       if (isSkipped(result)) return;
-      recognised = true;
+      if (result.text || result.reasoning || result.error !== undefined) recognised = true;
       if (result.text) {
         if (this.#status !== 'streaming') this.#setStatus('streaming');
         sink.onText(result.text);

@@ -15,6 +15,8 @@
 //     end: 'close' | 'cut' | 'hang' = 'close' }
 // 'cut' destroys the socket after the chunks (a network failure mid-stream),
 // 'hang' keeps the response open until the client goes away.
+// `cors: 'plain' | 'credentials'` answers cross-origin requests (and their
+// preflight) for the caller's origin, with Allow-Credentials for 'credentials'.
 
 import { randomUUID } from 'node:crypto';
 
@@ -42,9 +44,18 @@ function chunkBytes(chunk) {
   return Buffer.from(chunk.text ?? '', 'utf8');
 }
 
+function corsHeaders(script, req) {
+  if (!script.cors || !req.headers.origin) return {};
+  return {
+    'access-control-allow-origin': req.headers.origin,
+    ...(script.cors === 'credentials' ? { 'access-control-allow-credentials': 'true' } : {}),
+  };
+}
+
 async function playResponse(script, req, res, record) {
   const status = script.status ?? 200;
   const headers = {
+    ...corsHeaders(script, req),
     'content-type': script.contentType ?? 'text/event-stream',
     'cache-control': 'no-cache, no-transform',
     'x-accel-buffering': 'no',
@@ -73,6 +84,16 @@ async function playResponse(script, req, res, record) {
 async function answer(id, req, res) {
   const scenario = scenarios.get(id);
   if (!scenario) return sendJson(res, 404, { error: { message: `unknown scenario ${id}` } });
+  if (req.method === 'OPTIONS') {
+    const next = scenario.responses[Math.min(scenario.requests.length, scenario.responses.length - 1)];
+    res.writeHead(204, {
+      ...corsHeaders(next, req),
+      'access-control-allow-methods': 'POST',
+      'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
+    });
+    res.end();
+    return;
+  }
   const record = {
     method: req.method,
     headers: req.headers,
