@@ -1,8 +1,10 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { fileURLToPath } from 'node:url';
 import { findChromium } from './scripts/find-chromium.mjs';
 import { scriptedSseMiddleware } from './test/server/scripted-sse-server.mjs';
+import { summaryReporter } from './test/server/summary-reporter.mjs';
 
 const executablePath = findChromium();
 if (!executablePath) {
@@ -16,6 +18,7 @@ export default {
   hostname: '127.0.0.1',
   nodeResolve: true,
   concurrency: 1,
+  reporters: [defaultReporter(), summaryReporter()],
   testFramework: { config: { timeout: 10000 } },
   testsFinishTimeout: 20 * 60 * 1000,
   middleware: [scriptedSseMiddleware()],
