@@ -130,6 +130,14 @@ export const styles = css`
     color: var(--_accent-text);
     cursor: pointer;
   }
+  button.retry {
+    margin-top: 0.5em;
+    padding: 0.25em 0.75em;
+    font-size: 0.9em;
+    background: var(--_background);
+    color: var(--_text);
+    border: 1px solid var(--_border);
+  }
   button.stop {
     background: var(--_surface);
     color: var(--_text);

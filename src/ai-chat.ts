@@ -5,7 +5,13 @@ import { repeat } from 'lit/directives/repeat.js';
 import { styles } from './ai-chat.styles.js';
 import { emit } from './events.js';
 import { buildChatRequest, nextMessageId } from './request.js';
-import { ChatStreamController, type AnswerOutcome } from './stream/chat-stream-controller.js';
+import {
+  ChatStreamController,
+  DEFAULT_POLICY,
+  type AnswerOutcome,
+  type RetryNotice,
+  type StreamPolicy,
+} from './stream/chat-stream-controller.js';
 import type { ChatMessage, ChatStatus, MessageRole, MessageStatus } from './types.js';
 
 /** How close to the bottom (px) still counts as "reading the newest text". */
@@ -28,6 +34,8 @@ const FOLLOW_THRESHOLD = 32;
  * @csspart input - The text box.
  * @csspart send-button - The send button.
  * @csspart stop-button - The button that stops an answer while it streams.
+ * @csspart retry-button - The button under a failed or stopped answer that asks again.
+ * @csspart notice - The "Reconnecting…" or "Offline…" line under an answer that is waiting.
  *
  * @cssprop [--ai-chat-accent=#2857d6] - Buttons and focus rings.
  * @cssprop [--ai-chat-accent-text=#ffffff] - Text on accent-coloured buttons.
@@ -51,6 +59,7 @@ const FOLLOW_THRESHOLD = 32;
  * @fires {CustomEvent<AiChatMessageDetail>} ai-chat-done - An answer finished.
  * @fires {CustomEvent<AiChatErrorDetail>} ai-chat-error - An answer failed; `detail.error.message` says why.
  * @fires {CustomEvent<AiChatMessageDetail>} ai-chat-abort - An answer was stopped.
+ * @fires {CustomEvent<AiChatRetryDetail>} ai-chat-retry - A failed attempt will be retried after `detail.delay` ms.
  */
 export class AiChat extends LitElement {
   static override styles = styles;
@@ -72,6 +81,9 @@ export class AiChat extends LitElement {
   @query('textarea') private input?: HTMLTextAreaElement;
 
   @state() private draft = '';
+  /** The waiting line under the answer: a retry countdown or the offline wait. */
+  @state() private waiting?: { messageId: string; notice?: RetryNotice; until: number };
+  #countdown?: ReturnType<typeof setInterval>;
   @state() private hasHeaderContent = false;
 
   /** URL the conversation is POSTed to; it must answer with Server-Sent Events (or JSON). */
@@ -97,6 +109,25 @@ export class AiChat extends LitElement {
 
   /** Extra fields merged into the JSON request body (`temperature`, a conversation id, …). */
   @property({ attribute: false }) body: Record<string, unknown> = {};
+
+  /** Automatic retries of a failed attempt (only where a retry is safe; see README). */
+  @property({ type: Number, attribute: 'max-retries', reflect: true }) maxRetries = DEFAULT_POLICY.maxRetries;
+
+  /** Backoff base in ms: retry n waits a random time up to `retry-delay · 2^n` (30 s at most). */
+  @property({ type: Number, attribute: 'retry-delay', reflect: true }) retryDelay = DEFAULT_POLICY.retryDelay;
+
+  /** Ms without a single byte (pings included) before the connection counts as dead; 0 turns it off. */
+  @property({ type: Number, attribute: 'idle-timeout', reflect: true }) idleTimeout = DEFAULT_POLICY.idleTimeout;
+
+  /** Ms one answer may take in all before it is stopped with an error; 0 means no limit. */
+  @property({ type: Number, reflect: true }) timeout = DEFAULT_POLICY.timeout;
+
+  /** The most bytes one response may have before it is stopped with an error. */
+  @property({ type: Number, attribute: 'max-response-bytes', reflect: true })
+  maxResponseBytes = DEFAULT_POLICY.maxResponseBytes;
+
+  /** Logs every raw event, the format detected and what was extracted, with `console.debug`. */
+  @property({ type: Boolean, reflect: true }) debug = false;
 
   /**
    * The conversation, oldest first. Set it to restore one; it is read live
@@ -143,43 +174,20 @@ export class AiChat extends LitElement {
   async send(text: string): Promise<ChatMessage | undefined> {
     const content = text.trim();
     if (!content || this.disabled || this.#stream.busy) return undefined;
-    const userMessage = createMessage('user', content, 'done');
-    const request = buildChatRequest(
-      {
-        endpoint: this.endpoint,
-        model: this.model,
-        headers: this.headers,
-        body: this.body,
-        withCredentials: this.withCredentials,
-      },
-      [...this.messages, userMessage],
-    );
-    if (!emit(this, 'ai-chat-send', { request }, { cancelable: true })) return undefined;
+    return this.#requestAnswer([...this.messages, createMessage('user', content, 'done')]);
+  }
 
-    const answer = createMessage('assistant', '', 'pending');
-    this.messages = [...this.messages, userMessage, answer];
-    this.#followTail = true;
-
-    const outcome = await this.#stream.run(request, {
-      onOpen: () => {
-        answer.status = 'streaming';
-        this.requestUpdate();
-      },
-      onText: (delta) => {
-        answer.status = 'streaming';
-        answer.content += delta;
-        this.requestUpdate();
-        emit(this, 'ai-chat-delta', { delta, message: answer });
-      },
-      onReasoning: (delta) => {
-        answer.reasoning = (answer.reasoning ?? '') + delta;
-        this.requestUpdate();
-      },
-    });
-    this.#finish(answer, outcome);
-    this.requestUpdate();
-    await this.updateComplete;
-    return answer;
+  /**
+   * Asks for the last answer again and replaces it (the reader's Retry
+   * button does this for a failed or stopped answer). The conversation sent
+   * is the one before that answer. Resolves like `send()`.
+   */
+  async retry(): Promise<ChatMessage | undefined> {
+    if (this.disabled || this.#stream.busy) return undefined;
+    const last = this.messages.at(-1);
+    const history = last?.role === 'assistant' ? this.messages.slice(0, -1) : this.messages;
+    if (!history.some((message) => message.role === 'user')) return undefined;
+    return this.#requestAnswer(history);
   }
 
   /** Stops the answer that is streaming: the request is aborted and the text so far kept. */
@@ -194,6 +202,86 @@ export class AiChat extends LitElement {
     this.#stream.reset();
   }
 
+  get #policy(): StreamPolicy {
+    const orDefault = (value: number, fallback: number) => (Number.isFinite(value) && value >= 0 ? value : fallback);
+    return {
+      maxRetries: Math.floor(orDefault(this.maxRetries, DEFAULT_POLICY.maxRetries)),
+      retryDelay: orDefault(this.retryDelay, DEFAULT_POLICY.retryDelay),
+      idleTimeout: orDefault(this.idleTimeout, DEFAULT_POLICY.idleTimeout),
+      timeout: orDefault(this.timeout, DEFAULT_POLICY.timeout),
+      maxResponseBytes: orDefault(this.maxResponseBytes, DEFAULT_POLICY.maxResponseBytes) || DEFAULT_POLICY.maxResponseBytes,
+    };
+  }
+
+  /** Sends `history` and streams the answer into a new assistant message after it. */
+  async #requestAnswer(history: ChatMessage[]): Promise<ChatMessage | undefined> {
+    const request = buildChatRequest(
+      {
+        endpoint: this.endpoint,
+        model: this.model,
+        headers: this.headers,
+        body: this.body,
+        withCredentials: this.withCredentials,
+      },
+      history,
+    );
+    if (!emit(this, 'ai-chat-send', { request }, { cancelable: true })) return undefined;
+
+    const answer = createMessage('assistant', '', 'pending');
+    this.messages = [...history, answer];
+    this.#followTail = true;
+    const log = (...parts: unknown[]) => this.debug && console.debug('[ai-chat]', ...parts);
+
+    const outcome = await this.#stream.run(
+      request,
+      {
+        onOpen: (opened) => {
+          answer.status = 'streaming';
+          this.#setWaiting(undefined);
+          log('response', opened);
+        },
+        onText: (delta) => {
+          answer.status = 'streaming';
+          answer.content += delta;
+          this.#setWaiting(undefined);
+          this.requestUpdate();
+          emit(this, 'ai-chat-delta', { delta, message: answer });
+        },
+        onReasoning: (delta) => {
+          answer.reasoning = (answer.reasoning ?? '') + delta;
+          this.requestUpdate();
+        },
+        onRetry: (notice) => {
+          this.#setWaiting({ messageId: answer.id, notice, until: Date.now() + notice.delay });
+          emit(this, 'ai-chat-retry', {
+            attempt: notice.attempt,
+            maxRetries: notice.maxRetries,
+            delay: notice.delay,
+            reason: notice.reason,
+            message: answer,
+          });
+        },
+        onOffline: () => this.#setWaiting({ messageId: answer.id, until: 0 }),
+        onDebug: this.debug ? (event, result) => log('event', event, '→', result) : undefined,
+        onWarning: (warning) => this.debug && console.warn('[ai-chat]', warning),
+      },
+      this.#policy,
+    );
+    this.#setWaiting(undefined);
+    this.#finish(answer, outcome);
+    this.requestUpdate();
+    await this.updateComplete;
+    return answer;
+  }
+
+  #setWaiting(waiting: AiChat['waiting']): void {
+    if (!waiting && !this.waiting) return;
+    this.waiting = waiting;
+    clearInterval(this.#countdown);
+    // A visible countdown: re-render each second while a retry waits.
+    if (waiting?.notice) this.#countdown = setInterval(() => this.requestUpdate(), 1000);
+  }
+
   #finish(answer: ChatMessage, outcome: AnswerOutcome): void {
     answer.status = outcome.status;
     if (outcome.status === 'done') {
@@ -201,7 +289,9 @@ export class AiChat extends LitElement {
     } else if (outcome.status === 'aborted') {
       emit(this, 'ai-chat-abort', { message: answer });
     } else {
-      answer.error = outcome.error.message;
+      answer.error = outcome.interrupted
+        ? `${outcome.error.message} The answer is incomplete.`
+        : outcome.error.message;
       emit(this, 'ai-chat-error', { error: outcome.error, message: answer });
     }
   }
@@ -260,7 +350,35 @@ export class AiChat extends LitElement {
         ? html`<div class="error" part="error" role="alert">${message.error}</div>`
         : nothing}
       ${message.status === 'aborted' ? html`<div class="note">Stopped.</div>` : nothing}
+      ${this.waiting?.messageId === message.id ? this.#renderWaiting(this.waiting) : nothing}
+      ${this.#canRetry(message)
+        ? html`<button type="button" class="retry" part="retry-button" @click=${() => void this.retry()}>
+            Retry
+          </button>`
+        : nothing}
     </div>`;
+  }
+
+  #renderWaiting(waiting: NonNullable<AiChat['waiting']>) {
+    if (!waiting.notice) {
+      return html`<div class="note" part="notice">You are offline. Waiting for the connection…</div>`;
+    }
+    const { attempt, maxRetries } = waiting.notice;
+    const seconds = Math.max(0, Math.ceil((waiting.until - Date.now()) / 1000));
+    return html`<div class="note" part="notice">
+      Reconnecting (${attempt} of ${maxRetries})${seconds > 0 ? ` in ${seconds} s` : ''}…
+    </div>`;
+  }
+
+  /** The Retry action belongs to the last answer, once it failed or was stopped. */
+  #canRetry(message: ChatMessage): boolean {
+    return (
+      message.role === 'assistant' &&
+      (message.status === 'error' || message.status === 'aborted') &&
+      message === this.messages.at(-1) &&
+      !this.#stream.busy &&
+      !this.disabled
+    );
   }
 
   override render() {

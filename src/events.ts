@@ -1,3 +1,4 @@
+import type { FailureReason } from './stream/retry-policy.js';
 import type { ChatError, ChatMessage, ChatRequest } from './types.js';
 
 export interface AiChatSendDetail {
@@ -18,6 +19,17 @@ export interface AiChatErrorDetail {
   message: ChatMessage;
 }
 
+export interface AiChatRetryDetail {
+  /** 1 for the first retry. */
+  attempt: number;
+  maxRetries: number;
+  /** Ms the widget waits before the retry. */
+  delay: number;
+  /** What failed: `network`, `idle-timeout`, `incomplete` or `http`. */
+  reason: FailureReason;
+  message: ChatMessage;
+}
+
 /**
  * Every event of `<ai-chat>`, by name. Each bubbles and is composed so it
  * crosses shadow roots; names are prefixed so they never collide with the
@@ -30,6 +42,7 @@ export interface AiChatEventMap {
   'ai-chat-done': CustomEvent<AiChatMessageDetail>;
   'ai-chat-error': CustomEvent<AiChatErrorDetail>;
   'ai-chat-abort': CustomEvent<AiChatMessageDetail>;
+  'ai-chat-retry': CustomEvent<AiChatRetryDetail>;
 }
 
 export type AiChatEventName = keyof AiChatEventMap;

@@ -49,8 +49,9 @@ export interface ChatRequestBody {
 export interface ChatError {
   /** `http`: the server answered with an error status; `network`: no answer or a cut
    * connection; `protocol`: the answer was not something the widget can read;
-   * `stream`: the server reported an error inside the stream. */
-  kind: 'http' | 'network' | 'protocol' | 'stream';
+   * `stream`: the server reported an error inside the stream; `timeout`: the
+   * answer took longer than the `timeout` attribute allows. */
+  kind: 'http' | 'network' | 'protocol' | 'stream' | 'timeout';
   /** A sentence for the reader, including the server's own message when it sent one. */
   message: string;
   /** The HTTP status, when there was a response. */

@@ -113,7 +113,7 @@ describe('failures', () => {
 
   it('a failed turn does not block the next one', async () => {
     const flow = await scenario(
-      { status: 502, contentType: 'text/plain', chunks: ['Bad gateway'] },
+      { status: 400, contentType: 'text/plain', chunks: ['Bad request'] },
       { chunks: [openAiEvent('Recovered.'), 'data: [DONE]\n\n'] },
     );
     const el = await chatAt(flow.url);

@@ -20,6 +20,8 @@ export interface ScriptedResponse {
 
 /** A request as the test server received it. */
 export interface RecordedRequest {
+  /** Server clock, ms. */
+  receivedAt: number;
   method: string;
   headers: Record<string, string>;
   body: string;

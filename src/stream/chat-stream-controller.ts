@@ -1,30 +1,132 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatError, ChatRequest, ChatStatus } from '../types.js';
 import { extractCompleteAnswer, extractEvent, isSkipped, type ExtractResult } from './formats.js';
-import { ChatStreamError, sendChatRequest, type StreamOpened } from './transport.js';
+import {
+  backoffDelay,
+  clampServerRetry,
+  isRetryable,
+  newIdempotencyKey,
+  type AttemptFailure,
+  type FailureReason,
+} from './retry-policy.js';
+import { ChatStreamError, DEFAULT_LIMITS, sendChatRequest, type StreamOpened } from './transport.js';
 import type { StreamEvent } from './types.js';
+
+/** Policy for one answer; the element maps its attributes onto this. */
+export interface StreamPolicy {
+  /** Automatic retries after the first attempt. */
+  maxRetries: number;
+  /** Backoff base, ms. */
+  retryDelay: number;
+  /** Ms without a byte before the connection counts as dead; 0 = never. */
+  idleTimeout: number;
+  /** Ms one answer may take in all; 0 = no limit. */
+  timeout: number;
+  /** The most bytes one response may have. */
+  maxResponseBytes: number;
+}
+
+export const DEFAULT_POLICY: StreamPolicy = {
+  maxRetries: 3,
+  retryDelay: 1000,
+  idleTimeout: 30_000,
+  timeout: 0,
+  maxResponseBytes: DEFAULT_LIMITS.maxResponseBytes,
+};
+
+/** A retry about to happen, for the reader and for `ai-chat-retry`. */
+export interface RetryNotice {
+  /** 1 for the first retry. */
+  attempt: number;
+  maxRetries: number;
+  /** How long the widget waits before it, ms. */
+  delay: number;
+  reason: FailureReason;
+  /** Resuming a stream that had already shown text (`Last-Event-ID`). */
+  resuming: boolean;
+}
 
 /** Receives the answer as it is read. */
 export interface AnswerSink {
   onOpen?(opened: StreamOpened): void;
   onText(delta: string): void;
   onReasoning?(delta: string): void;
+  /** A retry is scheduled (status is `retrying` until it starts). */
+  onRetry?(notice: RetryNotice): void;
+  /** The browser is offline; the widget waits for `online` without spending attempts. */
+  onOffline?(): void;
   /** With `debug`: every event and what was made of it. */
   onDebug?(event: StreamEvent | { json: unknown }, result: ExtractResult): void;
+  /** With `debug`: something an integrator should know (a buffered response, a dropped duplicate). */
+  onWarning?(message: string): void;
 }
 
-/** How one answer ended. */
-export type AnswerOutcome = { status: 'done' } | { status: 'aborted' } | { status: 'error'; error: ChatError };
+/** How one answer ended. `interrupted`: text had arrived and could not be resumed. */
+export type AnswerOutcome =
+  | { status: 'done' }
+  | { status: 'aborted' }
+  | { status: 'error'; error: ChatError; interrupted?: boolean };
 
 const NO_ANSWER: ChatError = { kind: 'protocol', message: 'The server sent no answer.' };
+const INCOMPLETE: ChatError = { kind: 'network', message: 'The answer stopped before it was complete.' };
+
+/** How one attempt ended. */
+type AttemptResult =
+  | { kind: 'complete' }
+  | { kind: 'aborted' }
+  | { kind: 'failed'; failure: AttemptFailure; error: ChatError; retryAfterMs?: number | undefined };
+
+/** What one answer (all its attempts) has seen so far. */
+interface TurnState {
+  idempotencyKey: string;
+  /** Text or reasoning reached the reader. */
+  hasContent: boolean;
+  /** Ids of events already rendered, so a resumed stream never repeats one. */
+  renderedIds: Set<string>;
+  /** The id of the last event rendered; sent back as `Last-Event-ID`. */
+  lastRenderedId: string;
+  serverRetryMs?: number;
+  timedOut: boolean;
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Resolves when the browser is back online, or when `signal` aborts. */
+function onceOnline(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      removeEventListener('online', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    addEventListener('online', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
 
 /**
  * Owns the life of the streaming request: one answer at a time, a fresh
- * `AbortController` for each, stale callbacks dropped by run id, and an abort
- * when the host leaves the document. The host renders from `status`.
+ * `AbortController` for each, stale callbacks dropped by run id, retries by
+ * policy (never by library default), and an abort when the host leaves the
+ * document. The host renders from `status`.
  *
  * Modelled on `@lit/task`: the controller decides when work runs and stops;
- * what the work reads lives in plain modules (`transport`, `formats`).
+ * what the work reads and how long it waits live in plain modules
+ * (`transport`, `formats`, `retry-policy`).
  */
 export class ChatStreamController implements ReactiveController {
   #host: ReactiveControllerHost;
@@ -42,7 +144,7 @@ export class ChatStreamController implements ReactiveController {
     return this.#status;
   }
 
-  /** True while an answer is being requested or read. */
+  /** True while an answer is being requested, read or waited for. */
   get busy(): boolean {
     return this.#abortController !== undefined;
   }
@@ -54,7 +156,9 @@ export class ChatStreamController implements ReactiveController {
 
   /**
    * Stops the answer in flight, if any: the fetch is aborted, so the server
-   * sees the connection close. The pending `run()` resolves as `aborted`.
+   * sees the connection close, and a pending backoff wait is cancelled, so no
+   * further request is sent for that turn. The pending `run()` resolves as
+   * `aborted`.
    */
   abort(): void {
     const controller = this.#abortController;
@@ -64,25 +168,122 @@ export class ChatStreamController implements ReactiveController {
     this.#setStatus('idle');
   }
 
+  /** Forgets a past error (a new turn, or a cleared conversation). */
+  reset(): void {
+    if (!this.busy) this.#setStatus('idle');
+  }
+
   /**
-   * Requests an answer and feeds it to `sink`. Resolves (never rejects) with
-   * how it ended. Callers must not start a run while `busy`.
+   * Requests an answer and feeds it to `sink`, retrying by `policy`. Resolves
+   * (never rejects) with how it ended. Callers must not start a run while `busy`.
    */
-  async run(request: ChatRequest, sink: AnswerSink): Promise<AnswerOutcome> {
+  async run(request: ChatRequest, sink: AnswerSink, policy: StreamPolicy = DEFAULT_POLICY): Promise<AnswerOutcome> {
     const runId = ++this.#runId;
-    const abortController = new AbortController();
-    this.#abortController = abortController;
-    const isCurrent = () => runId === this.#runId && !abortController.signal.aborted;
+    const turn = new AbortController();
+    this.#abortController = turn;
+    const state: TurnState = {
+      idempotencyKey: newIdempotencyKey(),
+      hasContent: false,
+      renderedIds: new Set(),
+      lastRenderedId: '',
+      timedOut: false,
+    };
+    const deadline = policy.timeout > 0 ? setTimeout(() => ((state.timedOut = true), turn.abort()), policy.timeout) : 0;
+
+    let outcome: AnswerOutcome;
+    try {
+      outcome = await this.#attempts(request, sink, policy, state, turn.signal);
+    } finally {
+      clearTimeout(deadline);
+    }
+    if (state.timedOut) {
+      const seconds = Math.round(policy.timeout / 100) / 10;
+      outcome = {
+        status: 'error',
+        error: { kind: 'timeout', message: `The answer took longer than ${seconds} s and was stopped.` },
+      };
+    }
+    if (runId === this.#runId) {
+      this.#abortController = undefined;
+      this.#setStatus(outcome.status === 'error' ? 'error' : 'idle');
+    }
+    return outcome;
+  }
+
+  async #attempts(
+    request: ChatRequest,
+    sink: AnswerSink,
+    policy: StreamPolicy,
+    state: TurnState,
+    signal: AbortSignal,
+  ): Promise<AnswerOutcome> {
+    for (let retries = 0; ; ) {
+      this.#setStatus('connecting');
+      const result = await this.#attempt(request, sink, policy, state, signal);
+      if (signal.aborted || result.kind === 'aborted') return { status: 'aborted' };
+      if (result.kind === 'complete') return { status: 'done' };
+
+      const { failure, error } = result;
+      // Once text is on screen, a retry may only continue it, never restart
+      // it: that needs ids to resume from. Without them the partial answer
+      // stays, marked interrupted, and the reader decides (Retry replaces it).
+      const resuming = state.hasContent;
+      const canResume = !resuming || state.lastRenderedId !== '';
+      if (!isRetryable(failure)) return { status: 'error', error };
+      if (!canResume || retries >= policy.maxRetries) return { status: 'error', error, interrupted: resuming };
+      if (isOffline()) {
+        this.#setStatus('retrying');
+        sink.onOffline?.();
+        await onceOnline(signal);
+        if (signal.aborted) return { status: 'aborted' };
+        continue; // Waiting offline spends no attempt.
+      }
+      const delay = backoffDelay({
+        attempt: retries,
+        baseMs: policy.retryDelay,
+        serverRetryMs: state.serverRetryMs,
+        retryAfterMs: result.retryAfterMs,
+      });
+      retries += 1;
+      this.#setStatus('retrying');
+      sink.onRetry?.({ attempt: retries, maxRetries: policy.maxRetries, delay, reason: failure.reason, resuming });
+      await pause(delay, signal);
+      if (signal.aborted) return { status: 'aborted' };
+    }
+  }
+
+  /** One request: resolves with how it ended; never rejects. */
+  async #attempt(
+    request: ChatRequest,
+    sink: AnswerSink,
+    policy: StreamPolicy,
+    state: TurnState,
+    turnSignal: AbortSignal,
+  ): Promise<AttemptResult> {
+    const attempt = new AbortController();
+    const stopAttempt = () => attempt.abort();
+    turnSignal.addEventListener('abort', stopAttempt, { once: true });
+    let idleTimer: ReturnType<typeof setTimeout> | undefined;
+    let idle = false;
+    const armIdleTimer = () => {
+      if (policy.idleTimeout <= 0) return;
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => ((idle = true), attempt.abort()), policy.idleTimeout);
+    };
+
     let finished = false;
-    // Set once the answer has content: an end marker alone is no answer.
     let recognised = false;
+    let sawEndMarker = false;
     let streamError: ChatError | undefined;
+    let eventsThisAttempt = 0;
+    const live = () => !attempt.signal.aborted;
 
     const apply = (result: ExtractResult, source: StreamEvent | { json: unknown }) => {
-      if (!isCurrent()) return;
+      if (!live()) return;
       sink.onDebug?.(source, result);
       if (isSkipped(result)) return;
       if (result.text || result.reasoning || result.error !== undefined) recognised = true;
+      if (result.text || result.reasoning) state.hasContent = true;
       if (result.text) {
         if (this.#status !== 'streaming') this.#setStatus('streaming');
         sink.onText(result.text);
@@ -92,48 +293,93 @@ export class ChatStreamController implements ReactiveController {
         streamError = { kind: 'stream', message: result.error };
         finished = true;
       }
-      if (result.done) finished = true;
+      if (result.done) {
+        sawEndMarker = true;
+        finished = true;
+      }
     };
 
-    this.#setStatus('connecting');
-    let outcome: AnswerOutcome;
+    const headers: Record<string, string> = { ...request.headers, 'idempotency-key': state.idempotencyKey };
+    if (state.hasContent && state.lastRenderedId) headers['last-event-id'] = state.lastRenderedId;
+
+    armIdleTimer();
     try {
       await sendChatRequest(
-        request,
+        { ...request, headers },
         {
           onOpen: (opened) => {
-            if (!isCurrent()) return;
+            if (!live()) return;
+            armIdleTimer();
             this.#setStatus('streaming');
             sink.onOpen?.(opened);
           },
-          onEvent: (event) => apply(extractEvent(event), event),
+          onEvent: (event) => {
+            if (!live()) return;
+            eventsThisAttempt += 1;
+            // A resumed stream may replay events we already showed: drop them.
+            if (event.id && state.renderedIds.has(event.id)) {
+              sink.onWarning?.(`dropped event ${event.id}: already rendered before the reconnect`);
+              return;
+            }
+            apply(extractEvent(event), event);
+            if (event.id) {
+              state.renderedIds.add(event.id);
+              state.lastRenderedId = event.id;
+            }
+          },
           onJson: (json) => apply(extractCompleteAnswer(json), { json }),
-          isFinished: () => finished || !isCurrent(),
+          isFinished: () => finished || !live(),
+          onBytes: armIdleTimer,
+          onRetryField: (ms) => (state.serverRetryMs = clampServerRetry(ms)),
+          onBodyRead: ({ reads }) => {
+            if (reads === 1 && eventsThisAttempt > 2) {
+              sink.onWarning?.(
+                `the response arrived in one piece (${eventsThisAttempt} events at once): a proxy or compression is buffering the stream`,
+              );
+            }
+          },
         },
-        abortController.signal,
+        attempt.signal,
+        { maxResponseBytes: policy.maxResponseBytes, maxEventLength: DEFAULT_LIMITS.maxEventLength },
       );
-      if (abortController.signal.aborted) outcome = { status: 'aborted' };
-      else if (streamError) outcome = { status: 'error', error: streamError };
-      // A stream without a single event we could read is a failure, not an
-      // empty answer: say so instead of showing an empty bubble as done.
-      else if (!recognised) outcome = { status: 'error', error: NO_ANSWER };
-      else outcome = { status: 'done' };
     } catch (error) {
-      if (abortController.signal.aborted) outcome = { status: 'aborted' };
-      else if (error instanceof ChatStreamError) outcome = { status: 'error', error: error.detail };
-      else outcome = { status: 'error', error: { kind: 'protocol', message: String(error) } };
+      if (error instanceof ChatStreamError) {
+        return {
+          kind: 'failed',
+          failure: { reason: error.reason, ...(error.detail.status ? { status: error.detail.status } : {}) },
+          error: error.detail,
+          retryAfterMs: error.retryAfterMs,
+        };
+      }
+      return { kind: 'failed', failure: { reason: 'protocol' }, error: { kind: 'protocol', message: String(error) } };
+    } finally {
+      clearTimeout(idleTimer);
+      turnSignal.removeEventListener('abort', stopAttempt);
     }
 
-    if (runId === this.#runId) {
-      this.#abortController = undefined;
-      this.#setStatus(outcome.status === 'error' ? 'error' : 'idle');
+    if (idle) {
+      const seconds = Math.round(policy.idleTimeout / 100) / 10;
+      return {
+        kind: 'failed',
+        failure: { reason: 'idle-timeout' },
+        error: { kind: 'network', message: `The server went silent for ${seconds} s.` },
+      };
     }
-    return outcome;
+    if (turnSignal.aborted) return { kind: 'aborted' };
+    if (streamError) return { kind: 'failed', failure: { reason: 'stream' }, error: streamError };
+    // A stream without a single event we could read is a failure, not an
+    // empty answer: say so instead of showing an empty bubble as done.
+    if (!recognised && !state.hasContent) return { kind: 'failed', failure: { reason: 'protocol' }, error: NO_ANSWER };
+    // A resumed stream that ends cleanly completes the answer.
+    if (!sawEndMarker && this.#expectsEndMarker()) {
+      return { kind: 'failed', failure: { reason: 'incomplete' }, error: INCOMPLETE };
+    }
+    return { kind: 'complete' };
   }
 
-  /** Forgets a past error (a new turn, or a cleared conversation). */
-  reset(): void {
-    if (!this.busy) this.#setStatus('idle');
+  /** Whether the stream's format ends with a marker, so a clean close without it was a cut. */
+  #expectsEndMarker(): boolean {
+    return false;
   }
 
   #setStatus(status: ChatStatus): void {

@@ -1,15 +1,21 @@
 import { fetchEventSource } from '@microsoft/fetch-event-source';
 import type { ChatError, ChatRequest } from '../types.js';
-import { createSseParser } from './sse-parser.js';
+import { parseRetryAfter, type FailureReason } from './retry-policy.js';
+import { createSseParser, SseLineTooLongError } from './sse-parser.js';
 import type { StreamEvent } from './types.js';
 
-/** A failure of one attempt, carrying what the reader should be told. */
+/** A failure of one attempt, carrying what the reader should be told and whether it may be retried. */
 export class ChatStreamError extends Error {
   readonly detail: ChatError;
-  constructor(detail: ChatError, options?: { cause?: unknown }) {
+  readonly reason: FailureReason;
+  /** The response's `Retry-After`, in ms. */
+  readonly retryAfterMs: number | undefined;
+  constructor(detail: ChatError, reason: FailureReason, options?: { cause?: unknown; retryAfterMs?: number | undefined }) {
     super(detail.message, options);
     this.name = 'ChatStreamError';
     this.detail = detail;
+    this.reason = reason;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 
@@ -28,7 +34,22 @@ export interface StreamSink {
   onJson(value: unknown): void;
   /** Checked after every chunk: true when the answer is complete and reading may stop. */
   isFinished(): boolean;
+  /** Every chunk of the body as it arrives, comments and pings included (idle timers listen here). */
+  onBytes?(byteLength: number): void;
+  /** A valid `retry:` field from the server, in ms (not yet clamped). */
+  onRetryField?(ms: number): void;
+  /** The body was read to its end (or to the answer's end marker); `reads` is how many chunks it came in. */
+  onBodyRead?(stats: { reads: number; bytes: number }): void;
 }
+
+export interface TransportLimits {
+  /** The most bytes one response may have; more ends the answer with an error. */
+  maxResponseBytes: number;
+  /** The longest line or event, in characters. */
+  maxEventLength: number;
+}
+
+export const DEFAULT_LIMITS: TransportLimits = { maxResponseBytes: 16 * 1024 * 1024, maxEventLength: 1024 * 1024 };
 
 /** The most of an error body read to find the server's message. */
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -83,11 +104,15 @@ async function readLimitedText(response: Response, limit: number): Promise<strin
 async function httpError(response: Response): Promise<ChatStreamError> {
   const said = serverMessage(await readLimitedText(response, ERROR_BODY_LIMIT).catch(() => ''));
   const statusLine = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-  return new ChatStreamError({
-    kind: 'http',
-    status: response.status,
-    message: `The server answered ${statusLine}${said ? `: ${said}` : '.'}`,
-  });
+  return new ChatStreamError(
+    {
+      kind: 'http',
+      status: response.status,
+      message: `The server answered ${statusLine}${said ? `: ${said}` : '.'}`,
+    },
+    'http',
+    { retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) },
+  );
 }
 
 function lostConnection(cause: unknown, started: boolean): ChatStreamError {
@@ -98,52 +123,82 @@ function lostConnection(cause: unknown, started: boolean): ChatStreamError {
         ? 'The connection was lost while the answer was arriving.'
         : 'Could not reach the server. Check your connection and try again.',
     },
+    'network',
     { cause },
   );
 }
 
-async function readEventStream(body: ReadableStream<Uint8Array>, sink: StreamSink): Promise<void> {
-  const parser = createSseParser({ onEvent: (event) => sink.onEvent(event) });
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parser.feed(value);
-    if (sink.isFinished()) {
-      // The answer is complete; a server that keeps the connection open
-      // after its end marker must not keep us waiting.
-      await reader.cancel().catch(() => undefined);
-      return;
-    }
-  }
-  parser.end();
+function tooLarge(what: string): ChatStreamError {
+  return new ChatStreamError({ kind: 'protocol', message: `The answer was stopped: ${what}.` }, 'protocol');
 }
 
-async function readResponse(response: Response, sink: StreamSink): Promise<void> {
+const mebibytes = (bytes: number) => `${Math.round((bytes / 1048576) * 10) / 10} MiB`;
+
+async function readEventStream(body: ReadableStream<Uint8Array>, sink: StreamSink, limits: TransportLimits): Promise<void> {
+  const parser = createSseParser({
+    onEvent: (event) => sink.onEvent(event),
+    onRetry: (ms) => sink.onRetryField?.(ms),
+    maxLineLength: limits.maxEventLength,
+  });
+  const reader = body.getReader();
+  let bytes = 0;
+  let reads = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      reads += 1;
+      bytes += value.byteLength;
+      sink.onBytes?.(value.byteLength);
+      if (bytes > limits.maxResponseBytes) throw tooLarge(`it was larger than ${mebibytes(limits.maxResponseBytes)}`);
+      parser.feed(value);
+      if (sink.isFinished()) {
+        // The answer is complete; a server that keeps the connection open
+        // after its end marker must not keep us waiting.
+        await reader.cancel().catch(() => undefined);
+        sink.onBodyRead?.({ reads, bytes });
+        return;
+      }
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    if (error instanceof SseLineTooLongError) throw tooLarge(`one event was longer than ${mebibytes(error.limit)}`);
+    throw error;
+  }
+  parser.end();
+  sink.onBodyRead?.({ reads, bytes });
+}
+
+async function readResponse(response: Response, sink: StreamSink, limits: TransportLimits): Promise<void> {
   if (!response.ok) throw await httpError(response);
   const contentType = (response.headers.get('content-type') ?? '').toLowerCase();
   const mediaType = contentType.split(';')[0]!.trim();
   sink.onOpen({ status: response.status, contentType: mediaType });
   if (mediaType === 'text/event-stream' && response.body) {
-    await readEventStream(response.body, sink);
+    await readEventStream(response.body, sink, limits);
   } else if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
     const text = await response.text();
+    if (text.length > limits.maxResponseBytes) throw tooLarge(`it was larger than ${mebibytes(limits.maxResponseBytes)}`);
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (cause) {
       throw new ChatStreamError(
         { kind: 'protocol', status: response.status, message: 'The server sent JSON that could not be read.' },
+        'protocol',
         { cause },
       );
     }
     sink.onJson(value);
   } else {
-    throw new ChatStreamError({
-      kind: 'protocol',
-      status: response.status,
-      message: `The server answered with ${mediaType || 'no content type'}, not an event stream.`,
-    });
+    throw new ChatStreamError(
+      {
+        kind: 'protocol',
+        status: response.status,
+        message: `The server answered with ${mediaType || 'no content type'}, not an event stream.`,
+      },
+      'protocol',
+    );
   }
 }
 
@@ -158,7 +213,12 @@ async function readResponse(response: Response, sink: StreamSink): Promise<void>
  * caller; and the body is read here, with the spec-conformant parser, from the
  * real response, while the library gets a body-less copy to read nothing from.
  */
-export async function sendChatRequest(request: ChatRequest, sink: StreamSink, signal: AbortSignal): Promise<void> {
+export async function sendChatRequest(
+  request: ChatRequest,
+  sink: StreamSink,
+  signal: AbortSignal,
+  limits: TransportLimits = DEFAULT_LIMITS,
+): Promise<void> {
   // fetch-event-source ignores a signal that is already aborted and sends anyway.
   if (signal.aborted) return;
   let opened = false;
@@ -181,7 +241,7 @@ export async function sendChatRequest(request: ChatRequest, sink: StreamSink, si
       },
       async onopen() {
         opened = true;
-        await readResponse(response!, sink);
+        await readResponse(response!, sink, limits);
       },
       onerror(error: unknown) {
         // Synchronous and always throwing: anything else makes the library retry.

@@ -95,6 +95,7 @@ async function answer(id, req, res) {
     return;
   }
   const record = {
+    receivedAt: Date.now(),
     method: req.method,
     headers: req.headers,
     body: await readBody(req),
