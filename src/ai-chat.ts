@@ -1,9 +1,11 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styles } from './ai-chat.styles.js';
+import { ConversationStore } from './conversation-store.js';
 import { emit } from './events.js';
+import { describeError, resolveStrings, type ChatStrings, type ChatStringsOverride } from './i18n.js';
 import { buildChatRequest, nextMessageId } from './request.js';
 import {
   ChatStreamController,
@@ -16,6 +18,22 @@ import type { ChatMessage, ChatStatus, MessageRole, MessageStatus } from './type
 
 /** How close to the bottom (px) still counts as "reading the newest text". */
 const FOLLOW_THRESHOLD = 32;
+/** How often a streaming answer is saved with `persist`, so a reload keeps most of it. */
+const SAVE_WHILE_STREAMING_MS = 1000;
+
+export const THEMES = ['auto', 'light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
+export const MODES = ['inline', 'launcher'] as const;
+export type Mode = (typeof MODES)[number];
+export const POSITIONS = ['bottom-right', 'bottom-left'] as const;
+export type Position = (typeof POSITIONS)[number];
+
+/** The waiting line under an answer: a retry countdown, or the offline wait. */
+interface Waiting {
+  messageId: string;
+  notice?: RetryNotice;
+  until: number;
+}
 
 /**
  * A chat with an AI model: it POSTs the conversation to `endpoint` and shows
@@ -25,44 +43,73 @@ const FOLLOW_THRESHOLD = 32;
  * @tag ai-chat
  *
  * @slot header - Replaces the heading text at the top.
+ * @slot empty - Shown before the first message; defaults to a short prompt.
+ * @slot footer - Below the text box (a disclaimer, a link to your terms).
  *
+ * @csspart panel - The chat panel (in launcher mode, the floating window).
+ * @csspart launcher - The round button that opens and closes the panel in launcher mode.
  * @csspart header - The bar at the top.
+ * @csspart new-chat-button - The "New chat" action in the header.
+ * @csspart close-button - Closes the panel in launcher mode.
  * @csspart transcript - The scrolling list of messages (`role="log"`).
  * @csspart message - Every message bubble; also `message-user` or `message-assistant`.
+ * @csspart message-user - The reader's messages.
+ * @csspart message-assistant - The assistant's messages (the welcome message too).
+ * @csspart reasoning - The collapsed "Thinking" section of an answer.
  * @csspart error - The line that explains a failed answer.
+ * @csspart notice - The "Reconnecting…" or "Offline…" line under an answer that is waiting.
+ * @csspart retry-button - The button under a failed or stopped answer that asks again.
+ * @csspart suggestions - The list of starter prompts.
+ * @csspart suggestion - One starter prompt button.
+ * @csspart jump-button - "Jump to latest", shown when the reader has scrolled up.
  * @csspart composer - The form holding the text box and buttons.
  * @csspart input - The text box.
  * @csspart send-button - The send button.
  * @csspart stop-button - The button that stops an answer while it streams.
- * @csspart retry-button - The button under a failed or stopped answer that asks again.
- * @csspart notice - The "Reconnecting…" or "Offline…" line under an answer that is waiting.
+ * @csspart footer - The area around the `footer` slot.
  *
- * @cssprop [--ai-chat-accent=#2857d6] - Buttons and focus rings.
+ * @cssprop [--ai-chat-accent=#2450c8] - Buttons, links and focus rings.
  * @cssprop [--ai-chat-accent-text=#ffffff] - Text on accent-coloured buttons.
- * @cssprop [--ai-chat-background=#ffffff] - The widget's background.
- * @cssprop [--ai-chat-surface=#f3f4f6] - Secondary surfaces such as the stop button.
+ * @cssprop [--ai-chat-background=#ffffff] - The panel's background.
+ * @cssprop [--ai-chat-surface=#f3f4f6] - Secondary surfaces (code, the stop button).
  * @cssprop [--ai-chat-text=#1c1f24] - Body text.
- * @cssprop [--ai-chat-muted-text=#5b6270] - Secondary text.
+ * @cssprop [--ai-chat-muted-text=#545b67] - Secondary text.
  * @cssprop [--ai-chat-border=#d5d9e0] - Borders.
- * @cssprop [--ai-chat-user-bubble=#2857d6] - The reader's messages.
+ * @cssprop [--ai-chat-user-bubble=#2450c8] - The reader's messages.
  * @cssprop [--ai-chat-user-text=#ffffff] - Text in the reader's messages.
- * @cssprop [--ai-chat-assistant-bubble=#f3f4f6] - The assistant's messages.
+ * @cssprop [--ai-chat-assistant-bubble=#f1f3f6] - The assistant's messages.
+ * @cssprop [--ai-chat-assistant-text=#1c1f24] - Text in the assistant's messages.
  * @cssprop [--ai-chat-error=#b42318] - Error text.
  * @cssprop [--ai-chat-font-family=system-ui] - Font family.
  * @cssprop [--ai-chat-font-size=15px] - Base font size.
  * @cssprop [--ai-chat-radius=12px] - Corner radius.
  * @cssprop [--ai-chat-spacing=12px] - Base spacing unit.
- * @cssprop [--ai-chat-height=480px] - The widget's height.
+ * @cssprop [--ai-chat-height=480px] - The height in inline mode.
+ * @cssprop [--ai-chat-panel-width=380px] - The launcher panel's width.
+ * @cssprop [--ai-chat-panel-height=560px] - The launcher panel's height.
+ * @cssprop [--ai-chat-launcher-size=56px] - The launcher button's diameter.
+ * @cssprop [--ai-chat-launcher-offset=20px] - The launcher's distance from the viewport corner.
+ * @cssprop [--ai-chat-z-index=2147483000] - Stacking of the launcher and its panel.
+ *
+ * @cssstate streaming - An answer is being requested or is arriving.
+ * @cssstate retrying - Waiting to retry (or for the browser to come back online).
+ * @cssstate error - The last answer failed.
+ * @cssstate open - Launcher mode with the panel open.
  *
  * @fires {CustomEvent<AiChatSendDetail>} ai-chat-send - Before a request goes out; cancelable, and `detail.request` may be changed.
  * @fires {CustomEvent<AiChatDeltaDetail>} ai-chat-delta - Each time answer text arrives.
  * @fires {CustomEvent<AiChatMessageDetail>} ai-chat-done - An answer finished.
- * @fires {CustomEvent<AiChatErrorDetail>} ai-chat-error - An answer failed; `detail.error.message` says why.
+ * @fires {CustomEvent<AiChatErrorDetail>} ai-chat-error - An answer failed; `detail.error` says why.
  * @fires {CustomEvent<AiChatMessageDetail>} ai-chat-abort - An answer was stopped.
  * @fires {CustomEvent<AiChatRetryDetail>} ai-chat-retry - A failed attempt will be retried after `detail.delay` ms.
  */
 export class AiChat extends LitElement {
   static override styles = styles;
+
+  /** `lang` picks the built-in texts, so a change must re-render. */
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
 
   /**
    * Defines `<ai-chat>` (or `tagName`) unless that name is taken already, so a
@@ -74,17 +121,26 @@ export class AiChat extends LitElement {
   }
 
   #stream = new ChatStreamController(this);
+  #internals?: ElementInternals;
   #followTail = true;
   #frameRequested?: Promise<void>;
+  #countdown?: ReturnType<typeof setInterval>;
+  #store?: ConversationStore;
+  #storageWarned = false;
+  #lastSave = 0;
+  #childSuggestions: string[] = [];
+  #childObserver?: MutationObserver;
+  #strings: ChatStrings = resolveStrings(undefined);
 
   @query('.transcript') private transcript?: HTMLElement;
   @query('textarea') private input?: HTMLTextAreaElement;
+  @query('.launcher') private launcherButton?: HTMLButtonElement;
 
   @state() private draft = '';
-  /** The waiting line under the answer: a retry countdown or the offline wait. */
-  @state() private waiting?: { messageId: string; notice?: RetryNotice; until: number };
-  #countdown?: ReturnType<typeof setInterval>;
   @state() private hasHeaderContent = false;
+  @state() private waiting?: Waiting;
+  @state() private awayFromLatest = false;
+  @state() private announcement = '';
 
   /** URL the conversation is POSTed to; it must answer with Server-Sent Events (or JSON). */
   @property({ reflect: true }) endpoint = '';
@@ -92,8 +148,8 @@ export class AiChat extends LitElement {
   /** Sent as the request's `model` field when set. */
   @property({ reflect: true }) model?: string;
 
-  /** Text shown in the empty text box. */
-  @property({ reflect: true }) placeholder = 'Ask anything…';
+  /** Text shown in the empty text box; defaults to the language's own. */
+  @property({ reflect: true }) placeholder?: string;
 
   /** Title shown at the top; the `header` slot replaces it. */
   @property({ reflect: true }) heading = '';
@@ -103,12 +159,6 @@ export class AiChat extends LitElement {
 
   /** Sends cookies and HTTP auth with cross-origin requests (`credentials: 'include'`). */
   @property({ type: Boolean, reflect: true, attribute: 'with-credentials' }) withCredentials = false;
-
-  /** Extra request headers, such as an app token. A property only: keep secrets out of attributes. */
-  @property({ attribute: false }) headers: Record<string, string> = {};
-
-  /** Extra fields merged into the JSON request body (`temperature`, a conversation id, …). */
-  @property({ attribute: false }) body: Record<string, unknown> = {};
 
   /** Automatic retries of a failed attempt (only where a retry is safe; see README). */
   @property({ type: Number, attribute: 'max-retries', reflect: true }) maxRetries = DEFAULT_POLICY.maxRetries;
@@ -129,6 +179,42 @@ export class AiChat extends LitElement {
   /** Logs every raw event, the format detected and what was extracted, with `console.debug`. */
   @property({ type: Boolean, reflect: true }) debug = false;
 
+  /** `light`, `dark`, or `auto` (follows the reader's system setting, live). */
+  @property({ reflect: true }) theme: Theme = 'auto';
+
+  /** `inline` fills its container; `launcher` is a round button in a corner that opens a chat panel. */
+  @property({ reflect: true }) mode: Mode = 'inline';
+
+  /** In launcher mode: whether the panel is open. */
+  @property({ type: Boolean, reflect: true }) open = false;
+
+  /** In launcher mode: the corner, `bottom-right` or `bottom-left`. */
+  @property({ reflect: true }) position: Position = 'bottom-right';
+
+  /** A greeting shown as the first assistant message; never sent to the endpoint. */
+  @property({ reflect: true }) welcome = '';
+
+  /**
+   * Saves the conversation in `localStorage` under this key after every
+   * answer and restores it on load; tabs with the same key stay in step.
+   */
+  @property({ reflect: true }) persist?: string;
+
+  /** Extra request headers, such as an app token. A property only: keep secrets out of attributes. */
+  @property({ attribute: false }) headers: Record<string, string> = {};
+
+  /** Extra fields merged into the JSON request body (`temperature`, a conversation id, …). */
+  @property({ attribute: false }) body: Record<string, unknown> = {};
+
+  /**
+   * Starter prompts shown as buttons before the first message. In HTML,
+   * child `<ai-chat-suggestion>` elements do the same.
+   */
+  @property({ attribute: false }) suggestions: string[] = [];
+
+  /** Replaces any of the built-in texts (see `ChatStrings`); `lang` picks the built-in set. */
+  @property({ attribute: false }) strings: ChatStringsOverride = {};
+
   /**
    * The conversation, oldest first. Set it to restore one; it is read live
    * while an answer streams (the last message's `content` grows).
@@ -138,6 +224,35 @@ export class AiChat extends LitElement {
   /** What the widget is doing: `idle`, `connecting`, `streaming`, `retrying` or `error`. */
   get status(): ChatStatus {
     return this.#stream.status;
+  }
+
+  constructor() {
+    super();
+    try {
+      this.#internals = this.attachInternals();
+    } catch {
+      // Very old engines: custom states are a styling nicety, not a must.
+    }
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    addEventListener('storage', this.#onStorage);
+    this.#childObserver ??= new MutationObserver(() => this.#readChildSuggestions());
+    this.#childObserver.observe(this, { childList: true, subtree: true, characterData: true });
+    this.#readChildSuggestions();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    removeEventListener('storage', this.#onStorage);
+    this.#childObserver?.disconnect();
+    clearInterval(this.#countdown);
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
   }
 
   /**
@@ -157,9 +272,20 @@ export class AiChat extends LitElement {
     super.scheduleUpdate();
   }
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    this.#strings = resolveStrings(this.#language(), this.strings);
+    if (changed.has('persist')) this.#openStore();
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     if (this.#followTail && this.transcript) this.transcript.scrollTop = this.transcript.scrollHeight;
+    this.#syncStates();
+    if (changed.has('open') && changed.get('open') !== undefined) {
+      // Opening puts the reader in the text box; closing returns them to the launcher.
+      if (this.open) this.input?.focus();
+      else if (this.mode === 'launcher') this.launcherButton?.focus();
+    }
   }
 
   /**
@@ -195,11 +321,13 @@ export class AiChat extends LitElement {
     this.#stream.abort();
   }
 
-  /** Stops any answer and empties the conversation. */
+  /** Stops any answer and empties the conversation, and its saved copy with `persist`. */
   clear(): void {
     this.#stream.abort();
     this.messages = [];
+    this.#store?.remove();
     this.#stream.reset();
+    this.announcement = '';
   }
 
   get #policy(): StreamPolicy {
@@ -230,6 +358,9 @@ export class AiChat extends LitElement {
     const answer = createMessage('assistant', '', 'pending');
     this.messages = [...history, answer];
     this.#followTail = true;
+    this.awayFromLatest = false;
+    this.announcement = '';
+    this.#save(true);
     const log = (...parts: unknown[]) => this.debug && console.debug('[ai-chat]', ...parts);
 
     const outcome = await this.#stream.run(
@@ -245,6 +376,7 @@ export class AiChat extends LitElement {
           answer.content += delta;
           this.#setWaiting(undefined);
           this.requestUpdate();
+          this.#save(false);
           emit(this, 'ai-chat-delta', { delta, message: answer });
         },
         onReasoning: (delta) => {
@@ -270,11 +402,27 @@ export class AiChat extends LitElement {
     this.#setWaiting(undefined);
     this.#finish(answer, outcome);
     this.requestUpdate();
+    this.#save(true);
     await this.updateComplete;
     return answer;
   }
 
-  #setWaiting(waiting: AiChat['waiting']): void {
+  #finish(answer: ChatMessage, outcome: AnswerOutcome): void {
+    answer.status = outcome.status;
+    if (outcome.status === 'done') {
+      this.announcement = this.#strings.announceAnswer(answer.content);
+      emit(this, 'ai-chat-done', { message: answer });
+    } else if (outcome.status === 'aborted') {
+      emit(this, 'ai-chat-abort', { message: answer });
+    } else {
+      const text = describeError(outcome.error, this.#strings);
+      answer.error = outcome.interrupted ? `${text} ${this.#strings.incomplete}` : text;
+      this.announcement = this.#strings.announceError(answer.error);
+      emit(this, 'ai-chat-error', { error: outcome.error, message: answer });
+    }
+  }
+
+  #setWaiting(waiting: Waiting | undefined): void {
     if (!waiting && !this.waiting) return;
     this.waiting = waiting;
     clearInterval(this.#countdown);
@@ -282,18 +430,74 @@ export class AiChat extends LitElement {
     if (waiting?.notice) this.#countdown = setInterval(() => this.requestUpdate(), 1000);
   }
 
-  #finish(answer: ChatMessage, outcome: AnswerOutcome): void {
-    answer.status = outcome.status;
-    if (outcome.status === 'done') {
-      emit(this, 'ai-chat-done', { message: answer });
-    } else if (outcome.status === 'aborted') {
-      emit(this, 'ai-chat-abort', { message: answer });
-    } else {
-      answer.error = outcome.interrupted
-        ? `${outcome.error.message} The answer is incomplete.`
-        : outcome.error.message;
-      emit(this, 'ai-chat-error', { error: outcome.error, message: answer });
+  #language(): string | undefined {
+    return this.lang || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || undefined;
+  }
+
+  #syncStates(): void {
+    const states = this.#internals?.states;
+    if (!states) return;
+    const status = this.#stream.status;
+    const toggle = (name: string, on: boolean) => (on ? states.add(name) : states.delete(name));
+    try {
+      toggle('streaming', status === 'connecting' || status === 'streaming');
+      toggle('retrying', status === 'retrying');
+      toggle('error', status === 'error');
+      toggle('open', this.mode === 'launcher' && this.open);
+    } catch {
+      // Engines with the older `--name` syntax only: states are optional styling.
     }
+  }
+
+  // Saved conversations ----------------------------------------------------
+
+  #openStore(): void {
+    this.#store = this.persist ? new ConversationStore(this.persist) : undefined;
+    if (!this.#store || this.#stream.busy) return;
+    const loaded = this.#store.load(this.#interruptedText());
+    if (loaded.ok) this.messages = loaded.messages;
+    else if (loaded.reason !== 'empty') this.#warnStorage(`could not restore "${this.persist}": ${loaded.reason}`);
+  }
+
+  /** Saves now (`force`), or at most once a second while an answer streams. */
+  #save(force: boolean): void {
+    if (!this.#store) return;
+    const now = Date.now();
+    if (!force && now - this.#lastSave < SAVE_WHILE_STREAMING_MS) return;
+    this.#lastSave = now;
+    if (!this.#store.save(this.messages)) this.#warnStorage('could not save the conversation; it is kept in memory');
+  }
+
+  #warnStorage(message: string): void {
+    if (this.#storageWarned || !this.debug) return;
+    this.#storageWarned = true;
+    console.warn('[ai-chat]', message);
+  }
+
+  #interruptedText(): string {
+    return `${describeError({ kind: 'network', code: 'connection-lost', message: '', params: {} }, this.#strings)} ${this.#strings.incomplete}`;
+  }
+
+  /** Another tab saved or cleared the same conversation: show what it has. */
+  #onStorage = (event: StorageEvent): void => {
+    if (!this.#store || event.key !== this.#store.key || this.#stream.busy) return;
+    if (event.newValue === null) {
+      this.messages = [];
+      return;
+    }
+    const loaded = this.#store.parse(event.newValue, this.#interruptedText());
+    if (loaded.ok) this.messages = loaded.messages;
+  };
+
+  // Input and controls -------------------------------------------------------
+
+  #readChildSuggestions(): void {
+    const texts = [...this.querySelectorAll('ai-chat-suggestion')]
+      .map((node) => node.textContent?.trim() ?? '')
+      .filter(Boolean);
+    if (texts.join('\n') === this.#childSuggestions.join('\n')) return;
+    this.#childSuggestions = texts;
+    this.requestUpdate();
   }
 
   #onSubmit(event: Event): void {
@@ -304,6 +508,7 @@ export class AiChat extends LitElement {
     // cancelled or refused send leaves the reader's text where it was.
     const sending = this.send(text);
     if (this.#stream.busy) this.draft = '';
+    this.input?.focus();
     void sending;
   }
 
@@ -312,8 +517,17 @@ export class AiChat extends LitElement {
       event.preventDefault();
       this.#onSubmit(event);
     } else if (event.key === 'Escape' && this.#stream.busy) {
+      // Escape stops the answer first; only a second Escape closes the panel.
       event.preventDefault();
+      event.stopPropagation();
       this.abort();
+    }
+  }
+
+  #onPanelKeydown(event: KeyboardEvent): void {
+    if (event.key === 'Escape' && this.mode === 'launcher' && this.open) {
+      event.preventDefault();
+      this.open = false;
     }
   }
 
@@ -325,6 +539,13 @@ export class AiChat extends LitElement {
     const el = this.transcript;
     if (!el) return;
     this.#followTail = el.scrollHeight - el.scrollTop - el.clientHeight <= FOLLOW_THRESHOLD;
+    if (this.awayFromLatest === this.#followTail) this.awayFromLatest = !this.#followTail;
+  }
+
+  #jumpToLatest(): void {
+    this.#followTail = true;
+    this.awayFromLatest = false;
+    this.transcript?.scrollTo({ top: this.transcript.scrollHeight });
   }
 
   #onHeaderSlotChange(event: Event): void {
@@ -336,8 +557,21 @@ export class AiChat extends LitElement {
     this.input?.focus();
   }
 
+  #onNewChat(): void {
+    this.clear();
+    this.input?.focus();
+  }
+
+  #onSuggestion(text: string): void {
+    void this.send(text);
+    this.input?.focus();
+  }
+
+  // Rendering ----------------------------------------------------------------
+
   #renderMessage(message: ChatMessage) {
     if (message.role === 'system') return nothing;
+    const strings = this.#strings;
     const writing = message.status === 'pending' || message.status === 'streaming';
     return html`<div
       class="message ${message.role} ${message.status}"
@@ -345,29 +579,29 @@ export class AiChat extends LitElement {
       data-status=${message.status}
       aria-busy=${writing ? 'true' : 'false'}
     >
-      <div class="content">${message.content}</div>
-      ${message.status === 'error'
-        ? html`<div class="error" part="error" role="alert">${message.error}</div>`
+      ${message.reasoning
+        ? html`<details class="reasoning" part="reasoning">
+            <summary>${strings.thinking}</summary>
+            <div class="reasoning-text">${message.reasoning}</div>
+          </details>`
         : nothing}
-      ${message.status === 'aborted' ? html`<div class="note">Stopped.</div>` : nothing}
+      <div class="content">${message.content}</div>
+      ${message.status === 'error' ? html`<div class="error" part="error">${message.error}</div>` : nothing}
+      ${message.status === 'aborted' ? html`<div class="note">${strings.stopped}</div>` : nothing}
       ${this.waiting?.messageId === message.id ? this.#renderWaiting(this.waiting) : nothing}
       ${this.#canRetry(message)
         ? html`<button type="button" class="retry" part="retry-button" @click=${() => void this.retry()}>
-            Retry
+            ${strings.retry}
           </button>`
         : nothing}
     </div>`;
   }
 
-  #renderWaiting(waiting: NonNullable<AiChat['waiting']>) {
-    if (!waiting.notice) {
-      return html`<div class="note" part="notice">You are offline. Waiting for the connection…</div>`;
-    }
+  #renderWaiting(waiting: Waiting) {
+    if (!waiting.notice) return html`<div class="note" part="notice">${this.#strings.offline}</div>`;
     const { attempt, maxRetries } = waiting.notice;
     const seconds = Math.max(0, Math.ceil((waiting.until - Date.now()) / 1000));
-    return html`<div class="note" part="notice">
-      Reconnecting (${attempt} of ${maxRetries})${seconds > 0 ? ` in ${seconds} s` : ''}…
-    </div>`;
+    return html`<div class="note" part="notice">${this.#strings.reconnecting(attempt, maxRetries, seconds)}</div>`;
   }
 
   /** The Retry action belongs to the last answer, once it failed or was stopped. */
@@ -381,33 +615,129 @@ export class AiChat extends LitElement {
     );
   }
 
-  override render() {
+  #renderSuggestions(): TemplateResult | typeof nothing {
+    const suggestions = this.suggestions.length > 0 ? this.suggestions : this.#childSuggestions;
+    if (suggestions.length === 0 || this.messages.length > 0) return nothing;
+    return html`<ul class="suggestions" part="suggestions" aria-label=${this.#strings.suggestionsLabel}>
+      ${suggestions.map(
+        (text) =>
+          html`<li>
+            <button type="button" part="suggestion" ?disabled=${this.disabled} @click=${() => this.#onSuggestion(text)}>
+              ${text}
+            </button>
+          </li>`,
+      )}
+    </ul>`;
+  }
+
+  #renderChat() {
+    const strings = this.#strings;
     const busy = this.#stream.busy;
-    return html`<div class="chat">
-      <header part="header" ?hidden=${!this.heading && !this.hasHeaderContent}>
-        <slot name="header" @slotchange=${this.#onHeaderSlotChange}>${this.heading}</slot>
+    const launcher = this.mode === 'launcher';
+    const hasMessages = this.messages.some((message) => message.role !== 'system');
+    const showHeader = Boolean(this.heading) || this.hasHeaderContent || hasMessages || launcher;
+    return html`
+      <header part="header" ?hidden=${!showHeader}>
+        <div class="heading">
+          <slot name="header" @slotchange=${this.#onHeaderSlotChange}>${this.heading}</slot>
+        </div>
+        <button type="button" class="quiet" part="new-chat-button" ?hidden=${!hasMessages} @click=${this.#onNewChat}>
+          ${strings.newChat}
+        </button>
+        ${launcher
+          ? html`<button
+              type="button"
+              class="quiet close"
+              part="close-button"
+              aria-label=${strings.closeChat}
+              @click=${() => (this.open = false)}
+            >
+              <span aria-hidden="true">✕</span>
+            </button>`
+          : nothing}
       </header>
-      <div class="transcript" part="transcript" role="log" @scroll=${this.#onScroll}>
+      <div
+        class="transcript"
+        part="transcript"
+        role="log"
+        aria-label=${strings.transcriptLabel}
+        tabindex="0"
+        @scroll=${this.#onScroll}
+      >
+        <div class="empty" ?hidden=${hasMessages || Boolean(this.welcome)}>
+          <slot name="empty">${strings.empty}</slot>
+        </div>
+        ${this.welcome
+          ? html`<div class="message assistant welcome" part="message message-assistant">
+              <div class="content">${this.welcome}</div>
+            </div>`
+          : nothing}
         ${repeat(this.messages, (message) => message.id, (message) => this.#renderMessage(message))}
+        ${this.#renderSuggestions()}
+      </div>
+      <div class="jump-wrap">
+        <button type="button" class="jump" part="jump-button" ?hidden=${!this.awayFromLatest} @click=${this.#jumpToLatest}>
+          ${strings.jumpToLatest} ↓
+        </button>
       </div>
       <form part="composer" @submit=${this.#onSubmit}>
         <textarea
           part="input"
           rows="1"
-          aria-label="Message"
-          placeholder=${this.placeholder}
+          aria-label=${strings.inputLabel}
+          placeholder=${this.placeholder ?? strings.placeholder}
           .value=${live(this.draft)}
           ?disabled=${this.disabled}
           @input=${this.#onInput}
           @keydown=${this.#onKeydown}
         ></textarea>
         ${busy
-          ? html`<button type="button" class="stop" part="stop-button" @click=${this.#onStop}>Stop</button>`
+          ? html`<button type="button" class="stop" part="stop-button" @click=${this.#onStop}>${strings.stop}</button>`
           : html`<button type="submit" part="send-button" ?disabled=${this.disabled || !this.draft.trim()}>
-              Send
+              ${strings.send}
             </button>`}
       </form>
-    </div>`;
+      <div class="footer" part="footer"><slot name="footer"></slot></div>
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+    `;
+  }
+
+  override render() {
+    if (this.mode !== 'launcher') {
+      return html`<div class="panel inline" part="panel">${this.#renderChat()}</div>`;
+    }
+    const strings = this.#strings;
+    return html`
+      <div
+        class="panel floating ${this.position}"
+        part="panel"
+        id="panel"
+        role="dialog"
+        aria-label=${this.heading || strings.openChat}
+        ?hidden=${!this.open}
+        @keydown=${this.#onPanelKeydown}
+      >
+        ${this.#renderChat()}
+      </div>
+      <button
+        type="button"
+        class="launcher ${this.position}"
+        part="launcher"
+        aria-label=${this.open ? strings.closeChat : strings.openChat}
+        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-controls="panel"
+        @click=${() => (this.open = !this.open)}
+      >
+        <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false">
+          ${this.open
+            ? svg`<path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" fill="none" />`
+            : svg`<path
+                d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.5 4v-4A2.5 2.5 0 0 1 4 13.5z"
+                fill="currentColor"
+              />`}
+        </svg>
+      </button>
+    `;
   }
 }
 

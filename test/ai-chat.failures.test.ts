@@ -14,11 +14,13 @@ describe('failures', () => {
     const failed = oneEvent(el, 'ai-chat-error');
     const message = await el.send('Hello?');
     const { detail } = await failed;
-    expect(detail.error).to.deep.equal({
+    expect(detail.error).to.deep.include({
       kind: 'http',
+      code: 'http',
       status: 500,
       message: 'The server answered 500 Internal Server Error: The model is overloaded',
     });
+    expect(detail.error.params.said).to.equal('The model is overloaded');
     expect(detail.message).to.equal(message);
     expect(message?.status).to.equal('error');
     expect(errorLine(el)).to.equal('The server answered 500 Internal Server Error: The model is overloaded');

@@ -62,7 +62,7 @@ describe('the request', () => {
     expect(el.hasAttribute('with-credentials')).to.equal(false);
     expect(el.hasAttribute('disabled')).to.equal(false);
     expect(input(el).placeholder).to.equal('Type here');
-    expect(shadow(el).querySelector('header')!.textContent!.trim()).to.equal('Help');
+    expect(shadow(el).querySelector('.heading')!.textContent!.trim()).to.equal('Help');
   });
 
   it('uses attributes changed at run time on the next send', async () => {

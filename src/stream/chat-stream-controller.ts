@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { chatError, formatSeconds } from '../errors.js';
 import type { ChatError, ChatRequest, ChatStatus } from '../types.js';
 import { extractCompleteAnswer, extractEvent, isSkipped, type ExtractResult } from './formats.js';
 import {
@@ -67,8 +68,6 @@ export type AnswerOutcome =
   | { status: 'aborted' }
   | { status: 'error'; error: ChatError; interrupted?: boolean };
 
-const NO_ANSWER: ChatError = { kind: 'protocol', message: 'The server sent no answer.' };
-const INCOMPLETE: ChatError = { kind: 'network', message: 'The answer stopped before it was complete.' };
 
 /** How one attempt ended. */
 type AttemptResult =
@@ -197,11 +196,7 @@ export class ChatStreamController implements ReactiveController {
       clearTimeout(deadline);
     }
     if (state.timedOut) {
-      const seconds = Math.round(policy.timeout / 100) / 10;
-      outcome = {
-        status: 'error',
-        error: { kind: 'timeout', message: `The answer took longer than ${seconds} s and was stopped.` },
-      };
+      outcome = { status: 'error', error: chatError('timeout', { limit: formatSeconds(policy.timeout) }) };
     }
     if (runId === this.#runId) {
       this.#abortController = undefined;
@@ -290,7 +285,7 @@ export class ChatStreamController implements ReactiveController {
       }
       if (result.reasoning) sink.onReasoning?.(result.reasoning);
       if (result.error !== undefined) {
-        streamError = { kind: 'stream', message: result.error };
+        streamError = chatError('stream', { said: result.error });
         finished = true;
       }
       if (result.done) {
@@ -351,28 +346,28 @@ export class ChatStreamController implements ReactiveController {
           retryAfterMs: error.retryAfterMs,
         };
       }
-      return { kind: 'failed', failure: { reason: 'protocol' }, error: { kind: 'protocol', message: String(error) } };
+      // Not ours: a bug in a sink. Report it rather than retry a paid request over it.
+      return { kind: 'failed', failure: { reason: 'stream' }, error: chatError('stream', { said: String(error) }) };
     } finally {
       clearTimeout(idleTimer);
       turnSignal.removeEventListener('abort', stopAttempt);
     }
 
     if (idle) {
-      const seconds = Math.round(policy.idleTimeout / 100) / 10;
       return {
         kind: 'failed',
         failure: { reason: 'idle-timeout' },
-        error: { kind: 'network', message: `The server went silent for ${seconds} s.` },
+        error: chatError('idle', { limit: formatSeconds(policy.idleTimeout) }),
       };
     }
     if (turnSignal.aborted) return { kind: 'aborted' };
     if (streamError) return { kind: 'failed', failure: { reason: 'stream' }, error: streamError };
     // A stream without a single event we could read is a failure, not an
     // empty answer: say so instead of showing an empty bubble as done.
-    if (!recognised && !state.hasContent) return { kind: 'failed', failure: { reason: 'protocol' }, error: NO_ANSWER };
+    if (!recognised && !state.hasContent) return { kind: 'failed', failure: { reason: 'protocol' }, error: chatError('no-answer') };
     // A resumed stream that ends cleanly completes the answer.
     if (!sawEndMarker && this.#expectsEndMarker()) {
-      return { kind: 'failed', failure: { reason: 'incomplete' }, error: INCOMPLETE };
+      return { kind: 'failed', failure: { reason: 'incomplete' }, error: chatError('incomplete') };
     }
     return { kind: 'complete' };
   }

@@ -1,4 +1,5 @@
 import { fetchEventSource } from '@microsoft/fetch-event-source';
+import { chatError, formatMiB } from '../errors.js';
 import type { ChatError, ChatRequest } from '../types.js';
 import { parseRetryAfter, type FailureReason } from './retry-policy.js';
 import { createSseParser, SseLineTooLongError } from './sse-parser.js';
@@ -103,36 +104,20 @@ async function readLimitedText(response: Response, limit: number): Promise<strin
 
 async function httpError(response: Response): Promise<ChatStreamError> {
   const said = serverMessage(await readLimitedText(response, ERROR_BODY_LIMIT).catch(() => ''));
-  const statusLine = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
   return new ChatStreamError(
-    {
-      kind: 'http',
-      status: response.status,
-      message: `The server answered ${statusLine}${said ? `: ${said}` : '.'}`,
-    },
+    chatError('http', { status: response.status, statusText: response.statusText, said }),
     'http',
     { retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) },
   );
 }
 
 function lostConnection(cause: unknown, started: boolean): ChatStreamError {
-  return new ChatStreamError(
-    {
-      kind: 'network',
-      message: started
-        ? 'The connection was lost while the answer was arriving.'
-        : 'Could not reach the server. Check your connection and try again.',
-    },
-    'network',
-    { cause },
-  );
+  return new ChatStreamError(chatError(started ? 'connection-lost' : 'unreachable'), 'network', { cause });
 }
 
-function tooLarge(what: string): ChatStreamError {
-  return new ChatStreamError({ kind: 'protocol', message: `The answer was stopped: ${what}.` }, 'protocol');
+function tooLarge(code: 'too-large' | 'event-too-large', limit: number): ChatStreamError {
+  return new ChatStreamError(chatError(code, { limit: formatMiB(limit) }), 'protocol');
 }
-
-const mebibytes = (bytes: number) => `${Math.round((bytes / 1048576) * 10) / 10} MiB`;
 
 async function readEventStream(body: ReadableStream<Uint8Array>, sink: StreamSink, limits: TransportLimits): Promise<void> {
   const parser = createSseParser({
@@ -150,7 +135,7 @@ async function readEventStream(body: ReadableStream<Uint8Array>, sink: StreamSin
       reads += 1;
       bytes += value.byteLength;
       sink.onBytes?.(value.byteLength);
-      if (bytes > limits.maxResponseBytes) throw tooLarge(`it was larger than ${mebibytes(limits.maxResponseBytes)}`);
+      if (bytes > limits.maxResponseBytes) throw tooLarge('too-large', limits.maxResponseBytes);
       parser.feed(value);
       if (sink.isFinished()) {
         // The answer is complete; a server that keeps the connection open
@@ -162,7 +147,7 @@ async function readEventStream(body: ReadableStream<Uint8Array>, sink: StreamSin
     }
   } catch (error) {
     await reader.cancel().catch(() => undefined);
-    if (error instanceof SseLineTooLongError) throw tooLarge(`one event was longer than ${mebibytes(error.limit)}`);
+    if (error instanceof SseLineTooLongError) throw tooLarge('event-too-large', error.limit);
     throw error;
   }
   parser.end();
@@ -178,27 +163,16 @@ async function readResponse(response: Response, sink: StreamSink, limits: Transp
     await readEventStream(response.body, sink, limits);
   } else if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
     const text = await response.text();
-    if (text.length > limits.maxResponseBytes) throw tooLarge(`it was larger than ${mebibytes(limits.maxResponseBytes)}`);
+    if (text.length > limits.maxResponseBytes) throw tooLarge('too-large', limits.maxResponseBytes);
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (cause) {
-      throw new ChatStreamError(
-        { kind: 'protocol', status: response.status, message: 'The server sent JSON that could not be read.' },
-        'protocol',
-        { cause },
-      );
+      throw new ChatStreamError(chatError('bad-json', { status: response.status }), 'protocol', { cause });
     }
     sink.onJson(value);
   } else {
-    throw new ChatStreamError(
-      {
-        kind: 'protocol',
-        status: response.status,
-        message: `The server answered with ${mediaType || 'no content type'}, not an event stream.`,
-      },
-      'protocol',
-    );
+    throw new ChatStreamError(chatError('not-a-stream', { status: response.status, contentType: mediaType }), 'protocol');
   }
 }
 

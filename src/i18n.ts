@@ -1,0 +1,153 @@
+import { ENGLISH_ERRORS, type ErrorTexts } from './errors.js';
+import type { ChatError } from './types.js';
+
+/**
+ * Every text the widget shows or announces. Replace any of them through the
+ * `strings` property; `lang` on the element or the page picks a built-in set.
+ */
+export interface ChatStrings {
+  placeholder: string;
+  /** Accessible name of the text box. */
+  inputLabel: string;
+  send: string;
+  stop: string;
+  retry: string;
+  newChat: string;
+  /** Under an answer the reader stopped. */
+  stopped: string;
+  /** Appended to the error of an answer that was cut and could not be resumed. */
+  incomplete: string;
+  /** Shown before the first message (the `empty` slot's default content). */
+  empty: string;
+  /** The collapsed reasoning section. */
+  thinking: string;
+  jumpToLatest: string;
+  offline: string;
+  reconnecting: (attempt: number, maxRetries: number, seconds: number) => string;
+  /** The launcher button, closed and open. */
+  openChat: string;
+  closeChat: string;
+  /** Accessible names of the transcript and the suggestion list. */
+  transcriptLabel: string;
+  suggestionsLabel: string;
+  /** Spoken by the live region once an answer is complete, and on failure. */
+  announceAnswer: (text: string) => string;
+  announceError: (text: string) => string;
+  errors: ErrorTexts;
+}
+
+/** A partial override: any key, and any error text. */
+export type ChatStringsOverride = Partial<Omit<ChatStrings, 'errors'>> & { errors?: Partial<ErrorTexts> };
+
+const en: ChatStrings = {
+  placeholder: 'Ask anything…',
+  inputLabel: 'Message',
+  send: 'Send',
+  stop: 'Stop',
+  retry: 'Retry',
+  newChat: 'New chat',
+  stopped: 'Stopped.',
+  incomplete: 'The answer is incomplete.',
+  empty: 'Ask a question to start the conversation.',
+  thinking: 'Thinking',
+  jumpToLatest: 'Jump to latest',
+  offline: 'You are offline. Waiting for the connection…',
+  reconnecting: (attempt, max, seconds) => `Reconnecting (${attempt} of ${max})${seconds > 0 ? ` in ${seconds} s` : ''}…`,
+  openChat: 'Open chat',
+  closeChat: 'Close chat',
+  transcriptLabel: 'Conversation',
+  suggestionsLabel: 'Suggestions',
+  announceAnswer: (text) => `Answer: ${text}`,
+  announceError: (text) => `Error: ${text}`,
+  errors: ENGLISH_ERRORS,
+};
+
+const statusOf = (p: { status?: number; statusText?: string }) => `${p.status ?? ''}${p.statusText ? ` ${p.statusText}` : ''}`;
+
+const de: ChatStrings = {
+  placeholder: 'Frag mich etwas …',
+  inputLabel: 'Nachricht',
+  send: 'Senden',
+  stop: 'Stopp',
+  retry: 'Erneut versuchen',
+  newChat: 'Neuer Chat',
+  stopped: 'Angehalten.',
+  incomplete: 'Die Antwort ist unvollständig.',
+  empty: 'Stell eine Frage, um das Gespräch zu beginnen.',
+  thinking: 'Gedankengang',
+  jumpToLatest: 'Zum Neuesten',
+  offline: 'Keine Verbindung. Warte, bis sie zurück ist …',
+  reconnecting: (attempt, max, seconds) =>
+    `Verbinde neu (${attempt} von ${max})${seconds > 0 ? ` in ${seconds} s` : ''} …`,
+  openChat: 'Chat öffnen',
+  closeChat: 'Chat schließen',
+  transcriptLabel: 'Unterhaltung',
+  suggestionsLabel: 'Vorschläge',
+  announceAnswer: (text) => `Antwort: ${text}`,
+  announceError: (text) => `Fehler: ${text}`,
+  errors: {
+    http: (p) => `Der Server antwortete mit ${statusOf(p)}${p.said ? `: ${p.said}` : '.'}`,
+    unreachable: () => 'Der Server ist nicht erreichbar. Prüfe die Verbindung und versuche es erneut.',
+    'connection-lost': () => 'Die Verbindung brach ab, während die Antwort eintraf.',
+    idle: (p) => `Der Server hat ${p.limit} lang nichts gesendet.`,
+    incomplete: () => 'Die Antwort endete, bevor sie vollständig war.',
+    'not-a-stream': (p) => `Der Server antwortete mit ${p.contentType || 'unbekanntem Inhalt'} statt mit einem Event-Stream.`,
+    'bad-json': () => 'Der Server sandte unlesbares JSON.',
+    'no-answer': () => 'Der Server hat keine Antwort gesendet.',
+    'too-large': (p) => `Die Antwort wurde angehalten: Sie war größer als ${p.limit}.`,
+    'event-too-large': (p) => `Die Antwort wurde angehalten: Ein Ereignis war länger als ${p.limit}.`,
+    stream: (p) => p.said || 'Der Server meldete einen Fehler.',
+    timeout: (p) => `Die Antwort dauerte länger als ${p.limit} und wurde angehalten.`,
+  },
+};
+
+const fr: ChatStrings = {
+  placeholder: 'Posez votre question…',
+  inputLabel: 'Message',
+  send: 'Envoyer',
+  stop: 'Arrêter',
+  retry: 'Réessayer',
+  newChat: 'Nouvelle discussion',
+  stopped: 'Arrêté.',
+  incomplete: 'La réponse est incomplète.',
+  empty: 'Posez une question pour commencer la conversation.',
+  thinking: 'Réflexion',
+  jumpToLatest: 'Aller au plus récent',
+  offline: 'Vous êtes hors ligne. En attente de la connexion…',
+  reconnecting: (attempt, max, seconds) =>
+    `Reconnexion (${attempt} sur ${max})${seconds > 0 ? ` dans ${seconds} s` : ''}…`,
+  openChat: 'Ouvrir la discussion',
+  closeChat: 'Fermer la discussion',
+  transcriptLabel: 'Conversation',
+  suggestionsLabel: 'Suggestions',
+  announceAnswer: (text) => `Réponse : ${text}`,
+  announceError: (text) => `Erreur : ${text}`,
+  errors: {
+    http: (p) => `Le serveur a répondu ${statusOf(p)}${p.said ? ` : ${p.said}` : '.'}`,
+    unreachable: () => 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.',
+    'connection-lost': () => 'La connexion a été perdue pendant la réponse.',
+    idle: (p) => `Le serveur est resté muet pendant ${p.limit}.`,
+    incomplete: () => 'La réponse s’est arrêtée avant d’être complète.',
+    'not-a-stream': (p) => `Le serveur a répondu avec ${p.contentType || 'un contenu inconnu'} au lieu d’un flux d’événements.`,
+    'bad-json': () => 'Le serveur a envoyé un JSON illisible.',
+    'no-answer': () => 'Le serveur n’a envoyé aucune réponse.',
+    'too-large': (p) => `La réponse a été arrêtée : elle dépassait ${p.limit}.`,
+    'event-too-large': (p) => `La réponse a été arrêtée : un événement dépassait ${p.limit}.`,
+    stream: (p) => p.said || 'Le serveur a signalé une erreur.',
+    timeout: (p) => `La réponse a pris plus de ${p.limit} et a été arrêtée.`,
+  },
+};
+
+/** The built-in sets, by primary language subtag. */
+export const BUILT_IN_STRINGS: Readonly<Record<string, ChatStrings>> = { en, de, fr };
+
+/** The set for a BCP 47 tag (`de-AT` → `de`), English when there is none, with `override` on top. */
+export function resolveStrings(lang: string | undefined, override: ChatStringsOverride = {}): ChatStrings {
+  const base = BUILT_IN_STRINGS[(lang ?? '').toLowerCase().split('-')[0] ?? ''] ?? en;
+  return { ...base, ...override, errors: { ...base.errors, ...override.errors } } as ChatStrings;
+}
+
+/** The reader-facing text of an error in the chosen language. */
+export function describeError(error: ChatError, strings: ChatStrings): string {
+  return strings.errors[error.code](error.params);
+}
