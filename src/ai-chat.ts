@@ -128,6 +128,7 @@ export class AiChat extends LitElement {
   #store?: ConversationStore;
   #storageWarned = false;
   #lastSave = 0;
+  #pendingSave?: ReturnType<typeof setTimeout>;
   #childSuggestions: string[] = [];
   #childObserver?: MutationObserver;
   #strings: ChatStrings = resolveStrings(undefined);
@@ -325,6 +326,8 @@ export class AiChat extends LitElement {
   clear(): void {
     this.#stream.abort();
     this.messages = [];
+    clearTimeout(this.#pendingSave);
+    this.#pendingSave = undefined;
     this.#store?.remove();
     this.#stream.reset();
     this.announcement = '';
@@ -459,12 +462,17 @@ export class AiChat extends LitElement {
     else if (loaded.reason !== 'empty') this.#warnStorage(`could not restore "${this.persist}": ${loaded.reason}`);
   }
 
-  /** Saves now (`force`), or at most once a second while an answer streams. */
+  /** Saves now (`force`), or at most once a second while an answer streams (the last change included). */
   #save(force: boolean): void {
     if (!this.#store) return;
-    const now = Date.now();
-    if (!force && now - this.#lastSave < SAVE_WHILE_STREAMING_MS) return;
-    this.#lastSave = now;
+    const wait = this.#lastSave + SAVE_WHILE_STREAMING_MS - Date.now();
+    if (!force && wait > 0) {
+      this.#pendingSave ??= setTimeout(() => this.#save(true), wait);
+      return;
+    }
+    clearTimeout(this.#pendingSave);
+    this.#pendingSave = undefined;
+    this.#lastSave = Date.now();
     if (!this.#store.save(this.messages)) this.#warnStorage('could not save the conversation; it is kept in memory');
   }
 
