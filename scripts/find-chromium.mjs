@@ -17,3 +17,22 @@ export function findChromium() {
   if (fromEnv && existsSync(fromEnv)) return fromEnv;
   return CANDIDATES.find((path) => existsSync(path));
 }
+
+/**
+ * Flags for headless Chromium here: no sandbox (tests may run as root), no
+ * background network traffic, and no throttling of timers or frames, since
+ * tests and benchmarks watch streams land frame by frame.
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless=new',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];

@@ -14,6 +14,7 @@ import {
   type RetryNotice,
   type StreamPolicy,
 } from './stream/chat-stream-controller.js';
+import { FORMATS, isSkipped, type FormatName, type ParseEvent } from './stream/formats/index.js';
 import type { ChatMessage, ChatStatus, MessageRole, MessageStatus } from './types.js';
 
 /** How close to the bottom (px) still counts as "reading the newest text". */
@@ -101,6 +102,7 @@ interface Waiting {
  * @fires {CustomEvent<AiChatMessageDetail>} ai-chat-done - An answer finished.
  * @fires {CustomEvent<AiChatErrorDetail>} ai-chat-error - An answer failed; `detail.error` says why.
  * @fires {CustomEvent<AiChatMessageDetail>} ai-chat-abort - An answer was stopped.
+ * @fires {CustomEvent<AiChatOpenDetail>} ai-chat-open - A response opened the stream; `detail` has its HTTP status and the detected format.
  * @fires {CustomEvent<AiChatRetryDetail>} ai-chat-retry - A failed attempt will be retried after `detail.delay` ms.
  */
 export class AiChat extends LitElement {
@@ -177,6 +179,13 @@ export class AiChat extends LitElement {
   @property({ type: Number, attribute: 'max-response-bytes', reflect: true })
   maxResponseBytes = DEFAULT_POLICY.maxResponseBytes;
 
+  /**
+   * The wire format: `auto` (detect from the content type, then the events),
+   * or one of `openai`, `openai-responses`, `anthropic`, `gemini`, `ai-sdk`,
+   * `ollama`, `text` to read first (events that do not match still get detection).
+   */
+  @property({ reflect: true }) format: FormatName = 'auto';
+
   /** Logs every raw event, the format detected and what was extracted, with `console.debug`. */
   @property({ type: Boolean, reflect: true }) debug = false;
 
@@ -212,6 +221,13 @@ export class AiChat extends LitElement {
    * child `<ai-chat-suggestion>` elements do the same.
    */
   @property({ attribute: false }) suggestions: string[] = [];
+
+  /**
+   * Reads events of a custom format, before the built-in readers:
+   * `(event: {data, event, id}) => {text?, reasoning?, done?, error?} | undefined`.
+   * Return `undefined` to hand the event to built-in detection.
+   */
+  @property({ attribute: false }) parseEvent?: ParseEvent;
 
   /** Replaces any of the built-in texts (see `ChatStrings`); `lang` picks the built-in set. */
   @property({ attribute: false }) strings: ChatStringsOverride = {};
@@ -341,6 +357,8 @@ export class AiChat extends LitElement {
       idleTimeout: orDefault(this.idleTimeout, DEFAULT_POLICY.idleTimeout),
       timeout: orDefault(this.timeout, DEFAULT_POLICY.timeout),
       maxResponseBytes: orDefault(this.maxResponseBytes, DEFAULT_POLICY.maxResponseBytes) || DEFAULT_POLICY.maxResponseBytes,
+      format: (FORMATS as readonly string[]).includes(this.format) ? this.format : 'auto',
+      parseEvent: this.parseEvent,
     };
   }
 
@@ -370,9 +388,10 @@ export class AiChat extends LitElement {
       request,
       {
         onOpen: (opened) => {
-          answer.status = 'streaming';
+          if (answer.status === 'pending') answer.status = 'streaming';
           this.#setWaiting(undefined);
           log('response', opened);
+          emit(this, 'ai-chat-open', { status: opened.status, format: opened.format, contentType: opened.contentType });
         },
         onText: (delta) => {
           answer.status = 'streaming';
@@ -397,7 +416,12 @@ export class AiChat extends LitElement {
           });
         },
         onOffline: () => this.#setWaiting({ messageId: answer.id, until: 0 }),
-        onDebug: this.debug ? (event, result) => log('event', event, '→', result) : undefined,
+        onDebug: this.debug
+          ? (input, format, result) =>
+              isSkipped(result)
+                ? log('skipped', input, `(${format ?? 'format not yet known'}):`, result.skipped)
+                : log('read', input, `as ${format ?? 'unknown'} →`, result)
+          : undefined,
         onWarning: (warning) => this.debug && console.warn('[ai-chat]', warning),
       },
       this.#policy,

@@ -19,6 +19,15 @@ export interface AiChatErrorDetail {
   message: ChatMessage;
 }
 
+export interface AiChatOpenDetail {
+  /** The HTTP status of the response. */
+  status: number;
+  /** Its media type, such as `text/event-stream`. */
+  contentType: string;
+  /** The format detected (or pinned): `openai`, `anthropic`, `generic`, `json`, …; undefined if nothing decided it. */
+  format: string | undefined;
+}
+
 export interface AiChatRetryDetail {
   /** 1 for the first retry. */
   attempt: number;
@@ -43,6 +52,7 @@ export interface AiChatEventMap {
   'ai-chat-error': CustomEvent<AiChatErrorDetail>;
   'ai-chat-abort': CustomEvent<AiChatMessageDetail>;
   'ai-chat-retry': CustomEvent<AiChatRetryDetail>;
+  'ai-chat-open': CustomEvent<AiChatOpenDetail>;
 }
 
 export type AiChatEventName = keyof AiChatEventMap;

@@ -46,7 +46,7 @@ describe('saved conversations (persist)', () => {
 
   it('brings back an answer cut off by a reload as interrupted, not complete', async () => {
     const key = freshKey();
-    const flow = await scenario({ chunks: [openAiEvent('Cut off by '), { text: openAiEvent('a reload'), delay: 1200 }], end: 'hang' });
+    const flow = await scenario({ chunks: [openAiEvent('Cut off by '), { text: openAiEvent('a reload'), delay: 5000 }], end: 'hang' });
     const frame = await otherPage(`<ai-chat endpoint="${flow.url}" persist="${key}"></ai-chat>`);
     const inFrame = frame.contentDocument!.querySelector('ai-chat') as AiChat;
     void inFrame.send('Go');

@@ -1,7 +1,14 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { chatError, formatSeconds } from '../errors.js';
 import type { ChatError, ChatRequest, ChatStatus } from '../types.js';
-import { extractCompleteAnswer, extractEvent, isSkipped, type ExtractResult } from './formats.js';
+import {
+  createAnswerReader,
+  isSkipped,
+  type AnswerReader,
+  type ExtractResult,
+  type FormatName,
+  type ParseEvent,
+} from './formats/index.js';
 import {
   backoffDelay,
   clampServerRetry,
@@ -10,7 +17,7 @@ import {
   type AttemptFailure,
   type FailureReason,
 } from './retry-policy.js';
-import { ChatStreamError, DEFAULT_LIMITS, sendChatRequest, type StreamOpened } from './transport.js';
+import { ChatStreamError, DEFAULT_LIMITS, sendChatRequest } from './transport.js';
 import type { StreamEvent } from './types.js';
 
 /** Policy for one answer; the element maps its attributes onto this. */
@@ -25,6 +32,10 @@ export interface StreamPolicy {
   timeout: number;
   /** The most bytes one response may have. */
   maxResponseBytes: number;
+  /** `auto`, or the wire format to read first. */
+  format: FormatName;
+  /** The integrator's own event reader, tried before the built-in ones. */
+  parseEvent?: ParseEvent | undefined;
 }
 
 export const DEFAULT_POLICY: StreamPolicy = {
@@ -33,7 +44,16 @@ export const DEFAULT_POLICY: StreamPolicy = {
   idleTimeout: 30_000,
   timeout: 0,
   maxResponseBytes: DEFAULT_LIMITS.maxResponseBytes,
+  format: 'auto',
 };
+
+/** The response that opened the stream, once its format is known (or its body ended). */
+export interface AnswerOpened {
+  status: number;
+  contentType: string;
+  /** The format detected or pinned; undefined when nothing in the body decided it. */
+  format: string | undefined;
+}
 
 /** A retry about to happen, for the reader and for `ai-chat-retry`. */
 export interface RetryNotice {
@@ -49,18 +69,27 @@ export interface RetryNotice {
 
 /** Receives the answer as it is read. */
 export interface AnswerSink {
-  onOpen?(opened: StreamOpened): void;
+  /** Once per response, when its format is known (or its body ended without deciding it). */
+  onOpen?(opened: AnswerOpened): void;
   onText(delta: string): void;
   onReasoning?(delta: string): void;
   /** A retry is scheduled (status is `retrying` until it starts). */
   onRetry?(notice: RetryNotice): void;
   /** The browser is offline; the widget waits for `online` without spending attempts. */
   onOffline?(): void;
-  /** With `debug`: every event and what was made of it. */
-  onDebug?(event: StreamEvent | { json: unknown }, result: ExtractResult): void;
+  /** With `debug`: every event (or line, text piece, JSON body), the format so far, and what was made of it. */
+  onDebug?(input: DebugInput, format: string | undefined, result: ExtractResult): void;
   /** With `debug`: something an integrator should know (a buffered response, a dropped duplicate). */
   onWarning?(message: string): void;
 }
+
+/** What the widget read, for `debug` logs. */
+export type DebugInput =
+  | { event: StreamEvent }
+  | { line: string }
+  | { text: string }
+  | { json: unknown }
+  | { end: true };
 
 /** How one answer ended. `interrupted`: text had arrived and could not be resumed. */
 export type AnswerOutcome =
@@ -86,6 +115,8 @@ interface TurnState {
   lastRenderedId: string;
   serverRetryMs?: number;
   timedOut: boolean;
+  /** Reads every response of the turn, so detection and cumulative text survive a resume. */
+  reader?: AnswerReader;
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
@@ -271,11 +302,20 @@ export class ChatStreamController implements ReactiveController {
     let sawEndMarker = false;
     let streamError: ChatError | undefined;
     let eventsThisAttempt = 0;
+    let opened: Omit<AnswerOpened, 'format'> | undefined;
     const live = () => !attempt.signal.aborted;
 
-    const apply = (result: ExtractResult, source: StreamEvent | { json: unknown }) => {
+    /** `ai-chat-open` waits for the format, so integrators learn what was detected. */
+    const announceOpen = (force: boolean) => {
+      if (!opened || !state.reader || (!force && state.reader.format === undefined)) return;
+      sink.onOpen?.({ ...opened, format: state.reader.format });
+      opened = undefined;
+    };
+
+    const apply = (result: ExtractResult, input: DebugInput) => {
       if (!live()) return;
-      sink.onDebug?.(source, result);
+      announceOpen(false);
+      sink.onDebug?.(input, state.reader?.format, result);
       if (isSkipped(result)) return;
       if (result.text || result.reasoning || result.error !== undefined) recognised = true;
       if (result.text || result.reasoning) state.hasContent = true;
@@ -295,34 +335,52 @@ export class ChatStreamController implements ReactiveController {
     };
 
     const headers: Record<string, string> = { ...request.headers, 'idempotency-key': state.idempotencyKey };
-    if (state.hasContent && state.lastRenderedId) headers['last-event-id'] = state.lastRenderedId;
+    const resuming = state.hasContent && state.lastRenderedId !== '';
+    if (resuming) headers['last-event-id'] = state.lastRenderedId;
 
     armIdleTimer();
     try {
       await sendChatRequest(
         { ...request, headers },
         {
-          onOpen: (opened) => {
+          onOpen: (response) => {
             if (!live()) return;
             armIdleTimer();
+            state.reader ??= createAnswerReader({
+              format: policy.format,
+              contentType: response.contentType,
+              headers: response.headers,
+              parseEvent: policy.parseEvent,
+            });
             this.#setStatus('streaming');
-            sink.onOpen?.(opened);
+            opened = { status: response.status, contentType: response.contentType };
+            announceOpen(false);
           },
           onEvent: (event) => {
             if (!live()) return;
             eventsThisAttempt += 1;
             // A resumed stream may replay events we already showed: drop them.
-            if (event.id && state.renderedIds.has(event.id)) {
+            // (Only then: within one connection an id persists across events.)
+            if (resuming && event.id && state.renderedIds.has(event.id)) {
               sink.onWarning?.(`dropped event ${event.id}: already rendered before the reconnect`);
               return;
             }
-            apply(extractEvent(event), event);
+            apply(state.reader!.event(event), { event });
             if (event.id) {
               state.renderedIds.add(event.id);
               state.lastRenderedId = event.id;
             }
           },
-          onJson: (json) => apply(extractCompleteAnswer(json), { json }),
+          onLine: (line) => {
+            eventsThisAttempt += 1;
+            apply(state.reader!.line(line), { line });
+          },
+          onPlain: (text) => apply(state.reader!.plain(text), { text }),
+          onJson: (json) => apply(state.reader!.complete(json), { json }),
+          onEnd: () => {
+            apply(state.reader!.end(), { end: true });
+            announceOpen(true);
+          },
           isFinished: () => finished || !live(),
           onBytes: armIdleTimer,
           onRetryField: (ms) => (state.serverRetryMs = clampServerRetry(ms)),
@@ -366,15 +424,10 @@ export class ChatStreamController implements ReactiveController {
     // empty answer: say so instead of showing an empty bubble as done.
     if (!recognised && !state.hasContent) return { kind: 'failed', failure: { reason: 'protocol' }, error: chatError('no-answer') };
     // A resumed stream that ends cleanly completes the answer.
-    if (!sawEndMarker && this.#expectsEndMarker()) {
+    if (!sawEndMarker && state.reader?.expectsTerminal) {
       return { kind: 'failed', failure: { reason: 'incomplete' }, error: chatError('incomplete') };
     }
     return { kind: 'complete' };
-  }
-
-  /** Whether the stream's format ends with a marker, so a clean close without it was a cut. */
-  #expectsEndMarker(): boolean {
-    return false;
   }
 
   #setStatus(status: ChatStatus): void {

@@ -2,6 +2,7 @@ import { fetchEventSource } from '@microsoft/fetch-event-source';
 import { chatError, formatMiB } from '../errors.js';
 import type { ChatError, ChatRequest } from '../types.js';
 import { parseRetryAfter, type FailureReason } from './retry-policy.js';
+import { bodyKind, createLineSplitter, type BodyKind } from './formats/index.js';
 import { createSseParser, SseLineTooLongError } from './sse-parser.js';
 import type { StreamEvent } from './types.js';
 
@@ -23,7 +24,11 @@ export class ChatStreamError extends Error {
 /** Facts about the response that opened the stream. */
 export interface StreamOpened {
   status: number;
+  /** The media type, lower-cased, without parameters. */
   contentType: string;
+  headers: Headers;
+  /** How the body is read. */
+  kind: BodyKind;
 }
 
 /** Where the transport hands what it reads. */
@@ -31,8 +36,14 @@ export interface StreamSink {
   onOpen(opened: StreamOpened): void;
   /** One dispatched event of a `text/event-stream` body. */
   onEvent(event: StreamEvent): void;
+  /** One line of an NDJSON body. */
+  onLine(line: string): void;
+  /** A decoded piece of a `text/plain` body. */
+  onPlain(text: string): void;
   /** A complete `application/json` body. */
   onJson(value: unknown): void;
+  /** The body ended cleanly (not cut, not stopped early): flush what is buffered. */
+  onEnd(): void;
   /** Checked after every chunk: true when the answer is complete and reading may stop. */
   isFinished(): boolean;
   /** Every chunk of the body as it arrives, comments and pings included (idle timers listen here). */
@@ -119,12 +130,57 @@ function tooLarge(code: 'too-large' | 'event-too-large', limit: number): ChatStr
   return new ChatStreamError(chatError(code, { limit: formatMiB(limit) }), 'protocol');
 }
 
-async function readEventStream(body: ReadableStream<Uint8Array>, sink: StreamSink, limits: TransportLimits): Promise<void> {
-  const parser = createSseParser({
-    onEvent: (event) => sink.onEvent(event),
-    onRetry: (ms) => sink.onRetryField?.(ms),
-    maxLineLength: limits.maxEventLength,
-  });
+/** Turns body bytes into what the sink reads, by kind of body. */
+interface BodyFeeder {
+  feed(bytes: Uint8Array): void;
+  end(): void;
+}
+
+function feederFor(kind: BodyKind, sink: StreamSink, limits: TransportLimits, status: number): BodyFeeder {
+  switch (kind) {
+    case 'sse':
+      return createSseParser({
+        onEvent: (event) => sink.onEvent(event),
+        onRetry: (ms) => sink.onRetryField?.(ms),
+        maxLineLength: limits.maxEventLength,
+      });
+    case 'ndjson':
+      return createLineSplitter((line) => {
+        if (line.length > limits.maxEventLength) throw tooLarge('event-too-large', limits.maxEventLength);
+        sink.onLine(line);
+      });
+    case 'plain': {
+      const decoder = new TextDecoder();
+      return {
+        feed: (bytes) => sink.onPlain(decoder.decode(bytes, { stream: true })),
+        end: () => {
+          const rest = decoder.decode();
+          if (rest) sink.onPlain(rest);
+        },
+      };
+    }
+    case 'json': {
+      // One complete body: collect it, then parse once.
+      const decoder = new TextDecoder();
+      const pieces: string[] = [];
+      return {
+        feed: (bytes) => void pieces.push(decoder.decode(bytes, { stream: true })),
+        end: () => {
+          pieces.push(decoder.decode());
+          let value: unknown;
+          try {
+            value = JSON.parse(pieces.join(''));
+          } catch (cause) {
+            throw new ChatStreamError(chatError('bad-json', { status }), 'protocol', { cause });
+          }
+          sink.onJson(value);
+        },
+      };
+    }
+  }
+}
+
+async function readBody(body: ReadableStream<Uint8Array>, feeder: BodyFeeder, sink: StreamSink, limits: TransportLimits) {
   const reader = body.getReader();
   let bytes = 0;
   let reads = 0;
@@ -136,7 +192,7 @@ async function readEventStream(body: ReadableStream<Uint8Array>, sink: StreamSin
       bytes += value.byteLength;
       sink.onBytes?.(value.byteLength);
       if (bytes > limits.maxResponseBytes) throw tooLarge('too-large', limits.maxResponseBytes);
-      parser.feed(value);
+      feeder.feed(value);
       if (sink.isFinished()) {
         // The answer is complete; a server that keeps the connection open
         // after its end marker must not keep us waiting.
@@ -150,30 +206,22 @@ async function readEventStream(body: ReadableStream<Uint8Array>, sink: StreamSin
     if (error instanceof SseLineTooLongError) throw tooLarge('event-too-large', error.limit);
     throw error;
   }
-  parser.end();
+  feeder.end();
   sink.onBodyRead?.({ reads, bytes });
+  sink.onEnd();
 }
 
 async function readResponse(response: Response, sink: StreamSink, limits: TransportLimits): Promise<void> {
   if (!response.ok) throw await httpError(response);
   const contentType = (response.headers.get('content-type') ?? '').toLowerCase();
   const mediaType = contentType.split(';')[0]!.trim();
-  sink.onOpen({ status: response.status, contentType: mediaType });
-  if (mediaType === 'text/event-stream' && response.body) {
-    await readEventStream(response.body, sink, limits);
-  } else if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
-    const text = await response.text();
-    if (text.length > limits.maxResponseBytes) throw tooLarge('too-large', limits.maxResponseBytes);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (cause) {
-      throw new ChatStreamError(chatError('bad-json', { status: response.status }), 'protocol', { cause });
-    }
-    sink.onJson(value);
-  } else {
+  const kind = bodyKind(contentType);
+  if (!kind || (!response.body && kind !== 'json')) {
     throw new ChatStreamError(chatError('not-a-stream', { status: response.status, contentType: mediaType }), 'protocol');
   }
+  sink.onOpen({ status: response.status, contentType: mediaType, headers: response.headers, kind });
+  const body = response.body ?? new Response('').body!;
+  await readBody(body, feederFor(kind, sink, limits, response.status), sink, limits);
 }
 
 /**
