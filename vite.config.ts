@@ -1,28 +1,76 @@
 import { resolve } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
-import { mockChat } from './demo/mock-backend.js';
+import { defineConfig, loadEnv, type Plugin } from 'vite';
+import { CHAT_PATH, demoBackend } from './demo/mock-backend.js';
 
-/** Serves the demo's mock chat endpoint from the dev server itself. */
-function mockBackend(): Plugin {
+/**
+ * Serves the demo's chat endpoint from the dev (and preview) server: the real
+ * handler from src/server, with a provider from the environment or the mock.
+ * `.env.local` works too (only AI_CHAT_*, OPENAI_* and ANTHROPIC_* are read).
+ */
+function chatBackend(mode: string): Plugin {
+  const env = loadEnv(mode, process.cwd(), ['AI_CHAT_', 'OPENAI_', 'ANTHROPIC_']);
+  const backend = demoBackend(env);
+  const announce = (logger: { info(message: string): void }) =>
+    logger.info(`  ➜  ${CHAT_PATH}: answered by ${backend.description}`);
   return {
-    name: 'ai-chat-mock-backend',
+    name: 'ai-chat-backend',
     configureServer(server) {
-      server.middlewares.use((req, res, next) => void mockChat(req, res, next));
+      server.middlewares.use(backend.middleware);
+      server.httpServer?.once('listening', () => setTimeout(() => announce(server.config.logger)));
     },
     configurePreviewServer(server) {
-      server.middlewares.use((req, res, next) => void mockChat(req, res, next));
+      server.middlewares.use(backend.middleware);
+      server.httpServer.once('listening', () => setTimeout(() => announce(server.config.logger)));
     },
   };
 }
 
 // `vite build` writes the ES module for bundlers (lit and fetch-event-source
 // stay dependencies); `vite build --mode iife` writes the self-contained
-// classic script for a plain <script> tag.
+// classic script for a plain <script> tag; `--mode server` writes the
+// backend handler (`./server` export) to dist/server, its SDKs left as
+// imports; `--mode demo` builds the demo page to dist-demo for `npm start`.
+// demo/index.html loads `../src/index.ts`, which from the demo root is the URL
+// `/src/index.ts`: map it back to the package's own sources.
+const demoSources = { alias: [{ find: /^\/src\//, replacement: `${resolve(import.meta.dirname, 'src')}/` }] };
+
 export default defineConfig(({ command, mode }) => {
+  if (mode === 'server') {
+    return {
+      build: {
+        outDir: 'dist/server',
+        emptyOutDir: true,
+        target: 'es2022',
+        sourcemap: true,
+        minify: false,
+        lib: {
+          entry: {
+            index: resolve(import.meta.dirname, 'src/server/index.ts'),
+            node: resolve(import.meta.dirname, 'src/server/node.ts'),
+          },
+          formats: ['es'],
+          fileName: (_format, name) => `${name}.js`,
+        },
+        rollupOptions: {
+          // Optional peers, loaded only by the provider or adapter in use.
+          external: [/^openai($|\/)/, /^@anthropic-ai\/sdk($|\/)/, /^@hono\/node-server($|\/)/, /^node:/],
+        },
+      },
+    };
+  }
+  if (mode === 'demo') {
+    return {
+      root: 'demo',
+      resolve: demoSources,
+      plugins: command === 'serve' ? [chatBackend(mode)] : [],
+      build: { outDir: '../dist-demo', emptyOutDir: true, target: 'es2022', sourcemap: true },
+    };
+  }
   const iife = mode === 'iife';
   return {
     root: command === 'serve' ? 'demo' : '.',
-    plugins: [mockBackend()],
+    ...(command === 'serve' ? { resolve: demoSources } : {}),
+    plugins: command === 'serve' ? [chatBackend(mode)] : [],
     build: {
       outDir: 'dist',
       emptyOutDir: !iife,

@@ -4,6 +4,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { fileURLToPath } from 'node:url';
 import { findChromium } from './scripts/find-chromium.mjs';
 import { scriptedSseMiddleware } from './test/server/scripted-sse-server.mjs';
+import { handlerHarnessMiddleware } from './test/server/handler-harness.mjs';
 import { summaryReporter } from './test/server/summary-reporter.mjs';
 
 const executablePath = findChromium();
@@ -21,7 +22,7 @@ export default {
   reporters: [defaultReporter(), summaryReporter()],
   testFramework: { config: { timeout: 10000 } },
   testsFinishTimeout: 20 * 60 * 1000,
-  middleware: [scriptedSseMiddleware()],
+  middleware: [scriptedSseMiddleware(), handlerHarnessMiddleware()],
   plugins: [
     esbuildPlugin({
       ts: true,

@@ -1,0 +1,109 @@
+import type { ErrorBody } from './types.js';
+
+/** A response the handler answers itself (validation, CORS, resume conflicts). */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly headers: Record<string, string>;
+  constructor(status: number, type: string, message: string, headers: Record<string, string> = {}, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'HttpError';
+    this.status = status;
+    this.type = type;
+    this.headers = headers;
+  }
+}
+
+/**
+ * A provider refused the request before streaming. Custom adapters throw it;
+ * SDK errors with a numeric `status` are read the same way.
+ */
+export class UpstreamError extends Error {
+  readonly status: number;
+  readonly type: string;
+  /** The provider's `Retry-After`, passed on with 429. */
+  readonly retryAfter?: string;
+  constructor(status: number, message: string, type = 'upstream_error', retryAfter?: string) {
+    super(message);
+    this.name = 'UpstreamError';
+    this.status = status;
+    this.type = type;
+    if (retryAfter !== undefined) this.retryAfter = retryAfter;
+  }
+}
+
+/** Statuses whose provider message is passed through as is; every other failure is a 502. */
+const PASSED_THROUGH = new Set([401, 429]);
+
+/** What a provider failure says, read from SDK errors of both vendors or anything thrown. */
+export interface ProviderFailure {
+  status?: number;
+  message: string;
+  type: string;
+  retryAfter?: string;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null;
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
+
+function header(headers: unknown, name: string): string | undefined {
+  if (!isObject(headers)) return undefined;
+  if (typeof headers.get === 'function') return text((headers as { get(name: string): unknown }).get(name));
+  return text(headers[name]);
+}
+
+/**
+ * The provider's own readable message: OpenAI SDK errors carry the body's
+ * `error` object in `.error`, Anthropic's carry the whole body
+ * (`{type:'error', error:{type, message}}`) and their `.message` is raw JSON
+ * (see fixtures/anthropic-error-midstream.sse notes).
+ */
+export function describeProviderError(error: unknown): ProviderFailure {
+  if (error instanceof UpstreamError) {
+    return { status: error.status, message: error.message, type: error.type, ...(error.retryAfter ? { retryAfter: error.retryAfter } : {}) };
+  }
+  if (!isObject(error)) return { message: text(error) ?? 'The AI provider failed.', type: 'provider_error' };
+  const body = error.error;
+  const nested = isObject(body) && isObject(body.error) ? body.error : undefined;
+  const message =
+    text(nested?.message) ??
+    text(error.apiMessage) ??
+    (isObject(body) ? text(body.message) : text(body)) ??
+    text(error.message) ??
+    'The AI provider failed.';
+  const type = text(nested?.type) ?? (isObject(body) ? text(body.type) : undefined) ?? text(error.type) ?? 'provider_error';
+  const status = typeof error.status === 'number' ? error.status : undefined;
+  const retryAfter = header(error.headers, 'retry-after');
+  return { ...(status !== undefined ? { status } : {}), message, type, ...(retryAfter ? { retryAfter } : {}) };
+}
+
+/** Maps a failure before streaming: 401 and 429 pass through with the provider's words, the rest is 502. */
+export function upstreamHttpError(failure: ProviderFailure): HttpError {
+  if (failure.status !== undefined && PASSED_THROUGH.has(failure.status)) {
+    const headers: Record<string, string> = failure.status === 429 && failure.retryAfter ? { 'Retry-After': failure.retryAfter } : {};
+    return new HttpError(failure.status, failure.type, failure.message, headers);
+  }
+  const said = failure.status !== undefined ? `answered ${failure.status}: ${failure.message}` : `failed: ${failure.message}`;
+  return new HttpError(502, 'upstream_error', `The AI provider ${said}`);
+}
+
+/** True for the errors SDKs and fetch throw when their signal aborts. */
+export function isAbortError(error: unknown): boolean {
+  return isObject(error) && (error.name === 'AbortError' || error.name === 'APIUserAbortError');
+}
+
+export function errorBody(type: string, message: string): ErrorBody {
+  return { error: { message, type } };
+}
+
+export function jsonResponse(status: number, value: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(value), {
+    status,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
+  });
+}
+
+export function errorResponse(error: HttpError, headers: Record<string, string> = {}): Response {
+  return jsonResponse(error.status, errorBody(error.type, error.message), { ...error.headers, ...headers });
+}

@@ -1,0 +1,386 @@
+import { checkOrigin, corsHeaders, corsPolicy, preflightResponse, type CorsPolicy } from './cors.js';
+import { readEnv } from './env.js';
+import {
+  describeProviderError,
+  errorBody,
+  errorResponse,
+  HttpError,
+  isAbortError,
+  upstreamHttpError,
+  type ProviderFailure,
+} from './errors.js';
+import { anthropicProvider } from './providers/anthropic.js';
+import { mockProvider } from './providers/mock.js';
+import { openAiProvider } from './providers/openai.js';
+import { MemoryResumeStore, type ResumeStore } from './resume.js';
+import { scrub, scrubbingLogger } from './secrets.js';
+import { DONE, encodeFrame, PING, SSE_HEADERS, type SseFrame } from './sse.js';
+import type { ChatHandlerOptions, ChatLogger, ProviderAdapter, ProviderStream } from './types.js';
+import { readChatInput, type ChatInput, type InputLimits } from './validate.js';
+
+/** A standard fetch handler: Node (through an adapter), Deno, Bun, Workers. */
+export type ChatHandler = (request: Request) => Promise<Response>;
+
+interface Config {
+  provider: ProviderAdapter;
+  model: string;
+  allowedModels: readonly string[];
+  limits: InputLimits;
+  pingIntervalMs: number;
+  resumeGraceMs: number;
+  store: ResumeStore;
+  cors: CorsPolicy;
+  secrets: string[];
+  logger: ChatLogger;
+}
+
+const KEY_ENV = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' } as const;
+
+function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new TypeError(`createChatHandler: \`${name}\` must be a ${allowZero ? 'non-negative' : 'positive'} number.`);
+  }
+  return value;
+}
+
+function resolveConfig(options: ChatHandlerOptions): Config {
+  const { provider } = options;
+  let apiKey = options.apiKey;
+  let adapter: ProviderAdapter;
+  let model = options.model ?? '';
+  const secrets: string[] = [];
+  const logger = (): ChatLogger => scrubbingLogger(options.logger ?? console, secrets);
+
+  if (provider === 'openai' || provider === 'anthropic') {
+    apiKey ??= readEnv(KEY_ENV[provider]);
+    if (!apiKey) throw new TypeError(`createChatHandler: no ${provider} key; set ${KEY_ENV[provider]} or pass \`apiKey\`.`);
+    if (!model) throw new TypeError(`createChatHandler: \`model\` is required for the ${provider} provider.`);
+    secrets.push(apiKey);
+    const settings = {
+      apiKey,
+      baseURL: options.baseURL,
+      maxTokens: options.maxTokens,
+      maxRetries: positive('maxRetries', options.maxRetries, 0, true),
+      logger: logger(),
+    };
+    adapter = provider === 'openai' ? openAiProvider(settings) : anthropicProvider(settings);
+  } else if (provider === 'mock') {
+    adapter = mockProvider(options.mock);
+    model ||= 'mock';
+  } else if (typeof provider === 'object' && provider !== null && typeof provider.start === 'function') {
+    adapter = provider;
+    if (apiKey) secrets.push(apiKey);
+  } else {
+    throw new TypeError('createChatHandler: `provider` must be "openai", "anthropic", "mock" or an adapter.');
+  }
+
+  return {
+    provider: adapter,
+    model,
+    allowedModels: options.allowedModels ?? (model ? [model] : []),
+    limits: {
+      maxMessages: positive('maxMessages', options.maxMessages, 200),
+      maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes, 1_000_000),
+    },
+    pingIntervalMs: positive('pingIntervalMs', options.pingIntervalMs, 15_000),
+    resumeGraceMs: positive('resumeGraceMs', options.resumeGraceMs, 5_000, true),
+    store: options.resumeStore ?? new MemoryResumeStore(),
+    cors: corsPolicy(options.allowedOrigins, options.allowCredentials, options.allowedHeaders),
+    secrets,
+    logger: logger(),
+  };
+}
+
+/** Printable ASCII, as the IETF Idempotency-Key draft allows; long enough for any UUID. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const EVENT_ID = /^\d{1,15}$/;
+
+function readIdempotencyKey(request: Request): string | undefined {
+  const key = request.headers.get('idempotency-key');
+  if (key === null) return undefined;
+  const trimmed = key.trim().replace(/^"(.*)"$/, '$1');
+  if (!IDEMPOTENCY_KEY.test(trimmed)) {
+    throw new HttpError(400, 'invalid_idempotency_key', '`Idempotency-Key` must be 1 to 255 printable ASCII characters.');
+  }
+  return trimmed;
+}
+
+function readLastEventId(request: Request): number | undefined {
+  const value = request.headers.get('last-event-id');
+  if (value === null || value.trim() === '') return undefined;
+  if (!EVENT_ID.test(value.trim())) throw new HttpError(400, 'invalid_last_event_id', '`Last-Event-ID` must be an event id this server sent.');
+  return Number(value.trim());
+}
+
+/** Ties a key to one request, so reusing a key for another conversation is refused rather than answered wrongly. */
+async function fingerprintOf(input: ChatInput): Promise<string> {
+  const text = JSON.stringify([input.model, input.messages]);
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return text;
+  const digest = await subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * A resumable answer generated by this instance. Its provider call outlives
+ * any one response, but only while someone reads it: once the last reader
+ * has been gone for `graceMs`, the provider request is aborted.
+ */
+class LiveRun {
+  readonly controller = new AbortController();
+  #readers = 0;
+  #finished = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #graceMs: number;
+
+  constructor(graceMs: number) {
+    this.#graceMs = graceMs;
+    this.#arm();
+  }
+
+  attach(): void {
+    this.#readers += 1;
+    clearTimeout(this.#timer);
+  }
+
+  detach(): void {
+    this.#readers -= 1;
+    if (this.#readers === 0) this.#arm();
+  }
+
+  finish(): void {
+    this.#finished = true;
+    clearTimeout(this.#timer);
+  }
+
+  #arm(): void {
+    clearTimeout(this.#timer);
+    if (!this.#finished) this.#timer = setTimeout(() => this.controller.abort(), this.#graceMs);
+  }
+}
+
+/** Aborts `controller` when `signal` does; returns the unlink. */
+function follow(signal: AbortSignal, controller: AbortController): () => void {
+  const abort = () => controller.abort();
+  if (signal.aborted) abort();
+  else signal.addEventListener('abort', abort, { once: true });
+  return () => signal.removeEventListener('abort', abort);
+}
+
+/**
+ * Creates the backend half of `<ai-chat>`: it validates the request, calls
+ * the provider with the server's key and forwards each chunk as an SSE event
+ * (`id: N`, `data: <json>`, then `data: [DONE]`; `event: error` on failure).
+ */
+export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
+  const config = resolveConfig(options);
+  const { store, logger } = config;
+  const live = new Map<string, LiveRun>();
+
+  const clean = (failure: ProviderFailure): ProviderFailure => ({
+    ...failure,
+    message: scrub(failure.message, config.secrets),
+    type: scrub(failure.type, config.secrets),
+  });
+
+  async function startProvider(request: Request, input: ChatInput, signal: AbortSignal): Promise<ProviderStream> {
+    try {
+      return await config.provider.start({ messages: input.messages, model: input.model, request, signal });
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      if (signal.aborted || isAbortError(error)) {
+        throw new HttpError(499, 'client_closed_request', 'The client went away before the answer started.');
+      }
+      const failure = clean(describeProviderError(error));
+      logger.warn(`[ai-chat] ${config.provider.name} refused the request: ${failure.status ?? 'no status'} ${failure.type}: ${failure.message}`);
+      throw upstreamHttpError(failure);
+    }
+  }
+
+  /** The provider's chunks as numbered events, ending with `[DONE]` or one `event: error`. */
+  async function* toFrames(stream: ProviderStream, signal: AbortSignal): AsyncGenerator<SseFrame> {
+    let id = 0;
+    try {
+      for await (const chunk of stream.chunks) {
+        if (signal.aborted) return;
+        const data = JSON.stringify(chunk);
+        if (data !== undefined) yield { id: ++id, data };
+      }
+      // SDK streams end quietly when aborted; an aborted answer is not done.
+      if (!signal.aborted) yield { id: ++id, data: DONE };
+    } catch (error) {
+      if (signal.aborted || isAbortError(error)) return;
+      const failure = clean(describeProviderError(error));
+      logger.warn(`[ai-chat] ${config.provider.name} failed mid-stream: ${failure.type}: ${failure.message}`);
+      yield { id: ++id, event: 'error', data: JSON.stringify(errorBody(failure.type, failure.message)) };
+    }
+  }
+
+  /**
+   * Writes `frames` as an event stream with a ping comment every
+   * `pingIntervalMs`. Pull-based, so a slow reader slows the store reads, not
+   * memory. `onEnd` runs once, however the response ends: done, failed, cut
+   * by a fault, or cancelled because the client went away.
+   */
+  function streamResponse(frames: AsyncIterable<SseFrame>, cors: Record<string, string>, onEnd: () => void, cutAfter?: number): Response {
+    const encoder = new TextEncoder();
+    const iterator = frames[Symbol.asyncIterator]();
+    let ended = false;
+    let sent = 0;
+    let ping: ReturnType<typeof setInterval> | undefined;
+    const end = () => {
+      if (ended) return false;
+      ended = true;
+      clearInterval(ping);
+      onEnd();
+      return true;
+    };
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        ping = setInterval(() => {
+          if (!ended) controller.enqueue(encoder.encode(PING));
+        }, config.pingIntervalMs);
+      },
+      async pull(controller) {
+        // Checked on the pull after the last allowed event, so that event has
+        // been taken by the server before the connection dies.
+        if (cutAfter !== undefined && sent >= cutAfter) {
+          // Node's http corks a response until the next tick; erroring now
+          // would destroy the socket with the last event still in its buffer.
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          if (end()) controller.error(Object.assign(new Error('Connection reset by the mock fault cut-after.'), { code: 'ECONNRESET' }));
+          return;
+        }
+        try {
+          const next = await iterator.next();
+          if (ended) return;
+          if (next.done) {
+            if (end()) controller.close();
+            return;
+          }
+          controller.enqueue(encoder.encode(encodeFrame(next.value)));
+          sent += 1;
+        } catch (error) {
+          logger.error('[ai-chat] the answer stream failed:', error);
+          if (end()) controller.error(error);
+        }
+      },
+      cancel() {
+        end();
+        void iterator.return?.()?.catch(() => undefined);
+      },
+    });
+    return new Response(body, { status: 200, headers: { ...SSE_HEADERS, ...cors } });
+  }
+
+  /** One answer, not resumable: it lives exactly as long as its response. */
+  async function answerOnce(request: Request, input: ChatInput, cors: Record<string, string>): Promise<Response> {
+    const run = new AbortController();
+    const unlink = follow(request.signal, run);
+    let stream: ProviderStream;
+    try {
+      stream = await startProvider(request, input, run.signal);
+    } catch (error) {
+      unlink();
+      throw error;
+    }
+    const onEnd = () => {
+      unlink();
+      run.abort();
+    };
+    return streamResponse(toFrames(stream, run.signal), cors, onEnd, stream.cutAfter);
+  }
+
+  /** Reads the stored answer `key` after `afterId`, following it live while it runs. */
+  function readerResponse(request: Request, key: string, afterId: number, cors: Record<string, string>, cutAfter?: number): Response {
+    const reader = new AbortController();
+    const unlink = follow(request.signal, reader);
+    const run = live.get(key);
+    run?.attach();
+    const onEnd = () => {
+      unlink();
+      reader.abort();
+      run?.detach();
+    };
+    return streamResponse(store.read(key, afterId, reader.signal), cors, onEnd, cutAfter);
+  }
+
+  /** Runs the provider into the store, independent of any one response. */
+  async function produce(key: string, stream: ProviderStream, run: LiveRun): Promise<void> {
+    let lastId = 0;
+    try {
+      for await (const frame of toFrames(stream, run.controller.signal)) {
+        await store.append(key, frame);
+        lastId = frame.id;
+      }
+      if (run.controller.signal.aborted) {
+        const interrupted = errorBody('interrupted', 'The answer was stopped before it was complete: nobody was reading it.');
+        await store.append(key, { id: lastId + 1, event: 'error', data: JSON.stringify(interrupted) });
+      }
+    } catch (error) {
+      logger.error('[ai-chat] the resume store failed:', error);
+    } finally {
+      run.finish();
+      if (live.get(key) === run) live.delete(key);
+      await store.end(key).catch((error: unknown) => logger.error('[ai-chat] the resume store failed:', error));
+    }
+  }
+
+  async function answerResumable(request: Request, input: ChatInput, key: string, cors: Record<string, string>): Promise<Response> {
+    const lastEventId = readLastEventId(request);
+    const fingerprint = await fingerprintOf(input);
+    const resume = (known: string | undefined) => {
+      if (known === undefined) {
+        throw new HttpError(409, 'resume_unavailable', 'This answer can no longer be resumed; send the request again without `Last-Event-ID`.');
+      }
+      if (known !== fingerprint) {
+        throw new HttpError(422, 'idempotency_key_reused', 'This `Idempotency-Key` was used for a different request.');
+      }
+      return readerResponse(request, key, lastEventId ?? 0, cors);
+    };
+
+    const known = await store.fingerprint(key);
+    if (known !== undefined || (lastEventId ?? 0) > 0) return resume(known);
+    // Two first requests with one key at once: the second follows the first.
+    if (!(await store.create(key, fingerprint))) return resume(await store.fingerprint(key));
+
+    const run = new LiveRun(config.resumeGraceMs);
+    const unlink = follow(request.signal, run.controller);
+    let stream: ProviderStream;
+    try {
+      stream = await startProvider(request, input, run.controller.signal);
+    } catch (error) {
+      run.finish();
+      // The provider never answered: a retry with this key must call it again.
+      await store.delete(key);
+      throw error;
+    } finally {
+      // From here on the answer outlives this request (for `resumeGraceMs`).
+      unlink();
+    }
+    live.set(key, run);
+    void produce(key, stream, run);
+    return readerResponse(request, key, 0, cors, stream.cutAfter);
+  }
+
+  return async function handleChat(request: Request): Promise<Response> {
+    const cors = corsHeaders(request, config.cors);
+    try {
+      if (request.method === 'OPTIONS') return preflightResponse(request, config.cors);
+      if (request.method !== 'POST') {
+        throw new HttpError(405, 'method_not_allowed', 'Send the conversation with POST.', { Allow: 'POST, OPTIONS' });
+      }
+      checkOrigin(request, config.cors);
+      const input = await readChatInput(request, config.limits, config.model, config.allowedModels);
+      const key = readIdempotencyKey(request);
+      return key === undefined ? await answerOnce(request, input, cors) : await answerResumable(request, input, key, cors);
+    } catch (error) {
+      if (error instanceof HttpError) {
+        return errorResponse(new HttpError(error.status, error.type, scrub(error.message, config.secrets), error.headers), cors);
+      }
+      logger.error('[ai-chat] the handler failed:', error);
+      return errorResponse(new HttpError(500, 'server_error', 'The server failed to answer.'), cors);
+    }
+  };
+}

@@ -1,0 +1,55 @@
+import type { ProviderAdapter } from '../types.js';
+import { loadSdk, type SdkSettings } from './sdk.js';
+
+type AnthropicClient = import('@anthropic-ai/sdk').Anthropic;
+
+/** Anthropic requires a limit on every request. */
+const DEFAULT_MAX_TOKENS = 4096;
+
+/**
+ * The Messages API through the official `@anthropic-ai/sdk`. Every raw stream
+ * event (`message_start`, `content_block_delta`, …) is forwarded as the SDK
+ * yields it; `system` messages become the top-level `system` parameter, which
+ * is the only place the API accepts them.
+ */
+export function anthropicProvider(settings: SdkSettings): ProviderAdapter {
+  let client: Promise<AnthropicClient> | undefined;
+  const connect = async () => {
+    const { Anthropic } = await loadSdk('@anthropic-ai/sdk', () => import('@anthropic-ai/sdk'));
+    return new Anthropic({
+      apiKey: settings.apiKey,
+      // Unset leaves the SDK's own default (and its *_BASE_URL variable).
+      ...(settings.baseURL ? { baseURL: settings.baseURL } : {}),
+      maxRetries: settings.maxRetries,
+      logger: settings.logger,
+    });
+  };
+  return {
+    name: 'anthropic',
+    async start({ messages, model, signal }) {
+      client ??= connect().catch((error: unknown) => {
+        client = undefined;
+        throw error;
+      });
+      const anthropic = await client;
+      const system = messages
+        .filter((message) => message.role === 'system')
+        .map((message) => message.content)
+        .join('\n\n');
+      const turns = messages.flatMap((message) =>
+        message.role === 'system' ? [] : [{ role: message.role, content: message.content }],
+      );
+      const stream = await anthropic.messages.create(
+        {
+          model,
+          max_tokens: settings.maxTokens ?? DEFAULT_MAX_TOKENS,
+          messages: turns,
+          stream: true,
+          ...(system ? { system } : {}),
+        },
+        { signal },
+      );
+      return { chunks: stream };
+    },
+  };
+}

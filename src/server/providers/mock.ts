@@ -1,0 +1,166 @@
+import { HttpError, UpstreamError } from '../errors.js';
+import type { ChatInputMessage, ProviderAdapter, ProviderStream } from '../types.js';
+
+export interface MockOptions {
+  /**
+   * Replies in turn: the n-th answer of a conversation is `script[n % length]`;
+   * or a function of the conversation. Default: a markdown reply that quotes
+   * the question. Either way the same conversation always gets the same words.
+   */
+  script?: readonly string[] | ((messages: readonly ChatInputMessage[]) => string);
+  /** Wait before each token, in ms. Default 30. */
+  tokenDelayMs?: number;
+  /** Wait before the first token, like a model's time to first token, in ms. Default 200. */
+  firstTokenDelayMs?: number;
+  /** Faults for every request, in the `?fault=` syntax (see {@link parseMockFaults}). */
+  faults?: string;
+  /** Read faults from a request's `?fault=` parameter or `X-Mock-Fault` header. Default true. */
+  faultsFromRequest?: boolean;
+}
+
+/** Knobs of one mock answer, from `faults` and the request. */
+export interface MockFaults {
+  /** Fail before streaming as if the provider answered this status. */
+  status?: number;
+  /** `Retry-After` of that failure (seconds). */
+  retryAfter?: string;
+  /** Send this many chunks, then fail with `event: error`. */
+  errorAfter?: number;
+  /** Send this many chunks, then nothing until the client leaves (pings go on). */
+  stallAfter?: number;
+  /** Drop the connection after this many events; the answer goes on and can be resumed. */
+  cutAfter?: number;
+  /** Wait before each token, in ms (overrides `tokenDelayMs`). */
+  tokenDelayMs?: number;
+}
+
+const COUNT = /^\d{1,6}$/;
+
+/**
+ * Parses a comma-separated fault list:
+ * `status:<code>[:<retry-after>]`, `error-after:<n>`, `stall-after:<n>`,
+ * `cut-after:<n>`, `delay:<ms>`. For example `?fault=cut-after:20` or
+ * `?fault=status:429:3`. Anything else is a 400, so a typo is not silently
+ * a normal answer.
+ */
+export function parseMockFaults(spec: string): MockFaults {
+  const faults: MockFaults = {};
+  for (const part of spec.split(',').map((item) => item.trim()).filter(Boolean)) {
+    const [name, value = '', extra] = part.split(':');
+    if (!COUNT.test(value) || (extra !== undefined && (name !== 'status' || !COUNT.test(extra)))) {
+      throw new HttpError(400, 'invalid_fault', `Unknown mock fault "${part.slice(0, 40)}".`);
+    }
+    const number = Number(value);
+    if (name === 'status' && number >= 400 && number <= 599) {
+      faults.status = number;
+      if (extra !== undefined) faults.retryAfter = extra;
+    } else if (name === 'error-after') faults.errorAfter = number;
+    else if (name === 'stall-after') faults.stallAfter = number;
+    else if (name === 'cut-after' && number > 0) faults.cutAfter = number;
+    else if (name === 'delay') faults.tokenDelayMs = number;
+    else throw new HttpError(400, 'invalid_fault', `Unknown mock fault "${part.slice(0, 40)}".`);
+  }
+  return faults;
+}
+
+function defaultReply(messages: readonly ChatInputMessage[]): string {
+  const question = messages.filter((message) => message.role === 'user').at(-1)?.content.trim() ?? '';
+  const quoted = question ? `You asked: “${question.length > 120 ? `${question.slice(0, 120)}…` : question}”\n\n` : '';
+  return `${quoted}This answer comes from the **mock provider** of \`createChatHandler\`: no API key, no network, and the same words every time you ask the same thing.
+
+Each token you see arrived as its own Server-Sent Event, with an \`id:\` so a dropped connection can be resumed:
+
+1. Press **Stop** while this is still typing: the request is really aborted.
+2. Add \`?fault=cut-after:20\` to the endpoint to cut the connection after 20 events.
+3. Try \`?fault=status:429:5\` or \`?fault=error-after:10\` to see the other failures.
+
+\`\`\`sh
+AI_CHAT_PROVIDER=openai OPENAI_API_KEY=sk-… npm run dev
+\`\`\`
+
+Set a provider and its key, as above, to talk to a real model instead.`;
+}
+
+function replyFor(messages: readonly ChatInputMessage[], script: MockOptions['script']): string {
+  if (typeof script === 'function') return script(messages);
+  if (!script || script.length === 0) return defaultReply(messages);
+  const turn = messages.filter((message) => message.role === 'assistant').length;
+  return script[turn % script.length]!;
+}
+
+/** Words with their trailing space or line break, the way models emit tokens. */
+export function mockTokens(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? [];
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+function requestFaults(request: Request): string {
+  const fromQuery = new URL(request.url).searchParams.get('fault');
+  return fromQuery ?? request.headers.get('x-mock-fault') ?? '';
+}
+
+/**
+ * A deterministic stand-in for a model: scripted markdown replies streamed
+ * token by token as OpenAI `chat.completion.chunk` objects, with faults on
+ * demand for demos and tests.
+ */
+export function mockProvider(options: MockOptions = {}): ProviderAdapter {
+  const fromRequest = options.faultsFromRequest ?? true;
+  return {
+    name: 'mock',
+    async start({ messages, model, request, signal }): Promise<ProviderStream> {
+      const faults = {
+        ...parseMockFaults(options.faults ?? ''),
+        ...(fromRequest ? parseMockFaults(requestFaults(request)) : {}),
+      };
+      if (faults.status !== undefined) {
+        throw new UpstreamError(faults.status, `The mock provider answered ${faults.status} (fault status:${faults.status}).`, 'mock_error', faults.retryAfter);
+      }
+      const tokenDelay = faults.tokenDelayMs ?? options.tokenDelayMs ?? 30;
+      const firstDelay = options.firstTokenDelayMs ?? 200;
+      const created = Math.floor(Date.now() / 1000);
+      const chunk = (delta: Record<string, string>, finish: string | null = null) => ({
+        id: 'chatcmpl-mock',
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        choices: [{ index: 0, delta, finish_reason: finish }],
+      });
+      const tokens = mockTokens(replyFor(messages, options.script));
+
+      async function* chunks(): AsyncGenerator<unknown> {
+        const all = [chunk({ role: 'assistant', content: '' }), ...tokens.map((content) => chunk({ content })), chunk({}, 'stop')];
+        for (const [index, next] of all.entries()) {
+          if (index === faults.errorAfter) {
+            throw new UpstreamError(500, `The mock provider failed after ${index} chunks (fault error-after:${index}).`, 'mock_error');
+          }
+          if (index === faults.stallAfter) await untilAborted(signal);
+          const delay = index === 0 ? firstDelay : index < all.length - 1 ? tokenDelay : 0;
+          if (delay > 0) await sleep(delay, signal);
+          if (signal.aborted) return;
+          yield next;
+        }
+      }
+      return { chunks: chunks(), ...(faults.cutAfter !== undefined ? { cutAfter: faults.cutAfter } : {}) };
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import type { MockOptions } from './providers/mock.js';
+import type { ResumeStore } from './resume.js';
+
+/** The roles a request may use; anything else is refused with 400. */
+export const CHAT_ROLES = ['system', 'user', 'assistant'] as const;
+export type ChatRole = (typeof CHAT_ROLES)[number];
+
+/** The providers built in; any other is a {@link ProviderAdapter}. */
+export const PROVIDER_NAMES = ['openai', 'anthropic', 'mock'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+/** One message of a validated request: only these two fields go to the provider. */
+export interface ChatInputMessage {
+  role: ChatRole;
+  content: string;
+}
+
+/** What a provider adapter is asked for once the request passed validation. */
+export interface ProviderRequest {
+  messages: ChatInputMessage[];
+  /** The configured model, or the request's `model` when it is in `allowedModels`. */
+  model: string;
+  /** The incoming request, read-only (the mock reads its `?fault=` parameter). Never forward its headers. */
+  request: Request;
+  /** Aborted when nobody reads the answer any more: pass it to the provider's HTTP call. */
+  signal: AbortSignal;
+}
+
+/** A provider stream that has started: the provider accepted the request. */
+export interface ProviderStream {
+  /** The provider's chunks, each forwarded as one `data:` event in order. Throwing ends the answer with `event: error`. */
+  chunks: AsyncIterable<unknown>;
+  /**
+   * Fault injection (the mock's `cut-after:N`): drop the connection to the
+   * browser after this many events of the first response. The answer keeps
+   * being generated, so a resume request can continue it.
+   */
+  cutAfter?: number;
+}
+
+/**
+ * A provider: turns validated messages into a stream of JSON-serialisable
+ * chunks. `start` resolves once the provider has accepted the request and
+ * rejects before any chunk (with an {@link UpstreamError} or an SDK error
+ * carrying `status`), so failures map to an HTTP status.
+ */
+export interface ProviderAdapter {
+  /** For log lines. */
+  readonly name: string;
+  start(request: ProviderRequest): Promise<ProviderStream>;
+}
+
+/** Where log lines go; every argument is scrubbed of keys first. */
+export interface ChatLogger {
+  error(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  debug(...args: unknown[]): void;
+}
+
+export interface ChatHandlerOptions {
+  /** `openai`, `anthropic`, `mock`, or your own adapter. */
+  provider: ProviderName | ProviderAdapter;
+  /** The model used when a request names none (`mock` needs none). */
+  model?: string;
+  /** Models a request may pick with its `model` field; defaults to `[model]`. Others get 400. */
+  allowedModels?: readonly string[];
+  /** Provider key; defaults to `OPENAI_API_KEY` or `ANTHROPIC_API_KEY` where `process.env` exists. */
+  apiKey?: string;
+  /** Provider base URL: any OpenAI-compatible server for `openai`. */
+  baseURL?: string;
+  /** Sent as `max_tokens` (Anthropic requires one; default 4096 there, unset for OpenAI). */
+  maxTokens?: number;
+  /** SDK retries before streaming starts (429, 5xx, connection errors). Default 0: the widget owns retries. */
+  maxRetries?: number;
+  /** Origins allowed to call from another site (`'*'` for any). Others get no CORS headers, and 403 on POST. */
+  allowedOrigins?: readonly string[];
+  /** Lets cross-origin requests send cookies (`with-credentials` on the widget). */
+  allowCredentials?: boolean;
+  /** Request headers a cross-origin caller may send besides the default ones. */
+  allowedHeaders?: readonly string[];
+  /** Most messages in one request (413 beyond). Default 200. */
+  maxMessages?: number;
+  /** Largest request body in bytes (413 beyond). Default 1 000 000. */
+  maxBodyBytes?: number;
+  /** How often a `: ping` comment keeps the connection alive, in ms. Default 15 000. */
+  pingIntervalMs?: number;
+  /** Where answers are kept for `Idempotency-Key` + `Last-Event-ID` resumes. Default: in memory, 5 minutes. */
+  resumeStore?: ResumeStore;
+  /**
+   * How long a resumable answer (one sent with `Idempotency-Key`) keeps
+   * running after its reader disconnects, waiting to be resumed, in ms.
+   * Answers without the header stop at once. Default 5 000.
+   */
+  resumeGraceMs?: number;
+  /** Options of the `mock` provider. */
+  mock?: MockOptions;
+  /** Log lines (upstream failures, SDK warnings); keys are scrubbed. `false` for none. Default `console`. */
+  logger?: ChatLogger | false;
+}
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  error: { message: string; type: string };
+}

@@ -1,0 +1,261 @@
+// Runs the chat handler (src/server) inside the web-test-runner process for
+// the browser tests in test/handler*.test.ts, against fake providers that
+// replay the recorded transcripts in test/fixtures byte for byte.
+//
+// The TypeScript server code is bundled for Node with esbuild on first use
+// (to node_modules/.cache/ai-chat-server/), so the real handler, the real
+// `openai` and `@anthropic-ai/sdk` packages and `@hono/node-server` run; the
+// SDKs reach the fake provider over loopback through their `baseURL`.
+//
+//   POST /__handler/setup       body: Setup            -> { id, url, crossOriginUrl }
+//   ANY  /handler/:id[/...]     the handler under test (same origin as the page)
+//   GET  /__handler/:id/log     -> { upstream, responses, logs }
+//   GET  /__handler/info        -> { key, crossOrigin, console }
+//
+// A Setup is { provider: 'openai' | 'anthropic' | 'mock', options?, upstream? }.
+// `options` are JSON-able createChatHandler options (the harness adds the
+// fake key, the fake provider's baseURL, a default model and a logger that
+// records every line). `upstream` says what the fake provider answers:
+//   { fixture?: file in test/fixtures, body?: raw text instead of a fixture,
+//     delayMs = 0 (before each event), status?: fail with this status,
+//     message?, type?, retryAfter?, echoKey?: put the key in the error message,
+//     failTimes?: fail only the first n requests, unreachable?: no server at all }
+//
+// The fake provider, and a second copy of every handler for cross-origin
+// tests, listen on their own loopback port (`crossOrigin`).
+
+import { build } from 'esbuild';
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const outdir = join(root, 'node_modules/.cache/ai-chat-server');
+const fixtures = join(root, 'test/fixtures');
+
+/** Shaped like a real key so the key-shape scrubbing is exercised too; never valid anywhere. */
+export const FAKE_KEY = 'sk-test-FAKEKEY-0000-do-not-leak-4f1c2a';
+
+const DEFAULT_MODELS = { openai: 'gpt-4.1-nano', anthropic: 'claude-sonnet-4-0', mock: 'mock' };
+
+const setups = new Map();
+const consoleLines = [];
+let ready;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const parts = [];
+    req.on('data', (part) => parts.push(part));
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res, status, value) {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(value));
+}
+
+function asText(arg) {
+  if (typeof arg === 'string') return arg;
+  if (arg instanceof Error) return `${arg.name}: ${arg.message} ${arg.stack ?? ''}`;
+  try {
+    return JSON.stringify(arg) ?? String(arg);
+  } catch {
+    return String(arg);
+  }
+}
+const asLine = (args) => args.map(asText).join(' ');
+
+/**
+ * Keeps a copy of everything written to the console by this process while
+ * the handler runs (SDK warnings, adapter messages), for the key-leak test.
+ */
+function recordConsole() {
+  for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
+    const original = console[level].bind(console);
+    console[level] = (...args) => {
+      consoleLines.push(`${level} ${asLine(args)}`);
+      if (consoleLines.length > 2000) consoleLines.shift();
+      // @hono/node-server reports every errored body; a cut-after fault is one on purpose.
+      if (args[0] instanceof Error && args[0].message.includes('mock fault cut-after')) return;
+      original(...args);
+    };
+  }
+}
+
+/** Event blocks of an SSE body, as byte slices that concatenate to the original. */
+function eventPieces(bytes) {
+  const pieces = [];
+  let start = 0;
+  for (let i = 0; i + 1 < bytes.length; i++) {
+    if (bytes[i] === 0x0a && bytes[i + 1] === 0x0a) {
+      pieces.push(bytes.subarray(start, i + 2));
+      start = i + 2;
+    }
+  }
+  if (start < bytes.length) pieces.push(bytes.subarray(start));
+  return pieces;
+}
+
+function errorPayload(vendor, type, message) {
+  return vendor === 'anthropic'
+    ? { type: 'error', error: { type, message } }
+    : { error: { message, type, param: null, code: null } };
+}
+
+const DEFAULT_ERRORS = {
+  401: ['authentication_error', 'Incorrect API key provided.'],
+  429: ['rate_limit_error', 'Rate limit reached for requests.'],
+};
+
+/** The fake OpenAI or Anthropic endpoint of one setup. */
+async function fakeProvider(setup, vendor, req, res) {
+  const upstream = setup.upstream;
+  const body = await readBody(req);
+  // Anthropic's SDK sends `x-api-key` or, in recent versions, a bearer token.
+  const authorized =
+    req.headers.authorization === `Bearer ${FAKE_KEY}` || (vendor === 'anthropic' && req.headers['x-api-key'] === FAKE_KEY);
+  const record = {
+    vendor,
+    path: req.url,
+    method: req.method,
+    authorized,
+    body: JSON.parse(body || 'null'),
+    closedByClient: false,
+    completed: false,
+  };
+  setup.upstreamLog.push(record);
+  res.on('close', () => {
+    record.completed = res.writableFinished;
+    record.closedByClient = !res.writableFinished;
+  });
+
+  const failing = upstream.status !== undefined && (upstream.failTimes === undefined || setup.upstreamLog.length <= upstream.failTimes);
+  if (failing) {
+    const [defaultType, defaultMessage] = DEFAULT_ERRORS[upstream.status] ?? ['server_error', 'The server had an error.'];
+    let message = upstream.message ?? defaultMessage;
+    // OpenAI's real 401 quotes (part of) the key it was given.
+    if (upstream.echoKey) message = `${message} You sent: ${FAKE_KEY}.`;
+    const headers = { 'content-type': 'application/json' };
+    if (upstream.retryAfter !== undefined) headers['retry-after'] = String(upstream.retryAfter);
+    res.writeHead(upstream.status, headers);
+    res.end(JSON.stringify(errorPayload(vendor, upstream.type ?? defaultType, message)));
+    return;
+  }
+
+  const bytes = upstream.body !== undefined ? Buffer.from(upstream.body, 'utf8') : await readFile(join(fixtures, upstream.fixture));
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  res.flushHeaders();
+  for (const piece of eventPieces(bytes)) {
+    if (upstream.delayMs) await sleep(upstream.delayMs);
+    if (record.closedByClient) return;
+    res.write(piece);
+  }
+  res.end();
+}
+
+async function createSetup(spec, server, fakePort) {
+  const id = randomUUID();
+  const provider = spec.provider ?? 'mock';
+  const upstream = spec.upstream ?? {};
+  const vendorPath = provider === 'anthropic' ? 'fake-anthropic' : 'fake-openai/v1';
+  const setup = { id, upstream, upstreamLog: [], responses: [], logs: [] };
+  const record = (level) => (...args) => setup.logs.push(`${level} ${asLine(args)}`);
+  const options = {
+    provider,
+    model: DEFAULT_MODELS[provider],
+    ...spec.options,
+    ...(provider === 'mock'
+      ? {}
+      : {
+          apiKey: FAKE_KEY,
+          // Port 9 (discard) on loopback: nothing listens there.
+          baseURL: upstream.unreachable ? 'http://127.0.0.1:9/v1' : `http://127.0.0.1:${fakePort}/s/${id}/${vendorPath}`,
+        }),
+    logger: { error: record('error'), warn: record('warn'), info: record('info'), debug: record('debug') },
+  };
+  const handler = server.createChatHandler(options);
+  setup.listener = server.toNodeListener(async (request) => {
+    const response = await handler(request);
+    setup.responses.push({ method: request.method, status: response.status, headers: Object.fromEntries(response.headers) });
+    return response;
+  });
+  setups.set(id, setup);
+  return setup;
+}
+
+/** Fake providers and cross-origin copies of the handlers, on their own loopback port. */
+function startLoopbackServer() {
+  return new Promise((resolve, reject) => {
+    const server = createServer((req, res) => {
+      const url = new URL(req.url, 'http://127.0.0.1');
+      const fake = url.pathname.match(/^\/s\/([\w-]+)\/(fake-openai\/v1\/chat\/completions|fake-anthropic\/v1\/messages)$/);
+      const handler = url.pathname.match(/^\/handler\/([\w-]+)(\/.*)?$/);
+      const setup = setups.get((fake ?? handler)?.[1]);
+      if (!setup) return sendJson(res, 404, { error: { message: `nothing at ${url.pathname}`, type: 'not_found' } });
+      if (fake) {
+        fakeProvider(setup, fake[2].startsWith('fake-anthropic') ? 'anthropic' : 'openai', req, res).catch((error) => {
+          console.error('fake provider failed', error);
+          res.destroy();
+        });
+      } else {
+        void setup.listener(req, res);
+      }
+    });
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+async function start() {
+  await build({
+    entryPoints: [join(root, 'src/server/index.ts'), join(root, 'src/server/node.ts')],
+    outdir,
+    bundle: true,
+    // The SDKs and the Node adapter stay real packages from node_modules.
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  const load = (file) => import(`${pathToFileURL(join(outdir, file)).href}?v=${Date.now()}`);
+  const [server, node] = await Promise.all([load('index.js'), load('node.js')]);
+  recordConsole();
+  const loopback = await startLoopbackServer();
+  return { server: { ...server, ...node }, port: loopback.address().port };
+}
+
+/** Koa middleware for @web/test-runner's dev server. */
+export function handlerHarnessMiddleware() {
+  return async (ctx, next) => {
+    if (!/^\/(__handler\/|handler\/)/.test(ctx.path)) return next();
+    ready ??= start();
+    const { server, port } = await ready;
+    const crossOrigin = `http://127.0.0.1:${port}`;
+    // Take the raw response over from Koa so streams are flushed as written.
+    ctx.respond = false;
+    const { req, res } = ctx;
+    if (ctx.path === '/__handler/setup' && req.method === 'POST') {
+      const setup = await createSetup(JSON.parse(await readBody(req)), server, port);
+      return sendJson(res, 200, { id: setup.id, url: `/handler/${setup.id}`, crossOriginUrl: `${crossOrigin}/handler/${setup.id}` });
+    }
+    if (ctx.path === '/__handler/info') return sendJson(res, 200, { key: FAKE_KEY, crossOrigin, console: consoleLines });
+    const log = ctx.path.match(/^\/__handler\/([\w-]+)\/log$/);
+    if (log) {
+      const setup = setups.get(log[1]);
+      if (!setup) return sendJson(res, 404, { error: { message: 'unknown setup', type: 'not_found' } });
+      return sendJson(res, 200, { upstream: setup.upstreamLog, responses: setup.responses, logs: setup.logs });
+    }
+    const handler = ctx.path.match(/^\/handler\/([\w-]+)(\/.*)?$/);
+    const setup = handler && setups.get(handler[1]);
+    if (!setup) return sendJson(res, 404, { error: { message: `nothing at ${ctx.path}`, type: 'not_found' } });
+    // A response cut on purpose (the mock's cut-after) ends in an error; that is the test, not a failure.
+    await setup.listener(req, res).catch(() => undefined);
+  };
+}
