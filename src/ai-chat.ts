@@ -1,11 +1,15 @@
 import { html, LitElement, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { guard } from 'lit/directives/guard.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styles } from './ai-chat.styles.js';
 import { ConversationStore } from './conversation-store.js';
 import { emit } from './events.js';
 import { describeError, resolveStrings, type ChatStrings, type ChatStringsOverride } from './i18n.js';
+import { MarkdownCache } from './render/markdown-cache.js';
+import { markdownStyles } from './render/markdown.styles.js';
+import { renderMarkdown, type CodeLabels } from './render/render-markdown.js';
 import { buildChatRequest, nextMessageId } from './request.js';
 import {
   ChatStreamController,
@@ -106,7 +110,7 @@ interface Waiting {
  * @fires {CustomEvent<AiChatRetryDetail>} ai-chat-retry - A failed attempt will be retried after `detail.delay` ms.
  */
 export class AiChat extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, markdownStyles];
 
   /** `lang` picks the built-in texts, so a change must re-render. */
   static override get observedAttributes(): string[] {
@@ -134,6 +138,10 @@ export class AiChat extends LitElement {
   #childSuggestions: string[] = [];
   #childObserver?: MutationObserver;
   #strings: ChatStrings = resolveStrings(undefined);
+  #stringsLang?: string;
+  #stringsOverride?: ChatStringsOverride;
+  #codeLabels?: CodeLabels;
+  #markdown = new MarkdownCache<ChatMessage>();
 
   @query('.transcript') private transcript?: HTMLElement;
   @query('textarea') private input?: HTMLTextAreaElement;
@@ -185,6 +193,15 @@ export class AiChat extends LitElement {
    * `ollama`, `text` to read first (events that do not match still get detection).
    */
   @property({ reflect: true }) format: FormatName = 'auto';
+
+  /** Shows answers as plain text instead of rendering their markdown. */
+  @property({ type: Boolean, reflect: true, attribute: 'no-markdown' }) noMarkdown = false;
+
+  /**
+   * Shows images in answers (`https:` only). Off by default: an image makes
+   * the reader's browser contact whatever host the model names.
+   */
+  @property({ type: Boolean, reflect: true, attribute: 'allow-images' }) allowImages = false;
 
   /** Logs every raw event, the format detected and what was extracted, with `console.debug`. */
   @property({ type: Boolean, reflect: true }) debug = false;
@@ -290,7 +307,15 @@ export class AiChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.#strings = resolveStrings(this.#language(), this.strings);
+    // Same language and overrides, same objects: cached markdown blocks keyed
+    // on the labels stay cached.
+    const lang = this.#language();
+    if (lang !== this.#stringsLang || this.strings !== this.#stringsOverride) {
+      this.#stringsLang = lang;
+      this.#stringsOverride = this.strings;
+      this.#strings = resolveStrings(lang, this.strings);
+      this.#codeLabels = { copy: this.#strings.copy, copied: this.#strings.copied, copyFailed: this.#strings.copyFailed };
+    }
     if (changed.has('persist')) this.#openStore();
   }
 
@@ -378,8 +403,8 @@ export class AiChat extends LitElement {
 
     const answer = createMessage('assistant', '', 'pending');
     this.messages = [...history, answer];
-    this.#followTail = true;
-    this.awayFromLatest = false;
+    // Sending shows the newest message, wherever the reader had scrolled.
+    this.#jumpToLatest();
     this.announcement = '';
     this.#save(true);
     const log = (...parts: unknown[]) => this.debug && console.debug('[ai-chat]', ...parts);
@@ -577,7 +602,7 @@ export class AiChat extends LitElement {
   #jumpToLatest(): void {
     this.#followTail = true;
     this.awayFromLatest = false;
-    this.transcript?.scrollTo({ top: this.transcript.scrollHeight });
+    if (this.transcript) this.transcript.scrollTop = this.transcript.scrollHeight;
   }
 
   #onHeaderSlotChange(event: Event): void {
@@ -617,7 +642,7 @@ export class AiChat extends LitElement {
             <div class="reasoning-text">${message.reasoning}</div>
           </details>`
         : nothing}
-      <div class="content">${message.content}</div>
+      <div class="content">${this.#renderContent(message, !writing)}</div>
       ${message.status === 'error' ? html`<div class="error" part="error">${message.error}</div>` : nothing}
       ${message.status === 'aborted' ? html`<div class="note">${strings.stopped}</div>` : nothing}
       ${this.waiting?.messageId === message.id ? this.#renderWaiting(this.waiting) : nothing}
@@ -627,6 +652,18 @@ export class AiChat extends LitElement {
           </button>`
         : nothing}
     </div>`;
+  }
+
+  /**
+   * Answers are markdown, parsed incrementally: only the text that arrived
+   * since the last frame is parsed, and finished blocks keep their DOM.
+   * Nothing from the model is ever set as HTML.
+   */
+  #renderContent(message: ChatMessage, complete: boolean) {
+    if (message.role !== 'assistant' || this.noMarkdown) return message.content;
+    const doc = this.#markdown.get(message, message.content, complete);
+    const labels = this.#codeLabels;
+    return guard([doc, this.allowImages, labels], () => renderMarkdown(doc, { allowImages: this.allowImages, labels }));
   }
 
   #renderWaiting(waiting: Waiting) {

@@ -19,6 +19,10 @@ export interface ChatStrings {
   incomplete: string;
   /** Shown before the first message (the `empty` slot's default content). */
   empty: string;
+  /** The Copy button of code blocks, and what it says after a click. */
+  copy: string;
+  copied: string;
+  copyFailed: string;
   /** The collapsed reasoning section. */
   thinking: string;
   jumpToLatest: string;
@@ -49,6 +53,9 @@ const en: ChatStrings = {
   stopped: 'Stopped.',
   incomplete: 'The answer is incomplete.',
   empty: 'Ask a question to start the conversation.',
+  copy: 'Copy',
+  copied: 'Copied',
+  copyFailed: 'Press Ctrl+C',
   thinking: 'Thinking',
   jumpToLatest: 'Jump to latest',
   offline: 'You are offline. Waiting for the connection…',
@@ -74,6 +81,9 @@ const de: ChatStrings = {
   stopped: 'Angehalten.',
   incomplete: 'Die Antwort ist unvollständig.',
   empty: 'Stell eine Frage, um das Gespräch zu beginnen.',
+  copy: 'Kopieren',
+  copied: 'Kopiert',
+  copyFailed: 'Strg+C drücken',
   thinking: 'Gedankengang',
   jumpToLatest: 'Zum Neuesten',
   offline: 'Keine Verbindung. Warte, bis sie zurück ist …',
@@ -111,6 +121,9 @@ const fr: ChatStrings = {
   stopped: 'Arrêté.',
   incomplete: 'La réponse est incomplète.',
   empty: 'Posez une question pour commencer la conversation.',
+  copy: 'Copier',
+  copied: 'Copié',
+  copyFailed: 'Appuyez sur Ctrl+C',
   thinking: 'Réflexion',
   jumpToLatest: 'Aller au plus récent',
   offline: 'Vous êtes hors ligne. En attente de la connexion…',

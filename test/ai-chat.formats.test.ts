@@ -55,7 +55,8 @@ describe('every provider format, end to end', () => {
           headers: headersFor(entry),
           chunks: pieces === 1 ? [{ base64: toBase64(bytes) }] : chunked(bytes, pieces),
         });
-        const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} max-retries="0"></ai-chat>`);
+        // Plain-text rendering, so what is shown can be compared byte for byte.
+        const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} max-retries="0" no-markdown></ai-chat>`);
         const message = (await el.send('question'))!;
         const where = `${entry.file} (${pieces} chunk${pieces > 1 ? 's' : ''})`;
         const { text, reasoning, error } = entry.expected;

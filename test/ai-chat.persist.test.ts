@@ -52,7 +52,7 @@ describe('saved conversations (persist)', () => {
     void inFrame.send('Go');
     await until(() => inFrame.messages[1]?.content === 'Cut off by ', 'the first text');
     // Saved while streaming (at most once a second), so a reload keeps the text.
-    await until(() => localStorage.getItem(`ai-chat:${key}`)?.includes('Cut off by '), 'the streaming save', 3000);
+    await until(() => localStorage.getItem(`ai-chat:${key}`)?.includes('Cut off by '), 'the streaming save', 6000);
     const reloaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
     frame.contentWindow!.location.reload();
     await reloaded;

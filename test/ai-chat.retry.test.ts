@@ -172,13 +172,15 @@ describe('retries', () => {
   });
 
   it('after abort() no request is ever sent for that turn', async () => {
-    const flow = await scenario({ chunks: [], end: 'cut' }, wordStream(['never']));
-    const el = await chat(flow.url, { 'retry-delay': '300' });
+    // The server asks for a 2 s wait before reconnecting, then the connection drops.
+    const flow = await scenario({ chunks: ['retry: 2000\n\n'], end: 'cut' }, wordStream(['never']));
+    const el = await chat(flow.url);
+    const retried = oneEvent(el, 'ai-chat-retry');
     const sending = el.send('go');
-    await until(() => el.status === 'retrying', 'the retry');
+    expect(((await retried) as CustomEvent<AiChatRetryDetail>).detail.delay).to.be.at.least(2000);
     el.abort();
     expect((await sending)?.status).to.equal('aborted');
-    await sleep(700);
+    await sleep(500);
     expect(await flow.requests()).to.have.length(1);
   });
 

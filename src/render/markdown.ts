@@ -1,0 +1,657 @@
+import { normalizeLabel, parseInline, unescapeMd } from './inline.js';
+
+/*
+ * Incremental markdown (CommonMark block structure plus GFM tables, task
+ * lists and strikethrough) for text that arrives a few characters at a time.
+ *
+ * How it stays cheap: complete lines are fed once to a line-by-line block
+ * parser that keeps a chain of open blocks (CommonMark spec appendix, "phase
+ * 1: block structure"). A block that closes is turned into its public,
+ * frozen `Block` object exactly once: its inline content is parsed then, and
+ * the object is never touched again. A snapshot maps the top-level nodes to
+ * these objects, building fresh objects only along the open tail. The
+ * unfinished last line is parsed on a shallow copy of that tail, so a snapshot
+ * costs the open tail, never the answer. Code is kept in sealed chunks of
+ * lines, so a long open fence is not copied either.
+ *
+ * Nothing here produces HTML: the result is plain data for a renderer.
+ */
+
+/** Column alignment of a GFM table. */
+export type Align = 'left' | 'center' | 'right' | null;
+
+/** Inline content: plain data, rendered with text bindings only. */
+export type Inline =
+  | { type: 'text'; text: string }
+  | { type: 'code'; text: string }
+  | { type: 'em' | 'strong' | 'del'; children: Inline[] }
+  /** `href` is the destination as written (unescaped); the renderer decides whether it is safe. */
+  | { type: 'link'; href: string; title?: string | undefined; children: Inline[] }
+  | { type: 'image'; src: string; alt: string; title?: string | undefined }
+  /**
+   * `[text][label]`, `[label][]` or `[label]`, resolved against
+   * `MarkdownSnapshot.definitions` when rendered; without a definition it is
+   * the literal text `[` children `]` suffix.
+   */
+  | { type: 'ref'; label: string; image: boolean; children: Inline[]; suffix: string }
+  | { type: 'br' };
+
+interface BlockBase {
+  /** Stable for the block's life: a key for keyed rendering. */
+  readonly id: number;
+  /** Final: this object will never change and is returned again by every later snapshot. */
+  readonly closed: boolean;
+}
+
+export interface ParagraphBlock extends BlockBase {
+  readonly type: 'paragraph';
+  readonly content: readonly Inline[];
+}
+export interface HeadingBlock extends BlockBase {
+  readonly type: 'heading';
+  readonly level: 1 | 2 | 3 | 4 | 5 | 6;
+  readonly content: readonly Inline[];
+}
+export interface CodeBlock extends BlockBase {
+  readonly type: 'code';
+  /** First word of the fence's info string ('' when none, or for indented code). */
+  readonly lang: string;
+  /** The code, in sealed pieces of whole lines (join them for the text: `codeText`). */
+  readonly chunks: readonly string[];
+}
+export interface ThematicBreakBlock extends BlockBase {
+  readonly type: 'hr';
+}
+export interface BlockquoteBlock extends BlockBase {
+  readonly type: 'blockquote';
+  readonly children: readonly Block[];
+}
+export interface ListItem extends BlockBase {
+  readonly type: 'item';
+  /** GFM task list item: `true` checked, `false` unchecked, `undefined` not a task. */
+  readonly task: boolean | undefined;
+  readonly children: readonly Block[];
+}
+export interface ListBlock extends BlockBase {
+  readonly type: 'list';
+  readonly ordered: boolean;
+  readonly start: number;
+  /**
+   * Items separated by blank lines (spec § 5.3). It can turn true while the
+   * list is open, so the renderer styles it on the list, never in the items.
+   */
+  readonly loose: boolean;
+  readonly items: readonly ListItem[];
+}
+export interface TableBlock extends BlockBase {
+  readonly type: 'table';
+  readonly align: readonly Align[];
+  readonly head: readonly (readonly Inline[])[];
+  /** Each row has `align.length` cells; a finished row keeps its identity. */
+  readonly rows: readonly (readonly (readonly Inline[])[])[];
+}
+
+export type Block =
+  | ParagraphBlock
+  | HeadingBlock
+  | CodeBlock
+  | ThematicBreakBlock
+  | BlockquoteBlock
+  | ListBlock
+  | TableBlock;
+
+/** A link reference definition, `[label]: destination "title"`. */
+export interface LinkDefinition {
+  href: string;
+  title?: string | undefined;
+}
+
+/** What has been parsed so far. Build it with `MarkdownStream.snapshot()`. */
+export interface MarkdownSnapshot {
+  readonly blocks: readonly Block[];
+  /** Reference definitions by normalised label; a new Map whenever one is added. */
+  readonly definitions: ReadonlyMap<string, LinkDefinition>;
+  /** `end()` was called: every block is closed. */
+  readonly done: boolean;
+}
+
+export interface MarkdownStream {
+  /** Feeds the next piece of text (any size, cut anywhere). */
+  append(text: string): void;
+  /** The text is complete: the last line is parsed and every block closes. */
+  end(): void;
+  /** The blocks so far; the same object until the next `append` or `end`. */
+  snapshot(): MarkdownSnapshot;
+}
+
+/** The code of a code block as one string. */
+export function codeText(block: CodeBlock): string {
+  return block.chunks.join('');
+}
+
+/** Lines per sealed code chunk: a trade between DOM text nodes and copying. */
+const CHUNK_LINES = 64;
+
+type Kind = 'doc' | 'quote' | 'list' | 'item' | 'para' | 'heading' | 'code' | 'hr' | 'table';
+
+/** A block while it is being built. Only open nodes are ever mutated. */
+interface Node {
+  id: number;
+  k: Kind;
+  open: boolean;
+  kids?: Node[];
+  /** The public object, set once when the node closes for good. */
+  frozen?: Block | ListItem;
+  // paragraph, heading
+  text?: string;
+  level?: number;
+  // code: fence char repeated (`undefined` for indented code), its indent
+  fence?: string | undefined;
+  fenceIndent?: number;
+  lang?: string;
+  chunks?: string[];
+  cur?: string;
+  lines?: number;
+  /** Blank lines held back in indented code until a non-blank one follows. */
+  pending?: string;
+  // list, item
+  ordered?: boolean;
+  start?: number;
+  marker?: string;
+  loose?: boolean;
+  blank?: boolean;
+  indent?: number;
+  task?: boolean | undefined;
+  // table
+  align?: Align[];
+  head?: Inline[][];
+  rows?: Inline[][][];
+}
+
+interface State {
+  root: Node;
+  nextId: number;
+  defs: Map<string, LinkDefinition>;
+}
+
+// The line being parsed. The parser is synchronous, so module scope is safe
+// and lets the minifier shorten these names.
+let line = '';
+let pos = 0;
+let col = 0;
+let stack: Node[] = [];
+let state: State;
+/** Parsing the unfinished last line on a copy of the open tail. */
+let tentative = false;
+
+const NEWLINE = /\r\n|\r|\n/g;
+const HOLD = /^[-=*_+#>`~|:.)\d \t]*$/;
+const HOLD_DEF = /^ {0,3}\[[^\]]*(\]:?)?[ \t]*$|^ {0,3}\[[^\]]*\]:/;
+const BULLET = /^([-+*])(?=[ \t]|$)/;
+const ORDERED = /^(\d{1,9})([.)])(?=[ \t]|$)/;
+const ATX = /^(#{1,6})(?=[ \t]|$)/;
+const FENCE = /^(`{3,}|~{3,})(.*)$/;
+const HR = /^([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+const SETEXT = /^(?:=+|-+)[ \t]*$/;
+const DELIM_CELL = /^[ \t]*:?-+:?[ \t]*$/;
+const DEFINITION =
+  /^\[((?:[^\\[\]]|\\.){1,999})\]:[ \t]*(<[^<>\n]*>|\S+)(?:[ \t]+("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t]*$/;
+
+const isBlank = (text: string) => !/[^ \t]/.test(text);
+const last = (node: Node) => node.kids?.[node.kids.length - 1];
+
+/** Columns of whitespace at `pos`, with tab stops of 4 (spec § 2.2). */
+function indentAhead(): number {
+  let c = col;
+  for (let i = pos; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === ' ') c++;
+    else if (ch === '\t') c += 4 - (c % 4);
+    else break;
+  }
+  return c - col;
+}
+
+/** Consumes `n` columns of whitespace; a tab wider than what is left becomes spaces. */
+function skipColumns(n: number): void {
+  while (n > 0 && pos < line.length) {
+    const ch = line[pos];
+    if (ch === ' ') {
+      pos++, col++, n--;
+    } else if (ch === '\t') {
+      const width = 4 - (col % 4);
+      if (width > n) {
+        line = line.slice(0, pos) + ' '.repeat(width - n) + line.slice(pos + 1);
+        col += n;
+        return;
+      }
+      pos++, (col += width), (n -= width);
+    } else return;
+  }
+}
+
+function skipSpaces(): void {
+  skipColumns(indentAhead());
+}
+
+function splitRow(text: string): string[] {
+  let row = text.trim();
+  if (row.startsWith('|')) row = row.slice(1);
+  if (row.endsWith('|') && !row.endsWith('\\|')) row = row.slice(0, -1);
+  // `\|` is a pipe inside a cell, code spans included (GFM § 4.10).
+  return row.split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\\|/g, '|'));
+}
+
+function parseRow(text: string, width: number): Inline[][] {
+  const cells = splitRow(text);
+  const row: Inline[][] = [];
+  for (let i = 0; i < width; i++) row.push(parseInline(cells[i] ?? ''));
+  return row;
+}
+
+function codeLine(node: Node, text: string): void {
+  if (!node.fence) {
+    // Indented code drops trailing blank lines (spec § 4.4).
+    if (isBlank(text)) return void (node.pending += '\n');
+    text = node.pending + text;
+    node.pending = '';
+  }
+  node.cur += text + '\n';
+  if (++node.lines! >= CHUNK_LINES) {
+    node.chunks!.push(node.cur!);
+    node.cur = '';
+    node.lines = 0;
+  }
+}
+
+function toBlock(node: Node): Block {
+  return (node.frozen as Block | undefined) ?? build(node, false);
+}
+
+function build(node: Node, closed: boolean): Block {
+  const { id } = node;
+  switch (node.k) {
+    case 'para':
+      return { id, closed, type: 'paragraph', content: parseInline(node.text!.trimEnd()) };
+    case 'heading':
+      return { id, closed, type: 'heading', level: node.level as 1, content: parseInline(node.text!) };
+    case 'code':
+      return { id, closed, type: 'code', lang: node.lang!, chunks: node.cur ? [...node.chunks!, node.cur] : node.chunks!.slice() };
+    case 'hr':
+      return { id, closed, type: 'hr' };
+    case 'quote':
+      return { id, closed, type: 'blockquote', children: node.kids!.map(toBlock) };
+    case 'list':
+      return {
+        id,
+        closed,
+        type: 'list',
+        ordered: node.ordered!,
+        start: node.start!,
+        loose: node.loose!,
+        items: node.kids!.map((item) => (item.frozen as ListItem | undefined) ?? buildItem(item, false)),
+      };
+    case 'table':
+      return { id, closed, type: 'table', align: node.align!, head: node.head!, rows: node.rows!.slice() };
+  }
+  throw new Error(node.k);
+}
+
+function buildItem(node: Node, closed: boolean): ListItem {
+  return { id: node.id, closed, type: 'item', task: node.task, children: node.kids!.map(toBlock) };
+}
+
+/**
+ * Closes `node` and, first, its open descendants. A list that ends on a blank
+ * line passes it to the enclosing list: the blank separates that list's items.
+ */
+function close(node: Node, outerList?: Node): void {
+  if (!node.open) return;
+  const child = last(node);
+  if (child?.open) close(child, node.k === 'list' ? node : outerList);
+  if (node.k === 'list' && node.blank && outerList) outerList.blank = true;
+  node.open = false;
+  if (node.k === 'code' && node.cur) {
+    node.chunks!.push(node.cur);
+    node.cur = '';
+  }
+  // The unfinished line may still change meaning: nothing it closes is final.
+  if (!tentative) node.frozen = node.k === 'item' ? buildItem(node, true) : build(node, true);
+}
+
+function nearestList(): Node | undefined {
+  for (let i = stack.length - 1; i >= 0; i--) if (stack[i]!.k === 'list') return stack[i];
+  return undefined;
+}
+
+function closeChildren(node: Node): void {
+  const child = last(node);
+  if (child?.open) close(child, node.k === 'list' ? node : nearestList());
+}
+
+/** Adds `node` under the deepest open block that may hold it, closing the rest. */
+function add(kind: Kind, fields: Partial<Node> = {}): Node {
+  let parent = stack[stack.length - 1]!;
+  while (kind === 'item' ? parent.k !== 'list' : parent.k !== 'doc' && parent.k !== 'quote' && parent.k !== 'item') {
+    stack.pop();
+    close(parent, nearestList());
+    parent = stack[stack.length - 1]!;
+  }
+  closeChildren(parent);
+  const container = kind === 'doc' || kind === 'quote' || kind === 'list' || kind === 'item';
+  const node: Node = { id: state.nextId++, k: kind, open: true, ...(container ? { kids: [] } : {}), ...fields };
+  parent.kids!.push(node);
+  stack.push(node);
+  return node;
+}
+
+/** Does the line continue `node`? 0 no, 1 yes (its prefix consumed), 2 yes and the line is used up. */
+function continues(node: Node): 0 | 1 | 2 {
+  const indent = indentAhead();
+  const rest = line.slice(pos);
+  switch (node.k) {
+    case 'quote':
+      if (indent > 3 || line[pos + indent] !== '>') return 0;
+      skipSpaces();
+      pos++, col++;
+      if (line[pos] === ' ' || line[pos] === '\t') skipColumns(1);
+      return 1;
+    case 'item':
+      if (isBlank(rest)) return node.kids!.length ? 1 : 0;
+      if (indent < node.indent!) return 0;
+      skipColumns(node.indent!);
+      return 1;
+    case 'list':
+      return 1;
+    case 'code':
+      if (!node.fence) {
+        if (indent >= 4) skipColumns(4);
+        else if (!isBlank(rest)) return 0;
+        return 1;
+      }
+      if (indent <= 3) {
+        const closing = rest.trim();
+        if (closing.length >= node.fence.length && closing === node.fence[0]!.repeat(closing.length)) {
+          close(node);
+          return 2;
+        }
+        // A partial line that may yet become the closing fence is held back.
+        if (tentative && closing && closing === node.fence[0]!.repeat(closing.length)) return 2;
+      }
+      skipColumns(Math.min(indent, node.fenceIndent!));
+      return 1;
+    case 'para':
+    case 'table':
+      return isBlank(rest) ? 0 : 1;
+  }
+  return 0;
+}
+
+/** GFM table start: `para`'s last line is the header row, this line the delimiter row. */
+function startTable(para: Node, rest: string): boolean {
+  if (!rest.includes('|') && !para.text!.includes('|')) return false;
+  const cells = splitRow(rest);
+  if (!cells.every((cell) => DELIM_CELL.test(cell))) return false;
+  const lines = para.text!.split('\n');
+  const header = lines.pop()!;
+  const head = splitRow(header);
+  if (head.length !== cells.length) return false;
+  const align = cells.map((cell): Align => {
+    const l = cell.startsWith(':');
+    const r = cell.endsWith(':');
+    return l && r ? 'center' : r ? 'right' : l ? 'left' : null;
+  });
+  const fields = { align, head: head.map((cell) => parseInline(cell)), rows: [] };
+  if (lines.length) {
+    para.text = lines.join('\n');
+    add('table', fields);
+  } else {
+    // A one-line paragraph becomes the table and keeps its id: no DOM churn.
+    Object.assign(para, { k: 'table', text: undefined }, fields);
+  }
+  return true;
+}
+
+/** One complete line (without its line ending). Spec appendix, "phase 1". */
+function parseLine(s: State, text: string): void {
+  state = s;
+  line = text;
+  pos = col = 0;
+  stack = [s.root];
+
+  // 1. Which open blocks does this line continue?
+  let container = s.root;
+  for (let child = last(container); child?.open; child = last(container)) {
+    const matched = continues(child);
+    if (!matched) break;
+    if (matched === 2) return;
+    container = child;
+    stack.push(child);
+  }
+  let tip = container;
+  while (last(tip)?.open) tip = last(tip)!;
+  const allMatched = tip === container;
+
+  // 2. New block starts (not inside code).
+  let started = false;
+  while (container.k !== 'code') {
+    const indent = indentAhead();
+    if (indent >= 4) {
+      if (container.k !== 'para' && container.k !== 'table' && tip.k !== 'para' && !isBlank(line.slice(pos))) {
+        skipColumns(4);
+        container = add('code', { lang: '', chunks: [], cur: '', lines: 0, pending: '' });
+        started = true;
+      }
+      break;
+    }
+    const rest = line.slice(pos + indent);
+    if (tentative) {
+      // What is shown of an unfinished line must not change meaning when it
+      // completes: `-` may become a list, a rule or a setext underline, `|--`
+      // a table, `[x]:` a definition. Such lines wait for their end.
+      const tableRow = container.k === 'table' && rest.startsWith('|');
+      if (!tableRow && HOLD.test(rest)) {
+        // Except a delimiter row that already makes the paragraph a table header.
+        if (container.k === 'para' && allMatched && rest.includes('-')) startTable(container, rest);
+        return;
+      }
+      const paragraphGoesOn = container.k === 'para' || (tip.k === 'para' && !allMatched && !started);
+      if (!paragraphGoesOn && container.k !== 'table' && HOLD_DEF.test(rest)) return;
+    }
+    const c = rest[0];
+    if (c === '>') {
+      skipSpaces();
+      pos++, col++;
+      if (line[pos] === ' ' || line[pos] === '\t') skipColumns(1);
+      container = add('quote');
+      started = true;
+      continue;
+    }
+    let m: RegExpExecArray | null;
+    if ((m = ATX.exec(rest))) {
+      const content = rest
+        .slice(m[1]!.length)
+        .replace(/(?:^|[ \t]+)#+[ \t]*$/, '')
+        .trim();
+      close(add('heading', { level: m[1]!.length, text: content }));
+      return;
+    }
+    if ((m = FENCE.exec(rest)) && !(m[1]![0] === '`' && m[2]!.includes('`'))) {
+      const info = unescapeMd(m[2]!.trim());
+      add('code', { fence: m[1], fenceIndent: indent, lang: info.split(/\s/)[0]!, chunks: [], cur: '', lines: 0 });
+      return;
+    }
+    if (container.k === 'para' && allMatched) {
+      if (startTable(container, rest)) return;
+      if (SETEXT.test(rest)) {
+        container.k = 'heading';
+        container.level = rest[0] === '=' ? 1 : 2;
+        container.text = container.text!.trim();
+        close(container);
+        return;
+      }
+    }
+    if (HR.test(rest)) {
+      close(add('hr'));
+      return;
+    }
+    const bullet = BULLET.exec(rest);
+    const ordered = bullet ? null : ORDERED.exec(rest);
+    if (bullet || ordered) {
+      const marker = (bullet ?? ordered)![0];
+      const key = bullet ? bullet[1]! : ordered![2]!;
+      const sameList = container.k === 'list' && container.marker === key;
+      // A new list interrupts a paragraph only with content, and only from 1 (spec § 5.2).
+      if (sameList || !(container.k === 'para' && (isBlank(rest.slice(marker.length)) || (ordered && ordered[1] !== '1')))) {
+        skipColumns(indent);
+        pos += marker.length;
+        col += marker.length;
+        const spaces = indentAhead();
+        const padding = isBlank(line.slice(pos)) || spaces > 4 ? 1 : spaces;
+        skipColumns(padding);
+        if (!sameList) {
+          container = add('list', {
+            ordered: !!ordered,
+            start: ordered ? Number(ordered[1]) : 1,
+            marker: key,
+            loose: false,
+            blank: false,
+          });
+        }
+        const task = /^\[([ xX])\](?=[ \t]|$)/.exec(line.slice(pos));
+        container = add('item', { indent: indent + marker.length + padding, task: task ? task[1] !== ' ' : undefined });
+        if (task) {
+          pos += 3;
+          col += 3;
+          skipColumns(1);
+        }
+        started = true;
+        continue;
+      }
+    }
+    break;
+  }
+
+  // 3. The rest of the line is text for the deepest block.
+  const rest = line.slice(pos);
+  const blank = isBlank(rest);
+  if (!started && !allMatched && !blank && tip.k === 'para') {
+    // Lazy continuation (spec § 5.1): the paragraph goes on, its containers stay open.
+    tip.text += '\n' + rest.replace(/^[ \t]+/, '');
+  } else {
+    closeChildren(container);
+    if (container.k === 'code') {
+      codeLine(container, rest);
+    } else if (blank) {
+      // A blank line separates list items or their blocks; one inside a
+      // quote does not, nor does an item whose marker line is empty.
+      const list = nearestList();
+      if (list && !started && (container.k === 'item' || container.k === 'list')) list.blank = true;
+    } else if (container.k === 'para') {
+      container.text += '\n' + rest.replace(/^[ \t]+/, '');
+    } else if (container.k === 'table') {
+      container.rows!.push(parseRow(rest, container.align!.length));
+    } else if (!defineLink(rest)) {
+      add('para', { text: rest.replace(/^[ \t]+/, '') });
+    }
+  }
+  if (!blank) {
+    // Content after a blank line inside a list makes it loose.
+    for (const node of stack) {
+      if (node.k === 'list' && node.open && node.blank) {
+        node.loose = true;
+        node.blank = false;
+      }
+    }
+  }
+}
+
+/** Records `[label]: url "title"` (single-line form); returns false if `text` is not one. */
+function defineLink(text: string): boolean {
+  const m = DEFINITION.exec(text.trim());
+  if (!m || !m[1]!.trim()) return false;
+  const label = normalizeLabel(m[1]!);
+  if (!tentative && !state.defs.has(label)) {
+    let href = m[2]!;
+    if (href.startsWith('<')) href = href.slice(1, -1);
+    // Copy on write: a new Map tells the renderer to resolve references again.
+    state.defs = new Map(state.defs).set(label, {
+      href: unescapeMd(href),
+      title: m[3] ? unescapeMd(m[3].slice(1, -1)) : undefined,
+    });
+  }
+  return true;
+}
+
+/** A copy of the open tail, which the unfinished line may change. */
+function cloneOpen(node: Node): Node {
+  const copy = { ...node };
+  if (node.kids) {
+    copy.kids = node.kids.slice();
+    const tail = last(copy);
+    if (tail?.open) copy.kids[copy.kids.length - 1] = cloneOpen(tail);
+  }
+  if (node.chunks) copy.chunks = node.chunks.slice();
+  if (node.rows) copy.rows = node.rows.slice();
+  return copy;
+}
+
+/** Starts parsing a new markdown text. */
+export function createMarkdownStream(): MarkdownStream {
+  const s: State = { root: { id: 0, k: 'doc', open: true, kids: [] }, nextId: 1, defs: new Map() };
+  let partial = '';
+  let done = false;
+  let snap: MarkdownSnapshot | undefined;
+
+  return {
+    append(text) {
+      if (done || !text) return;
+      snap = undefined;
+      // NUL is replaced for security (spec § 2.3).
+      partial += text.includes('\0') ? text.replace(/\0/g, '\ufffd') : text;
+      // Only the new text can hold a line ending (and a CR held back before it).
+      NEWLINE.lastIndex = Math.max(0, partial.length - text.length - 1);
+      let start = 0;
+      for (let m; (m = NEWLINE.exec(partial)); ) {
+        // A CR at the very end may be the first half of a CRLF: wait for more.
+        if (m[0] === '\r' && NEWLINE.lastIndex === partial.length) break;
+        parseLine(s, partial.slice(start, m.index));
+        start = NEWLINE.lastIndex;
+      }
+      if (start) partial = partial.slice(start);
+    },
+    end() {
+      if (done) return;
+      snap = undefined;
+      if (partial) parseLine(s, partial.replace(/\r$/, ''));
+      partial = '';
+      done = true;
+      stack = [s.root];
+      closeChildren(s.root);
+    },
+    snapshot() {
+      if (snap) return snap;
+      let root = s.root;
+      const unfinished = partial.replace(/\r$/, '');
+      if (unfinished) {
+        const copy: State = { root: cloneOpen(s.root), nextId: s.nextId, defs: s.defs };
+        tentative = true;
+        try {
+          parseLine(copy, unfinished);
+        } finally {
+          tentative = false;
+        }
+        root = copy.root;
+      }
+      return (snap = { blocks: root.kids!.map(toBlock), definitions: s.defs, done });
+    },
+  };
+}
+
+/** Parses a complete text at once. */
+export function parseMarkdown(text: string): MarkdownSnapshot {
+  const stream = createMarkdownStream();
+  stream.append(text);
+  stream.end();
+  return stream.snapshot();
+}

@@ -1,0 +1,178 @@
+import { html, type TemplateResult } from 'lit';
+import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { plainText } from './inline.js';
+import type { Align, Block, Inline, LinkDefinition, ListItem, MarkdownSnapshot } from './markdown.js';
+import { safeUrl } from './safe-url.js';
+
+/*
+ * Markdown blocks to Lit templates. Model text only ever reaches the DOM
+ * through text bindings; the only attributes it influences are `href` and
+ * `src`, and only after `safeUrl`, plus an image's `alt` (set as an attribute
+ * value, which cannot carry markup). Other attributes come from fixed tables.
+ *
+ * Finished blocks are wrapped in `guard`, keyed by `repeat` on their id: a
+ * block object that has not changed is skipped without walking its template,
+ * so a frame costs the open tail plus one comparison per top-level block.
+ */
+
+/** The code block's button texts, in the reader's language. */
+export interface CodeLabels {
+  copy: string;
+  copied: string;
+  /** When the clipboard refused: the code is selected instead. */
+  copyFailed: string;
+}
+
+const ENGLISH_LABELS: CodeLabels = { copy: 'Copy', copied: 'Copied', copyFailed: 'Press Ctrl+C' };
+
+export interface RenderMarkdownOptions {
+  /** Show `https:` images (off by default: an image fetch tells its host who reads the answer). */
+  allowImages?: boolean;
+  labels?: CodeLabels;
+}
+
+interface Context {
+  images: boolean;
+  defs: ReadonlyMap<string, LinkDefinition>;
+  labels: CodeLabels;
+}
+
+/** The class is the parser's alignment keyword (a closed set), never cell text. */
+const alignClass = (align: Align | undefined) => align ?? '';
+
+const HEADINGS = [
+  (c: unknown) => html`<h1>${c}</h1>`,
+  (c: unknown) => html`<h2>${c}</h2>`,
+  (c: unknown) => html`<h3>${c}</h3>`,
+  (c: unknown) => html`<h4>${c}</h4>`,
+  (c: unknown) => html`<h5>${c}</h5>`,
+  (c: unknown) => html`<h6>${c}</h6>`,
+];
+
+/** Renders a markdown snapshot (see `createMarkdownStream`) inside a `<div class="md">`. */
+export function renderMarkdown(doc: MarkdownSnapshot, options: RenderMarkdownOptions = {}): TemplateResult {
+  const ctx: Context = { images: !!options.allowImages, defs: doc.definitions, labels: options.labels ?? ENGLISH_LABELS };
+  return html`<div class="md">${renderBlocks(doc.blocks, ctx)}</div>`;
+}
+
+/** `list` keyed by id; closed entries are cached by object identity. */
+function keyed<T extends Block | ListItem>(list: readonly T[], ctx: Context, render: (item: T, ctx: Context) => unknown) {
+  return repeat(
+    list,
+    (item) => item.id,
+    (item) => (item.closed ? guard([item, ctx.images, ctx.defs, ctx.labels], () => render(item, ctx)) : render(item, ctx)),
+  );
+}
+
+function renderBlocks(blocks: readonly Block[], ctx: Context) {
+  return keyed(blocks, ctx, renderBlock);
+}
+
+function renderBlock(block: Block, ctx: Context): unknown {
+  switch (block.type) {
+    case 'paragraph':
+      return html`<p>${renderInline(block.content, ctx)}</p>`;
+    case 'heading':
+      return HEADINGS[block.level - 1]!(renderInline(block.content, ctx));
+    case 'hr':
+      return html`<hr />`;
+    case 'blockquote':
+      return html`<blockquote>${renderBlocks(block.children, ctx)}</blockquote>`;
+    case 'code':
+      // Each sealed chunk is its own text node, so a growing fence only
+      // rewrites its last chunk.
+      return html`<div class="code-block"><div class="code-bar"><span class="code-lang">${block.lang}</span
+          ><button type="button" class="copy" aria-live="polite" ?disabled=${!block.closed} @click=${(event: Event) => copyCode(event, ctx.labels)}>${ctx.labels.copy}</button></div
+        ><pre><code>${block.chunks}</code></pre></div>`;
+    case 'list': {
+      const items = keyed(block.items, ctx, renderItem);
+      const loose = block.loose ? 'loose' : 'tight';
+      return block.ordered
+        ? html`<ol class=${loose} start=${block.start}>${items}</ol>`
+        : html`<ul class=${loose}>${items}</ul>`;
+    }
+    case 'table':
+      return html`<div class="table-scroll"><table>
+        <thead><tr>${block.head.map((cell, i) => html`<th class=${alignClass(block.align[i])}>${renderInline(cell, ctx)}</th>`)}</tr></thead>
+        <tbody>${block.rows.map((row) =>
+          guard([row, ctx.images, ctx.defs], () =>
+            html`<tr>${row.map((cell, i) => html`<td class=${alignClass(block.align[i])}>${renderInline(cell, ctx)}</td>`)}</tr>`,
+          ),
+        )}</tbody>
+      </table></div>`;
+  }
+}
+
+function renderItem(item: ListItem, ctx: Context): unknown {
+  if (item.task === undefined) return html`<li>${renderBlocks(item.children, ctx)}</li>`;
+  return html`<li class="task">
+    <input type="checkbox" disabled aria-label="Task" .checked=${item.task} />${renderBlocks(item.children, ctx)}
+  </li>`;
+}
+
+function renderInline(nodes: readonly Inline[], ctx: Context, inLink = false): unknown[] {
+  return nodes.map((node) => {
+    switch (node.type) {
+      case 'text':
+        return node.text;
+      case 'br':
+        return html`<br />`;
+      case 'code':
+        return html`<code>${node.text}</code>`;
+      case 'em':
+        return html`<em>${renderInline(node.children, ctx, inLink)}</em>`;
+      case 'strong':
+        return html`<strong>${renderInline(node.children, ctx, inLink)}</strong>`;
+      case 'del':
+        return html`<del>${renderInline(node.children, ctx, inLink)}</del>`;
+      case 'link':
+        return renderLink(node.href, node.children, ctx, inLink);
+      case 'image':
+        return renderImage(node.src, node.alt, ctx);
+      case 'ref': {
+        const def = ctx.defs.get(node.label);
+        if (def) {
+          return node.image
+            ? renderImage(def.href, plainText(node.children), ctx)
+            : renderLink(def.href, node.children, ctx, inLink);
+        }
+        return [node.image ? '![' : '[', renderInline(node.children, ctx, inLink), ']' + node.suffix];
+      }
+    }
+  });
+}
+
+/** A link whose URL is refused, or one nested in another link, is its text. */
+function renderLink(href: string, children: readonly Inline[], ctx: Context, inLink: boolean): unknown {
+  const url = inLink ? undefined : safeUrl(href);
+  const content = renderInline(children, ctx, true);
+  return url ? html`<a href=${url} target="_blank" rel="noopener noreferrer">${content}</a>` : content;
+}
+
+/** Images are their alt text unless allowed, and then only from `https:`. */
+function renderImage(src: string, alt: string, ctx: Context): unknown {
+  const url = ctx.images ? safeUrl(src, { image: true }) : undefined;
+  return url ? html`<img src=${url} alt=${alt} referrerpolicy="no-referrer" loading="lazy" />` : alt;
+}
+
+const LABEL_MS = 2000;
+
+async function copyCode(event: Event, labels: CodeLabels): Promise<void> {
+  const button = event.currentTarget as HTMLButtonElement;
+  const code = button.closest('.code-block')?.querySelector('code');
+  if (!code) return;
+  let label = labels.copied;
+  try {
+    await navigator.clipboard.writeText(code.textContent ?? '');
+  } catch {
+    // No clipboard (insecure page, permission refused): select the code so
+    // the reader can copy it with the keyboard.
+    const selection = getSelection();
+    selection?.selectAllChildren(code);
+    label = labels.copyFailed;
+  }
+  // The label node belongs to a closed block that is never re-rendered.
+  button.textContent = label;
+  setTimeout(() => (button.textContent = labels.copy), LABEL_MS);
+}
