@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { minifyHTMLLiterals } from 'minify-literals';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
 import { CHAT_PATH, demoBackend } from './demo/mock-backend.js';
 
@@ -21,6 +22,24 @@ function chatBackend(mode: string): Plugin {
     configurePreviewServer(server) {
       server.middlewares.use(backend.middleware);
       server.httpServer.once('listening', () => setTimeout(() => announce(server.config.logger)));
+    },
+  };
+}
+
+/**
+ * Minifies the widget's `html` and `css` template literals in builds: Lit
+ * keeps template text as written, so indentation and comments would
+ * otherwise ship to every page.
+ */
+function minifyTemplates(): Plugin {
+  return {
+    name: 'ai-chat-minify-templates',
+    apply: 'build',
+    enforce: 'pre',
+    async transform(code, id) {
+      if (!/\/src\/(?!server\/).*\.ts$/.test(id) || !/\b(html|css|svg)`/.test(code)) return null;
+      const result = await minifyHTMLLiterals(code, { fileName: id });
+      return result ? { code: result.code, map: result.map } : null;
     },
   };
 }
@@ -70,7 +89,7 @@ export default defineConfig(({ command, mode }) => {
   return {
     root: command === 'serve' ? 'demo' : '.',
     ...(command === 'serve' ? { resolve: demoSources } : {}),
-    plugins: command === 'serve' ? [chatBackend(mode)] : [],
+    plugins: command === 'serve' ? [chatBackend(mode)] : [minifyTemplates()],
     build: {
       outDir: 'dist',
       emptyOutDir: !iife,

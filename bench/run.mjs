@@ -217,5 +217,52 @@ print(
     `(target p95 < 17 ms); baseline p95 ${fmt(percentile(baseLag, 95))} ms`,
 );
 
+// A long conversation: 500 messages of mixed markdown set at once, then
+// scrolled from top to bottom, watching for long tasks.
+async function longConversation() {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 800, height: 700 });
+  await page.goto(`${origin}/`);
+  const tokens = markdownTokens(400);
+  return page.evaluate(async (tokens) => {
+    const longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) longTasks.push(entry.duration);
+    }).observe({ type: 'longtask' });
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    const messages = [];
+    for (let i = 0; i < 250; i++) {
+      messages.push({ id: `u${i}`, role: 'user', content: `Question ${i}: how does part ${i} work?`, status: 'done' });
+      const start = (i * 37) % 300;
+      messages.push({ id: `a${i}`, role: 'assistant', content: tokens.slice(start, start + 60 + (i % 40)).join(''), status: 'done' });
+    }
+    const el = document.createElement('ai-chat');
+    document.body.append(el);
+    await el.updateComplete;
+    const t0 = performance.now();
+    el.messages = messages;
+    await el.updateComplete;
+    await frame();
+    const openMs = performance.now() - t0;
+    const openTasks = [...longTasks];
+    const transcript = el.shadowRoot.querySelector('.transcript');
+    const steps = 60;
+    for (let i = 0; i <= steps; i++) {
+      transcript.scrollTop = (transcript.scrollHeight * i) / steps;
+      await frame();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const scrollTasks = longTasks.slice(openTasks.length);
+    return { openMs, openLongest: Math.max(0, ...openTasks), scrollLongest: Math.max(0, ...scrollTasks), scrollLong: scrollTasks.length };
+  }, tokens);
+}
+const long = [];
+for (let i = 0; i < RUNS; i++) long.push(await longConversation());
+print(
+  `500-message markdown conversation: opens in ${fmt(median(long.map((r) => r.openMs)), 0)} ms ` +
+    `(longest task ${fmt(median(long.map((r) => r.openLongest)), 0)} ms); scrolling top to bottom: ` +
+    `longest task ${fmt(median(long.map((r) => r.scrollLongest)), 0)} ms, ${median(long.map((r) => r.scrollLong))} long tasks (target: none over 50 ms)`,
+);
+
 await browser.close();
 server.close();
