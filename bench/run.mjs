@@ -125,7 +125,11 @@ async function measure(which, tokens, rate = 0) {
     const state = window.__bench;
     const el = state.el;
     const wall = () => performance.timeOrigin + performance.now();
-    // Token-to-screen: the moment the update that shows token i completes.
+    // Token-to-screen: the start of the frame that first paints token i.
+    // The widget updates inside a frame callback, just before that frame's
+    // paint; the baseline changes the DOM at once and is painted in the next
+    // frame. Both are timed at that frame.
+    const nextFrame = (index) => requestAnimationFrame(() => (state.seen[index] = wall()));
     if (which === 'widget') {
       el.addEventListener('ai-chat-delta', () => {
         const index = state.seen.length;
@@ -134,7 +138,11 @@ async function measure(which, tokens, rate = 0) {
       });
       await el.send('Benchmark');
     } else {
-      el.addEventListener('naive-delta', () => state.seen.push(wall()));
+      el.addEventListener('naive-delta', () => {
+        const index = state.seen.length;
+        state.seen.push(0);
+        nextFrame(index);
+      });
       await el.send(url);
     }
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));

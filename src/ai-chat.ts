@@ -21,6 +21,8 @@ import {
 import { FORMATS, isSkipped, type FormatName, type ParseEvent } from './stream/formats/index.js';
 import type { ChatMessage, ChatStatus, MessageRole, MessageStatus } from './types.js';
 
+/** Messages rendered per frame when a long conversation is set at once, newest first. */
+const RENDER_BATCH = 40;
 /** How close to the bottom (px) still counts as "reading the newest text". */
 const FOLLOW_THRESHOLD = 32;
 /** How often a streaming answer is saved with `persist`, so a reload keeps most of it. */
@@ -130,8 +132,11 @@ export class AiChat extends LitElement {
   #internals?: ElementInternals;
   #followTail = true;
   #frameRequested?: Promise<void>;
+  /** Index of the oldest message rendered so far; a long conversation set at once is rendered over a few frames. */
+  #firstRendered = 0;
   #countdown?: ReturnType<typeof setInterval>;
   #store?: ConversationStore;
+  #storeName?: string;
   #storageWarned = false;
   #lastSave = 0;
   #pendingSave?: ReturnType<typeof setTimeout>;
@@ -272,6 +277,7 @@ export class AiChat extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     addEventListener('storage', this.#onStorage);
+    this.#syncStore();
     this.#childObserver ??= new MutationObserver(() => this.#readChildSuggestions());
     this.#childObserver.observe(this, { childList: true, subtree: true, characterData: true });
     this.#readChildSuggestions();
@@ -291,8 +297,10 @@ export class AiChat extends LitElement {
 
   /**
    * Lit renders in a microtask after any change; a stream can change the text
-   * many times per frame. Waiting for the next frame batches them into one
-   * DOM update. The timer fallback keeps hidden tabs (no frames) finishing.
+   * many times per frame. Waiting for the next animation frame batches every
+   * change of a frame into one DOM update, made just before that frame's
+   * paint, so it costs no extra latency. The timer fallback keeps hidden tabs
+   * (no frames) finishing.
    */
   protected override async scheduleUpdate(): Promise<void> {
     this.#frameRequested ??= new Promise<void>((resolve) => {
@@ -316,11 +324,17 @@ export class AiChat extends LitElement {
       this.#strings = resolveStrings(lang, this.strings);
       this.#codeLabels = { copy: this.#strings.copy, copied: this.#strings.copied, copyFailed: this.#strings.copyFailed };
     }
-    if (changed.has('persist')) this.#openStore();
+    if (changed.has('persist')) this.#syncStore();
+    if (changed.has('messages')) this.#planRendering(changed.get('messages') as ChatMessage[] | undefined);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
+    if (this.#firstRendered > 0) {
+      // Render the older part of a long conversation in the next frames.
+      this.#firstRendered = Math.max(0, this.#firstRendered - RENDER_BATCH);
+      this.requestUpdate();
+    }
     if (this.#followTail && this.transcript) this.transcript.scrollTop = this.transcript.scrollHeight;
     this.#syncStates();
     if (changed.has('open') && changed.get('open') !== undefined) {
@@ -501,10 +515,33 @@ export class AiChat extends LitElement {
     }
   }
 
+  /**
+   * A conversation set or restored at once may hold hundreds of messages:
+   * rendering them in one task would freeze the page. The newest come first
+   * (they are what the reader sees), older ones follow a batch per frame.
+   * Appending (a send, an answer) renders at once.
+   */
+  #planRendering(previous: ChatMessage[] | undefined): void {
+    const appended =
+      previous !== undefined &&
+      this.messages.length >= previous.length &&
+      previous.every((message, i) => this.messages[i] === message);
+    if (appended) return;
+    this.#firstRendered = Math.max(0, this.messages.length - RENDER_BATCH);
+  }
+
   // Saved conversations ----------------------------------------------------
 
-  #openStore(): void {
-    this.#store = this.persist ? new ConversationStore(this.persist) : undefined;
+  /**
+   * Opens (and restores from) the store `persist` names, once per key. Called
+   * on connect and before every save, not only on render: a page may call
+   * `send()` before the first frame, and an offscreen frame may not render
+   * for a while.
+   */
+  #syncStore(): void {
+    if ((this.persist || undefined) === this.#storeName) return;
+    this.#storeName = this.persist || undefined;
+    this.#store = this.#storeName ? new ConversationStore(this.#storeName) : undefined;
     if (!this.#store || this.#stream.busy) return;
     const loaded = this.#store.load(this.#interruptedText());
     if (loaded.ok) this.messages = loaded.messages;
@@ -513,6 +550,7 @@ export class AiChat extends LitElement {
 
   /** Saves now (`force`), or at most once a second while an answer streams (the last change included). */
   #save(force: boolean): void {
+    this.#syncStore();
     if (!this.#store) return;
     const wait = this.#lastSave + SAVE_WHILE_STREAMING_MS - Date.now();
     if (!force && wait > 0) {
@@ -741,7 +779,11 @@ export class AiChat extends LitElement {
               <div class="content">${this.welcome}</div>
             </div>`
           : nothing}
-        ${repeat(this.messages, (message) => message.id, (message) => this.#renderMessage(message))}
+        ${repeat(
+          this.#firstRendered > 0 ? this.messages.slice(this.#firstRendered) : this.messages,
+          (message) => message.id,
+          (message) => this.#renderMessage(message),
+        )}
         ${this.#renderSuggestions()}
       </div>
       <div class="jump-wrap">

@@ -180,6 +180,36 @@ function feederFor(kind: BodyKind, sink: StreamSink, limits: TransportLimits, st
   }
 }
 
+/** Bytes read between checks of the time budget. */
+const SLICE_BYTES = 16 * 1024;
+/** The longest stretch of reading before the page gets a turn (a long task starts at 50 ms). */
+const SLICE_MS = 8;
+
+/** Lets input, rendering and timers run before reading on. */
+const yieldToPage = () =>
+  new Promise<void>((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+
+/**
+ * A buffering proxy can deliver a whole answer in one chunk of megabytes:
+ * reading it in one go would freeze the page. Feed it in slices and yield
+ * whenever a slice has taken its share of the frame.
+ */
+async function feedInSlices(feeder: BodyFeeder, chunk: Uint8Array, sink: StreamSink): Promise<void> {
+  if (chunk.byteLength <= SLICE_BYTES) return feeder.feed(chunk);
+  let started = performance.now();
+  for (let offset = 0; offset < chunk.byteLength && !sink.isFinished(); offset += SLICE_BYTES) {
+    feeder.feed(chunk.subarray(offset, offset + SLICE_BYTES));
+    if (performance.now() - started > SLICE_MS) {
+      await yieldToPage();
+      started = performance.now();
+    }
+  }
+}
+
 async function readBody(body: ReadableStream<Uint8Array>, feeder: BodyFeeder, sink: StreamSink, limits: TransportLimits) {
   const reader = body.getReader();
   let bytes = 0;
@@ -192,7 +222,7 @@ async function readBody(body: ReadableStream<Uint8Array>, feeder: BodyFeeder, si
       bytes += value.byteLength;
       sink.onBytes?.(value.byteLength);
       if (bytes > limits.maxResponseBytes) throw tooLarge('too-large', limits.maxResponseBytes);
-      feeder.feed(value);
+      await feedInSlices(feeder, value, sink);
       if (sink.isFinished()) {
         // The answer is complete; a server that keeps the connection open
         // after its end marker must not keep us waiting.
