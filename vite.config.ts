@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { minifyHTMLLiterals } from 'minify-literals';
-import { defineConfig, loadEnv, type Plugin } from 'vite';
+import { defineConfig, loadEnv, type LibraryOptions, type Plugin } from 'vite';
 import { CHAT_PATH, demoBackend } from './demo/mock-backend.js';
 
 /**
@@ -86,6 +86,25 @@ export default defineConfig(({ command, mode }) => {
     };
   }
   const iife = mode === 'iife';
+  // The ES build has one entry per export: `.` defines the element,
+  // `./element` only exports the class, `./react` wraps it for React; the
+  // class itself lands once, in a shared chunk (dist/chunks/).
+  const lib: LibraryOptions = iife
+    ? {
+        entry: resolve(import.meta.dirname, 'src/index.ts'),
+        name: 'AiChatElement',
+        formats: ['iife'],
+        fileName: () => 'ai-chat.iife.js',
+      }
+    : {
+        entry: {
+          'ai-chat': resolve(import.meta.dirname, 'src/index.ts'),
+          element: resolve(import.meta.dirname, 'src/element.ts'),
+          react: resolve(import.meta.dirname, 'src/react.ts'),
+        },
+        formats: ['es'],
+        fileName: (_format, name) => `${name}.js`,
+      };
   return {
     root: command === 'serve' ? 'demo' : '.',
     ...(command === 'serve' ? { resolve: demoSources } : {}),
@@ -95,14 +114,10 @@ export default defineConfig(({ command, mode }) => {
       emptyOutDir: !iife,
       target: 'es2022',
       sourcemap: true,
-      lib: {
-        entry: resolve(import.meta.dirname, 'src/index.ts'),
-        name: 'AiChatElement',
-        formats: [iife ? 'iife' : 'es'],
-        fileName: () => (iife ? 'ai-chat.iife.js' : 'ai-chat.js'),
-      },
+      lib,
       rollupOptions: {
-        external: iife ? [] : [/^lit($|\/)/, /^@lit\//, '@microsoft/fetch-event-source'],
+        external: iife ? [] : [/^lit($|\/)/, /^@lit\//, '@microsoft/fetch-event-source', /^react($|\/)/],
+        output: iife ? {} : { chunkFileNames: 'chunks/[name]-[hash].js' },
       },
       minify: iife,
     },

@@ -13,7 +13,7 @@ if (!executablePath) {
 }
 
 export default {
-  files: ['test/**/*.test.ts'],
+  files: ['test/**/*.test.ts', '!test/apps/**'],
   // The page's origin is 127.0.0.1; tests reach the same server as
   // http://localhost:<port> when they need a cross-origin endpoint.
   hostname: '127.0.0.1',

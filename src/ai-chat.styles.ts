@@ -7,7 +7,8 @@ import { css } from 'lit';
  * switching themes needs no re-render. The theme values live in `--_t-*`.
  */
 export const styles = css`
-  :host {
+  .panel,
+  .launcher {
     /* Light theme (the default); every text colour meets 4.5:1 on its background. */
     --_t-accent: #2450c8;
     --_t-accent-text: #ffffff;
@@ -24,7 +25,7 @@ export const styles = css`
     --_t-shadow: 0 12px 40px rgb(15 23 42 / 0.18);
     color-scheme: light;
   }
-  :host([theme='dark']) {
+  :host([theme='dark']) :is(.panel, .launcher) {
     --_t-accent: #8fb0ff;
     --_t-accent-text: #0b1020;
     --_t-background: #15171c;
@@ -41,7 +42,7 @@ export const styles = css`
     color-scheme: dark;
   }
   @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) {
+    :host(:not([theme='light'])) :is(.panel, .launcher) {
       --_t-accent: #8fb0ff;
       --_t-accent-text: #0b1020;
       --_t-background: #15171c;
@@ -60,6 +61,15 @@ export const styles = css`
   }
 
   :host {
+    display: block;
+    box-sizing: border-box;
+    height: var(--ai-chat-height, 480px);
+  }
+  /* Private names and text styles live on the inner wrapper: a page rule on
+     the host (* { all: unset }, ai-chat { --_text: red }) cannot reach them.
+     Only the public --ai-chat-* properties come in from outside. */
+  .panel,
+  .launcher {
     --_accent: var(--ai-chat-accent, var(--_t-accent));
     --_accent-text: var(--ai-chat-accent-text, var(--_t-accent-text));
     --_background: var(--ai-chat-background, var(--_t-background));
@@ -82,9 +92,6 @@ export const styles = css`
     --_launcher-offset: var(--ai-chat-launcher-offset, 20px);
     --_z: var(--ai-chat-z-index, 2147483000);
 
-    display: block;
-    box-sizing: border-box;
-    height: var(--ai-chat-height, 480px);
     color: var(--_text);
     font-family: var(--_font);
     font-size: var(--_font-size);

@@ -49,6 +49,8 @@ interface Waiting {
  * @summary Streaming AI chat with shadow DOM, configured by attributes.
  * @tag ai-chat
  *
+ * @attr {string} lang - Picks the built-in texts (`en`, `de`, `fr`); without it, the nearest `lang` of an ancestor or the page's.
+ *
  * @slot header - Replaces the heading text at the top.
  * @slot empty - Shown before the first message; defaults to a short prompt.
  * @slot footer - Below the text box (a disclaimer, a link to your terms).
@@ -176,21 +178,36 @@ export class AiChat extends LitElement {
   /** Sends cookies and HTTP auth with cross-origin requests (`credentials: 'include'`). */
   @property({ type: Boolean, reflect: true, attribute: 'with-credentials' }) withCredentials = false;
 
-  /** Automatic retries of a failed attempt (only where a retry is safe; see README). */
-  @property({ type: Number, attribute: 'max-retries', reflect: true }) maxRetries = DEFAULT_POLICY.maxRetries;
+  /**
+   * Automatic retries of a failed attempt (only where a retry is safe; see README).
+   * @default 3
+   */
+  @property({ type: Number, attribute: 'max-retries', reflect: true }) maxRetries: number = DEFAULT_POLICY.maxRetries;
 
-  /** Backoff base in ms: retry n waits a random time up to `retry-delay · 2^n` (30 s at most). */
-  @property({ type: Number, attribute: 'retry-delay', reflect: true }) retryDelay = DEFAULT_POLICY.retryDelay;
+  /**
+   * Backoff base in ms: retry n waits a random time up to `retry-delay · 2^n` (30 s at most).
+   * @default 1000
+   */
+  @property({ type: Number, attribute: 'retry-delay', reflect: true }) retryDelay: number = DEFAULT_POLICY.retryDelay;
 
-  /** Ms without a single byte (pings included) before the connection counts as dead; 0 turns it off. */
-  @property({ type: Number, attribute: 'idle-timeout', reflect: true }) idleTimeout = DEFAULT_POLICY.idleTimeout;
+  /**
+   * Ms without a single byte (pings included) before the connection counts as dead; 0 turns it off.
+   * @default 30000
+   */
+  @property({ type: Number, attribute: 'idle-timeout', reflect: true }) idleTimeout: number = DEFAULT_POLICY.idleTimeout;
 
-  /** Ms one answer may take in all before it is stopped with an error; 0 means no limit. */
-  @property({ type: Number, reflect: true }) timeout = DEFAULT_POLICY.timeout;
+  /**
+   * Ms one answer may take in all before it is stopped with an error; 0 means no limit.
+   * @default 0
+   */
+  @property({ type: Number, reflect: true }) timeout: number = DEFAULT_POLICY.timeout;
 
-  /** The most bytes one response may have before it is stopped with an error. */
+  /**
+   * The most bytes one response may have before it is stopped with an error.
+   * @default 16777216
+   */
   @property({ type: Number, attribute: 'max-response-bytes', reflect: true })
-  maxResponseBytes = DEFAULT_POLICY.maxResponseBytes;
+  maxResponseBytes: number = DEFAULT_POLICY.maxResponseBytes;
 
   /**
    * The wire format: `auto` (detect from the content type, then the events),
@@ -526,8 +543,9 @@ export class AiChat extends LitElement {
       previous !== undefined &&
       this.messages.length >= previous.length &&
       previous.every((message, i) => this.messages[i] === message);
-    if (appended) return;
-    this.#firstRendered = Math.max(0, this.messages.length - RENDER_BATCH);
+    const added = this.messages.length - (appended ? previous.length : 0);
+    if (added > RENDER_BATCH) this.#firstRendered = this.messages.length - RENDER_BATCH;
+    else if (!appended) this.#firstRendered = 0;
   }
 
   // Saved conversations ----------------------------------------------------
