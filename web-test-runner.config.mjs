@@ -2,7 +2,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { fileURLToPath } from 'node:url';
-import { findChromium } from './scripts/find-chromium.mjs';
+import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.mjs';
 import { scriptedSseMiddleware } from './test/server/scripted-sse-server.mjs';
 import { handlerHarnessMiddleware } from './test/server/handler-harness.mjs';
 import { summaryReporter } from './test/server/summary-reporter.mjs';
@@ -35,21 +35,7 @@ export default {
       launchOptions: {
         executablePath,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--headless=new',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--disable-quic',
-          // Tests watch streams land frame by frame: keep every page's
-          // timers and frames running as if it were in front.
-          '--disable-background-timer-throttling',
-          '--disable-renderer-backgrounding',
-          '--disable-backgrounding-occluded-windows',
-        ],
+        args: CHROMIUM_ARGS,
       },
     }),
   ],

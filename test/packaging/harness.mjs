@@ -15,25 +15,12 @@ import { createServer } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { findChromium } from '../../scripts/find-chromium.mjs';
+import { CHROMIUM_ARGS, findChromium } from '../../scripts/find-chromium.mjs';
 import { handleScriptedSse } from '../server/scripted-sse-server.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The flags CI uses for Chromium here (no network but loopback, no background services). */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless=new',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-];
+export { CHROMIUM_ARGS };
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
