@@ -22,7 +22,7 @@ import { FORMATS, isSkipped, type FormatName, type ParseEvent } from './stream/f
 import type { ChatMessage, ChatStatus, MessageRole, MessageStatus } from './types.js';
 
 /** Messages rendered per frame when a long conversation is set at once, newest first. */
-const RENDER_BATCH = 40;
+const RENDER_BATCH = 25;
 /** How close to the bottom (px) still counts as "reading the newest text". */
 const FOLLOW_THRESHOLD = 32;
 /** How often a streaming answer is saved with `persist`, so a reload keeps most of it. */
