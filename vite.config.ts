@@ -82,7 +82,15 @@ export default defineConfig(({ command, mode }) => {
       root: 'demo',
       resolve: demoSources,
       plugins: command === 'serve' ? [chatBackend(mode)] : [],
-      build: { outDir: '../dist-demo', emptyOutDir: true, target: 'es2022', sourcemap: true },
+      build: {
+        outDir: '../dist-demo',
+        emptyOutDir: true,
+        target: 'es2022',
+        sourcemap: true,
+        rollupOptions: {
+          input: ['index.html', 'react.html', 'vue.html'].map((page) => resolve(import.meta.dirname, 'demo', page)),
+        },
+      },
     };
   }
   const iife = mode === 'iife';
