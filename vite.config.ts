@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { minifyHTMLLiterals } from 'minify-literals';
 import { defineConfig, loadEnv, type LibraryOptions, type Plugin } from 'vite';
 import { CHAT_PATH, demoBackend } from './demo/mock-backend.js';
@@ -81,14 +82,14 @@ export default defineConfig(({ command, mode }) => {
     return {
       root: 'demo',
       resolve: demoSources,
-      plugins: command === 'serve' ? [chatBackend(mode)] : [],
+      plugins: command === 'serve' ? [chatBackend(mode), svelte({ configFile: false })] : [svelte({ configFile: false })],
       build: {
         outDir: '../dist-demo',
         emptyOutDir: true,
         target: 'es2022',
         sourcemap: true,
         rollupOptions: {
-          input: ['index.html', 'react.html', 'vue.html'].map((page) => resolve(import.meta.dirname, 'demo', page)),
+          input: ['index.html', 'react.html', 'vue.html', 'svelte.html', 'angular.html'].map((page) => resolve(import.meta.dirname, 'demo', page)),
         },
       },
     };
@@ -115,8 +116,11 @@ export default defineConfig(({ command, mode }) => {
       };
   return {
     root: command === 'serve' ? 'demo' : '.',
-    ...(command === 'serve' ? { resolve: demoSources } : {}),
-    plugins: command === 'serve' ? [chatBackend(mode)] : [minifyTemplates()],
+    // Svelte is served as its own ES modules: pre-bundled, its client entry was
+    // swapped for the server one.
+    ...(command === 'serve' ? { resolve: demoSources, optimizeDeps: { exclude: ['svelte'] } } : {}),
+    // The demo's Svelte page needs the Svelte compiler; the library builds do not.
+    plugins: command === 'serve' ? [chatBackend(mode), svelte({ configFile: false })] : [minifyTemplates()],
     build: {
       outDir: 'dist',
       emptyOutDir: !iife,

@@ -51,6 +51,8 @@ try {
   await check('the launcher streams an answer', '/', 'ai-chat[mode="launcher"]');
   await check('the React page: the answer streams and React state sees ai-chat-done', '/react.html', 'ai-chat', counterSays('1'));
   await check('the Vue page: the answer streams and Vue state sees ai-chat-done', '/vue.html', 'ai-chat', counterSays('1'));
+  await check('the Svelte page: the answer streams and Svelte state sees ai-chat-done', '/svelte.html', 'ai-chat', counterSays('1'));
+  await check('the Angular page: the answer streams and Angular state sees ai-chat-done', '/angular.html', 'ai-chat', counterSays('1'));
 } finally {
   await browser.close();
   await server.close();
