@@ -110,6 +110,7 @@ export default defineConfig(({ command, mode }) => {
           'ai-chat': resolve(import.meta.dirname, 'src/index.ts'),
           element: resolve(import.meta.dirname, 'src/element.ts'),
           react: resolve(import.meta.dirname, 'src/react.ts'),
+          highlight: resolve(import.meta.dirname, 'src/render/highlight.ts'),
         },
         formats: ['es'],
         fileName: (_format, name) => `${name}.js`,

@@ -23,6 +23,9 @@ export const styles = css`
     --_t-assistant-text: #1c1f24;
     --_t-error: #b42318;
     --_t-shadow: 0 12px 40px rgb(15 23 42 / 0.18);
+    --_t-code-keyword: #8f2f9e;
+    --_t-code-string: #2a6e1f;
+    --_t-code-number: #9a4a00;
     color-scheme: light;
   }
   :host([theme='dark']) :is(.panel, .launcher) {
@@ -39,6 +42,9 @@ export const styles = css`
     --_t-assistant-text: #e9ebef;
     --_t-error: #ff9b91;
     --_t-shadow: 0 12px 40px rgb(0 0 0 / 0.5);
+    --_t-code-keyword: #e3a8ff;
+    --_t-code-string: #a3dc94;
+    --_t-code-number: #ffbe7a;
     color-scheme: dark;
   }
   @media (prefers-color-scheme: dark) {
@@ -56,6 +62,9 @@ export const styles = css`
       --_t-assistant-text: #e9ebef;
       --_t-error: #ff9b91;
       --_t-shadow: 0 12px 40px rgb(0 0 0 / 0.5);
+      --_t-code-keyword: #e3a8ff;
+      --_t-code-string: #a3dc94;
+      --_t-code-number: #ffbe7a;
       color-scheme: dark;
     }
   }

@@ -9,6 +9,7 @@ import { emit } from './events.js';
 import { describeError, resolveStrings, type ChatStrings, type ChatStringsOverride } from './i18n.js';
 import { MarkdownCache } from './render/markdown-cache.js';
 import { markdownStyles } from './render/markdown.styles.js';
+import type { Highlighter } from './render/highlight-types.js';
 import { renderMarkdown, type CodeLabels } from './render/render-markdown.js';
 import { buildChatRequest, nextMessageId } from './request.js';
 import {
@@ -99,6 +100,10 @@ interface Waiting {
  * @cssprop [--ai-chat-launcher-size=56px] - The launcher button's diameter.
  * @cssprop [--ai-chat-launcher-offset=20px] - The launcher's distance from the viewport corner.
  * @cssprop [--ai-chat-z-index=2147483000] - Stacking of the launcher and its panel.
+ * @cssprop [--ai-chat-code-keyword=#8f2f9e] - Keywords in highlighted code (with a `highlighter`).
+ * @cssprop [--ai-chat-code-string=#2a6e1f] - Strings in highlighted code.
+ * @cssprop [--ai-chat-code-comment] - Comments in highlighted code (defaults to the muted text colour).
+ * @cssprop [--ai-chat-code-number=#9a4a00] - Numbers and literals in highlighted code.
  *
  * @cssstate streaming - An answer is being requested or is arriving.
  * @cssstate retrying - Waiting to retry (or for the browser to come back online).
@@ -267,6 +272,14 @@ export class AiChat extends LitElement {
    * Return `undefined` to hand the event to built-in detection.
    */
   @property({ attribute: false }) parseEvent?: ParseEvent;
+
+  /**
+   * Colours finished code blocks in answers. Off by default, so the bundle
+   * stays small: `import { highlight } from 'ai-chat-element/highlight'` and
+   * set `chat.highlighter = highlight`, or pass any function of the shape
+   * `(code, lang) => [{text, type?}]`. It returns tokens, never HTML.
+   */
+  @property({ attribute: false }) highlighter?: Highlighter;
 
   /** Replaces any of the built-in texts (see `ChatStrings`); `lang` picks the built-in set. */
   @property({ attribute: false }) strings: ChatStringsOverride = {};
@@ -719,7 +732,10 @@ export class AiChat extends LitElement {
     if (message.role !== 'assistant' || this.noMarkdown) return message.content;
     const doc = this.#markdown.get(message, message.content, complete);
     const labels = this.#codeLabels;
-    return guard([doc, this.allowImages, labels], () => renderMarkdown(doc, { allowImages: this.allowImages, labels }));
+    const highlighter = this.highlighter;
+    return guard([doc, this.allowImages, labels, highlighter], () =>
+      renderMarkdown(doc, { allowImages: this.allowImages, labels, highlighter }),
+    );
   }
 
   #renderWaiting(waiting: Waiting) {

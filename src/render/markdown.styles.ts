@@ -176,4 +176,20 @@ export const markdownStyles = css`
       border-inline-start-color: CanvasText;
     }
   }
+
+  /* Opt-in highlighting (the highlighter property); the theme sets the --_t-code-* colours. */
+  .md .tok-keyword {
+    color: var(--ai-chat-code-keyword, var(--_t-code-keyword, #8f2f9e));
+  }
+  .md .tok-string {
+    color: var(--ai-chat-code-string, var(--_t-code-string, #2a6e1f));
+  }
+  .md .tok-comment {
+    color: var(--ai-chat-code-comment, var(--_muted, #545b67));
+    font-style: italic;
+  }
+  .md .tok-number,
+  .md .tok-literal {
+    color: var(--ai-chat-code-number, var(--_t-code-number, #9a4a00));
+  }
 `;

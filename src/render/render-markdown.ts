@@ -2,7 +2,8 @@ import { html, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { plainText } from './inline.js';
-import type { Align, Block, Inline, LinkDefinition, ListItem, MarkdownSnapshot } from './markdown.js';
+import { TOKEN_TYPES, type Highlighter, type HighlightToken } from './highlight-types.js';
+import { codeText, type Align, type Block, type CodeBlock, type Inline, type LinkDefinition, type ListItem, type MarkdownSnapshot } from './markdown.js';
 import { safeUrl } from './safe-url.js';
 
 /*
@@ -30,12 +31,38 @@ export interface RenderMarkdownOptions {
   /** Show `https:` images (off by default: an image fetch tells its host who reads the answer). */
   allowImages?: boolean;
   labels?: CodeLabels;
+  /** Colours finished code blocks; see `highlight.ts`. */
+  highlighter?: Highlighter | undefined;
 }
 
 interface Context {
   images: boolean;
   defs: ReadonlyMap<string, LinkDefinition>;
   labels: CodeLabels;
+  highlighter: Highlighter | undefined;
+}
+
+/** Token classes come from this fixed list, never from the highlighter's output. */
+const TOKEN_CLASSES: ReadonlySet<string> = new Set(TOKEN_TYPES);
+
+/**
+ * A finished code block's text as highlighted tokens: each a text binding in
+ * a span whose class is checked against TOKEN_CLASSES. A highlighter that
+ * throws or returns junk leaves the block plain.
+ */
+function highlighted(block: CodeBlock, highlighter: Highlighter): unknown {
+  let tokens: HighlightToken[];
+  try {
+    tokens = highlighter(codeText(block), block.lang);
+    if (!Array.isArray(tokens)) return block.chunks;
+  } catch {
+    return block.chunks;
+  }
+  return tokens.map((token) => {
+    const text = typeof token?.text === 'string' ? token.text : '';
+    const type = typeof token?.type === 'string' && TOKEN_CLASSES.has(token.type) ? token.type : undefined;
+    return type ? html`<span class="tok-${type}">${text}</span>` : text;
+  });
 }
 
 /** The class is the parser's alignment keyword (a closed set), never cell text. */
@@ -52,7 +79,12 @@ const HEADINGS = [
 
 /** Renders a markdown snapshot (see `createMarkdownStream`) inside a `<div class="md">`. */
 export function renderMarkdown(doc: MarkdownSnapshot, options: RenderMarkdownOptions = {}): TemplateResult {
-  const ctx: Context = { images: !!options.allowImages, defs: doc.definitions, labels: options.labels ?? ENGLISH_LABELS };
+  const ctx: Context = {
+    images: !!options.allowImages,
+    defs: doc.definitions,
+    labels: options.labels ?? ENGLISH_LABELS,
+    highlighter: options.highlighter,
+  };
   return html`<div class="md">${renderBlocks(doc.blocks, ctx)}</div>`;
 }
 
@@ -61,7 +93,8 @@ function keyed<T extends Block | ListItem>(list: readonly T[], ctx: Context, ren
   return repeat(
     list,
     (item) => item.id,
-    (item) => (item.closed ? guard([item, ctx.images, ctx.defs, ctx.labels], () => render(item, ctx)) : render(item, ctx)),
+    (item) =>
+      item.closed ? guard([item, ctx.images, ctx.defs, ctx.labels, ctx.highlighter], () => render(item, ctx)) : render(item, ctx),
   );
 }
 
@@ -84,7 +117,7 @@ function renderBlock(block: Block, ctx: Context): unknown {
       // rewrites its last chunk.
       return html`<div class="code-block"><div class="code-bar"><span class="code-lang">${block.lang}</span
           ><button type="button" class="copy" aria-live="polite" ?disabled=${!block.closed} @click=${(event: Event) => copyCode(event, ctx.labels)}>${ctx.labels.copy}</button></div
-        ><pre><code>${block.chunks}</code></pre></div>`;
+        ><pre><code>${block.closed && ctx.highlighter ? highlighted(block, ctx.highlighter) : block.chunks}</code></pre></div>`;
     case 'list': {
       const items = keyed(block.items, ctx, renderItem);
       const loose = block.loose ? 'loose' : 'tight';
