@@ -14,11 +14,6 @@ import { markdownStyles } from '../src/render/markdown.styles.js';
 import { renderMarkdown } from '../src/render/render-markdown.js';
 import { safeUrl } from '../src/render/safe-url.js';
 
-// The runner provides mocha's globals; the project installs no @types/mocha.
-declare function describe(title: string, body: () => void): void;
-declare function it(title: string, body: () => void | Promise<void>): void;
-declare function before(body: () => void | Promise<void>): void;
-
 // Images in these tests point at made-up hosts: the page must not fetch them.
 before(() => {
   const csp = document.createElement('meta');

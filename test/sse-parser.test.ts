@@ -6,11 +6,6 @@ import {
 } from '../src/stream/sse-parser.js';
 import type { StreamEvent } from '../src/stream/types.js';
 
-// The runner provides mocha's globals; the project installs no @types/mocha.
-declare function describe(title: string, body: () => void): void;
-declare function it(title: string, body: () => void | Promise<void>): void;
-declare function before(body: () => void | Promise<void>): void;
-
 /** A string made of `prefix`, `repeat` × `count`, `suffix` (long-line vectors). */
 interface StringRecipe {
   prefix?: string;
