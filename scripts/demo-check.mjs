@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { createServer } from 'vite';
 import { CHROMIUM_ARGS, findChromium } from './find-chromium.mjs';
+import { describePixels, readPng } from './png.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.env.AI_CHAT_PROVIDER = 'mock';
@@ -46,7 +47,54 @@ const counterSays = (text) => async (page) => {
   await page.waitForFunction((t) => document.querySelector('strong')?.textContent === t, { timeout: 5000 }, text);
 };
 
+/**
+ * A screenshot test: the markdown answer, light and dark. The bubble's
+ * pixels must be light (or dark) overall and hold text, a list and a code
+ * block (many distinct colours); its DOM must hold them too.
+ */
+async function checkMarkdownScreenshot(page, theme) {
+  const structure = await page.evaluate(() => {
+    const bubble = document.querySelector('#inline-chat').shadowRoot.querySelectorAll('.message.assistant')[1];
+    return { list: !!bubble.querySelector('ol li'), code: !!bubble.querySelector('pre code'), strong: !!bubble.querySelector('strong') };
+  });
+  if (!structure.list || !structure.code || !structure.strong) throw new Error(`markdown not rendered: ${JSON.stringify(structure)}`);
+  const bubble = await page.evaluateHandle(
+    () => document.querySelector('#inline-chat').shadowRoot.querySelectorAll('.message.assistant')[1],
+  );
+  const png = readPng(Buffer.from(await bubble.screenshot({ type: 'png' })));
+  const { luminance, colours } = describePixels(png);
+  const fits = theme === 'dark' ? luminance < 0.35 : luminance > 0.75;
+  if (!fits || colours < 40) throw new Error(`${theme} screenshot: luminance ${luminance.toFixed(2)}, ${colours} colours`);
+  console.log(`    ${theme}: ${png.width}×${png.height}, mean luminance ${luminance.toFixed(2)}, ${colours} colours`);
+}
+
+async function markdownAnswer(name, theme) {
+  const page = await browser.newPage();
+  try {
+    await page.setViewport({ width: 900, height: 900 });
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: theme }]);
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => document.querySelector('#inline-chat')?.shadowRoot);
+    const status = await page.evaluate(async () => {
+      const chat = document.querySelector('#inline-chat');
+      chat.clear();
+      return (await chat.send('Show me some markdown'))?.status;
+    });
+    if (status !== 'done') throw new Error(`answer ${status}`);
+    await checkMarkdownScreenshot(page, theme);
+    passed += 1;
+    console.log(`  ✓ ${name}`);
+  } catch (error) {
+    failed += 1;
+    console.log(`  ✗ ${name}: ${error instanceof Error ? error.message : error}`);
+  } finally {
+    await page.close();
+  }
+}
+
 try {
+  await markdownAnswer('screenshot: a markdown answer in the light theme', 'light');
+  await markdownAnswer('screenshot: a markdown answer in the dark theme', 'dark');
   await check('the main demo streams an answer', '/', '#inline-chat');
   await check('the launcher streams an answer', '/', 'ai-chat[mode="launcher"]');
   await check('the React page: the answer streams and React state sees ai-chat-done', '/react.html', 'ai-chat', counterSays('1'));
