@@ -47,6 +47,9 @@ export const styles = css`
     --_t-code-number: #ffbe7a;
     color-scheme: dark;
   }
+  /* The same dark values again for theme="auto" on a dark system: plain CSS
+     cannot share one block between an attribute and a media query, and
+     light-dark() is too new for a widget embedded on any site. */
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) :is(.panel, .launcher) {
       --_t-accent: #8fb0ff;

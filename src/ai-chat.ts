@@ -601,7 +601,7 @@ export class AiChat extends LitElement {
   }
 
   #interruptedText(): string {
-    return `${describeError({ kind: 'network', code: 'connection-lost', message: '', params: {} }, this.#strings)} ${this.#strings.incomplete}`;
+    return `${this.#strings.errors['connection-lost']({})} ${this.#strings.incomplete}`;
   }
 
   /** Another tab saved or cleared the same conversation: show what it has. */

@@ -3,6 +3,7 @@ import { chatError, formatMiB } from '../errors.js';
 import type { ChatError, ChatRequest } from '../types.js';
 import { parseRetryAfter, type FailureReason } from './retry-policy.js';
 import { bodyKind, createLineSplitter, type BodyKind } from './formats/index.js';
+import { errorText, FALLBACK_ERROR } from './formats/json.js';
 import { createSseParser, SseLineTooLongError } from './sse-parser.js';
 import type { StreamEvent } from './types.js';
 
@@ -75,22 +76,17 @@ function requestHeaders(request: ChatRequest): Record<string, string> {
   return headers;
 }
 
-/** The server's own words from an error body: `{"error":{"message"}}`, `{"error":"..."}`, `{"message"}` or text. */
+/**
+ * The server's own words from an error body: any error shape the stream
+ * readers know (`{"error":{"message"}}`, `{"error":"..."}`, `{"message"}`,
+ * `{"detail"}`, …), or the body's text; nothing for an HTML error page.
+ */
 export function serverMessage(body: string): string {
   const text = body.trim();
   if (!text) return '';
   try {
-    const value = JSON.parse(text) as unknown;
-    if (typeof value === 'object' && value !== null) {
-      const { error, message, detail } = value as Record<string, unknown>;
-      if (typeof error === 'string') return error;
-      if (typeof error === 'object' && error !== null) {
-        const nested = (error as Record<string, unknown>).message;
-        if (typeof nested === 'string') return nested;
-      }
-      if (typeof message === 'string') return message;
-      if (typeof detail === 'string') return detail;
-    }
+    const said = errorText(JSON.parse(text));
+    return said === FALLBACK_ERROR ? '' : said;
   } catch {
     // Not JSON: fall through to the text itself.
   }

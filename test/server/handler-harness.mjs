@@ -30,6 +30,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readBody, sendJson } from './scripted-sse-server.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outdir = join(root, 'node_modules/.cache/ai-chat-server');
@@ -45,20 +46,6 @@ const consoleLines = [];
 let ready;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function readBody(req) {
-  return new Promise((resolve, reject) => {
-    const parts = [];
-    req.on('data', (part) => parts.push(part));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res, status, value) {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(value));
-}
 
 function asText(arg) {
   if (typeof arg === 'string') return arg;

@@ -24,7 +24,8 @@ const scenarios = new Map();
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function readBody(req) {
+/** The whole request body as text. */
+export function readBody(req) {
   return new Promise((resolve, reject) => {
     const parts = [];
     req.on('data', (part) => parts.push(part));
@@ -33,7 +34,7 @@ function readBody(req) {
   });
 }
 
-function sendJson(res, status, value) {
+export function sendJson(res, status, value) {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(value));
 }

@@ -98,7 +98,8 @@ export function readParts(parts: unknown[]): { text: string; reasoning: string }
   return { text, reasoning };
 }
 
-const FALLBACK_ERROR = 'The server reported an error without a message.';
+/** What `errorText` says when a payload names no message. */
+export const FALLBACK_ERROR = 'The server reported an error without a message.';
 
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 
