@@ -1,5 +1,4 @@
 import { html, LitElement, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -121,6 +120,46 @@ interface Waiting {
 export class AiChat extends LitElement {
   static override styles = [styles, markdownStyles];
 
+  /**
+   * Reactive properties, declared without decorators: the decorator helpers
+   * would add a kilobyte to the script-tag bundle for what this table says.
+   */
+  static override properties = {
+    draft: { state: true, attribute: false },
+    hasHeaderContent: { state: true, attribute: false },
+    waiting: { state: true, attribute: false },
+    awayFromLatest: { state: true, attribute: false },
+    announcement: { state: true, attribute: false },
+    endpoint: { reflect: true },
+    model: { reflect: true },
+    placeholder: { reflect: true },
+    heading: { reflect: true },
+    disabled: { type: Boolean, reflect: true },
+    withCredentials: { type: Boolean, reflect: true, attribute: 'with-credentials' },
+    maxRetries: { type: Number, attribute: 'max-retries', reflect: true },
+    retryDelay: { type: Number, attribute: 'retry-delay', reflect: true },
+    idleTimeout: { type: Number, attribute: 'idle-timeout', reflect: true },
+    timeout: { type: Number, reflect: true },
+    maxResponseBytes: { type: Number, attribute: 'max-response-bytes', reflect: true },
+    format: { reflect: true },
+    noMarkdown: { type: Boolean, reflect: true, attribute: 'no-markdown' },
+    allowImages: { type: Boolean, reflect: true, attribute: 'allow-images' },
+    debug: { type: Boolean, reflect: true },
+    theme: { reflect: true },
+    mode: { reflect: true },
+    open: { type: Boolean, reflect: true },
+    position: { reflect: true },
+    welcome: { reflect: true },
+    persist: { reflect: true },
+    headers: { attribute: false },
+    body: { attribute: false },
+    suggestions: { attribute: false },
+    parseEvent: { attribute: false },
+    highlighter: { attribute: false },
+    strings: { attribute: false },
+    messages: { attribute: false },
+  };
+
   /** `lang` picks the built-in texts, so a change must re-render. */
   static override get observedAttributes(): string[] {
     return [...super.observedAttributes, 'lang'];
@@ -155,63 +194,59 @@ export class AiChat extends LitElement {
   #codeLabels?: CodeLabels;
   #markdown = new MarkdownCache<ChatMessage>();
 
-  @query('.transcript') private transcript?: HTMLElement;
-  @query('textarea') private input?: HTMLTextAreaElement;
-  @query('.launcher') private launcherButton?: HTMLButtonElement;
 
-  @state() private draft = '';
-  @state() private hasHeaderContent = false;
-  @state() private waiting?: Waiting;
-  @state() private awayFromLatest = false;
-  @state() private announcement = '';
+  private draft = '';
+  private hasHeaderContent = false;
+  private waiting?: Waiting;
+  private awayFromLatest = false;
+  private announcement = '';
 
   /** URL the conversation is POSTed to; it must answer with Server-Sent Events (or JSON). */
-  @property({ reflect: true }) endpoint = '';
+  endpoint = '';
 
   /** Sent as the request's `model` field when set. */
-  @property({ reflect: true }) model?: string;
+  model?: string;
 
   /** Text shown in the empty text box; defaults to the language's own. */
-  @property({ reflect: true }) placeholder?: string;
+  placeholder?: string;
 
   /** Title shown at the top; the `header` slot replaces it. */
-  @property({ reflect: true }) heading = '';
+  heading = '';
 
   /** Turns the text box and buttons off; nothing can be sent. */
-  @property({ type: Boolean, reflect: true }) disabled = false;
+  disabled = false;
 
   /** Sends cookies and HTTP auth with cross-origin requests (`credentials: 'include'`). */
-  @property({ type: Boolean, reflect: true, attribute: 'with-credentials' }) withCredentials = false;
+  withCredentials = false;
 
   /**
    * Automatic retries of a failed attempt (only where a retry is safe; see README).
    * @default 3
    */
-  @property({ type: Number, attribute: 'max-retries', reflect: true }) maxRetries: number = DEFAULT_POLICY.maxRetries;
+  maxRetries: number = DEFAULT_POLICY.maxRetries;
 
   /**
    * Backoff base in ms: retry n waits a random time up to `retry-delay · 2^n` (30 s at most).
    * @default 1000
    */
-  @property({ type: Number, attribute: 'retry-delay', reflect: true }) retryDelay: number = DEFAULT_POLICY.retryDelay;
+  retryDelay: number = DEFAULT_POLICY.retryDelay;
 
   /**
    * Ms without a single byte (pings included) before the connection counts as dead; 0 turns it off.
    * @default 30000
    */
-  @property({ type: Number, attribute: 'idle-timeout', reflect: true }) idleTimeout: number = DEFAULT_POLICY.idleTimeout;
+  idleTimeout: number = DEFAULT_POLICY.idleTimeout;
 
   /**
    * Ms one answer may take in all before it is stopped with an error; 0 means no limit.
    * @default 0
    */
-  @property({ type: Number, reflect: true }) timeout: number = DEFAULT_POLICY.timeout;
+  timeout: number = DEFAULT_POLICY.timeout;
 
   /**
    * The most bytes one response may have before it is stopped with an error.
    * @default 16777216
    */
-  @property({ type: Number, attribute: 'max-response-bytes', reflect: true })
   maxResponseBytes: number = DEFAULT_POLICY.maxResponseBytes;
 
   /**
@@ -219,59 +254,59 @@ export class AiChat extends LitElement {
    * or one of `openai`, `openai-responses`, `anthropic`, `gemini`, `ai-sdk`,
    * `ollama`, `text` to read first (events that do not match still get detection).
    */
-  @property({ reflect: true }) format: FormatName = 'auto';
+  format: FormatName = 'auto';
 
   /** Shows answers as plain text instead of rendering their markdown. */
-  @property({ type: Boolean, reflect: true, attribute: 'no-markdown' }) noMarkdown = false;
+  noMarkdown = false;
 
   /**
    * Shows images in answers (`https:` only). Off by default: an image makes
    * the reader's browser contact whatever host the model names.
    */
-  @property({ type: Boolean, reflect: true, attribute: 'allow-images' }) allowImages = false;
+  allowImages = false;
 
   /** Logs every raw event, the format detected and what was extracted, with `console.debug`. */
-  @property({ type: Boolean, reflect: true }) debug = false;
+  debug = false;
 
   /** `light`, `dark`, or `auto` (follows the reader's system setting, live). */
-  @property({ reflect: true }) theme: Theme = 'auto';
+  theme: Theme = 'auto';
 
   /** `inline` fills its container; `launcher` is a round button in a corner that opens a chat panel. */
-  @property({ reflect: true }) mode: Mode = 'inline';
+  mode: Mode = 'inline';
 
   /** In launcher mode: whether the panel is open. */
-  @property({ type: Boolean, reflect: true }) open = false;
+  open = false;
 
   /** In launcher mode: the corner, `bottom-right` or `bottom-left`. */
-  @property({ reflect: true }) position: Position = 'bottom-right';
+  position: Position = 'bottom-right';
 
   /** A greeting shown as the first assistant message; never sent to the endpoint. */
-  @property({ reflect: true }) welcome = '';
+  welcome = '';
 
   /**
    * Saves the conversation in `localStorage` under this key after every
    * answer and restores it on load; tabs with the same key stay in step.
    */
-  @property({ reflect: true }) persist?: string;
+  persist?: string;
 
   /** Extra request headers, such as an app token. A property only: keep secrets out of attributes. */
-  @property({ attribute: false }) headers: Record<string, string> = {};
+  headers: Record<string, string> = {};
 
   /** Extra fields merged into the JSON request body (`temperature`, a conversation id, …). */
-  @property({ attribute: false }) body: Record<string, unknown> = {};
+  body: Record<string, unknown> = {};
 
   /**
    * Starter prompts shown as buttons before the first message. In HTML,
    * child `<ai-chat-suggestion>` elements do the same.
    */
-  @property({ attribute: false }) suggestions: string[] = [];
+  suggestions: string[] = [];
 
   /**
    * Reads events of a custom format, before the built-in readers:
    * `(event: {data, event, id}) => {text?, reasoning?, done?, error?} | undefined`.
    * Return `undefined` to hand the event to built-in detection.
    */
-  @property({ attribute: false }) parseEvent?: ParseEvent;
+  parseEvent?: ParseEvent;
 
   /**
    * Colours finished code blocks in answers. Off by default, so the bundle
@@ -279,16 +314,24 @@ export class AiChat extends LitElement {
    * set `chat.highlighter = highlight`, or pass any function of the shape
    * `(code, lang) => [{text, type?}]`. It returns tokens, never HTML.
    */
-  @property({ attribute: false }) highlighter?: Highlighter;
+  highlighter?: Highlighter;
 
   /** Replaces any of the built-in texts (see `ChatStrings`); `lang` picks the built-in set. */
-  @property({ attribute: false }) strings: ChatStringsOverride = {};
+  strings: ChatStringsOverride = {};
 
   /**
    * The conversation, oldest first. Set it to restore one; it is read live
    * while an answer streams (the last message's `content` grows).
    */
-  @property({ attribute: false }) messages: ChatMessage[] = [];
+  messages: ChatMessage[] = [];
+
+  get #transcript(): HTMLElement | null {
+    return this.renderRoot.querySelector('.transcript');
+  }
+
+  get #input(): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector('textarea');
+  }
 
   /** What the widget is doing: `idle`, `connecting`, `streaming`, `retrying` or `error`. */
   get status(): ChatStatus {
@@ -365,12 +408,12 @@ export class AiChat extends LitElement {
       this.#firstRendered = Math.max(0, this.#firstRendered - RENDER_BATCH);
       this.requestUpdate();
     }
-    if (this.#followTail && this.transcript) this.transcript.scrollTop = this.transcript.scrollHeight;
+    if (this.#followTail && this.#transcript) this.#transcript.scrollTop = this.#transcript.scrollHeight;
     this.#syncStates();
     if (changed.has('open') && changed.get('open') !== undefined) {
       // Opening puts the reader in the text box; closing returns them to the launcher.
-      if (this.open) this.input?.focus();
-      else if (this.mode === 'launcher') this.launcherButton?.focus();
+      if (this.open) this.#input?.focus();
+      else if (this.mode === 'launcher') this.renderRoot.querySelector<HTMLElement>('.launcher')?.focus();
     }
   }
 
@@ -634,7 +677,7 @@ export class AiChat extends LitElement {
     // cancelled or refused send leaves the reader's text where it was.
     const sending = this.send(text);
     if (this.#stream.busy) this.draft = '';
-    this.input?.focus();
+    this.#input?.focus();
     void sending;
   }
 
@@ -662,7 +705,7 @@ export class AiChat extends LitElement {
   }
 
   #onScroll(): void {
-    const el = this.transcript;
+    const el = this.#transcript;
     if (!el) return;
     this.#followTail = el.scrollHeight - el.scrollTop - el.clientHeight <= FOLLOW_THRESHOLD;
     if (this.awayFromLatest === this.#followTail) this.awayFromLatest = !this.#followTail;
@@ -671,7 +714,7 @@ export class AiChat extends LitElement {
   #jumpToLatest(): void {
     this.#followTail = true;
     this.awayFromLatest = false;
-    if (this.transcript) this.transcript.scrollTop = this.transcript.scrollHeight;
+    if (this.#transcript) this.#transcript.scrollTop = this.#transcript.scrollHeight;
   }
 
   #onHeaderSlotChange(event: Event): void {
@@ -680,17 +723,17 @@ export class AiChat extends LitElement {
 
   #onStop(): void {
     this.abort();
-    this.input?.focus();
+    this.#input?.focus();
   }
 
   #onNewChat(): void {
     this.clear();
-    this.input?.focus();
+    this.#input?.focus();
   }
 
   #onSuggestion(text: string): void {
     void this.send(text);
-    this.input?.focus();
+    this.#input?.focus();
   }
 
   // Rendering ----------------------------------------------------------------
