@@ -132,18 +132,21 @@ export function codeText(block: CodeBlock): string {
 /** Lines per sealed code chunk: a trade between DOM text nodes and copying. */
 const CHUNK_LINES = 64;
 
-type Kind = 'doc' | 'quote' | 'list' | 'item' | 'para' | 'heading' | 'code' | 'hr' | 'table';
+/** The public block types, plus the document itself. */
+type Kind = Block['type'] | 'item' | 'doc';
+type Public = Block | ListItem;
 
 /** A block while it is being built. Only open nodes are ever mutated. */
 interface Node {
   id: number;
-  k: Kind;
+  type: Kind;
   open: boolean;
+  /** Child nodes, on containers only (document, quote, list, item). */
   kids?: Node[];
   /** The public object, set once when the node closes for good. */
-  frozen?: Block | ListItem;
+  frozen?: Public;
   // paragraph, heading
-  text?: string;
+  text?: string | undefined;
   level?: number;
   // code: fence char repeated (`undefined` for indented code), its indent
   fence?: string | undefined;
@@ -168,6 +171,18 @@ interface Node {
   rows?: Inline[][][];
 }
 
+/** Node fields that its public block carries as they are. */
+const PUBLIC_FIELDS: Partial<Record<Kind, (keyof Node)[]>> = {
+  heading: ['level'],
+  code: ['lang'],
+  list: ['ordered', 'start', 'loose'],
+  item: ['task'],
+  table: ['align', 'head'],
+};
+
+/** `:-` left, `-:` right, `:-:` center: keyed by a delimiter cell's first and last character. */
+const ALIGN: Record<string, Align> = { ':-': 'left', '-:': 'right', '::': 'center' };
+
 interface State {
   root: Node;
   nextId: number;
@@ -187,8 +202,8 @@ let tentative = false;
 const NEWLINE = /\r\n|\r|\n/g;
 const HOLD = /^[-=*_+#>`~|:.)\d \t]*$/;
 const HOLD_DEF = /^ {0,3}\[[^\]]*(\]:?)?[ \t]*$|^ {0,3}\[[^\]]*\]:/;
-const BULLET = /^([-+*])(?=[ \t]|$)/;
-const ORDERED = /^(\d{1,9})([.)])(?=[ \t]|$)/;
+const LIST_MARKER = /^(?:([-+*])|(\d{1,9})([.)]))(?=[ \t]|$)/;
+const TASK = /^\[([ xX])\](?=[ \t]|$)/;
 const ATX = /^(#{1,6})(?=[ \t]|$)/;
 const FENCE = /^(`{3,}|~{3,})(.*)$/;
 const HR = /^([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
@@ -198,28 +213,25 @@ const DEFINITION =
   /^\[((?:[^\\[\]]|\\.){1,999})\]:[ \t]*(<[^<>\n]*>|\S+)(?:[ \t]+("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t]*$/;
 
 const isBlank = (text: string) => !/[^ \t]/.test(text);
-const last = (node: Node) => node.kids?.[node.kids.length - 1];
+const last = (node: Node) => node.kids?.at(-1);
+const tabWidth = (column: number) => 4 - (column % 4);
 
 /** Columns of whitespace at `pos`, with tab stops of 4 (spec § 2.2). */
 function indentAhead(): number {
   let c = col;
-  for (let i = pos; i < line.length; i++) {
-    const ch = line[i];
-    if (ch === ' ') c++;
-    else if (ch === '\t') c += 4 - (c % 4);
-    else break;
-  }
+  for (let i = pos; line[i] === ' ' || line[i] === '\t'; i++) c += line[i] === ' ' ? 1 : tabWidth(c);
   return c - col;
 }
 
 /** Consumes `n` columns of whitespace; a tab wider than what is left becomes spaces. */
 function skipColumns(n: number): void {
-  while (n > 0 && pos < line.length) {
+  while (n > 0) {
     const ch = line[pos];
     if (ch === ' ') {
-      pos++, col++, n--;
+      advance(1);
+      n--;
     } else if (ch === '\t') {
-      const width = 4 - (col % 4);
+      const width = tabWidth(col);
       if (width > n) {
         line = line.slice(0, pos) + ' '.repeat(width - n) + line.slice(pos + 1);
         col += n;
@@ -230,8 +242,16 @@ function skipColumns(n: number): void {
   }
 }
 
-function skipSpaces(): void {
+function advance(n: number): void {
+  pos += n;
+  col += n;
+}
+
+/** Consumes a `>` (and its indentation) and the one space that may follow it. */
+function skipQuoteMarker(): void {
   skipColumns(indentAhead());
+  advance(1);
+  skipColumns(1);
 }
 
 function splitRow(text: string): string[] {
@@ -244,9 +264,14 @@ function splitRow(text: string): string[] {
 
 function parseRow(text: string, width: number): Inline[][] {
   const cells = splitRow(text);
-  const row: Inline[][] = [];
-  for (let i = 0; i < width; i++) row.push(parseInline(cells[i] ?? ''));
-  return row;
+  return Array.from({ length: width }, (_, i) => parseInline(cells[i] ?? ''));
+}
+
+/** Moves the growing code text into the sealed chunks. */
+function seal(node: Node): void {
+  if (node.cur) node.chunks!.push(node.cur);
+  node.cur = '';
+  node.lines = 0;
 }
 
 function codeLine(node: Node, text: string): void {
@@ -257,48 +282,24 @@ function codeLine(node: Node, text: string): void {
     node.pending = '';
   }
   node.cur += text + '\n';
-  if (++node.lines! >= CHUNK_LINES) {
-    node.chunks!.push(node.cur!);
-    node.cur = '';
-    node.lines = 0;
-  }
+  if (++node.lines! >= CHUNK_LINES) seal(node);
 }
 
-function toBlock(node: Node): Block {
-  return (node.frozen as Block | undefined) ?? build(node, false);
+/** The public object of `node`: built afresh while it is open, the frozen one after. */
+function toBlock(node: Node): Public {
+  return node.frozen ?? build(node, false);
 }
 
-function build(node: Node, closed: boolean): Block {
-  const { id } = node;
-  switch (node.k) {
-    case 'para':
-      return { id, closed, type: 'paragraph', content: parseInline(node.text!.trimEnd()) };
-    case 'heading':
-      return { id, closed, type: 'heading', level: node.level as 1, content: parseInline(node.text!) };
-    case 'code':
-      return { id, closed, type: 'code', lang: node.lang!, chunks: node.cur ? [...node.chunks!, node.cur] : node.chunks!.slice() };
-    case 'hr':
-      return { id, closed, type: 'hr' };
-    case 'quote':
-      return { id, closed, type: 'blockquote', children: node.kids!.map(toBlock) };
-    case 'list':
-      return {
-        id,
-        closed,
-        type: 'list',
-        ordered: node.ordered!,
-        start: node.start!,
-        loose: node.loose!,
-        items: node.kids!.map((item) => (item.frozen as ListItem | undefined) ?? buildItem(item, false)),
-      };
-    case 'table':
-      return { id, closed, type: 'table', align: node.align!, head: node.head!, rows: node.rows!.slice() };
-  }
-  throw new Error(node.k);
-}
-
-function buildItem(node: Node, closed: boolean): ListItem {
-  return { id: node.id, closed, type: 'item', task: node.task, children: node.kids!.map(toBlock) };
+function build(node: Node, closed: boolean): Public {
+  const { id, type, text, kids, chunks, cur, rows } = node;
+  const block: Record<string, unknown> = { id, closed, type };
+  for (const key of PUBLIC_FIELDS[type] ?? []) block[key] = node[key];
+  // Heading text is trimmed already; a paragraph drops its trailing whitespace.
+  if (text !== undefined) block.content = parseInline(text.trimEnd());
+  if (kids) block[type === 'list' ? 'items' : 'children'] = kids.map(toBlock);
+  if (chunks) block.chunks = cur ? [...chunks, cur] : chunks.slice();
+  if (rows) block.rows = rows.slice();
+  return block as unknown as Public;
 }
 
 /**
@@ -307,84 +308,86 @@ function buildItem(node: Node, closed: boolean): ListItem {
  */
 function close(node: Node, outerList?: Node): void {
   if (!node.open) return;
+  const list = node.type === 'list';
   const child = last(node);
-  if (child?.open) close(child, node.k === 'list' ? node : outerList);
-  if (node.k === 'list' && node.blank && outerList) outerList.blank = true;
+  if (child?.open) close(child, list ? node : outerList);
+  if (list && node.blank && outerList) outerList.blank = true;
   node.open = false;
-  if (node.k === 'code' && node.cur) {
-    node.chunks!.push(node.cur);
-    node.cur = '';
-  }
+  if (node.chunks) seal(node);
   // The unfinished line may still change meaning: nothing it closes is final.
-  if (!tentative) node.frozen = node.k === 'item' ? buildItem(node, true) : build(node, true);
+  if (!tentative) node.frozen = build(node, true);
 }
 
 function nearestList(): Node | undefined {
-  for (let i = stack.length - 1; i >= 0; i--) if (stack[i]!.k === 'list') return stack[i];
+  for (let i = stack.length; i--; ) if (stack[i]!.type === 'list') return stack[i];
   return undefined;
 }
 
 function closeChildren(node: Node): void {
   const child = last(node);
-  if (child?.open) close(child, node.k === 'list' ? node : nearestList());
+  if (child?.open) close(child, node.type === 'list' ? node : nearestList());
 }
 
-/** Adds `node` under the deepest open block that may hold it, closing the rest. */
-function add(kind: Kind, fields: Partial<Node> = {}): Node {
-  let parent = stack[stack.length - 1]!;
-  while (kind === 'item' ? parent.k !== 'list' : parent.k !== 'doc' && parent.k !== 'quote' && parent.k !== 'item') {
+/** Adds a node under the deepest open block that may hold it, closing the rest. */
+function add(type: Kind, fields: Partial<Node> = {}): Node {
+  let parent = stack.at(-1)!;
+  // Items go into a list; other blocks into the document, a quote or an item.
+  while ((parent.type === 'list') !== (type === 'item') || !parent.kids) {
     stack.pop();
     close(parent, nearestList());
-    parent = stack[stack.length - 1]!;
+    parent = stack.at(-1)!;
   }
   closeChildren(parent);
-  const container = kind === 'doc' || kind === 'quote' || kind === 'list' || kind === 'item';
-  const node: Node = { id: state.nextId++, k: kind, open: true, ...(container ? { kids: [] } : {}), ...fields };
+  const node: Node = { id: state.nextId++, type, open: true, ...fields };
   parent.kids!.push(node);
   stack.push(node);
   return node;
+}
+
+function addCode(fields: Partial<Node>): Node {
+  return add('code', { chunks: [], cur: '', lines: 0, ...fields });
 }
 
 /** Does the line continue `node`? 0 no, 1 yes (its prefix consumed), 2 yes and the line is used up. */
 function continues(node: Node): 0 | 1 | 2 {
   const indent = indentAhead();
   const rest = line.slice(pos);
-  switch (node.k) {
-    case 'quote':
+  const blank = isBlank(rest);
+  switch (node.type) {
+    case 'blockquote':
       if (indent > 3 || line[pos + indent] !== '>') return 0;
-      skipSpaces();
-      pos++, col++;
-      if (line[pos] === ' ' || line[pos] === '\t') skipColumns(1);
+      skipQuoteMarker();
       return 1;
     case 'item':
-      if (isBlank(rest)) return node.kids!.length ? 1 : 0;
+      if (blank) return node.kids!.length ? 1 : 0;
       if (indent < node.indent!) return 0;
       skipColumns(node.indent!);
-      return 1;
-    case 'list':
       return 1;
     case 'code':
       if (!node.fence) {
         if (indent >= 4) skipColumns(4);
-        else if (!isBlank(rest)) return 0;
+        else if (!blank) return 0;
         return 1;
       }
       if (indent <= 3) {
         const closing = rest.trim();
-        if (closing.length >= node.fence.length && closing === node.fence[0]!.repeat(closing.length)) {
-          close(node);
-          return 2;
+        if (closing === node.fence[0]!.repeat(closing.length)) {
+          if (closing.length >= node.fence.length) {
+            close(node);
+            return 2;
+          }
+          // A partial line that may yet become the closing fence is held back.
+          if (tentative && closing) return 2;
         }
-        // A partial line that may yet become the closing fence is held back.
-        if (tentative && closing && closing === node.fence[0]!.repeat(closing.length)) return 2;
       }
       skipColumns(Math.min(indent, node.fenceIndent!));
       return 1;
-    case 'para':
+    case 'paragraph':
     case 'table':
-      return isBlank(rest) ? 0 : 1;
+      return blank ? 0 : 1;
   }
-  return 0;
+  // A list goes on as long as its items do; headings and rules are never open.
+  return 1;
 }
 
 /** GFM table start: `para`'s last line is the header row, this line the delimiter row. */
@@ -393,21 +396,19 @@ function startTable(para: Node, rest: string): boolean {
   const cells = splitRow(rest);
   if (!cells.every((cell) => DELIM_CELL.test(cell))) return false;
   const lines = para.text!.split('\n');
-  const header = lines.pop()!;
-  const head = splitRow(header);
+  const head = splitRow(lines.pop()!);
   if (head.length !== cells.length) return false;
-  const align = cells.map((cell): Align => {
-    const l = cell.startsWith(':');
-    const r = cell.endsWith(':');
-    return l && r ? 'center' : r ? 'right' : l ? 'left' : null;
-  });
-  const fields = { align, head: head.map((cell) => parseInline(cell)), rows: [] };
+  const fields = {
+    align: cells.map((cell) => ALIGN[cell[0]! + cell.at(-1)] ?? null),
+    head: head.map(parseInline),
+    rows: [],
+  };
   if (lines.length) {
     para.text = lines.join('\n');
     add('table', fields);
   } else {
     // A one-line paragraph becomes the table and keeps its id: no DOM churn.
-    Object.assign(para, { k: 'table', text: undefined }, fields);
+    Object.assign(para, { type: 'table', text: undefined }, fields);
   }
   return true;
 }
@@ -434,12 +435,13 @@ function parseLine(s: State, text: string): void {
 
   // 2. New block starts (not inside code).
   let started = false;
-  while (container.k !== 'code') {
+  while (container.type !== 'code') {
     const indent = indentAhead();
+    const inParagraph = container.type === 'paragraph';
     if (indent >= 4) {
-      if (container.k !== 'para' && container.k !== 'table' && tip.k !== 'para' && !isBlank(line.slice(pos))) {
+      if (!inParagraph && container.type !== 'table' && tip.type !== 'paragraph' && !isBlank(line.slice(pos))) {
         skipColumns(4);
-        container = add('code', { lang: '', chunks: [], cur: '', lines: 0, pending: '' });
+        container = addCode({ lang: '', pending: '' });
         started = true;
       }
       break;
@@ -449,26 +451,23 @@ function parseLine(s: State, text: string): void {
       // What is shown of an unfinished line must not change meaning when it
       // completes: `-` may become a list, a rule or a setext underline, `|--`
       // a table, `[x]:` a definition. Such lines wait for their end.
-      const tableRow = container.k === 'table' && rest.startsWith('|');
+      const tableRow = container.type === 'table' && rest.startsWith('|');
       if (!tableRow && HOLD.test(rest)) {
         // Except a delimiter row that already makes the paragraph a table header.
-        if (container.k === 'para' && allMatched && rest.includes('-')) startTable(container, rest);
+        if (inParagraph && allMatched && rest.includes('-')) startTable(container, rest);
         return;
       }
-      const paragraphGoesOn = container.k === 'para' || (tip.k === 'para' && !allMatched && !started);
-      if (!paragraphGoesOn && container.k !== 'table' && HOLD_DEF.test(rest)) return;
+      const paragraphGoesOn = inParagraph || (tip.type === 'paragraph' && !allMatched && !started);
+      if (!paragraphGoesOn && container.type !== 'table' && HOLD_DEF.test(rest)) return;
     }
-    const c = rest[0];
-    if (c === '>') {
-      skipSpaces();
-      pos++, col++;
-      if (line[pos] === ' ' || line[pos] === '\t') skipColumns(1);
-      container = add('quote');
+    if (rest[0] === '>') {
+      skipQuoteMarker();
+      container = add('blockquote', { kids: [] });
       started = true;
       continue;
     }
-    let m: RegExpExecArray | null;
-    if ((m = ATX.exec(rest))) {
+    let m = ATX.exec(rest);
+    if (m) {
       const content = rest
         .slice(m[1]!.length)
         .replace(/(?:^|[ \t]+)#+[ \t]*$/, '')
@@ -478,13 +477,13 @@ function parseLine(s: State, text: string): void {
     }
     if ((m = FENCE.exec(rest)) && !(m[1]![0] === '`' && m[2]!.includes('`'))) {
       const info = unescapeMd(m[2]!.trim());
-      add('code', { fence: m[1], fenceIndent: indent, lang: info.split(/\s/)[0]!, chunks: [], cur: '', lines: 0 });
+      addCode({ fence: m[1], fenceIndent: indent, lang: info.split(/\s/)[0]! });
       return;
     }
-    if (container.k === 'para' && allMatched) {
+    if (inParagraph && allMatched) {
       if (startTable(container, rest)) return;
       if (SETEXT.test(rest)) {
-        container.k = 'heading';
+        container.type = 'heading';
         container.level = rest[0] === '=' ? 1 : 2;
         container.text = container.text!.trim();
         close(container);
@@ -495,34 +494,24 @@ function parseLine(s: State, text: string): void {
       close(add('hr'));
       return;
     }
-    const bullet = BULLET.exec(rest);
-    const ordered = bullet ? null : ORDERED.exec(rest);
-    if (bullet || ordered) {
-      const marker = (bullet ?? ordered)![0];
-      const key = bullet ? bullet[1]! : ordered![2]!;
-      const sameList = container.k === 'list' && container.marker === key;
+    if ((m = LIST_MARKER.exec(rest))) {
+      const [marker, bullet, number, delimiter] = m;
+      const key = bullet ?? delimiter;
+      const sameList = container.type === 'list' && container.marker === key;
       // A new list interrupts a paragraph only with content, and only from 1 (spec § 5.2).
-      if (sameList || !(container.k === 'para' && (isBlank(rest.slice(marker.length)) || (ordered && ordered[1] !== '1')))) {
+      if (sameList || !(inParagraph && (isBlank(rest.slice(marker.length)) || (number && number !== '1')))) {
         skipColumns(indent);
-        pos += marker.length;
-        col += marker.length;
+        advance(marker.length);
         const spaces = indentAhead();
         const padding = isBlank(line.slice(pos)) || spaces > 4 ? 1 : spaces;
         skipColumns(padding);
         if (!sameList) {
-          container = add('list', {
-            ordered: !!ordered,
-            start: ordered ? Number(ordered[1]) : 1,
-            marker: key,
-            loose: false,
-            blank: false,
-          });
+          container = add('list', { kids: [], ordered: !!number, start: Number(number ?? 1), marker: key, loose: false });
         }
-        const task = /^\[([ xX])\](?=[ \t]|$)/.exec(line.slice(pos));
-        container = add('item', { indent: indent + marker.length + padding, task: task ? task[1] !== ' ' : undefined });
+        const task = TASK.exec(line.slice(pos));
+        container = add('item', { kids: [], indent: indent + marker.length + padding, task: task ? task[1] !== ' ' : undefined });
         if (task) {
-          pos += 3;
-          col += 3;
+          advance(3);
           skipColumns(1);
         }
         started = true;
@@ -535,30 +524,28 @@ function parseLine(s: State, text: string): void {
   // 3. The rest of the line is text for the deepest block.
   const rest = line.slice(pos);
   const blank = isBlank(rest);
-  if (!started && !allMatched && !blank && tip.k === 'para') {
-    // Lazy continuation (spec § 5.1): the paragraph goes on, its containers stay open.
-    tip.text += '\n' + rest.replace(/^[ \t]+/, '');
-  } else {
-    closeChildren(container);
-    if (container.k === 'code') {
-      codeLine(container, rest);
-    } else if (blank) {
-      // A blank line separates list items or their blocks; one inside a
-      // quote does not, nor does an item whose marker line is empty.
-      const list = nearestList();
-      if (list && !started && (container.k === 'item' || container.k === 'list')) list.blank = true;
-    } else if (container.k === 'para') {
-      container.text += '\n' + rest.replace(/^[ \t]+/, '');
-    } else if (container.k === 'table') {
-      container.rows!.push(parseRow(rest, container.align!.length));
-    } else if (!defineLink(rest)) {
-      add('para', { text: rest.replace(/^[ \t]+/, '') });
-    }
+  const trimmed = rest.replace(/^[ \t]+/, '');
+  // Lazy continuation (spec § 5.1): the paragraph goes on, its containers stay open.
+  if (!started && !allMatched && !blank && tip.type === 'paragraph') container = tip;
+  else closeChildren(container);
+  if (container.type === 'code') {
+    codeLine(container, rest);
+  } else if (blank) {
+    // A blank line separates list items or their blocks; one inside a
+    // quote does not, nor does an item whose marker line is empty.
+    const list = nearestList();
+    if (list && !started && (container.type === 'item' || container.type === 'list')) list.blank = true;
+  } else if (container.type === 'paragraph') {
+    container.text += '\n' + trimmed;
+  } else if (container.type === 'table') {
+    container.rows!.push(parseRow(rest, container.align!.length));
+  } else if (!defineLink(rest)) {
+    add('paragraph', { text: trimmed });
   }
   if (!blank) {
     // Content after a blank line inside a list makes it loose.
     for (const node of stack) {
-      if (node.k === 'list' && node.open && node.blank) {
+      if (node.type === 'list' && node.open && node.blank) {
         node.loose = true;
         node.blank = false;
       }
@@ -572,8 +559,7 @@ function defineLink(text: string): boolean {
   if (!m || !m[1]!.trim()) return false;
   const label = normalizeLabel(m[1]!);
   if (!tentative && !state.defs.has(label)) {
-    let href = m[2]!;
-    if (href.startsWith('<')) href = href.slice(1, -1);
+    const href = m[2]!.replace(/^<(.*)>$/, '$1');
     // Copy on write: a new Map tells the renderer to resolve references again.
     state.defs = new Map(state.defs).set(label, {
       href: unescapeMd(href),
@@ -587,9 +573,8 @@ function defineLink(text: string): boolean {
 function cloneOpen(node: Node): Node {
   const copy = { ...node };
   if (node.kids) {
-    copy.kids = node.kids.slice();
-    const tail = last(copy);
-    if (tail?.open) copy.kids[copy.kids.length - 1] = cloneOpen(tail);
+    const kids = (copy.kids = node.kids.slice());
+    if (last(node)?.open) kids.push(cloneOpen(kids.pop()!));
   }
   if (node.chunks) copy.chunks = node.chunks.slice();
   if (node.rows) copy.rows = node.rows.slice();
@@ -598,7 +583,7 @@ function cloneOpen(node: Node): Node {
 
 /** Starts parsing a new markdown text. */
 export function createMarkdownStream(): MarkdownStream {
-  const s: State = { root: { id: 0, k: 'doc', open: true, kids: [] }, nextId: 1, defs: new Map() };
+  const s: State = { root: { id: 0, type: 'doc', open: true, kids: [] }, nextId: 1, defs: new Map() };
   let partial = '';
   let done = false;
   let snap: MarkdownSnapshot | undefined;
@@ -608,7 +593,7 @@ export function createMarkdownStream(): MarkdownStream {
       if (done || !text) return;
       snap = undefined;
       // NUL is replaced for security (spec § 2.3).
-      partial += text.includes('\0') ? text.replace(/\0/g, '\ufffd') : text;
+      partial += text.replace(/\0/g, '\ufffd');
       // Only the new text can hold a line ending (and a CR held back before it).
       NEWLINE.lastIndex = Math.max(0, partial.length - text.length - 1);
       let start = 0;
@@ -643,7 +628,7 @@ export function createMarkdownStream(): MarkdownStream {
         }
         root = copy.root;
       }
-      return (snap = { blocks: root.kids!.map(toBlock), definitions: s.defs, done });
+      return (snap = { blocks: root.kids!.map(toBlock) as Block[], definitions: s.defs, done });
     },
   };
 }
