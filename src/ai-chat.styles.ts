@@ -1,15 +1,36 @@
 import { css } from 'lit';
 
 /**
- * Public `--ai-chat-*` custom properties are read into private `--_*` names
- * on the host, with the theme's value as the fallback: a value the page sets
- * (on the element or any ancestor) always wins over the built-in theme, and
- * switching themes needs no re-render. The theme values live in `--_t-*`.
+ * Public `--ai-chat-*` custom properties are read with the theme's value as
+ * the fallback (`var(--ai-chat-accent, var(--_t-accent))`): a value the page
+ * sets (on the element or any ancestor) always wins over the built-in theme,
+ * and switching themes needs no re-render. The theme values live in `--_t-*`;
+ * a colour read in several places gets a private `--_*` name.
  */
 export const styles = css`
+  :host,
+  * {
+    box-sizing: border-box;
+  }
+  :host {
+    display: block;
+    height: var(--ai-chat-height, 480px);
+  }
+  :host([mode='launcher']) {
+    height: auto;
+  }
+  :host([hidden]),
+  [hidden] {
+    display: none !important;
+  }
+
+  /* Private names and text styles live on the inner wrapper: a page rule on
+     the host (* { all: unset }, ai-chat { --_text: red }) cannot reach them.
+     Only the public --ai-chat-* properties come in from outside. */
   .panel,
   .launcher {
-    /* Light theme (the default); every text colour meets 4.5:1 on its background. */
+    /* Light theme (the default); every text colour meets 4.5:1 on its background.
+       The reader's text is white in both themes, the assistant's is the body text. */
     --_t-accent: #2450c8;
     --_t-accent-text: #ffffff;
     --_t-background: #ffffff;
@@ -18,15 +39,31 @@ export const styles = css`
     --_t-muted: #545b67;
     --_t-border: #d5d9e0;
     --_t-user-bubble: #2450c8;
-    --_t-user-text: #ffffff;
     --_t-assistant-bubble: #f1f3f6;
-    --_t-assistant-text: #1c1f24;
     --_t-error: #b42318;
     --_t-shadow: 0 12px 40px rgb(15 23 42 / 0.18);
     --_t-code-keyword: #8f2f9e;
     --_t-code-string: #2a6e1f;
     --_t-code-number: #9a4a00;
     color-scheme: light;
+
+    --_accent: var(--ai-chat-accent, var(--_t-accent));
+    --_background: var(--ai-chat-background, var(--_t-background));
+    --_surface: var(--ai-chat-surface, var(--_t-surface));
+    --_text: var(--ai-chat-text, var(--_t-text));
+    --_muted: var(--ai-chat-muted-text, var(--_t-muted));
+    --_border: var(--ai-chat-border, var(--_t-border));
+    --_radius: var(--ai-chat-radius, 12px);
+    --_space: var(--ai-chat-spacing, 12px);
+    --_launcher-size: var(--ai-chat-launcher-size, 56px);
+    --_launcher-offset: var(--ai-chat-launcher-offset, 20px);
+
+    color: var(--_text);
+    font: var(--ai-chat-font-size, 15px) / 1.5
+      var(--ai-chat-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    letter-spacing: normal;
+    text-align: start;
+    text-transform: none;
   }
   :host([theme='dark']) :is(.panel, .launcher) {
     --_t-accent: #8fb0ff;
@@ -37,9 +74,7 @@ export const styles = css`
     --_t-muted: #a9b0bc;
     --_t-border: #3a3f4a;
     --_t-user-bubble: #3358c4;
-    --_t-user-text: #ffffff;
     --_t-assistant-bubble: #23262e;
-    --_t-assistant-text: #e9ebef;
     --_t-error: #ff9b91;
     --_t-shadow: 0 12px 40px rgb(0 0 0 / 0.5);
     --_t-code-keyword: #e3a8ff;
@@ -60,9 +95,7 @@ export const styles = css`
       --_t-muted: #a9b0bc;
       --_t-border: #3a3f4a;
       --_t-user-bubble: #3358c4;
-      --_t-user-text: #ffffff;
       --_t-assistant-bubble: #23262e;
-      --_t-assistant-text: #e9ebef;
       --_t-error: #ff9b91;
       --_t-shadow: 0 12px 40px rgb(0 0 0 / 0.5);
       --_t-code-keyword: #e3a8ff;
@@ -72,79 +105,29 @@ export const styles = css`
     }
   }
 
-  :host {
-    display: block;
-    box-sizing: border-box;
-    height: var(--ai-chat-height, 480px);
-  }
-  /* Private names and text styles live on the inner wrapper: a page rule on
-     the host (* { all: unset }, ai-chat { --_text: red }) cannot reach them.
-     Only the public --ai-chat-* properties come in from outside. */
   .panel,
-  .launcher {
-    --_accent: var(--ai-chat-accent, var(--_t-accent));
-    --_accent-text: var(--ai-chat-accent-text, var(--_t-accent-text));
-    --_background: var(--ai-chat-background, var(--_t-background));
-    --_surface: var(--ai-chat-surface, var(--_t-surface));
-    --_text: var(--ai-chat-text, var(--_t-text));
-    --_muted: var(--ai-chat-muted-text, var(--_t-muted));
-    --_border: var(--ai-chat-border, var(--_t-border));
-    --_user-bubble: var(--ai-chat-user-bubble, var(--_t-user-bubble));
-    --_user-text: var(--ai-chat-user-text, var(--_t-user-text));
-    --_assistant-bubble: var(--ai-chat-assistant-bubble, var(--_t-assistant-bubble));
-    --_assistant-text: var(--ai-chat-assistant-text, var(--_t-assistant-text));
-    --_error: var(--ai-chat-error, var(--_t-error));
-    --_font: var(--ai-chat-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    --_font-size: var(--ai-chat-font-size, 15px);
-    --_radius: var(--ai-chat-radius, 12px);
-    --_space: var(--ai-chat-spacing, 12px);
-    --_panel-width: var(--ai-chat-panel-width, 380px);
-    --_panel-height: var(--ai-chat-panel-height, 560px);
-    --_launcher-size: var(--ai-chat-launcher-size, 56px);
-    --_launcher-offset: var(--ai-chat-launcher-offset, 20px);
-    --_z: var(--ai-chat-z-index, 2147483000);
-
-    color: var(--_text);
-    font-family: var(--_font);
-    font-size: var(--_font-size);
-    font-weight: normal;
-    font-style: normal;
-    letter-spacing: normal;
-    line-height: 1.5;
-    text-align: start;
-    text-transform: none;
-  }
-  :host([mode='launcher']) {
-    height: auto;
-  }
-  :host([hidden]),
-  [hidden] {
-    display: none !important;
-  }
-  *,
-  *::before,
-  *::after {
-    box-sizing: border-box;
-  }
-
-  .panel {
+  .transcript {
     display: flex;
     flex-direction: column;
+  }
+  .panel {
     height: 100%;
     background: var(--_background);
-    color: var(--_text);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     overflow: hidden;
     position: relative;
   }
-  .panel.floating {
+  .floating,
+  .launcher {
     position: fixed;
-    z-index: var(--_z);
-    bottom: calc(var(--_launcher-offset) + var(--_launcher-size) + 12px);
-    width: min(var(--_panel-width), calc(100vw - 2 * var(--_launcher-offset)));
-    height: min(var(--_panel-height), calc(100vh - var(--_launcher-size) - 2 * var(--_launcher-offset) - 12px));
+    z-index: var(--ai-chat-z-index, 2147483000);
     box-shadow: var(--_t-shadow);
+  }
+  .floating {
+    bottom: calc(var(--_launcher-offset) + var(--_launcher-size) + 12px);
+    width: min(var(--ai-chat-panel-width, 380px), calc(100vw - 2 * var(--_launcher-offset)));
+    height: min(var(--ai-chat-panel-height, 560px), calc(100vh - var(--_launcher-size) - 2 * var(--_launcher-offset) - 12px));
     animation: ai-chat-rise 160ms ease-out;
   }
   .bottom-right {
@@ -154,8 +137,6 @@ export const styles = css`
     left: var(--_launcher-offset);
   }
   .launcher {
-    position: fixed;
-    z-index: var(--_z);
     bottom: var(--_launcher-offset);
     width: var(--_launcher-size);
     height: var(--_launcher-size);
@@ -163,7 +144,6 @@ export const styles = css`
     border-radius: 50%;
     display: grid;
     place-items: center;
-    box-shadow: var(--_t-shadow);
   }
   /* On a phone the open panel takes the whole screen. */
   @media (max-width: 480px) {
@@ -185,10 +165,14 @@ export const styles = css`
     }
   }
 
-  header {
+  header,
+  form,
+  .suggestions {
     display: flex;
-    align-items: center;
     gap: calc(var(--_space) * 0.5);
+  }
+  header {
+    align-items: center;
     padding: calc(var(--_space) * 0.6) var(--_space);
     border-block-end: 1px solid var(--_border);
   }
@@ -203,14 +187,19 @@ export const styles = css`
     overflow-y: auto;
     overscroll-behavior: contain;
     padding: var(--_space);
-    display: flex;
-    flex-direction: column;
     gap: calc(var(--_space) * 0.75);
   }
   .empty {
     margin: auto;
-    color: var(--_muted);
     text-align: center;
+  }
+  /* Secondary text. */
+  .empty,
+  .reasoning,
+  .note,
+  .footer,
+  textarea::placeholder {
+    color: var(--_muted);
   }
 
   .message {
@@ -219,19 +208,20 @@ export const styles = css`
     border-radius: var(--_radius);
     overflow-wrap: anywhere;
   }
-  .content {
+  .content,
+  .reasoning-text {
     white-space: pre-wrap;
   }
   .message.user {
     align-self: flex-end;
-    background: var(--_user-bubble);
-    color: var(--_user-text);
+    background: var(--ai-chat-user-bubble, var(--_t-user-bubble));
+    color: var(--ai-chat-user-text, #ffffff);
     border-end-end-radius: 4px;
   }
   .message.assistant {
     align-self: flex-start;
-    background: var(--_assistant-bubble);
-    color: var(--_assistant-text);
+    background: var(--ai-chat-assistant-bubble, var(--_t-assistant-bubble));
+    color: var(--ai-chat-assistant-text, var(--_t-text));
     border-end-start-radius: 4px;
   }
   .message.pending .content:empty::after {
@@ -246,26 +236,25 @@ export const styles = css`
   }
   .reasoning {
     margin-block-end: 0.4em;
-    color: var(--_muted);
     font-size: 0.92em;
   }
   .reasoning summary {
     cursor: pointer;
   }
   .reasoning-text {
-    white-space: pre-wrap;
     padding-inline-start: 0.75em;
     border-inline-start: 2px solid var(--_border);
     margin-block-start: 0.3em;
   }
-  .error {
+  .error,
+  .note {
     margin-block-start: 0.4em;
-    color: var(--_error);
+  }
+  .error {
+    color: var(--ai-chat-error, var(--_t-error));
     font-size: 0.92em;
   }
   .note {
-    margin-block-start: 0.4em;
-    color: var(--_muted);
     font-size: 0.88em;
   }
 
@@ -273,9 +262,7 @@ export const styles = css`
     list-style: none;
     margin: auto 0 0;
     padding: 0;
-    display: flex;
     flex-wrap: wrap;
-    gap: calc(var(--_space) * 0.5);
   }
 
   .jump-wrap {
@@ -293,8 +280,6 @@ export const styles = css`
   }
 
   form {
-    display: flex;
-    gap: calc(var(--_space) * 0.5);
     padding: var(--_space);
     border-block-start: 1px solid var(--_border);
   }
@@ -313,44 +298,41 @@ export const styles = css`
     border-radius: calc(var(--_radius) * 0.75);
   }
   textarea::placeholder {
-    color: var(--_muted);
     opacity: 1;
   }
   .footer {
-    color: var(--_muted);
     font-size: 0.85em;
     padding: 0 var(--_space);
   }
-  .footer:has(slot:not(:empty)),
   ::slotted([slot='footer']) {
     padding-block-end: calc(var(--_space) * 0.75);
   }
 
   button {
     font: inherit;
+    line-height: 1.2;
     margin: 0;
     padding: 0.5em 1em;
     border: 1px solid transparent;
     border-radius: calc(var(--_radius) * 0.75);
     background: var(--_accent);
-    color: var(--_accent-text);
+    color: var(--ai-chat-accent-text, var(--_t-accent-text));
     cursor: pointer;
-    line-height: 1.2;
   }
-  button.quiet,
-  button.stop,
-  button.retry,
-  button.jump,
+  .quiet,
+  .stop,
+  .retry,
+  .jump,
   [part='suggestion'] {
     background: var(--_background);
     color: var(--_text);
     border-color: var(--_border);
   }
-  button.quiet {
+  .quiet {
     padding: 0.25em 0.6em;
     font-size: 0.88em;
   }
-  button.retry {
+  .retry {
     margin-block-start: 0.5em;
     padding: 0.25em 0.75em;
     font-size: 0.9em;
@@ -366,10 +348,7 @@ export const styles = css`
     opacity: 0.55;
     cursor: not-allowed;
   }
-  textarea:focus-visible,
-  button:focus-visible,
-  .transcript:focus-visible,
-  summary:focus-visible {
+  :is(textarea, button, .transcript, summary):focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
@@ -378,18 +357,16 @@ export const styles = css`
     position: absolute;
     width: 1px;
     height: 1px;
-    padding: 0;
     margin: -1px;
     overflow: hidden;
     clip-path: inset(50%);
     white-space: nowrap;
-    border: 0;
   }
 
   @media (prefers-reduced-motion: reduce) {
     *,
-    *::before,
-    *::after {
+    ::before,
+    ::after {
       animation: none !important;
       transition: none !important;
       scroll-behavior: auto !important;
@@ -406,8 +383,8 @@ export const styles = css`
     }
     .message.user {
       background: Canvas;
-      color: CanvasText;
     }
+    .message.user,
     .error {
       color: CanvasText;
     }
@@ -415,9 +392,7 @@ export const styles = css`
       background: ButtonFace;
       color: ButtonText;
     }
-    textarea:focus-visible,
-    button:focus-visible,
-    .transcript:focus-visible {
+    :is(textarea, button, .transcript):focus-visible {
       outline-color: Highlight;
     }
   }
