@@ -30,13 +30,33 @@ const SPECIAL = /[\\`*_~![\]<&\n:]/g;
 const ASCII_PUNCT = /[!-/:-@[-`{-~]/;
 const PUNCT = /[\p{P}\p{S}]/u;
 const SPACE = /\s/;
-const AUTOLINK = /<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>/y;
-const EMAIL =
-  /<([a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*)>/y;
-const ENTITY = /&(?:#[xX][0-9a-fA-F]{1,6}|#\d{1,7}|[a-zA-Z][a-zA-Z0-9]{1,31});/y;
+/** Spaces and tabs with at most one line ending among them (spec § 6.3 "optional whitespace"). */
+const OPTIONAL_SPACE = /[ \t]*\n?[ \t]*/y;
+/** `<scheme:…>` (group 1) or `<email>` (group 2). */
+const AUTOLINK =
+  /<(?:([a-z][a-z\d+.-]{1,31}:[^\s<>]*)|([\w.!#$%&'*+/=?^`{|}~-]+@[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?(?:\.[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?)*))>/iy;
+const ENTITY = /&(?:#x[\da-f]{1,6}|#\d{1,7}|[a-z][a-z\d]{1,31});/iy;
 const BARE_URL = /https?:\/\/[^\s<>]*/y;
 const REF_LABEL = /\[((?:[^\\[\]]|\\.){0,999})\]/y;
+const ANGLE_DEST = /<((?:[^<>\n\\]|\\[^])*)>/y;
+/** What follows a link destination: an optional title after whitespace, then `)`. */
+const TITLE_END =
+  /(?:(?=[ \t\n])[ \t]*\n?[ \t]*("(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'|\((?:[^)\\]|\\[^])*\)))?[ \t]*\n?[ \t]*\)/y;
 const BR: Inline = { type: 'br' };
+
+const text = (text: string): Inline => ({ type: 'text', text });
+const autolink = (href: string, label: string): Inline => ({ type: 'link', href, children: [text(label)] });
+
+/** A sticky or global expression matched at `i`. */
+function at(pattern: RegExp, src: string, i: number): RegExpExecArray | null {
+  pattern.lastIndex = i;
+  return pattern.exec(src);
+}
+
+function skipSpace(src: string, i: number): number {
+  at(OPTIONAL_SPACE, src, i);
+  return OPTIONAL_SPACE.lastIndex;
+}
 
 /** Backslash escapes and character references, as in link destinations and titles. */
 export function unescapeMd(text: string): string {
@@ -50,44 +70,23 @@ export function normalizeLabel(label: string): string {
 
 /** The text of a token list, without formatting (image `alt`). */
 export function plainText(nodes: readonly Inline[]): string {
-  let out = '';
-  for (const n of nodes) {
-    if (n.type === 'text' || n.type === 'code') out += n.text;
-    else if (n.type === 'br') out += '\n';
-    else if (n.type === 'image') out += n.alt;
-    else out += plainText(n.children);
-  }
-  return out;
+  return nodes
+    .map((n) => ('text' in n ? n.text : n.type === 'br' ? '\n' : n.type === 'image' ? n.alt : plainText(n.children)))
+    .join('');
 }
 
-/** Skips spaces and tabs and at most one line ending (spec § 6.3 "optional whitespace"). */
-function skipSpace(src: string, i: number): number {
-  let newline = false;
-  for (; i < src.length; i++) {
-    const ch = src[i];
-    if (ch === '\n') {
-      if (newline) break;
-      newline = true;
-    } else if (ch !== ' ' && ch !== '\t') break;
-  }
-  return i;
-}
-
-/** `(destination "title")` after a `]`, or undefined (spec § 6.3). */
-function linkTail(src: string, i: number): { dest: string; title?: string; end: number } | undefined {
-  if (src[i] !== '(') return undefined;
+/** `(destination "title")` after a `]`, or nothing (spec § 6.3). */
+function linkTail(src: string, i: number): { dest: string; title: string | undefined; end: number } | undefined {
+  if (src[i] !== '(') return;
   let j = skipSpace(src, i + 1);
   let dest: string;
   if (src[j] === '<') {
-    let k = j + 1;
-    for (; k < src.length && src[k] !== '>'; k++) {
-      if (src[k] === '\n' || src[k] === '<') return undefined;
-      if (src[k] === '\\') k++;
-    }
-    if (k >= src.length) return undefined;
-    dest = src.slice(j + 1, k);
-    j = k + 1;
+    const m = at(ANGLE_DEST, src, j);
+    if (!m) return;
+    dest = m[1]!;
+    j = ANGLE_DEST.lastIndex;
   } else {
+    // Parentheses nest, so this part is not a regular expression.
     let depth = 0;
     let k = j;
     for (; k < src.length; k++) {
@@ -95,43 +94,24 @@ function linkTail(src: string, i: number): { dest: string; title?: string; end: 
       if (ch === '\\' && ASCII_PUNCT.test(src[k + 1] ?? '')) k++;
       else if (ch <= ' ') break;
       else if (ch === '(') depth++;
-      else if (ch === ')') {
-        if (!depth) break;
-        depth--;
-      }
+      else if (ch === ')' && --depth < 0) break;
     }
-    if (depth) return undefined;
+    if (depth > 0) return;
     dest = src.slice(j, k);
     j = k;
   }
-  let title: string | undefined;
-  const t = skipSpace(src, j);
-  const quote = src[t];
-  if (t > j && (quote === '"' || quote === "'" || quote === '(')) {
-    const close = quote === '(' ? ')' : quote;
-    let k = t + 1;
-    for (; k < src.length && src[k] !== close; k++) if (src[k] === '\\') k++;
-    if (k >= src.length) return undefined;
-    title = unescapeMd(src.slice(t + 1, k));
-    j = skipSpace(src, k + 1);
-  } else {
-    j = t;
-  }
-  if (src[j] !== ')') return undefined;
-  return { dest: unescapeMd(dest), title, end: j + 1 };
+  const m = at(TITLE_END, src, j);
+  if (m) return { dest: unescapeMd(dest), title: m[1] && unescapeMd(m[1].slice(1, -1)), end: TITLE_END.lastIndex };
 }
 
 /** Turns left-over delimiters into text and joins neighbouring text tokens. */
 function clean(list: readonly Tok[]): Inline[] {
   const out: Inline[] = [];
   for (const tok of list) {
-    if (tok.type !== 'text') {
-      out.push(tok);
-    } else if (tok.text) {
-      const last = out[out.length - 1];
-      if (last?.type === 'text') out[out.length - 1] = { type: 'text', text: last.text + tok.text };
-      else out.push({ type: 'text', text: tok.text });
-    }
+    const prev = out.at(-1);
+    if (tok.type !== 'text') out.push(tok);
+    else if (prev?.type === 'text') out[out.length - 1] = text(prev.text + tok.text);
+    else if (tok.text) out.push(text(tok.text));
   }
   return out;
 }
@@ -178,59 +158,51 @@ export function parseInline(src: string): Inline[] {
   const brackets: Bracket[] = [];
   let buf = '';
   const flush = () => {
-    if (buf) out.push({ type: 'text', text: buf });
+    if (buf) out.push(text(buf));
     buf = '';
   };
-  const n = src.length;
-  let i = 0;
-  while (i < n) {
-    SPECIAL.lastIndex = i;
-    const next = SPECIAL.exec(src)?.index ?? n;
+  const push = (tok: Tok) => {
+    flush();
+    out.push(tok);
+  };
+  for (let i = 0; i < src.length; ) {
+    const next = at(SPECIAL, src, i)?.index ?? src.length;
     buf += src.slice(i, next);
     i = next;
-    if (i >= n) break;
-    const ch = src[i]!;
-    if (ch === '\\') {
-      const esc = src[i + 1] ?? '';
-      if (esc === '\n') {
-        buf = buf.replace(/ +$/, '');
-        flush();
-        out.push(BR);
-        i = skipSpace(src, i + 2);
-      } else if (ASCII_PUNCT.test(esc)) {
-        buf += esc;
-        i += 2;
-      } else {
-        buf += ch;
-        i++;
-      }
-    } else if (ch === '`') {
-      let k = i;
-      while (src[k] === '`') k++;
+    const ch = src[i];
+    if (!ch) break;
+    // The end of the run of `ch` that starts here.
+    let k = i + 1;
+    while (src[k] === ch) k++;
+    if (ch === '\n' || (ch === '\\' && src[i + 1] === '\n')) {
+      // A line break is hard after a backslash or two spaces; trailing spaces go either way.
+      const hard = ch === '\\' || / {2,}$/.test(buf);
+      buf = buf.replace(/ +$/, '');
+      if (hard) push(BR);
+      else buf += '\n';
+      i = skipSpace(src, i + (ch === '\\' ? 2 : 1));
+      continue;
+    }
+    if (ch === '\\' && ASCII_PUNCT.test(src[i + 1] ?? '')) {
+      buf += src[i + 1];
+      i += 2;
+      continue;
+    }
+    if (ch === '`') {
       const len = k - i;
-      let found = -1;
-      for (let s = src.indexOf('`', k); s !== -1; ) {
-        let e = s;
-        while (src[e] === '`') e++;
-        if (e - s === len) {
-          found = s;
-          break;
-        }
-        s = src.indexOf('`', e);
-      }
-      if (found < 0) {
+      const end = at(new RegExp('(?<!`)`{' + len + '}(?!`)', 'g'), src, k)?.index;
+      if (end === undefined) {
         buf += src.slice(i, k);
-        i = k;
       } else {
-        let text = src.slice(k, found).replace(/\n/g, ' ');
-        if (/^ (?=.*[^ ]).* $/s.test(text)) text = text.slice(1, -1);
-        flush();
-        out.push({ type: 'code', text });
-        i = found + len;
+        let code = src.slice(k, end).replace(/\n/g, ' ');
+        if (/^ (?=.*[^ ]).* $/s.test(code)) code = code.slice(1, -1);
+        push({ type: 'code', text: code });
+        k = end + len;
       }
-    } else if (ch === '*' || ch === '_' || ch === '~') {
-      let k = i;
-      while (src[k] === ch) k++;
+      i = k;
+      continue;
+    }
+    if (ch === '*' || ch === '_' || ch === '~') {
       const len = k - i;
       if (ch === '~' && len > 2) {
         buf += src.slice(i, k);
@@ -243,8 +215,7 @@ export function parseInline(src: string): Inline[] {
         const ap = PUNCT.test(after);
         const left = !as && (!ap || bs || bp);
         const right = !bs && (!bp || as || ap);
-        flush();
-        out.push({
+        push({
           type: 'text',
           text: src.slice(i, k),
           d: {
@@ -257,13 +228,17 @@ export function parseInline(src: string): Inline[] {
         });
       }
       i = k;
-    } else if (ch === '[' || (ch === '!' && src[i + 1] === '[')) {
+      continue;
+    }
+    if (ch === '[' || (ch === '!' && src[i + 1] === '[')) {
       const image = ch === '!';
-      flush();
-      brackets.push({ at: out.length, from: i + (image ? 2 : 1), image, active: true });
-      out.push({ type: 'text', text: image ? '![' : '[' });
       i += image ? 2 : 1;
-    } else if (ch === ']') {
+      flush();
+      brackets.push({ at: out.length, from: i, image, active: true });
+      out.push(text(image ? '![' : '['));
+      continue;
+    }
+    if (ch === ']') {
       const b = brackets.pop();
       i++;
       if (!b?.active) {
@@ -272,63 +247,48 @@ export function parseInline(src: string): Inline[] {
       }
       flush();
       const tail = linkTail(src, i);
-      if (tail) {
-        const children = emphasis(out.splice(b.at + 1));
-        out.pop();
-        if (b.image) {
-          out.push({ type: 'image', src: tail.dest, alt: plainText(children), title: tail.title });
-        } else {
-          out.push({ type: 'link', href: tail.dest, title: tail.title, children });
-          // Spec: no links inside links, so earlier `[` can no longer open one.
-          for (const x of brackets) if (!x.image) x.active = false;
+      let label = '';
+      let suffix = '';
+      if (!tail) {
+        // A reference: `[text][label]`, `[label][]` or `[label]`. Resolved at
+        // render time, since a definition may arrive after the block is closed.
+        const full = at(REF_LABEL, src, i);
+        label = full?.[1]?.trim() ? full[1] : src.slice(b.from, i - 1);
+        if (!label.trim() || label.length >= 1000 || /(^|[^\\])[[\]]/.test(label)) {
+          buf += ']';
+          continue;
         }
-        i = tail.end;
-        continue;
+        suffix = full?.[0] ?? '';
       }
-      // A reference: `[text][label]`, `[label][]` or `[label]`. Resolved at
-      // render time, since a definition may arrive after the block is closed.
-      const text = src.slice(b.from, i - 1);
-      REF_LABEL.lastIndex = i;
-      const full = REF_LABEL.exec(src);
-      const label = full?.[1]?.trim() ? full[1] : text;
-      if (label.trim() && label.length < 1000 && !/(^|[^\\])[[\]]/.test(label)) {
-        const children = emphasis(out.splice(b.at + 1));
-        out.pop();
-        const suffix = full ? full[0] : '';
+      const children = emphasis(out.splice(b.at + 1));
+      out.pop();
+      if (!tail) {
         out.push({ type: 'ref', label: normalizeLabel(label), image: b.image, children, suffix });
         i += suffix.length;
+      } else if (b.image) {
+        out.push({ type: 'image', src: tail.dest, alt: plainText(children), title: tail.title });
+        i = tail.end;
       } else {
-        buf += ']';
+        out.push({ type: 'link', href: tail.dest, title: tail.title, children });
+        // Spec: no links inside links, so earlier `[` can no longer open one.
+        for (const x of brackets) if (!x.image) x.active = false;
+        i = tail.end;
       }
-    } else if (ch === '<') {
-      AUTOLINK.lastIndex = EMAIL.lastIndex = i;
-      const m = AUTOLINK.exec(src);
-      const mail = m ? null : EMAIL.exec(src);
-      if (m || mail) {
-        flush();
-        const text = (m ?? mail)![1]!;
-        out.push({ type: 'link', href: m ? text : 'mailto:' + text, children: [{ type: 'text', text }] });
-        i += text.length + 2;
-      } else {
-        buf += ch;
-        i++;
-      }
-    } else if (ch === '&') {
-      ENTITY.lastIndex = i;
-      const m = ENTITY.exec(src);
-      buf += m ? decodeEntities(m[0]) : ch;
-      i += m ? m[0].length : 1;
-    } else if (ch === '\n') {
-      const hard = / {2,}$/.test(buf);
-      buf = buf.replace(/ +$/, '');
-      if (hard) {
-        flush();
-        out.push(BR);
-      } else {
-        buf += '\n';
-      }
-      i = skipSpace(src, i + 1);
-    } else if (
+      continue;
+    }
+    let m: RegExpExecArray | null;
+    if (ch === '<' && (m = at(AUTOLINK, src, i))) {
+      const [whole, uri, email] = m;
+      push(uri ? autolink(uri, uri) : autolink('mailto:' + email, email!));
+      i += whole.length;
+      continue;
+    }
+    if (ch === '&' && (m = at(ENTITY, src, i))) {
+      buf += decodeEntities(m[0]);
+      i += m[0].length;
+      continue;
+    }
+    if (
       ch === ':' &&
       /(?:^|[^a-zA-Z0-9])https?$/.test(buf) &&
       src.startsWith('//', i + 1) &&
@@ -336,29 +296,24 @@ export function parseInline(src: string): Inline[] {
       !/\]\(<?https?$/.test(src.slice(Math.max(0, i - 8), i))
     ) {
       // GFM "extended autolink": a bare http(s) URL in text.
-      const start = i - (buf.endsWith('s') ? 5 : 4);
-      BARE_URL.lastIndex = start;
-      let url = BARE_URL.exec(src)![0];
+      const scheme = buf.endsWith('s') ? 5 : 4;
+      const start = i - scheme;
+      let url = at(BARE_URL, src, start)![0];
       // Trailing punctuation is the sentence's; a `)` only if unbalanced.
-      for (;;) {
-        const trimmed = url.replace(/[?!.,:;*_~'"]+$/, '');
-        if (trimmed.endsWith(')') && trimmed.split(')').length > trimmed.split('(').length) url = trimmed.slice(0, -1);
-        else if (trimmed !== url) url = trimmed;
-        else break;
+      for (let prev = ''; prev !== url; ) {
+        prev = url;
+        url = url.replace(/[?!.,:;*_~'"]+$/, '');
+        if (url.endsWith(')') && url.split(')').length > url.split('(').length) url = url.slice(0, -1);
       }
-      if (url.length > (buf.endsWith('s') ? 8 : 7)) {
-        buf = buf.slice(0, start - i);
-        flush();
-        out.push({ type: 'link', href: url, children: [{ type: 'text', text: url }] });
+      if (url.length > scheme + 3) {
+        buf = buf.slice(0, -scheme);
+        push(autolink(url, url));
         i = start + url.length;
-      } else {
-        buf += ch;
-        i++;
+        continue;
       }
-    } else {
-      buf += ch;
-      i++;
     }
+    buf += ch;
+    i++;
   }
   flush();
   return emphasis(out);
