@@ -1,15 +1,14 @@
 import { css } from 'lit';
 
 /**
- * Styles for `renderMarkdown` output (`.md` and below). Add to the element's
- * `static styles`. Colours come from the element's private `--_*` variables,
- * with fallbacks so the sheet also works on its own.
+ * Styles for `renderMarkdown` output (`.md` and below), added after the
+ * element's own sheet in its `static styles`: colours come from that sheet's
+ * private `--_*` variables, and the copy button starts from its button rule.
  */
 export const markdownStyles = css`
+  /* The message bubble keeps white space for plain text; markdown decides its own breaks. */
   .md {
-    /* The message bubble keeps white space for plain text; markdown decides its own breaks. */
     white-space: normal;
-    overflow-wrap: anywhere;
   }
   .md > :first-child {
     margin-top: 0;
@@ -17,24 +16,16 @@ export const markdownStyles = css`
   .md > :last-child {
     margin-bottom: 0;
   }
-  .md p,
-  .md ul,
-  .md ol,
-  .md blockquote,
+  .md :is(p, ul, ol, blockquote, hr),
   .md .code-block,
-  .md .table-scroll,
-  .md hr {
+  .md .table-scroll {
     margin: 0.6em 0;
   }
-  .md h1,
-  .md h2,
-  .md h3,
-  .md h4,
-  .md h5,
-  .md h6 {
+  .md :is(h1, h2, h3, h4, h5, h6) {
     margin: 0.9em 0 0.4em;
     line-height: 1.25;
     font-weight: 600;
+    font-size: 1em;
   }
   .md h1 {
     font-size: 1.35em;
@@ -45,21 +36,14 @@ export const markdownStyles = css`
   .md h3 {
     font-size: 1.08em;
   }
-  .md h4,
-  .md h5,
-  .md h6 {
-    font-size: 1em;
-  }
-  .md ul,
-  .md ol {
+  .md :is(ul, ol) {
     padding-inline-start: 1.5em;
   }
   /* Tight lists (spec § 5.3): paragraphs in items take no extra space. */
   .md .tight > li > p {
     margin: 0;
   }
-  .md li > ul,
-  .md li > ol {
+  .md li > :is(ul, ol) {
     margin: 0.2em 0;
   }
   .md li.task {
@@ -73,18 +57,17 @@ export const markdownStyles = css`
     display: inline;
   }
   .md blockquote {
-    padding: 0 0 0 0.8em;
+    padding-inline-start: 0.8em;
     margin-inline: 0;
-    border-inline-start: 3px solid var(--_border, #d5d9e0);
-    color: var(--_muted, #5b6270);
+    border-inline-start: 3px solid var(--_border);
+    color: var(--_muted);
   }
   .md hr {
-    border: none;
-    border-top: 1px solid var(--_border, #d5d9e0);
+    border: 0;
+    border-top: 1px solid var(--_border);
   }
   .md a {
-    color: var(--_accent, #2857d6);
-    text-decoration: underline;
+    color: var(--_accent);
     text-underline-offset: 0.15em;
   }
   .md code {
@@ -94,12 +77,12 @@ export const markdownStyles = css`
   .md :not(pre) > code {
     padding: 0.1em 0.3em;
     border-radius: 4px;
-    background: var(--_code-background, rgb(127 127 127 / 0.14));
+    background: rgb(127 127 127 / 0.14);
   }
   .md .code-block {
-    border: 1px solid var(--_border, #d5d9e0);
+    border: 1px solid var(--_border);
     border-radius: 8px;
-    background: var(--_background, #ffffff);
+    background: var(--_background);
     overflow: hidden;
   }
   .md .code-bar {
@@ -108,33 +91,30 @@ export const markdownStyles = css`
     justify-content: space-between;
     gap: 0.5em;
     padding: 0.2em 0.3em 0.2em 0.7em;
-    border-bottom: 1px solid var(--_border, #d5d9e0);
-    background: var(--_surface, #f3f4f6);
-    color: var(--_muted, #5b6270);
+    border-bottom: 1px solid var(--_border);
+    background: var(--_surface);
+    color: var(--_muted);
     font-size: 0.8em;
   }
   .md .copy {
     font: inherit;
     color: inherit;
     padding: 0.15em 0.6em;
-    border: 1px solid var(--_border, #d5d9e0);
+    border: 1px solid var(--_border);
     border-radius: 6px;
     background: transparent;
-    cursor: pointer;
   }
   .md .copy:disabled {
     cursor: default;
     opacity: 0.5;
   }
   .md .copy:focus-visible {
-    outline: 2px solid var(--_accent, #2857d6);
     outline-offset: 1px;
   }
   .md pre {
     margin: 0;
     padding: 0.7em 0.8em;
     overflow-x: auto;
-    white-space: pre;
     overflow-wrap: normal;
     tab-size: 4;
   }
@@ -145,15 +125,14 @@ export const markdownStyles = css`
     border-collapse: collapse;
     font-size: 0.95em;
   }
-  .md th,
-  .md td {
+  .md :is(th, td) {
     padding: 0.3em 0.6em;
-    border: 1px solid var(--_border, #d5d9e0);
+    border: 1px solid var(--_border);
     text-align: start;
     vertical-align: top;
   }
   .md th {
-    background: var(--_surface, #f3f4f6);
+    background: var(--_surface);
     font-weight: 600;
   }
   .md .center {
@@ -164,32 +143,26 @@ export const markdownStyles = css`
   }
   .md img {
     max-width: 100%;
-    height: auto;
   }
   @media (forced-colors: active) {
-    .md .code-block,
-    .md th,
-    .md td {
+    .md :is(.code-block, th, td, blockquote) {
       border-color: CanvasText;
-    }
-    .md blockquote {
-      border-inline-start-color: CanvasText;
     }
   }
 
   /* Opt-in highlighting (the highlighter property); the theme sets the --_t-code-* colours. */
-  .md .tok-keyword {
-    color: var(--ai-chat-code-keyword, var(--_t-code-keyword, #8f2f9e));
+  .tok-keyword {
+    color: var(--ai-chat-code-keyword, var(--_t-code-keyword));
   }
-  .md .tok-string {
-    color: var(--ai-chat-code-string, var(--_t-code-string, #2a6e1f));
+  .tok-string {
+    color: var(--ai-chat-code-string, var(--_t-code-string));
   }
-  .md .tok-comment {
-    color: var(--ai-chat-code-comment, var(--_muted, #545b67));
+  .tok-comment {
+    color: var(--ai-chat-code-comment, var(--_muted));
     font-style: italic;
   }
-  .md .tok-number,
-  .md .tok-literal {
-    color: var(--ai-chat-code-number, var(--_t-code-number, #9a4a00));
+  .tok-number,
+  .tok-literal {
+    color: var(--ai-chat-code-number, var(--_t-code-number));
   }
 `;
