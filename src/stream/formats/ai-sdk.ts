@@ -3,61 +3,30 @@
  * stream protocol v1 (AI SDK 4, `TYPE:JSON` lines in a text/plain body).
  * See test/fixtures/vercel.md.
  */
-import { errorText, extraction, isObject, notText, preview, skip } from './json.js';
-import type { EventInput, ExtractResult, FamilyReader } from './types.js';
+import { errorText, extraction, isObject, preview, skip } from './json.js';
+import { readTyped } from './typed.js';
+import type { ExtractResult, FamilyReader } from './types.js';
 
-/** UI message chunk types (`ui-message-stream/ui-message-chunks.ts`), plus `data-*` and `tool-*`. */
-const TYPES = new Set([
-  'start',
-  'start-step',
-  'text-start',
-  'text-delta',
-  'text-end',
-  'reasoning-start',
-  'reasoning-delta',
-  'reasoning-end',
-  'source-url',
-  'source-document',
-  'file',
-  'finish-step',
-  'finish',
-  'abort',
-  'message-metadata',
-  'error',
-]);
+/**
+ * UI message chunk types (`ui-message-stream/ui-message-chunks.ts`), plus
+ * `data-*` and `tool-*`. (`error` chunks are read before any family.)
+ */
+const TYPES = new Set(
+  'start start-step text-start text-delta text-end reasoning-start reasoning-delta reasoning-end source-url source-document file finish-step finish abort message-metadata'.split(
+    ' ',
+  ),
+);
 
-const isUiChunkType = (type: string) => TYPES.has(type) || type.startsWith('data-') || type.startsWith('tool-');
-
-class AiSdk implements FamilyReader {
-  readonly name = 'ai-sdk';
+export const createAiSdkReader = (): FamilyReader => ({
+  name: 'ai-sdk',
   /** UI streams end with `finish` (then `[DONE]`), data streams with a `d:` part. */
-  readonly expectsTerminal = true;
-
-  event({ value }: EventInput): ExtractResult | undefined {
-    if (!isObject(value) || typeof value.type !== 'string' || !isUiChunkType(value.type)) return undefined;
-    switch (value.type) {
-      case 'text-delta':
-        return typeof value.delta === 'string'
-          ? extraction({ text: value.delta }, 'empty text-delta')
-          : skip(notText('delta', value.delta) ?? 'text-delta without delta');
-      case 'reasoning-delta':
-        return typeof value.delta === 'string'
-          ? extraction({ reasoning: value.delta }, 'empty reasoning-delta')
-          : skip(notText('delta', value.delta) ?? 'reasoning-delta without delta');
-      case 'finish':
-      // `abort` ends the stream on purpose (the server's run was stopped);
-      // nothing more will come, so it is the stream's end, not a cut.
-      case 'abort':
-        return { done: true };
-      case 'error':
-        return { error: errorText(value) };
-      default:
-        return skip(`${value.type} carries no answer text`);
-    }
-  }
-}
-
-export const createAiSdkReader = (): FamilyReader => new AiSdk();
+  expectsTerminal: true,
+  event({ value }) {
+    const type = isObject(value) ? value.type : undefined;
+    if (typeof type !== 'string' || !(TYPES.has(type) || /^(data|tool)-/.test(type))) return undefined;
+    return readTyped(value as Record<string, unknown>, type);
+  },
+});
 
 /** Codes of the v1 data stream parts, for skip reasons. */
 const PART_NAMES: Record<string, string> = {
@@ -75,25 +44,15 @@ const PART_NAMES: Record<string, string> = {
   k: 'file',
 };
 
-/** `TYPE:JSON`: a one-character part code, a colon, then JSON with no space before it. */
-const PART = /^([0-9a-z]):(.*)$/s;
-
 /** The first character of the JSON each part code carries: a string, an array or an object. */
-function expectedStart(code: string): string {
-  if (code === '0' || code === 'g' || code === '3') return '"';
-  if (code === '2' || code === '8') return '[';
-  return '{';
-}
+const expectedStart = (code: string) => ('0g3'.includes(code) ? '"' : '28'.includes(code) ? '[' : '{');
 
-/** A well-formed part, or `undefined`. */
-function parsePart(line: string): { code: string; value: unknown } | undefined {
-  const match = PART.exec(line);
-  if (!match) return undefined;
-  const code = match[1]!;
-  const json = match[2]!;
-  if (json[0] !== expectedStart(code)) return undefined;
+/** A well-formed `TYPE:JSON` part (a one-character code, a colon, then JSON with no space before it), or `undefined`. */
+function parsePart(line: string): [code: string, value: unknown] | undefined {
+  const [, code, json] = /^([0-9a-z]):(.*)$/s.exec(line) ?? [];
+  if (!code || json![0] !== expectedStart(code)) return undefined;
   try {
-    return { code, value: JSON.parse(json) };
+    return [code, JSON.parse(json!)];
   } catch {
     return undefined;
   }
@@ -108,36 +67,22 @@ function parsePart(line: string): { code: string; value: unknown } | undefined {
  * characters and is not held back.
  */
 export function sniffDataStream(prefix: string, final: boolean): boolean | undefined {
-  const wait = final ? false : undefined;
-  if (prefix.length === 0) return wait;
-  if (!/^[0-9a-k]/.test(prefix)) return false;
-  if (prefix.length === 1) return wait;
-  if (prefix[1] !== ':') return false;
-  if (prefix.length === 2) return wait;
-  if (prefix[2] !== expectedStart(prefix[0]!)) return false;
+  const code = prefix.charAt(0);
+  if (!/^[0-9a-k]?$/.test(code) || !`${code}:${expectedStart(code)}`.startsWith(prefix.slice(0, 3))) return false;
   const newline = prefix.indexOf('\n');
   if (newline === -1 && !final) return undefined;
-  const line = newline === -1 ? prefix : prefix.slice(0, newline);
-  return parsePart(line.endsWith('\r') ? line.slice(0, -1) : line) !== undefined;
+  return parsePart(prefix.slice(0, newline === -1 ? undefined : newline).replace(/\r$/, '')) !== undefined;
 }
 
-/** One line of the v1 data stream (`0:"text"`, `g:"reasoning"`, `3:"error"`, `d:{…}`, ...). */
-export function readDataStreamLine(rawLine: string): ExtractResult {
-  const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+/** One line (without its line end) of the v1 data stream (`0:"text"`, `g:"reasoning"`, `3:"error"`, `d:{…}`, ...). */
+export function readDataStreamLine(line: string): ExtractResult {
   if (line === '') return skip('blank line');
   const part = parsePart(line);
   if (!part) return skip(`malformed data stream part: ${preview(line)}`);
-  const { code, value } = part;
-  switch (code) {
-    case '0':
-      return extraction({ text: value as string }, 'empty text part');
-    case 'g':
-      return extraction({ reasoning: value as string }, 'empty reasoning part');
-    case '3':
-      return { error: errorText(value) };
-    case 'd':
-      return { done: true };
-    default:
-      return skip(`${PART_NAMES[code] ?? `unknown part ${code}`} carries no answer text`);
-  }
+  const [code, value] = part;
+  if (code === '0') return extraction({ text: value as string }, 'empty text part');
+  if (code === 'g') return extraction({ reasoning: value as string }, 'empty reasoning part');
+  if (code === '3') return { error: errorText(value) };
+  if (code === 'd') return { done: true };
+  return skip(`${PART_NAMES[code] ?? `unknown part ${code}`} carries no answer text`);
 }

@@ -1,6 +1,9 @@
 import { skip } from './json.js';
 import type { ExtractResult } from './types.js';
 
+/** Gives the text to append for each generic text value of one stream. */
+export type CumulativeText = (value: string) => ExtractResult;
+
 /**
  * Tells delta streams from cumulative ones for the generic shapes
  * (`{"content"}`, `{"text"}`, plain `data:` text), where some backends send
@@ -21,34 +24,21 @@ import type { ExtractResult } from './types.js';
  * (the backend rewrote its answer) is skipped, since what is on screen cannot
  * be taken back, and becomes the new reference.
  */
-export class CumulativeText {
-  #mode: 'unknown' | 'delta' | 'cumulative' = 'unknown';
-  /** The text so far; only kept while it matters (not in delta mode). */
-  #sofar = '';
-
-  /** The text to append for `value`. */
-  next(value: string): ExtractResult {
+export function createCumulativeText(): CumulativeText {
+  /** Undecided until the second value. */
+  let cumulative: boolean | undefined;
+  /** The first value, then (in cumulative mode) the text so far. */
+  let sofar = '';
+  return (value) => {
     if (value === '') return skip('empty text');
-    if (this.#mode === 'delta') return { text: value };
-    if (this.#sofar === '') {
-      this.#sofar = value;
+    if (cumulative === undefined && sofar) cumulative = value.length > sofar.length && value.startsWith(sofar);
+    if (!cumulative) {
+      sofar ||= value;
       return { text: value };
     }
-    if (this.#mode === 'unknown') {
-      if (value.length > this.#sofar.length && value.startsWith(this.#sofar)) {
-        this.#mode = 'cumulative';
-      } else {
-        this.#mode = 'delta';
-        this.#sofar = '';
-        return { text: value };
-      }
-    }
-    if (!value.startsWith(this.#sofar)) {
-      this.#sofar = value;
-      return skip('cumulative text no longer starts with the text shown so far');
-    }
-    const suffix = value.slice(this.#sofar.length);
-    this.#sofar = value;
-    return suffix ? { text: suffix } : skip('cumulative text unchanged');
-  }
+    const before = sofar;
+    sofar = value;
+    if (!value.startsWith(before)) return skip('cumulative text no longer starts with the text shown so far');
+    return value.length > before.length ? { text: value.slice(before.length) } : skip('cumulative text unchanged');
+  };
 }

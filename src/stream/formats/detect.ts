@@ -9,24 +9,10 @@ import { errorInObject, extraction, isObject, mergeResults, skip, type Json } fr
 import { readOllamaBody } from './ollama.js';
 import { readOpenAiCompletion } from './openai.js';
 import { readResponsesBody } from './openai-responses.js';
-import type { DetectedFormat, ExtractResult } from './types.js';
+import { isSkipped, type DetectedFormat, type ExtractResult } from './types.js';
 
 /** How the transport must read a body, by its content type. */
 export type BodyKind = 'sse' | 'ndjson' | 'json' | 'plain';
-
-/** `text/event-stream; charset=utf-8` → `text/event-stream` (media types are case-insensitive). */
-export function mediaType(contentType: string): string {
-  return (contentType.split(';')[0] ?? '').trim().toLowerCase();
-}
-
-const NDJSON_TYPES = new Set([
-  'application/x-ndjson',
-  'application/ndjson',
-  'application/jsonl',
-  'application/x-jsonl',
-  'application/jsonlines',
-  'application/x-jsonlines',
-]);
 
 /**
  * Which reader method a body goes to: `sse` → parser → `event()`, `ndjson` →
@@ -34,26 +20,21 @@ const NDJSON_TYPES = new Set([
  * `plain()`. `undefined` for anything else (an HTML error page, say).
  */
 export function bodyKind(contentType: string): BodyKind | undefined {
-  const type = mediaType(contentType);
+  // `text/event-stream; charset=utf-8` → `text/event-stream` (media types are case-insensitive).
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
   if (type === 'text/event-stream') return 'sse';
-  if (NDJSON_TYPES.has(type)) return 'ndjson';
+  if (/^application\/(x-)?(ndjson|jsonl|jsonlines)$/.test(type)) return 'ndjson';
   if (type === 'application/json' || type.endsWith('+json')) return 'json';
-  if (type === 'text/plain') return 'plain';
-  return undefined;
+  return type === 'text/plain' ? 'plain' : undefined;
 }
 
-/** A response header by case-insensitive name, from a `Headers` or a plain record. */
-export function headerValue(headers: Headers | Record<string, string> | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  if (typeof Headers !== 'undefined' && headers instanceof Headers) return headers.get(name) ?? undefined;
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return String(value);
-  return undefined;
-}
+/** Whether a response header is present, by case-insensitive name, in a `Headers` or a plain record. */
+const hasHeader = (headers: Headers | Record<string, string> | undefined, name: string): boolean =>
+  headers instanceof Headers ? headers.has(name) : Object.keys(headers ?? {}).some((key) => key.toLowerCase() === name);
 
 /** The AI SDK 4 data stream header (`X-Vercel-AI-Data-Stream: v1`) is present. */
 export const isDataStream = (headers: Headers | Record<string, string> | undefined) =>
-  headerValue(headers, 'x-vercel-ai-data-stream') !== undefined;
+  hasHeader(headers, 'x-vercel-ai-data-stream');
 
 /**
  * What the content type and headers alone decide: `json` for a JSON body,
@@ -69,12 +50,12 @@ export function formatFromHeaders(
 ): DetectedFormat | undefined {
   const kind = bodyKind(contentType);
   if (kind === 'json') return 'json';
-  if (kind === 'sse' && headerValue(headers, 'x-vercel-ai-ui-message-stream') !== undefined) return 'ai-sdk';
-  if (kind === 'plain' && isDataStream(headers)) return 'ai-sdk';
-  return undefined;
+  const aiSdk =
+    (kind === 'sse' && hasHeader(headers, 'x-vercel-ai-ui-message-stream')) || (kind === 'plain' && isDataStream(headers));
+  return aiSdk ? 'ai-sdk' : undefined;
 }
 
-/** The complete-body shapes, most specific first. */
+/** The complete-body shapes, most specific first; what they read is always `done`. */
 const BODY_READERS: ((value: Json) => ExtractResult | undefined)[] = [
   readOpenAiCompletion,
   readResponsesBody,
@@ -85,13 +66,14 @@ const BODY_READERS: ((value: Json) => ExtractResult | undefined)[] = [
 ];
 
 function readBodyObject(value: unknown): ExtractResult {
-  if (typeof value === 'string') return extraction({ text: value, done: true }, 'an empty string');
+  if (typeof value === 'string') return extraction({ text: value, done: true });
   if (!isObject(value)) return skip('a JSON body that is neither an object nor a string');
   const error = errorInObject(value);
   if (error !== undefined) return { error, done: true };
   for (const read of BODY_READERS) {
     const result = read(value);
-    if (result) return result;
+    // A shape with nothing to show (a Gemini usage-only body, say) is still a complete answer.
+    if (result) return { ...(isSkipped(result) ? {} : result), done: true };
   }
   return skip('no answer in this JSON body');
 }
@@ -106,5 +88,5 @@ function readBodyObject(value: unknown): ExtractResult {
 export function readCompleteBody(value: unknown): ExtractResult {
   if (!Array.isArray(value)) return readBodyObject(value);
   const result = mergeResults(value.map(readBodyObject), 'no answer in this JSON array');
-  return 'skipped' in result ? result : { ...result, done: true };
+  return isSkipped(result) ? result : { ...result, done: true };
 }

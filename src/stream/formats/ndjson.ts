@@ -12,37 +12,33 @@ export interface LineSplitter {
   end(): void;
 }
 
+/**
+ * The same splitting for text: give it each piece, and `true` with the last;
+ * it returns the lines completed, without their line ends. Only the new piece
+ * is scanned, so a long line costs linear time however it is cut.
+ */
+export function createTextLines(): (text: string, last?: boolean) => string[] {
+  let rest = '';
+  return (text, last) => {
+    const lines = text.split('\n');
+    lines[0] = rest + lines[0];
+    rest = lines.pop()!;
+    if (last && rest) lines.push(rest);
+    return lines.map((line) => line.replace(/\r$/, ''));
+  };
+}
+
 export function createLineSplitter(onLine: (line: string) => void): LineSplitter {
   // Drops one BOM at the very start, keeps a sequence cut by a chunk boundary
   // for the next call (Encoding Standard "UTF-8 decode").
   const decoder = new TextDecoder('utf-8');
-  /** Pieces of the line whose end has not arrived; joined once, so long lines cost linear time. */
-  let pieces: string[] = [];
-
-  const emit = (last: string) => {
-    pieces.push(last);
-    let line = pieces.join('');
-    pieces = [];
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    onLine(line);
-  };
-
-  const read = (text: string) => {
-    let start = 0;
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      emit(text.slice(start, end));
-      start = end + 1;
-    }
-    if (start < text.length) pieces.push(text.slice(start));
-  };
-
+  const lines = createTextLines();
   return {
     feed(bytes) {
-      read(decoder.decode(bytes, { stream: true }));
+      lines(decoder.decode(bytes, { stream: true })).forEach((line) => onLine(line));
     },
     end() {
-      read(decoder.decode());
-      if (pieces.length > 0) emit('');
+      lines(decoder.decode(), true).forEach((line) => onLine(line));
     },
   };
 }

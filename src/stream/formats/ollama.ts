@@ -2,47 +2,32 @@
  * Ollama `/api/chat` and `/api/generate`: NDJSON lines, or one JSON body with
  * `stream: false`. See test/fixtures/ollama-and-openai-compat.md.
  */
-import { extraction, isObject, notText, type Json } from './json.js';
-import type { EventInput, ExtractResult, FamilyReader } from './types.js';
+import { extraction, isObject, notText, str, type Json } from './json.js';
+import type { ExtractResult, FamilyReader } from './types.js';
 
 /** `done` is a boolean on every line, with `message` (chat) or `response` (generate). */
 const isOllama = (value: Json) =>
   typeof value.done === 'boolean' && (isObject(value.message) || typeof value.response === 'string');
 
 function read(value: Json): ExtractResult {
-  let text = '';
-  let reasoning = '';
+  const { message } = value;
+  let { response: content, thinking } = value;
   let problem: string | undefined;
-  if (isObject(value.message)) {
-    const { content, thinking } = value.message;
-    if (typeof content === 'string') text = content;
-    else problem = notText('message.content', content);
-    if (typeof thinking === 'string') reasoning = thinking;
-    else problem ??= notText('message.thinking', thinking);
-    if (!problem && Array.isArray(value.message.tool_calls)) problem = 'tool call';
-  } else {
-    text = value.response as string;
-    if (typeof value.thinking === 'string') reasoning = value.thinking;
+  if (isObject(message)) {
+    ({ content, thinking } = message);
+    problem = notText('message.content', content) ?? notText('message.thinking', thinking);
+    if (!problem && Array.isArray(message.tool_calls)) problem = 'tool call';
   }
-  return extraction({ text, reasoning, done: value.done === true }, problem ?? 'a line without text');
+  const done = value.done === true;
+  return extraction({ text: str(content), reasoning: str(thinking), done }, problem ?? 'a line without text');
 }
 
-class Ollama implements FamilyReader {
-  readonly name = 'ollama';
-  /** Every stream ends with a `done: true` line (the JS client throws without it). */
-  readonly expectsTerminal = true;
-
-  event({ value }: EventInput): ExtractResult | undefined {
-    if (!isObject(value) || !isOllama(value)) return undefined;
-    return read(value);
-  }
-}
-
-export const createOllamaReader = (): FamilyReader => new Ollama();
+/** Every stream ends with a `done: true` line (the JS client throws without it). */
+export const createOllamaReader = (): FamilyReader => ({
+  name: 'ollama',
+  expectsTerminal: true,
+  event: ({ value }) => (isObject(value) && isOllama(value) ? read(value) : undefined),
+});
 
 /** A `stream: false` body. */
-export function readOllamaBody(value: Json): ExtractResult | undefined {
-  if (!isOllama(value)) return undefined;
-  const result = read(value);
-  return 'skipped' in result ? { done: true } : { ...result, done: true };
-}
+export const readOllamaBody = (value: Json): ExtractResult | undefined => (isOllama(value) ? read(value) : undefined);

@@ -3,38 +3,29 @@
  * llama.cpp, Ollama `/v1`, DeepSeek, Mistral, OpenRouter, Azure, Groq).
  * See test/fixtures/openai-chat.md and ollama-and-openai-compat.md.
  */
-import { extraction, isObject, notText, readParts, skip, type Json } from './json.js';
-import type { EventInput, ExtractResult, FamilyReader } from './types.js';
+import { extraction, isObject, notText, readContent, skip, str, type Json } from './json.js';
+import type { ExtractResult, FamilyReader } from './types.js';
 
 /** The choice the widget renders: index 0 (or the first, when there is no index). */
-function firstChoice(choices: unknown[]): unknown {
-  return choices.find((choice) => isObject(choice) && choice.index === 0) ?? choices[0];
-}
+const firstChoice = (choices: unknown[]): unknown =>
+  choices.find((choice) => isObject(choice) && choice.index === 0) ?? choices[0];
 
 /** Text, reasoning and why-not from a `delta` or a `message`. */
 function readMessage(message: Json): { text: string; reasoning: string; problem?: string } {
-  let text = '';
-  let reasoning = '';
-  let problem: string | undefined;
   const { content } = message;
-  if (typeof content === 'string') text += content;
-  else if (Array.isArray(content)) {
-    // Mistral Magistral: typed parts; only text parts are answer text.
-    const parts = readParts(content);
-    text += parts.text;
-    reasoning += parts.reasoning;
-  } else problem = notText('content', content);
-  if (typeof message.refusal === 'string') text += message.refusal;
+  // Mistral Magistral: typed parts; only text parts are answer text.
+  const { text, reasoning } = readContent(content);
   // DeepSeek, xAI, llama.cpp, older vLLM: reasoning_content; OpenRouter,
   // Ollama /v1, newer vLLM: reasoning. Read one, in case a server sends both.
   const thought = typeof message.reasoning_content === 'string' ? message.reasoning_content : message.reasoning;
-  if (typeof thought === 'string') reasoning += thought;
-  else problem ??= notText('reasoning', thought);
-  return { text, reasoning, problem };
+  return {
+    text: text + str(message.refusal),
+    reasoning: reasoning + str(thought),
+    problem: notText('content', Array.isArray(content) ? undefined : content) ?? notText('reasoning', thought),
+  };
 }
 
-class OpenAiChat implements FamilyReader {
-  readonly name = 'openai';
+export function createOpenAiReader(): FamilyReader {
   /**
    * Whether the stream still owes its end. The protocol's own end is
    * `[DONE]`, but a backend that re-emits SDK chunks drops it
@@ -47,56 +38,44 @@ class OpenAiChat implements FamilyReader {
    * sends bare `{"choices":[{"delta":…}]}` and simply closes has finished,
    * not been cut: expecting more from it would turn every answer into an error.
    */
-  #owed = true;
-  #fromProvider = false;
-
-  get expectsTerminal(): boolean {
-    return this.#fromProvider && this.#owed;
-  }
-
-  event({ value }: EventInput): ExtractResult | undefined {
-    if (!isObject(value)) return undefined;
-    if (value.object === 'chat.completion.chunk') this.#fromProvider = true;
-    if (!Array.isArray(value.choices)) {
-      return value.object === 'chat.completion.chunk' ? skip('a chunk without choices') : undefined;
-    }
-    if (value.choices.length === 0) {
-      return skip(value.usage ? 'usage chunk (choices: [])' : 'a chunk with no choices (content filter results)');
-    }
-    const choice = firstChoice(value.choices);
-    if (!isObject(choice)) return skip('a choice that is not an object');
-    const finished = typeof choice.finish_reason === 'string' && choice.finish_reason !== '';
-    this.#owed = !finished;
-    if (isObject(choice.delta)) {
-      const { text, reasoning, problem } = readMessage(choice.delta);
-      const reason =
-        problem ??
-        (Array.isArray(choice.delta.tool_calls)
-          ? 'tool call'
-          : finished
-            ? `finish chunk (${String(choice.finish_reason)})`
-            : typeof choice.delta.role === 'string'
-              ? 'role-only chunk'
-              : 'a delta without text');
-      return extraction({ text, reasoning }, reason);
-    }
-    // Legacy /v1/completions streams: choices[].text.
-    if (typeof choice.text === 'string') return extraction({ text: choice.text }, 'empty text');
-    return skip(finished ? `finish chunk (${String(choice.finish_reason)})` : 'a choice without a delta');
-  }
+  let owed = true;
+  let fromProvider = false;
+  return {
+    name: 'openai',
+    get expectsTerminal() {
+      return fromProvider && owed;
+    },
+    event({ value }) {
+      if (!isObject(value)) return undefined;
+      const { choices } = value;
+      const chunk = value.object === 'chat.completion.chunk';
+      fromProvider ||= chunk;
+      if (!Array.isArray(choices)) return chunk ? skip('a chunk without choices') : undefined;
+      if (choices.length === 0) {
+        return skip(value.usage ? 'usage chunk (choices: [])' : 'a chunk with no choices (content filter results)');
+      }
+      const choice = firstChoice(choices);
+      if (!isObject(choice)) return skip('a choice that is not an object');
+      const finish = str(choice.finish_reason);
+      owed = !finish;
+      const finished = finish ? `finish chunk (${finish})` : undefined;
+      const { delta } = choice;
+      if (isObject(delta)) {
+        const { text, reasoning, problem } = readMessage(delta);
+        const role = typeof delta.role === 'string' ? 'role-only chunk' : 'a delta without text';
+        return extraction({ text, reasoning }, problem ?? (Array.isArray(delta.tool_calls) ? 'tool call' : (finished ?? role)));
+      }
+      // Legacy /v1/completions streams: choices[].text.
+      if (typeof choice.text === 'string') return extraction({ text: choice.text }, 'empty text');
+      return skip(finished ?? 'a choice without a delta');
+    },
+  };
 }
-
-export const createOpenAiReader = (): FamilyReader => new OpenAiChat();
 
 /** A non-streamed `chat.completion` (or legacy `text_completion`) body. */
 export function readOpenAiCompletion(value: Json): ExtractResult | undefined {
-  if (!Array.isArray(value.choices) || value.choices.length === 0) return undefined;
-  const choice = firstChoice(value.choices);
+  const choice = Array.isArray(value.choices) ? firstChoice(value.choices) : undefined;
   if (!isObject(choice)) return undefined;
-  if (isObject(choice.message)) {
-    const { text, reasoning } = readMessage(choice.message);
-    return extraction({ text, reasoning, done: true });
-  }
-  if (typeof choice.text === 'string') return extraction({ text: choice.text, done: true });
-  return undefined;
+  if (isObject(choice.message)) return extraction(readMessage(choice.message));
+  return typeof choice.text === 'string' ? extraction({ text: choice.text }) : undefined;
 }

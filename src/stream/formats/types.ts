@@ -93,8 +93,7 @@ export interface EventInput {
   type: string;
   /** The event's data, as dispatched. */
   data: string;
-  /** True when `data` parsed as JSON; `value` is then the parsed value. */
-  json: boolean;
+  /** `data` parsed as JSON; `undefined` when it is not JSON. */
   value: unknown;
 }
 
