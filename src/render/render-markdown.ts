@@ -3,7 +3,7 @@ import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { plainText } from './inline.js';
 import { TOKEN_TYPES, type Highlighter, type HighlightToken } from './highlight-types.js';
-import { codeText, type Align, type Block, type CodeBlock, type Inline, type LinkDefinition, type ListItem, type MarkdownSnapshot } from './markdown.js';
+import { codeText, type Block, type CodeBlock, type Inline, type LinkDefinition, type ListItem, type MarkdownSnapshot } from './markdown.js';
 import { safeUrl } from './safe-url.js';
 
 /*
@@ -51,22 +51,19 @@ const TOKEN_CLASSES: ReadonlySet<string> = new Set(TOKEN_TYPES);
  * throws or returns junk leaves the block plain.
  */
 function highlighted(block: CodeBlock, highlighter: Highlighter): unknown {
-  let tokens: HighlightToken[];
+  let tokens: unknown;
   try {
     tokens = highlighter(codeText(block), block.lang);
-    if (!Array.isArray(tokens)) return block.chunks;
   } catch {
-    return block.chunks;
+    // Plain, below.
   }
-  return tokens.map((token) => {
+  if (!Array.isArray(tokens)) return block.chunks;
+  return tokens.map((token: HighlightToken | undefined) => {
     const text = typeof token?.text === 'string' ? token.text : '';
     const type = typeof token?.type === 'string' && TOKEN_CLASSES.has(token.type) ? token.type : undefined;
     return type ? html`<span class="tok-${type}">${text}</span>` : text;
   });
 }
-
-/** The class is the parser's alignment keyword (a closed set), never cell text. */
-const alignClass = (align: Align | undefined) => align ?? '';
 
 const HEADINGS = [
   (c: unknown) => html`<h1>${c}</h1>`,
@@ -85,24 +82,20 @@ export function renderMarkdown(doc: MarkdownSnapshot, options: RenderMarkdownOpt
     labels: options.labels ?? ENGLISH_LABELS,
     highlighter: options.highlighter,
   };
-  return html`<div class="md">${renderBlocks(doc.blocks, ctx)}</div>`;
+  return html`<div class="md">${keyed(doc.blocks, ctx)}</div>`;
 }
 
-/** `list` keyed by id; closed entries are cached by object identity. */
-function keyed<T extends Block | ListItem>(list: readonly T[], ctx: Context, render: (item: T, ctx: Context) => unknown) {
+/** Blocks or list items keyed by id; closed ones are cached by object identity. */
+function keyed(list: readonly (Block | ListItem)[], ctx: Context) {
   return repeat(
     list,
     (item) => item.id,
     (item) =>
-      item.closed ? guard([item, ctx.images, ctx.defs, ctx.labels, ctx.highlighter], () => render(item, ctx)) : render(item, ctx),
+      item.closed ? guard([item, ctx.images, ctx.defs, ctx.labels, ctx.highlighter], () => renderBlock(item, ctx)) : renderBlock(item, ctx),
   );
 }
 
-function renderBlocks(blocks: readonly Block[], ctx: Context) {
-  return keyed(blocks, ctx, renderBlock);
-}
-
-function renderBlock(block: Block, ctx: Context): unknown {
+function renderBlock(block: Block | ListItem, ctx: Context): unknown {
   switch (block.type) {
     case 'paragraph':
       return html`<p>${renderInline(block.content, ctx)}</p>`;
@@ -111,7 +104,7 @@ function renderBlock(block: Block, ctx: Context): unknown {
     case 'hr':
       return html`<hr />`;
     case 'blockquote':
-      return html`<blockquote>${renderBlocks(block.children, ctx)}</blockquote>`;
+      return html`<blockquote>${keyed(block.children, ctx)}</blockquote>`;
     case 'code':
       // Each sealed chunk is its own text node, so a growing fence only
       // rewrites its last chunk.
@@ -119,33 +112,40 @@ function renderBlock(block: Block, ctx: Context): unknown {
           ><button type="button" class="copy" aria-live="polite" ?disabled=${!block.closed} @click=${(event: Event) => copyCode(event, ctx.labels)}>${ctx.labels.copy}</button></div
         ><pre><code>${block.closed && ctx.highlighter ? highlighted(block, ctx.highlighter) : block.chunks}</code></pre></div>`;
     case 'list': {
-      const items = keyed(block.items, ctx, renderItem);
+      const items = keyed(block.items, ctx);
       const loose = block.loose ? 'loose' : 'tight';
       return block.ordered
         ? html`<ol class=${loose} start=${block.start}>${items}</ol>`
         : html`<ul class=${loose}>${items}</ul>`;
     }
+    case 'item':
+      if (block.task === undefined) return html`<li>${keyed(block.children, ctx)}</li>`;
+      return html`<li class="task">
+        <input type="checkbox" disabled aria-label="Task" .checked=${block.task} />${keyed(block.children, ctx)}
+      </li>`;
     case 'table':
+      // The class is the parser's alignment keyword (a closed set), never cell text.
       return html`<div class="table-scroll"><table>
-        <thead><tr>${block.head.map((cell, i) => html`<th class=${alignClass(block.align[i])}>${renderInline(cell, ctx)}</th>`)}</tr></thead>
+        <thead><tr>${block.head.map((cell, i) => html`<th class=${block.align[i] ?? ''}>${renderInline(cell, ctx)}</th>`)}</tr></thead>
         <tbody>${block.rows.map((row) =>
           guard([row, ctx.images, ctx.defs], () =>
-            html`<tr>${row.map((cell, i) => html`<td class=${alignClass(block.align[i])}>${renderInline(cell, ctx)}</td>`)}</tr>`,
+            html`<tr>${row.map((cell, i) => html`<td class=${block.align[i] ?? ''}>${renderInline(cell, ctx)}</td>`)}</tr>`,
           ),
         )}</tbody>
       </table></div>`;
   }
 }
 
-function renderItem(item: ListItem, ctx: Context): unknown {
-  if (item.task === undefined) return html`<li>${renderBlocks(item.children, ctx)}</li>`;
-  return html`<li class="task">
-    <input type="checkbox" disabled aria-label="Task" .checked=${item.task} />${renderBlocks(item.children, ctx)}
-  </li>`;
-}
-
 function renderInline(nodes: readonly Inline[], ctx: Context, inLink = false): unknown[] {
   return nodes.map((node) => {
+    if (node.type === 'ref') {
+      const def = ctx.defs.get(node.label);
+      if (!def) return [node.image ? '![' : '[', renderInline(node.children, ctx, inLink), ']' + node.suffix];
+      node = node.image
+        ? { type: 'image', src: def.href, alt: plainText(node.children) }
+        : { type: 'link', href: def.href, children: node.children };
+    }
+    const children = 'children' in node ? renderInline(node.children, ctx, inLink || node.type === 'link') : [];
     switch (node.type) {
       case 'text':
         return node.text;
@@ -154,39 +154,23 @@ function renderInline(nodes: readonly Inline[], ctx: Context, inLink = false): u
       case 'code':
         return html`<code>${node.text}</code>`;
       case 'em':
-        return html`<em>${renderInline(node.children, ctx, inLink)}</em>`;
+        return html`<em>${children}</em>`;
       case 'strong':
-        return html`<strong>${renderInline(node.children, ctx, inLink)}</strong>`;
+        return html`<strong>${children}</strong>`;
       case 'del':
-        return html`<del>${renderInline(node.children, ctx, inLink)}</del>`;
-      case 'link':
-        return renderLink(node.href, node.children, ctx, inLink);
-      case 'image':
-        return renderImage(node.src, node.alt, ctx);
-      case 'ref': {
-        const def = ctx.defs.get(node.label);
-        if (def) {
-          return node.image
-            ? renderImage(def.href, plainText(node.children), ctx)
-            : renderLink(def.href, node.children, ctx, inLink);
-        }
-        return [node.image ? '![' : '[', renderInline(node.children, ctx, inLink), ']' + node.suffix];
+        return html`<del>${children}</del>`;
+      case 'link': {
+        // A link whose URL is refused, or one nested in another link, is its text.
+        const url = inLink ? undefined : safeUrl(node.href);
+        return url ? html`<a href=${url} target="_blank" rel="noopener noreferrer">${children}</a>` : children;
+      }
+      case 'image': {
+        // Images are their alt text unless allowed, and then only from `https:`.
+        const url = ctx.images ? safeUrl(node.src, { image: true }) : undefined;
+        return url ? html`<img src=${url} alt=${node.alt} referrerpolicy="no-referrer" loading="lazy" />` : node.alt;
       }
     }
   });
-}
-
-/** A link whose URL is refused, or one nested in another link, is its text. */
-function renderLink(href: string, children: readonly Inline[], ctx: Context, inLink: boolean): unknown {
-  const url = inLink ? undefined : safeUrl(href);
-  const content = renderInline(children, ctx, true);
-  return url ? html`<a href=${url} target="_blank" rel="noopener noreferrer">${content}</a>` : content;
-}
-
-/** Images are their alt text unless allowed, and then only from `https:`. */
-function renderImage(src: string, alt: string, ctx: Context): unknown {
-  const url = ctx.images ? safeUrl(src, { image: true }) : undefined;
-  return url ? html`<img src=${url} alt=${alt} referrerpolicy="no-referrer" loading="lazy" />` : alt;
 }
 
 const LABEL_MS = 2000;
