@@ -32,8 +32,8 @@ const NAMED: Record<string, string> = {
 };
 
 /** One reference (the `&…;` form); `lenient` also takes `&#106` without `;` as HTML attributes do. */
-const strict = /&(?:#[xX]([0-9a-fA-F]{1,6});|#(\d{1,7});|([a-zA-Z][a-zA-Z0-9]{1,31});)/g;
-const lenient = /&(?:#[xX]0*([0-9a-fA-F]{1,6});?|#0*(\d{1,7});?|([a-zA-Z][a-zA-Z0-9]{1,31});)/g;
+const strict = /&(?:#x([\da-f]{1,6});|#(\d{1,7});|([a-z][a-z\d]{1,31});)/gi;
+const lenient = /&(?:#x0*([\da-f]{1,6});?|#0*(\d{1,7});?|([a-z][a-z\d]{1,31});)/gi;
 
 function decodeOne(match: string, hex?: string, dec?: string, name?: string): string {
   if (name) return NAMED[name] ?? match;
