@@ -30,7 +30,8 @@ export interface ErrorParams {
 
 export type ErrorTexts = Record<ErrorCode, (params: ErrorParams) => string>;
 
-const statusLine = ({ status, statusText }: ErrorParams) => `${status ?? ''}${statusText ? ` ${statusText}` : ''}`;
+/** `503 Service Unavailable`, or as much of it as the response had. */
+export const statusLine = ({ status, statusText }: ErrorParams) => `${status ?? ''}${statusText ? ` ${statusText}` : ''}`;
 
 /** English, also the `message` of every `ChatError` (stable for integrators' logs). */
 export const ENGLISH_ERRORS: ErrorTexts = {

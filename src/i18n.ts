@@ -1,4 +1,4 @@
-import { ENGLISH_ERRORS, type ErrorTexts } from './errors.js';
+import { ENGLISH_ERRORS, statusLine, type ErrorTexts } from './errors.js';
 import type { ChatError } from './types.js';
 
 /**
@@ -69,8 +69,6 @@ const en: ChatStrings = {
   errors: ENGLISH_ERRORS,
 };
 
-const statusOf = (p: { status?: number; statusText?: string }) => `${p.status ?? ''}${p.statusText ? ` ${p.statusText}` : ''}`;
-
 const de: ChatStrings = {
   placeholder: 'Frag mich etwas …',
   inputLabel: 'Nachricht',
@@ -96,7 +94,7 @@ const de: ChatStrings = {
   announceAnswer: (text) => `Antwort: ${text}`,
   announceError: (text) => `Fehler: ${text}`,
   errors: {
-    http: (p) => `Der Server antwortete mit ${statusOf(p)}${p.said ? `: ${p.said}` : '.'}`,
+    http: (p) => `Der Server antwortete mit ${statusLine(p)}${p.said ? `: ${p.said}` : '.'}`,
     unreachable: () => 'Der Server ist nicht erreichbar. Prüfe die Verbindung und versuche es erneut.',
     'connection-lost': () => 'Die Verbindung brach ab, während die Antwort eintraf.',
     idle: (p) => `Der Server hat ${p.limit} lang nichts gesendet.`,
@@ -136,7 +134,7 @@ const fr: ChatStrings = {
   announceAnswer: (text) => `Réponse : ${text}`,
   announceError: (text) => `Erreur : ${text}`,
   errors: {
-    http: (p) => `Le serveur a répondu ${statusOf(p)}${p.said ? ` : ${p.said}` : '.'}`,
+    http: (p) => `Le serveur a répondu ${statusLine(p)}${p.said ? ` : ${p.said}` : '.'}`,
     unreachable: () => 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.',
     'connection-lost': () => 'La connexion a été perdue pendant la réponse.',
     idle: (p) => `Le serveur est resté muet pendant ${p.limit}.`,
