@@ -255,10 +255,8 @@ function skipQuoteMarker(): void {
 }
 
 function splitRow(text: string): string[] {
-  let row = text.trim();
-  if (row.startsWith('|')) row = row.slice(1);
-  if (row.endsWith('|') && !row.endsWith('\\|')) row = row.slice(0, -1);
-  // `\|` is a pipe inside a cell, code spans included (GFM § 4.10).
+  // Without its outer pipes. `\|` is a pipe inside a cell, code spans included (GFM § 4.10).
+  const row = text.trim().replace(/^\||(?<!\\)\|$/g, '');
   return row.split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\\|/g, '|'));
 }
 
