@@ -126,8 +126,8 @@ export const styles = css`
   }
   .floating {
     bottom: calc(var(--_launcher-offset) + var(--_launcher-size) + 12px);
-    width: min(var(--ai-chat-panel-width, 380px), calc(100vw - 2 * var(--_launcher-offset)));
-    height: min(var(--ai-chat-panel-height, 560px), calc(100vh - var(--_launcher-size) - 2 * var(--_launcher-offset) - 12px));
+    width: min(var(--ai-chat-panel-width, 380px), 100vw - 2 * var(--_launcher-offset));
+    height: min(var(--ai-chat-panel-height, 560px), 100vh - var(--_launcher-size) - 2 * var(--_launcher-offset) - 12px);
     animation: ai-chat-rise 160ms ease-out;
   }
   .bottom-right {
@@ -283,19 +283,20 @@ export const styles = css`
     padding: var(--_space);
     border-block-start: 1px solid var(--_border);
   }
+  textarea,
+  button {
+    margin: 0;
+    font: inherit;
+    border: 1px solid transparent;
+    border-radius: calc(var(--_radius) * 0.75);
+  }
   textarea {
     flex: 1;
     resize: none;
     min-height: 2.6em;
     max-height: 10em;
-    margin: 0;
     padding: 0.5em 0.75em;
-    font: inherit;
     line-height: 1.4;
-    color: inherit;
-    background: var(--_background);
-    border: 1px solid var(--_border);
-    border-radius: calc(var(--_radius) * 0.75);
   }
   textarea::placeholder {
     opacity: 1;
@@ -309,16 +310,14 @@ export const styles = css`
   }
 
   button {
-    font: inherit;
     line-height: 1.2;
-    margin: 0;
     padding: 0.5em 1em;
-    border: 1px solid transparent;
-    border-radius: calc(var(--_radius) * 0.75);
     background: var(--_accent);
     color: var(--ai-chat-accent-text, var(--_t-accent-text));
     cursor: pointer;
   }
+  /* The text box and the secondary buttons sit on the panel's background. */
+  textarea,
   .quiet,
   .stop,
   .retry,

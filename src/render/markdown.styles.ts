@@ -1,9 +1,11 @@
 import { css } from 'lit';
 
 /**
- * Styles for `renderMarkdown` output (`.md` and below), added after the
- * element's own sheet in its `static styles`: colours come from that sheet's
- * private `--_*` variables, and the copy button starts from its button rule.
+ * Styles for `renderMarkdown` output, added after the element's own sheet in
+ * its `static styles`: colours come from that sheet's private `--_*`
+ * variables, and the copy button starts from its button rule. Elements are
+ * matched under `.md`; classes only markdown renders need no prefix, except
+ * where `.md` decides which margin or alignment wins.
  */
 export const markdownStyles = css`
   /* The message bubble keeps white space for plain text; markdown decides its own breaks. */
@@ -40,20 +42,20 @@ export const markdownStyles = css`
     padding-inline-start: 1.5em;
   }
   /* Tight lists (spec § 5.3): paragraphs in items take no extra space. */
-  .md .tight > li > p {
+  .tight > li > p {
     margin: 0;
   }
   .md li > :is(ul, ol) {
     margin: 0.2em 0;
   }
-  .md li.task {
+  .task {
     list-style: none;
   }
-  .md li.task > input {
+  .task > input {
     margin: 0 0.45em 0 -1.3em;
     vertical-align: middle;
   }
-  .md li.task > input + p {
+  .task > input + p {
     display: inline;
   }
   .md blockquote {
@@ -79,13 +81,13 @@ export const markdownStyles = css`
     border-radius: 4px;
     background: rgb(127 127 127 / 0.14);
   }
-  .md .code-block {
+  .code-block {
     border: 1px solid var(--_border);
     border-radius: 8px;
     background: var(--_background);
     overflow: hidden;
   }
-  .md .code-bar {
+  .code-bar {
     display: flex;
     align-items: center;
     justify-content: space-between;
@@ -96,7 +98,7 @@ export const markdownStyles = css`
     color: var(--_muted);
     font-size: 0.8em;
   }
-  .md .copy {
+  .copy {
     font: inherit;
     color: inherit;
     padding: 0.15em 0.6em;
@@ -104,11 +106,11 @@ export const markdownStyles = css`
     border-radius: 6px;
     background: transparent;
   }
-  .md .copy:disabled {
+  .copy:disabled {
     cursor: default;
     opacity: 0.5;
   }
-  .md .copy:focus-visible {
+  .copy:focus-visible {
     outline-offset: 1px;
   }
   .md pre {
@@ -118,7 +120,7 @@ export const markdownStyles = css`
     overflow-wrap: normal;
     tab-size: 4;
   }
-  .md .table-scroll {
+  .table-scroll {
     overflow-x: auto;
   }
   .md table {
