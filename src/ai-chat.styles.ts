@@ -5,7 +5,7 @@ import { css } from 'lit';
  * the fallback (`var(--ai-chat-accent, var(--_t-accent))`): a value the page
  * sets (on the element or any ancestor) always wins over the built-in theme,
  * and switching themes needs no re-render. The theme values live in `--_t-*`;
- * a colour read in several places gets a private `--_*` name.
+ * a value read in several places gets a private `--_*` name.
  */
 export const styles = css`
   :host,
