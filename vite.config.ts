@@ -28,6 +28,14 @@ function chatBackend(mode: string): Plugin {
 }
 
 /**
+ * The oldest browsers the bundle's CSS is written for (lightningcss's
+ * `major << 16` versions), matching the es2022 script target. Without them
+ * the minifier rewrites `(max-width: 480px)` as `(width<=480px)`, which
+ * Chrome < 104 and Safari < 16.4 ignore.
+ */
+const CSS_TARGETS = { chrome: 94 << 16, firefox: 93 << 16, safari: (16 << 16) | (4 << 8) };
+
+/**
  * Minifies the widget's `html` and `css` template literals in builds: Lit
  * keeps template text as written, so indentation and comments would
  * otherwise ship to every page.
@@ -39,7 +47,7 @@ function minifyTemplates(): Plugin {
     enforce: 'pre',
     async transform(code, id) {
       if (!/\/src\/(?!server\/).*\.ts$/.test(id) || !/\b(html|css|svg)`/.test(code)) return null;
-      const result = await minifyHTMLLiterals(code, { fileName: id });
+      const result = await minifyHTMLLiterals(code, { fileName: id, css: { targets: CSS_TARGETS } });
       return result ? { code: result.code, map: result.map } : null;
     },
   };

@@ -7,6 +7,13 @@ import { css } from 'lit';
  * and switching themes needs no re-render. The theme values live in `--_t-*`;
  * a value read in several places gets a private `--_*` name.
  */
+/**
+ * Above the page's own overlays. Interpolated, not written in the CSS: the
+ * build's CSS minifier keeps numbers inside `var()` as 32-bit floats and
+ * would ship 2147480000.
+ */
+const DEFAULT_Z_INDEX = 2147483000;
+
 export const styles = css`
   :host,
   * {
@@ -121,7 +128,7 @@ export const styles = css`
   .floating,
   .launcher {
     position: fixed;
-    z-index: var(--ai-chat-z-index, 2147483000);
+    z-index: var(--ai-chat-z-index, ${DEFAULT_Z_INDEX});
     box-shadow: var(--_t-shadow);
   }
   .floating {
@@ -224,7 +231,8 @@ export const styles = css`
     color: var(--ai-chat-assistant-text, var(--_t-text));
     border-end-start-radius: 4px;
   }
-  .message.pending .content:empty::after {
+  /* Waiting for the first word (the markdown wrapper means :empty cannot tell). */
+  .message.typing .content::after {
     content: '…';
     display: inline-block;
     animation: ai-chat-pulse 1.2s ease-in-out infinite;
@@ -246,11 +254,11 @@ export const styles = css`
     border-inline-start: 2px solid var(--_border);
     margin-block-start: 0.3em;
   }
-  .error,
+  .error-text,
   .note {
     margin-block-start: 0.4em;
   }
-  .error {
+  .error-text {
     color: var(--ai-chat-error, var(--_t-error));
     font-size: 0.92em;
   }
@@ -384,7 +392,7 @@ export const styles = css`
       background: Canvas;
     }
     .message.user,
-    .error {
+    .error-text {
       color: CanvasText;
     }
     button {

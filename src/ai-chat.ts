@@ -743,7 +743,7 @@ export class AiChat extends LitElement {
     const strings = this.#strings;
     const writing = message.status === 'pending' || message.status === 'streaming';
     return html`<div
-      class="message ${message.role} ${message.status}"
+      class="message ${message.role} ${message.status} ${writing && !message.content ? 'typing' : ''}"
       part="message message-${message.role}"
       data-status=${message.status}
       aria-busy=${writing ? 'true' : 'false'}
@@ -755,7 +755,7 @@ export class AiChat extends LitElement {
           </details>`
         : nothing}
       <div class="content">${this.#renderContent(message, !writing)}</div>
-      ${message.status === 'error' ? html`<div class="error" part="error">${message.error}</div>` : nothing}
+      ${message.status === 'error' ? html`<div class="error-text" part="error">${message.error}</div>` : nothing}
       ${message.status === 'aborted' ? html`<div class="note">${strings.stopped}</div>` : nothing}
       ${this.waiting?.messageId === message.id ? this.#renderWaiting(this.waiting) : nothing}
       ${this.#canRetry(message)

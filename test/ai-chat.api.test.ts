@@ -137,4 +137,20 @@ describe('the script-tag bundle', () => {
       frame.remove();
     }
   });
+  it('ships its styles as written: the documented z-index and a narrow-screen rule older engines read', async () => {
+    const { frame } = await scriptTagPage(`<script src="/dist/ai-chat.iife.js"></script><ai-chat mode="launcher"></ai-chat>`);
+    try {
+      const root = frame.contentDocument!.querySelector('ai-chat')!.shadowRoot!;
+      await until(() => root.querySelector('.launcher'), 'the launcher');
+      expect(getComputedStyle(root.querySelector('.launcher')!).zIndex).to.equal('2147483000');
+      const media = root.adoptedStyleSheets
+        .flatMap((sheet) => [...sheet.cssRules])
+        .filter((rule) => rule.constructor.name === 'CSSMediaRule')
+        .map((rule) => (rule as CSSMediaRule).conditionText);
+      // Range syntax, `(width <= 480px)`, needs Chrome 104 and Safari 16.4.
+      expect(media).to.include('(max-width: 480px)');
+    } finally {
+      frame.remove();
+    }
+  });
 });

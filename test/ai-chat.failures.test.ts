@@ -29,6 +29,20 @@ describe('failures', () => {
     expect(bubbleTexts(el)[0]).to.equal('Hello?');
   });
 
+  it('styles only the error line of a failed answer, not its whole bubble', async () => {
+    const flow = await scenario({ status: 400, contentType: 'text/plain', chunks: ['Bad request'] });
+    const el = await chatAt(flow.url);
+    await el.send('Hello?');
+    const bubble = lastBubble(el);
+    const question = shadow(el).querySelector('.message.user')!;
+    const line = bubble.querySelector('[part="error"]')!;
+    // The failed bubble keeps the size and spacing of every other bubble;
+    // the smaller, coloured text is the explanation line alone.
+    expect(getComputedStyle(bubble).fontSize).to.equal(getComputedStyle(question).fontSize);
+    expect(getComputedStyle(bubble).marginTop).to.equal(getComputedStyle(question).marginTop);
+    expect(parseFloat(getComputedStyle(line).fontSize)).to.be.below(parseFloat(getComputedStyle(bubble).fontSize));
+  });
+
   it('shows a plain-text error body and a bare status', async () => {
     const flow = await scenario(
       { status: 401, contentType: 'text/plain', chunks: ['Invalid app token'] },

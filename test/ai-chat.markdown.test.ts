@@ -101,6 +101,20 @@ describe('markdown answers', () => {
     await el.send('q');
     expect(answerContent(el).querySelector('.code-block button')!.textContent!.trim()).to.equal('Kopieren');
   });
+  it('shows a typing mark in the answer until its first word arrives, in markdown and text modes', async () => {
+    for (const noMarkdown of [false, true]) {
+      // The response opens at once, then the model takes its time.
+      const flow = await scenario({ chunks: [': opened\n\n', { text: openAiEvent('Hello'), delay: 400 }, DONE] });
+      const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} ?no-markdown=${noMarkdown}></ai-chat>`);
+      const typingMark = () => getComputedStyle(answerContent(el), '::after').content;
+      const sending = el.send('hi');
+      await until(() => el.status === 'streaming' && maybeAnswer(el), 'the opened response');
+      expect(typingMark(), `no-markdown=${noMarkdown}`).to.equal('"…"');
+      await sending;
+      expect(answerContent(el).textContent).to.equal('Hello');
+      expect(typingMark(), `no-markdown=${noMarkdown}`).to.equal('none');
+    }
+  });
 });
 
 describe('reading comfort', () => {
