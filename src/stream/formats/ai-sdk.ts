@@ -3,7 +3,7 @@
  * stream protocol v1 (AI SDK 4, `TYPE:JSON` lines in a text/plain body).
  * See test/fixtures/vercel.md.
  */
-import { errorText, extraction, isObject, preview, skip } from './json.js';
+import { errorText, extraction, isObject, isString, noAnswer, preview, skip } from './json.js';
 import { readTyped } from './typed.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
@@ -12,9 +12,8 @@ import type { ExtractResult, FamilyReader } from './types.js';
  * `data-*` and `tool-*`. (`error` chunks are read before any family.)
  */
 const TYPES = new Set(
-  'start start-step text-start text-delta text-end reasoning-start reasoning-delta reasoning-end source-url source-document file finish-step finish abort message-metadata'.split(
-    ' ',
-  ),
+  `start start-step text-start text-delta text-end reasoning-start reasoning-delta reasoning-end
+  source-url source-document file finish-step finish abort message-metadata`.split(/\s+/),
 );
 
 export const createAiSdkReader = (): FamilyReader => ({
@@ -23,7 +22,7 @@ export const createAiSdkReader = (): FamilyReader => ({
   expectsTerminal: true,
   event({ value }) {
     const type = isObject(value) ? value.type : undefined;
-    if (typeof type !== 'string' || !(TYPES.has(type) || /^(data|tool)-/.test(type))) return undefined;
+    if (!isString(type) || !(TYPES.has(type) || /^(data|tool)-/.test(type))) return undefined;
     return readTyped(value as Record<string, unknown>, type);
   },
 });
@@ -47,7 +46,7 @@ const PART_NAMES: Record<string, string> = {
 /** The first character of the JSON each part code carries: a string, an array or an object. */
 const expectedStart = (code: string) => ('0g3'.includes(code) ? '"' : '28'.includes(code) ? '[' : '{');
 
-/** A well-formed `TYPE:JSON` part (a one-character code, a colon, then JSON with no space before it), or `undefined`. */
+/** A well-formed `TYPE:JSON` part (a one-character code, a colon, then JSON with no space before it). */
 function parsePart(line: string): [code: string, value: unknown] | undefined {
   const [, code, json] = /^([0-9a-z]):(.*)$/s.exec(line) ?? [];
   if (!code || json![0] !== expectedStart(code)) return undefined;
@@ -84,5 +83,5 @@ export function readDataStreamLine(line: string): ExtractResult {
   if (code === 'g') return extraction({ reasoning: value as string }, 'empty reasoning part');
   if (code === '3') return { error: errorText(value) };
   if (code === 'd') return { done: true };
-  return skip(`${PART_NAMES[code] ?? `unknown part ${code}`} carries no answer text`);
+  return noAnswer(PART_NAMES[code] ?? `unknown part ${code}`);
 }

@@ -3,8 +3,8 @@
  * and forwarded (bare `data: {"type":"content_block_delta","delta":…}`).
  * See test/fixtures/anthropic.md and forwarded.md.
  */
-import { extraction, isObject, readContent, skip, type Json } from './json.js';
-import { readTyped } from './typed.js';
+import { extraction, isArray, isObject, isString, readContent, skip, type Json } from './json.js';
+import { readField, readTyped } from './typed.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
 /** Anthropic's event types (`error` is read before any family). */
@@ -29,24 +29,26 @@ export function createAnthropicReader(): FamilyReader {
       // `event: ping` alone is too common a keep-alive to claim a stream: only
       // Anthropic's own `{"type": "ping"}` counts.
       const named = TYPES.has(type) && type !== 'ping';
-      const name = typeof dataType === 'string' && TYPES.has(dataType) ? dataType : named ? type : undefined;
+      const name = isString(dataType) && TYPES.has(dataType) ? dataType : named ? type : undefined;
       if (name === undefined) return undefined;
       if (named || name === 'message_start' || name === 'message_stop') full = true;
       if (!isObject(value)) return skip(`${name} without a JSON object`);
       if (name === 'content_block_delta') {
         const { delta } = value;
         if (!isObject(delta)) return skip(`${name} without a delta`);
-        // Only `*_delta` types are Anthropic's: signature_delta, input_json_delta (tool input), citations_delta, ...
+        // `text_delta` carries `text`, `thinking_delta` `thinking`; signature_delta,
+        // input_json_delta (tool input), citations_delta and the rest add nothing.
         const deltaType = String(delta.type);
-        return deltaType.endsWith('_delta') ? readTyped(delta, deltaType) : skip(`${deltaType} is not answer text`);
+        const [, field] = /^(text|thinking)_delta$/.exec(deltaType) ?? [];
+        return field ? readField(delta, field, deltaType) : skip(`${deltaType} is not answer text`);
       }
       if (name === 'content_block_start') {
-        // The block starts empty in practice; a non-empty start is part of it,
-        // in the field its deltas use (`text`, `thinking`).
+        // The block starts empty in practice; a non-empty start is part of it.
         const block = value.content_block;
         if (!isObject(block)) return skip(`${name} without a block`);
         const blockType = String(block.type);
-        return /^(text|thinking)$/.test(blockType) ? readTyped(block, `${blockType}_delta`) : skip(`${blockType} block start`);
+        const what = `${blockType} block start`;
+        return /^(text|thinking)$/.test(blockType) ? readField(block, blockType, what) : skip(what);
       }
       return readTyped(value, name);
     },
@@ -55,6 +57,6 @@ export function createAnthropicReader(): FamilyReader {
 
 /** A non-streamed Messages API body (`type: "message"`). */
 export function readAnthropicMessage(value: Json): ExtractResult | undefined {
-  if (value.type !== 'message' || !Array.isArray(value.content)) return undefined;
+  if (value.type !== 'message' || !isArray(value.content)) return undefined;
   return extraction(readContent(value.content));
 }

@@ -5,7 +5,7 @@
 import { readAnthropicMessage } from './anthropic.js';
 import { readGeminiResponse } from './gemini.js';
 import { readGenericBody } from './generic.js';
-import { errorInObject, extraction, isObject, mergeResults, skip, type Json } from './json.js';
+import { errorInObject, extraction, isArray, isObject, isString, mergeResults, skip, type Json } from './json.js';
 import { readOllamaBody } from './ollama.js';
 import { readOpenAiCompletion } from './openai.js';
 import { readResponsesBody } from './openai-responses.js';
@@ -50,9 +50,8 @@ export function formatFromHeaders(
 ): DetectedFormat | undefined {
   const kind = bodyKind(contentType);
   if (kind === 'json') return 'json';
-  const aiSdk =
-    (kind === 'sse' && hasHeader(headers, 'x-vercel-ai-ui-message-stream')) || (kind === 'plain' && isDataStream(headers));
-  return aiSdk ? 'ai-sdk' : undefined;
+  if (kind === 'sse' && hasHeader(headers, 'x-vercel-ai-ui-message-stream')) return 'ai-sdk';
+  return kind === 'plain' && isDataStream(headers) ? 'ai-sdk' : undefined;
 }
 
 /** The complete-body shapes, most specific first; what they read is always `done`. */
@@ -66,7 +65,7 @@ const BODY_READERS: ((value: Json) => ExtractResult | undefined)[] = [
 ];
 
 function readBodyObject(value: unknown): ExtractResult {
-  if (typeof value === 'string') return extraction({ text: value, done: true });
+  if (isString(value)) return extraction({ text: value, done: true });
   if (!isObject(value)) return skip('a JSON body that is neither an object nor a string');
   const error = errorInObject(value);
   if (error !== undefined) return { error, done: true };
@@ -86,7 +85,7 @@ function readBodyObject(value: unknown): ExtractResult {
  * a bare JSON string. Always `done` when read.
  */
 export function readCompleteBody(value: unknown): ExtractResult {
-  if (!Array.isArray(value)) return readBodyObject(value);
+  if (!isArray(value)) return readBodyObject(value);
   const result = mergeResults(value.map(readBodyObject), 'no answer in this JSON array');
   return isSkipped(result) ? result : { ...result, done: true };
 }

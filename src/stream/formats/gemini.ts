@@ -3,31 +3,32 @@
  * `generateContent` body): every event is a whole GenerateContentResponse.
  * See test/fixtures/gemini.md.
  */
-import { at, extraction, isObject, skip, str, type Json } from './json.js';
+import { at, extraction, isArray, isObject, isString, skip, str, type Json } from './json.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
 const isGemini = (value: Json): boolean =>
-  Array.isArray(value.candidates) ||
+  isArray(value.candidates) ||
   (!('choices' in value || 'type' in value) && (isObject(value.promptFeedback) || isObject(value.usageMetadata)));
 
 /** Text and reasoning of `candidates[0]`, and its finish reason ('' when none). */
 function readResponse(value: Json): [result: ExtractResult, finishReason: string] {
-  const candidates = Array.isArray(value.candidates) ? value.candidates : [];
+  const candidates = isArray(value.candidates) ? value.candidates : [];
   const candidate = candidates.find((c) => isObject(c) && (c.index === 0 || c.index === undefined)) ?? candidates[0];
   if (!isObject(candidate)) {
     // A blocked prompt: promptFeedback.blockReason and no candidates.
     const blockReason = at(value, 'promptFeedback', 'blockReason');
-    if (typeof blockReason === 'string') return [{ error: `The prompt was blocked (${blockReason}).` }, ''];
+    if (isString(blockReason)) return [{ error: `The prompt was blocked (${blockReason}).` }, ''];
     return [skip('a response without candidates (usage metadata)'), ''];
   }
   const answer = { text: '', reasoning: '' };
   const parts = at(candidate, 'content', 'parts');
-  for (const part of Array.isArray(parts) ? parts : []) {
+  for (const part of isArray(parts) ? parts : []) {
     // functionCall, executableCode, inlineData and bare thoughtSignature parts add nothing.
-    if (isObject(part) && typeof part.text === 'string') answer[part.thought === true ? 'reasoning' : 'text'] += part.text;
+    if (isObject(part) && isString(part.text)) answer[part.thought === true ? 'reasoning' : 'text'] += part.text;
   }
   const finishReason = str(candidate.finishReason);
-  return [extraction(answer, finishReason ? `finish chunk (${finishReason})` : 'a candidate without text'), finishReason];
+  const reason = finishReason ? `finish chunk (${finishReason})` : 'a candidate without text';
+  return [extraction(answer, reason), finishReason];
 }
 
 export function createGeminiReader(): FamilyReader {
@@ -41,7 +42,7 @@ export function createGeminiReader(): FamilyReader {
     event({ value }) {
       if (!isObject(value) || !isGemini(value)) return undefined;
       const [result, finishReason] = readResponse(value);
-      if (Array.isArray(value.candidates) && value.candidates.length > 0) owed = !finishReason;
+      if (isArray(value.candidates) && value.candidates.length > 0) owed = !finishReason;
       return result;
     },
   };

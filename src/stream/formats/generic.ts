@@ -4,7 +4,19 @@
  * `data:` lines. See test/fixtures/generic.md.
  */
 import type { CumulativeText } from './cumulative.js';
-import { errorText, extraction, isObject, mergeResults, notText, readContent, skip, str, type Json } from './json.js';
+import {
+  errorText,
+  extraction,
+  isArray,
+  isObject,
+  isString,
+  mergeResults,
+  notText,
+  readContent,
+  skip,
+  str,
+  type Json,
+} from './json.js';
 import { readTyped } from './typed.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
@@ -22,7 +34,7 @@ export function createGenericReader(cumulative: CumulativeText): FamilyReader {
     event({ value }) {
       if (!isObject(value)) return undefined;
       const { type } = value;
-      if (typeof type === 'string') {
+      if (isString(type)) {
         // A `type` means a protocol of its own: `{"type":"…","delta"}` is a
         // Vercel, AG-UI or Responses part, never a bare generic delta. Only
         // AG-UI (docs.ag-ui.com, SCREAMING_CASE types) is read here; its
@@ -37,12 +49,14 @@ export function createGenericReader(cumulative: CumulativeText): FamilyReader {
         if (field === undefined) continue;
         // `{"delta": {"content"|"text": …}}`
         const inner = isObject(field) ? (field.content ?? field.text) : undefined;
-        if (key === 'delta' && typeof inner === 'string') field = inner;
-        if (typeof field === 'string') parts.push(key === 'delta' ? extraction({ text: field }, 'empty delta') : cumulative(field));
-        else if (key === 'content' && Array.isArray(field)) parts.push(extraction(readContent(field), 'content parts without text'));
-        else parts.push(skip(notText(key, field) ?? `${key} is null`));
+        if (key === 'delta' && isString(inner)) field = inner;
+        if (isString(field)) {
+          parts.push(key === 'delta' ? extraction({ text: field }, 'empty delta') : cumulative(field));
+        } else if (key === 'content' && isArray(field)) {
+          parts.push(extraction(readContent(field), 'content parts without text'));
+        } else parts.push(skip(notText(key, field) ?? `${key} is null`));
       }
-      const thought = ['reasoning', 'reasoning_content', 'thinking'].find((key) => typeof value[key] === 'string');
+      const thought = ['reasoning', 'reasoning_content', 'thinking'].find((key) => isString(value[key]));
       if (thought) parts.push(extraction({ reasoning: value[thought] as string }, `empty ${thought}`));
       // An end flag on every event (`stop`, `done`) promises a last one set to true.
       for (const flag of [value.stop, value.done]) {
@@ -62,12 +76,12 @@ const ANSWER_KEYS = ['content', 'text', 'message', 'reply', 'answer', 'output', 
 export function readGenericBody(value: Json): ExtractResult | undefined {
   for (const key of ANSWER_KEYS) {
     const answer = value[key];
-    if (typeof answer === 'string') return extraction({ text: answer, reasoning: str(value.reasoning) });
+    if (isString(answer)) return extraction({ text: answer, reasoning: str(value.reasoning) });
     // `{"message": {"role": "assistant", "content": …}}` and content-part lists.
-    if (isObject(answer) && (typeof answer.content === 'string' || Array.isArray(answer.content))) {
+    if (isObject(answer) && (isString(answer.content) || isArray(answer.content))) {
       return readGenericBody(answer);
     }
-    if (Array.isArray(answer) && answer.every((part) => typeof part === 'string' || isObject(part))) {
+    if (isArray(answer) && answer.every((part) => isString(part) || isObject(part))) {
       const parts = readContent(answer);
       if (parts.text || parts.reasoning) return extraction(parts);
     }

@@ -2,13 +2,20 @@ import { isSkipped, type Extraction, type ExtractResult, type Skipped } from './
 
 export type Json = Record<string, unknown>;
 
+export const { isArray } = Array;
+
 export const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+  typeof value === 'object' && value !== null && !isArray(value);
 
 export const skip = (reason: string): Skipped => ({ skipped: reason });
 
+/** The skip of an event that is understood but has nothing for the answer. */
+export const noAnswer = (what: string): Skipped => skip(`${what} carries no answer text`);
+
+export const isString = (value: unknown): value is string => typeof value === 'string';
+
 /** The string, or '' for anything else. */
-export const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+export const str = (value: unknown): string => (isString(value) ? value : '');
 
 /** The value at a path of object keys, or `undefined` where the path leaves objects. */
 export const at = (value: unknown, ...keys: string[]): unknown =>
@@ -22,8 +29,8 @@ export function preview(text: string, max = 60): string {
 
 /** Why a field that should hold text does not, or `undefined` when it is a string, absent or null. */
 export function notText(field: string, value: unknown): string | undefined {
-  if (value === undefined || value === null || typeof value === 'string') return undefined;
-  return `${field} is ${Array.isArray(value) ? 'an array' : typeof value}, not a string`;
+  if (value === undefined || value === null || isString(value)) return undefined;
+  return `${field} is ${isArray(value) ? 'an array' : typeof value}, not a string`;
 }
 
 /**
@@ -69,15 +76,15 @@ export function extraction(parts: Extraction, emptyReason = 'no answer text in t
 export function readContent(content: unknown): { text: string; reasoning: string } {
   let text = '';
   let reasoning = '';
-  for (const part of Array.isArray(content) ? content : [str(content)]) {
+  for (const part of isArray(content) ? content : [str(content)]) {
     if (!isObject(part)) text += str(part);
     else if (part.type === 'text' || part.type === 'output_text') text += str(part.text);
     else if (part.type === 'refusal') text += str(part.refusal);
     else if (part.type === 'thinking') {
-      const inner = Array.isArray(part.thinking) ? readContent(part.thinking) : { text: str(part.thinking), reasoning: '' };
+      const inner = isArray(part.thinking) ? readContent(part.thinking) : { text: str(part.thinking), reasoning: '' };
       reasoning += inner.text + inner.reasoning;
     } else if (part.type === 'reasoning') {
-      reasoning += typeof part.reasoning === 'string' ? part.reasoning : str(part.text);
+      reasoning += isString(part.reasoning) ? part.reasoning : str(part.text);
     }
   }
   return { text, reasoning };
@@ -86,7 +93,7 @@ export function readContent(content: unknown): { text: string; reasoning: string
 /** What `errorText` says when a payload names no message. */
 export const FALLBACK_ERROR = 'The server reported an error without a message.';
 
-const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+const nonEmpty = (value: unknown): value is string => isString(value) && value.trim() !== '';
 
 /**
  * The readable message of an error payload in the shapes providers use:
@@ -97,12 +104,10 @@ const nonEmpty = (value: unknown): value is string => typeof value === 'string' 
  * (LangServe, flat Responses errors), or text.
  */
 export function errorText(payload: unknown): string {
-  if (nonEmpty(payload)) return payload;
-  if (!isObject(payload)) return FALLBACK_ERROR;
-  const { error } = payload;
+  const { errorText: text, message, detail, error } = isObject(payload) ? payload : ({} as Json);
   const inner = isObject(error) ? error : {};
-  const messages = [payload.errorText, inner.message, inner.type, inner.code, inner.status, payload.message, error];
-  return [...messages, payload.detail].find(nonEmpty) ?? FALLBACK_ERROR;
+  const messages = [payload, text, inner.message, inner.type, inner.code, inner.status, message, error, detail];
+  return messages.find(nonEmpty) ?? FALLBACK_ERROR;
 }
 
 /**

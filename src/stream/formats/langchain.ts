@@ -3,7 +3,7 @@
  * (`/runs/stream`). Reported as the `generic` format.
  * See test/fixtures/langserve-langgraph.md.
  */
-import { at, extraction, isObject, readContent, skip, str, type Json } from './json.js';
+import { at, extraction, isArray, isObject, isString, noAnswer, readContent, skip, str, type Json } from './json.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
 /**
@@ -33,16 +33,17 @@ const readChunk = (message: unknown): ExtractResult | undefined => {
 
 /** `astream_events` record: `{"event":"on_chat_model_stream","data":{"chunk":{…}}}`. */
 function readStreamEvent({ event, data }: Json): ExtractResult | undefined {
-  if (typeof event !== 'string' || !event.startsWith('on_')) return undefined;
-  if (event !== 'on_chat_model_stream') return skip(`${event} carries no answer text`);
+  if (!isString(event) || !event.startsWith('on_')) return undefined;
+  if (event !== 'on_chat_model_stream') return noAnswer(event);
   return readChunk(at(data, 'chunk')) ?? skip('on_chat_model_stream without a message chunk');
 }
 
 /** Tuple mode: `[messageChunk, metadata]`; the chunk's content is a delta. */
 function readTuple(value: unknown): ExtractResult | undefined {
-  if (!Array.isArray(value) || value.length !== 2 || !isObject(value[1])) return undefined;
+  if (!isArray(value) || value.length !== 2 || !isObject(value[1])) return undefined;
   const [message] = value;
-  return readChunk(message) ?? (isObject(message) ? skip(`${String(message.type)} message is not the answer`) : undefined);
+  if (!isObject(message)) return undefined;
+  return readChunk(message) ?? skip(`${String(message.type)} message is not the answer`);
 }
 
 export function createLangChainReader(): FamilyReader {
@@ -51,7 +52,7 @@ export function createLangChainReader(): FamilyReader {
 
   /** Legacy `messages/partial`: an array of messages whose content is the text so far. */
   const readPartial = (value: unknown): ExtractResult => {
-    if (!Array.isArray(value)) return skip('messages/partial without a message list');
+    if (!isArray(value)) return skip('messages/partial without a message list');
     const added = { text: '', reasoning: '' };
     for (const item of value) {
       const message = readMessage(item);
@@ -74,19 +75,20 @@ export function createLangChainReader(): FamilyReader {
     event({ type, value }) {
       // Subgraph events are namespaced: `messages|node:task-id`.
       const mode = type.split('|')[0]!;
-      if (SILENT.has(mode)) return skip(`${mode} event carries no answer text`);
+      if (SILENT.has(mode)) return noAnswer(`${mode} event`);
       if (mode === 'end') return { done: true };
       if (mode === 'messages/partial') return readPartial(value);
       if (mode === 'messages') return readTuple(value) ?? skip('messages event without a message chunk');
       if (mode === 'data') {
         // LangServe: whatever the runnable yields; for chat models a message chunk.
-        if (typeof value === 'string') return extraction({ text: value }, 'empty string');
+        if (isString(value)) return extraction({ text: value }, 'empty string');
         if (typeof value === 'number' || typeof value === 'boolean') return { text: String(value) };
+        if (value === undefined) return skip('LangServe data that is not JSON');
         const read = isObject(value) ? (readChunk(value) ?? readStreamEvent(value)) : undefined;
-        return read ?? skip(value === undefined ? 'LangServe data that is not JSON' : 'LangServe output without message content');
+        return read ?? skip('LangServe output without message content');
       }
       // No telling event name: the same shapes forwarded as bare data.
-      if (Array.isArray(value)) return readTuple(value);
+      if (isArray(value)) return readTuple(value);
       if (!isObject(value)) return undefined;
       return ('content' in value ? readChunk(value) : undefined) ?? readStreamEvent(value);
     },

@@ -2,12 +2,12 @@
  * Ollama `/api/chat` and `/api/generate`: NDJSON lines, or one JSON body with
  * `stream: false`. See test/fixtures/ollama-and-openai-compat.md.
  */
-import { extraction, isObject, notText, str, type Json } from './json.js';
+import { extraction, isArray, isObject, isString, notText, str, type Json } from './json.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
 /** `done` is a boolean on every line, with `message` (chat) or `response` (generate). */
 const isOllama = (value: Json) =>
-  typeof value.done === 'boolean' && (isObject(value.message) || typeof value.response === 'string');
+  typeof value.done === 'boolean' && (isObject(value.message) || isString(value.response));
 
 function read(value: Json): ExtractResult {
   const { message } = value;
@@ -16,7 +16,7 @@ function read(value: Json): ExtractResult {
   if (isObject(message)) {
     ({ content, thinking } = message);
     problem = notText('message.content', content) ?? notText('message.thinking', thinking);
-    if (!problem && Array.isArray(message.tool_calls)) problem = 'tool call';
+    if (!problem && isArray(message.tool_calls)) problem = 'tool call';
   }
   const done = value.done === true;
   return extraction({ text: str(content), reasoning: str(thinking), done }, problem ?? 'a line without text');

@@ -3,7 +3,7 @@
  * llama.cpp, Ollama `/v1`, DeepSeek, Mistral, OpenRouter, Azure, Groq).
  * See test/fixtures/openai-chat.md and ollama-and-openai-compat.md.
  */
-import { extraction, isObject, notText, readContent, skip, str, type Json } from './json.js';
+import { extraction, isArray, isObject, isString, notText, readContent, skip, str, type Json } from './json.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
 /** The choice the widget renders: index 0 (or the first, when there is no index). */
@@ -17,11 +17,11 @@ function readMessage(message: Json): { text: string; reasoning: string; problem?
   const { text, reasoning } = readContent(content);
   // DeepSeek, xAI, llama.cpp, older vLLM: reasoning_content; OpenRouter,
   // Ollama /v1, newer vLLM: reasoning. Read one, in case a server sends both.
-  const thought = typeof message.reasoning_content === 'string' ? message.reasoning_content : message.reasoning;
+  const thought = isString(message.reasoning_content) ? message.reasoning_content : message.reasoning;
   return {
     text: text + str(message.refusal),
     reasoning: reasoning + str(thought),
-    problem: notText('content', Array.isArray(content) ? undefined : content) ?? notText('reasoning', thought),
+    problem: notText('content', isArray(content) ? undefined : content) ?? notText('reasoning', thought),
   };
 }
 
@@ -50,7 +50,7 @@ export function createOpenAiReader(): FamilyReader {
       const { choices } = value;
       const chunk = value.object === 'chat.completion.chunk';
       fromProvider ||= chunk;
-      if (!Array.isArray(choices)) return chunk ? skip('a chunk without choices') : undefined;
+      if (!isArray(choices)) return chunk ? skip('a chunk without choices') : undefined;
       if (choices.length === 0) {
         return skip(value.usage ? 'usage chunk (choices: [])' : 'a chunk with no choices (content filter results)');
       }
@@ -62,11 +62,12 @@ export function createOpenAiReader(): FamilyReader {
       const { delta } = choice;
       if (isObject(delta)) {
         const { text, reasoning, problem } = readMessage(delta);
-        const role = typeof delta.role === 'string' ? 'role-only chunk' : 'a delta without text';
-        return extraction({ text, reasoning }, problem ?? (Array.isArray(delta.tool_calls) ? 'tool call' : (finished ?? role)));
+        const role = isString(delta.role) ? 'role-only chunk' : 'a delta without text';
+        const reason = problem ?? (isArray(delta.tool_calls) ? 'tool call' : (finished ?? role));
+        return extraction({ text, reasoning }, reason);
       }
       // Legacy /v1/completions streams: choices[].text.
-      if (typeof choice.text === 'string') return extraction({ text: choice.text }, 'empty text');
+      if (isString(choice.text)) return extraction({ text: choice.text }, 'empty text');
       return skip(finished ?? 'a choice without a delta');
     },
   };
@@ -74,8 +75,8 @@ export function createOpenAiReader(): FamilyReader {
 
 /** A non-streamed `chat.completion` (or legacy `text_completion`) body. */
 export function readOpenAiCompletion(value: Json): ExtractResult | undefined {
-  const choice = Array.isArray(value.choices) ? firstChoice(value.choices) : undefined;
+  const choice = isArray(value.choices) ? firstChoice(value.choices) : undefined;
   if (!isObject(choice)) return undefined;
   if (isObject(choice.message)) return extraction(readMessage(choice.message));
-  return typeof choice.text === 'string' ? extraction({ text: choice.text }) : undefined;
+  return isString(choice.text) ? extraction({ text: choice.text }) : undefined;
 }

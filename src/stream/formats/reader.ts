@@ -5,7 +5,7 @@ import { createCumulativeText } from './cumulative.js';
 import { formatFromHeaders, isDataStream, readCompleteBody } from './detect.js';
 import { createGeminiReader } from './gemini.js';
 import { createGenericReader } from './generic.js';
-import { errorInObject, errorText, extraction, isObject, mergeResults, preview, skip, str } from './json.js';
+import { errorInObject, errorText, extraction, isObject, isString, mergeResults, preview, skip, str } from './json.js';
 import { createLangChainReader } from './langchain.js';
 import { createTextLines } from './ndjson.js';
 import { createOllamaReader } from './ollama.js';
@@ -71,7 +71,7 @@ export function createAnswerReader(options: AnswerReaderOptions): AnswerReader {
    * notes the choice). A JSON string payload (`data: "line\nbreak"`) is text
    * with its escapes decoded.
    */
-  const dataText = (data: string, value: unknown) => cumulative(typeof value === 'string' ? value : data);
+  const dataText = (data: string, value: unknown) => cumulative(isString(value) ? value : data);
 
   const plainText = (chunk: string): ExtractResult => {
     format ??= 'text';

@@ -1,49 +1,36 @@
 /**
- * Events named by a `type` (OpenAI Responses, Anthropic deltas, AI SDK UI
- * message chunks, AG-UI): one table of what each type carries, shared by the
- * families, which decide which types are theirs.
+ * Events named by a `type` (OpenAI Responses, AI SDK UI message chunks,
+ * AG-UI, Anthropic deltas): which types carry answer text or end the
+ * stream, shared by the families, which decide which types are theirs.
  */
-import { extraction, notText, skip, type Json } from './json.js';
+import { extraction, isString, noAnswer, notText, skip, type Json } from './json.js';
 import type { ExtractResult } from './types.js';
 
-/**
- * `kind field`: the event's string `field` is answer `text` or `reasoning`;
- * `done`: the stream's own end. A type not listed carries nothing for the
- * answer (tool-call arguments, full-text repeats, lifecycle events).
- */
-const TYPED: Record<string, string> = {
-  'response.output_text.delta': 'text delta',
-  'response.refusal.delta': 'text delta',
-  'response.reasoning_summary_text.delta': 'reasoning delta',
-  'response.reasoning_text.delta': 'reasoning delta',
-  'response.completed': 'done',
-  'response.incomplete': 'done',
-  // Anthropic `content_block_delta` deltas (and, by the same field, block starts).
-  text_delta: 'text text',
-  thinking_delta: 'reasoning thinking',
-  message_stop: 'done',
-  'text-delta': 'text delta',
-  'reasoning-delta': 'reasoning delta',
-  finish: 'done',
-  // `abort` ends the stream on purpose (the server's run was stopped);
-  // nothing more will come, so it is the stream's end, not a cut.
-  abort: 'done',
-  TEXT_MESSAGE_CONTENT: 'text delta',
-  TEXT_MESSAGE_CHUNK: 'text delta',
-  THINKING_TEXT_MESSAGE_CONTENT: 'reasoning delta',
-  REASONING_MESSAGE_CONTENT: 'reasoning delta',
-  REASONING_MESSAGE_CHUNK: 'reasoning delta',
-  RUN_FINISHED: 'done',
-};
+/** Types whose string `delta` is answer text (reasoning, when the type names reasoning or thinking). */
+const DELTAS = new Set(
+  `response.output_text.delta response.refusal.delta response.reasoning_summary_text.delta response.reasoning_text.delta
+  text-delta reasoning-delta
+  TEXT_MESSAGE_CONTENT TEXT_MESSAGE_CHUNK
+  THINKING_TEXT_MESSAGE_CONTENT REASONING_MESSAGE_CONTENT REASONING_MESSAGE_CHUNK`.split(/\s+/),
+);
 
-/** Reads an event of a type its family has claimed. */
-export function readTyped(value: Json, type: string): ExtractResult {
-  const action = TYPED[type];
-  // `typeof`: a type such as `constructor` finds Object.prototype, not an entry.
-  if (typeof action !== 'string') return skip(`${type} carries no answer text`);
-  if (action === 'done') return { done: true };
-  const [kind, key] = action.split(' ') as ['text' | 'reasoning', string];
+/**
+ * Types that are the stream's own end. `abort` ends an AI SDK stream on
+ * purpose (the server's run was stopped): nothing more will come, so it is
+ * the end, not a cut.
+ */
+const ENDS = new Set('response.completed response.incomplete message_stop finish abort RUN_FINISHED'.split(' '));
+
+/** `value[key]` as answer text, or as reasoning when `what` names reasoning or thinking; else why not. */
+export function readField(value: Json, key: string, what: string): ExtractResult {
   const field = value[key];
-  if (typeof field === 'string') return extraction({ [kind]: field }, `empty ${type}`);
-  return skip(notText(key, field) ?? `${type} without ${key}`);
+  const kind = /reason|think/i.test(what) ? 'reasoning' : 'text';
+  if (isString(field)) return extraction({ [kind]: field }, `empty ${what}`);
+  return skip(notText(key, field) ?? `${what} without ${key}`);
+}
+
+/** Reads an event of a type its family has claimed; the types not listed above carry nothing for the answer. */
+export function readTyped(value: Json, type: string): ExtractResult {
+  if (ENDS.has(type)) return { done: true };
+  return DELTAS.has(type) ? readField(value, 'delta', type) : noAnswer(type);
 }
