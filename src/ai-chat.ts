@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { live } from 'lit/directives/live.js';
-import { repeat } from 'lit/directives/repeat.js';
+import { keyed } from 'lit/directives/keyed.js';
 import { styles } from './ai-chat.styles.js';
 import { ConversationStore } from './conversation-store.js';
 import { emit } from './events.js';
@@ -856,10 +856,11 @@ export class AiChat extends LitElement {
               <div class="content">${this.welcome}</div>
             </div>`
           : nothing}
-        ${repeat(
-          this.#firstRendered > 0 ? this.messages.slice(this.#firstRendered) : this.messages,
-          (message) => message.id,
-          (message) => this.#renderMessage(message),
+        ${this.messages.map((message, index) =>
+          // By position, so older messages rendered later take their own
+          // slots; keyed, so a slot that gets another message (a retried
+          // answer) starts from fresh DOM, not the last one's open "Thinking".
+          index < this.#firstRendered ? nothing : keyed(message.id, this.#renderMessage(message)),
         )}
         ${this.#renderSuggestions()}
       </div>

@@ -283,6 +283,21 @@ describe('retries', () => {
     expect(JSON.parse((await flow.requests())[1]!.body).messages).to.deep.equal([{ role: 'user', content: 'go' }]);
   });
 
+  it('a regenerated answer starts with its Thinking section closed, whatever the reader opened before', async () => {
+    const thought = (text: string) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { reasoning_content: text } }] })}\n\n`;
+    const flow = await scenario(
+      { chunks: [thought('First thoughts'), openAiEvent('First answer'), DONE] },
+      { chunks: [thought('Second thoughts'), openAiEvent('Second answer'), DONE] },
+    );
+    const el = await chat(flow.url);
+    await el.send('go');
+    lastBubble(el).querySelector('details')!.open = true;
+    await el.retry();
+    const details = lastBubble(el).querySelector('details')!;
+    expect(details.textContent).to.contain('Second thoughts');
+    expect(details.open).to.equal(false);
+  });
+
   it('renders a stream that arrives all at once, and warns with debug', async () => {
     const whole = ['All ', 'at ', 'once ', 'from ', 'a ', 'buffering ', 'proxy.'].map(openAiEvent).join('') + DONE;
     const flow = await scenario({ chunks: [whole] });

@@ -1,6 +1,5 @@
 import { html, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
-import { repeat } from 'lit/directives/repeat.js';
 import { plainText } from './inline.js';
 import { TOKEN_TYPES, type Highlighter, type HighlightToken } from './highlight-types.js';
 import { codeText, type Block, type CodeBlock, type Inline, type LinkDefinition, type ListItem, type MarkdownSnapshot } from './markdown.js';
@@ -12,9 +11,11 @@ import { safeUrl } from './safe-url.js';
  * `src`, and only after `safeUrl`, plus an image's `alt` (set as an attribute
  * value, which cannot carry markup). Other attributes come from fixed tables.
  *
- * Finished blocks are wrapped in `guard`, keyed by `repeat` on their id: a
- * block object that has not changed is skipped without walking its template,
- * so a frame costs the open tail plus one comparison per top-level block.
+ * Finished blocks are wrapped in `guard`: a block object that has not
+ * changed is skipped without walking its template, so a frame costs the open
+ * tail plus one comparison per top-level block. Blocks are rendered by
+ * position, not keyed: finished blocks never move (the parser only appends
+ * and reshapes the open tail), so keys would buy nothing.
  */
 
 /** The code block's button texts, in the reader's language. */
@@ -82,16 +83,13 @@ export function renderMarkdown(doc: MarkdownSnapshot, options: RenderMarkdownOpt
     labels: options.labels ?? ENGLISH_LABELS,
     highlighter: options.highlighter,
   };
-  return html`<div class="md">${keyed(doc.blocks, ctx)}</div>`;
+  return html`<div class="md">${renderBlocks(doc.blocks, ctx)}</div>`;
 }
 
-/** Blocks or list items keyed by id; closed ones are cached by object identity. */
-function keyed(list: readonly (Block | ListItem)[], ctx: Context) {
-  return repeat(
-    list,
-    (item) => item.id,
-    (item) =>
-      item.closed ? guard([item, ctx.images, ctx.defs, ctx.labels, ctx.highlighter], () => renderBlock(item, ctx)) : renderBlock(item, ctx),
+/** Blocks or list items in order; closed ones are cached by object identity. */
+function renderBlocks(list: readonly (Block | ListItem)[], ctx: Context) {
+  return list.map((item) =>
+    item.closed ? guard([item, ctx.images, ctx.defs, ctx.labels, ctx.highlighter], () => renderBlock(item, ctx)) : renderBlock(item, ctx),
   );
 }
 
@@ -104,7 +102,7 @@ function renderBlock(block: Block | ListItem, ctx: Context): unknown {
     case 'hr':
       return html`<hr />`;
     case 'blockquote':
-      return html`<blockquote>${keyed(block.children, ctx)}</blockquote>`;
+      return html`<blockquote>${renderBlocks(block.children, ctx)}</blockquote>`;
     case 'code':
       // Each sealed chunk is its own text node, so a growing fence only
       // rewrites its last chunk.
@@ -112,16 +110,16 @@ function renderBlock(block: Block | ListItem, ctx: Context): unknown {
           ><button type="button" class="copy" aria-live="polite" ?disabled=${!block.closed} @click=${(event: Event) => copyCode(event, ctx.labels)}>${ctx.labels.copy}</button></div
         ><pre><code>${block.closed && ctx.highlighter ? highlighted(block, ctx.highlighter) : block.chunks}</code></pre></div>`;
     case 'list': {
-      const items = keyed(block.items, ctx);
+      const items = renderBlocks(block.items, ctx);
       const loose = block.loose ? 'loose' : 'tight';
       return block.ordered
         ? html`<ol class=${loose} start=${block.start}>${items}</ol>`
         : html`<ul class=${loose}>${items}</ul>`;
     }
     case 'item':
-      if (block.task === undefined) return html`<li>${keyed(block.children, ctx)}</li>`;
+      if (block.task === undefined) return html`<li>${renderBlocks(block.children, ctx)}</li>`;
       return html`<li class="task">
-        <input type="checkbox" disabled aria-label="Task" .checked=${block.task} />${keyed(block.children, ctx)}
+        <input type="checkbox" disabled aria-label="Task" .checked=${block.task} />${renderBlocks(block.children, ctx)}
       </li>`;
     case 'table':
       // The class is the parser's alignment keyword (a closed set), never cell text.
