@@ -3,7 +3,7 @@
  * stream protocol v1 (AI SDK 4, `TYPE:JSON` lines in a text/plain body).
  * See test/fixtures/vercel.md.
  */
-import { errorText, extraction, isObject, isString, noAnswer, preview, skip } from './json.js';
+import { errorText, extraction, isObject, isString, noAnswer, skip } from './json.js';
 import { readTyped } from './typed.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
@@ -26,22 +26,6 @@ export const createAiSdkReader = (): FamilyReader => ({
     return readTyped(value as Record<string, unknown>, type);
   },
 });
-
-/** Codes of the v1 data stream parts, for skip reasons. */
-const PART_NAMES: Record<string, string> = {
-  '2': 'data',
-  '8': 'message annotations',
-  '9': 'tool call',
-  a: 'tool result',
-  b: 'tool call streaming start',
-  c: 'tool call delta',
-  e: 'finish step',
-  f: 'start step',
-  h: 'source',
-  i: 'redacted reasoning',
-  j: 'reasoning signature',
-  k: 'file',
-};
 
 /** The first character of the JSON each part code carries: a string, an array or an object. */
 const expectedStart = (code: string) => ('0g3'.includes(code) ? '"' : '28'.includes(code) ? '[' : '{');
@@ -77,11 +61,12 @@ export function sniffDataStream(prefix: string, final: boolean): boolean | undef
 export function readDataStreamLine(line: string): ExtractResult {
   if (line === '') return skip('blank line');
   const part = parsePart(line);
-  if (!part) return skip(`malformed data stream part: ${preview(line)}`);
+  if (!part) return skip('malformed data stream part');
   const [code, value] = part;
   if (code === '0') return extraction({ text: value as string }, 'empty text part');
   if (code === 'g') return extraction({ reasoning: value as string }, 'empty reasoning part');
   if (code === '3') return { error: errorText(value) };
   if (code === 'd') return { done: true };
-  return noAnswer(PART_NAMES[code] ?? `unknown part ${code}`);
+  // The other codes are tool calls, sources, files, annotations and step markers.
+  return noAnswer(`data stream part ${code}`);
 }

@@ -3,7 +3,7 @@
  * and forwarded (bare `data: {"type":"content_block_delta","delta":…}`).
  * See test/fixtures/anthropic.md and forwarded.md.
  */
-import { extraction, isArray, isObject, isString, readContent, skip, type Json } from './json.js';
+import { extraction, isArray, isObject, isString, noAnswer, readContent, skip, type Json } from './json.js';
 import { readField, readTyped } from './typed.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
@@ -40,7 +40,7 @@ export function createAnthropicReader(): FamilyReader {
         // input_json_delta (tool input), citations_delta and the rest add nothing.
         const deltaType = String(delta.type);
         const [, field] = /^(text|thinking)_delta$/.exec(deltaType) ?? [];
-        return field ? readField(delta, field, deltaType) : skip(`${deltaType} is not answer text`);
+        return field ? readField(delta, field, deltaType) : noAnswer(deltaType);
       }
       if (name === 'content_block_start') {
         // The block starts empty in practice; a non-empty start is part of it.
@@ -48,7 +48,7 @@ export function createAnthropicReader(): FamilyReader {
         if (!isObject(block)) return skip(`${name} without a block`);
         const blockType = String(block.type);
         const what = `${blockType} block start`;
-        return /^(text|thinking)$/.test(blockType) ? readField(block, blockType, what) : skip(what);
+        return /^(text|thinking)$/.test(blockType) ? readField(block, blockType, what) : noAnswer(what);
       }
       return readTyped(value, name);
     },

@@ -38,7 +38,7 @@ export function createCumulativeText(): CumulativeText {
     }
     const before = sofar;
     sofar = value;
-    if (!value.startsWith(before)) return skip('cumulative text no longer starts with the text shown so far');
+    if (!value.startsWith(before)) return skip('cumulative text rewritten');
     return value.length > before.length ? { text: value.slice(before.length) } : skip('cumulative text unchanged');
   };
 }

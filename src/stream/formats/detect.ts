@@ -64,9 +64,11 @@ const BODY_READERS: ((value: Json) => ExtractResult | undefined)[] = [
   readGenericBody,
 ];
 
+const NO_ANSWER = 'no answer in this JSON body';
+
 function readBodyObject(value: unknown): ExtractResult {
   if (isString(value)) return extraction({ text: value, done: true });
-  if (!isObject(value)) return skip('a JSON body that is neither an object nor a string');
+  if (!isObject(value)) return skip(NO_ANSWER);
   const error = errorInObject(value);
   if (error !== undefined) return { error, done: true };
   for (const read of BODY_READERS) {
@@ -74,7 +76,7 @@ function readBodyObject(value: unknown): ExtractResult {
     // A shape with nothing to show (a Gemini usage-only body, say) is still a complete answer.
     if (result) return { ...(isSkipped(result) ? {} : result), done: true };
   }
-  return skip('no answer in this JSON body');
+  return skip(NO_ANSWER);
 }
 
 /**
@@ -86,6 +88,6 @@ function readBodyObject(value: unknown): ExtractResult {
  */
 export function readCompleteBody(value: unknown): ExtractResult {
   if (!isArray(value)) return readBodyObject(value);
-  const result = mergeResults(value.map(readBodyObject), 'no answer in this JSON array');
+  const result = mergeResults(value.map(readBodyObject), NO_ANSWER);
   return isSkipped(result) ? result : { ...result, done: true };
 }

@@ -18,7 +18,7 @@ function readResponse(value: Json): [result: ExtractResult, finishReason: string
     // A blocked prompt: promptFeedback.blockReason and no candidates.
     const blockReason = at(value, 'promptFeedback', 'blockReason');
     if (isString(blockReason)) return [{ error: `The prompt was blocked (${blockReason}).` }, ''];
-    return [skip('a response without candidates (usage metadata)'), ''];
+    return [skip('a response without candidates'), ''];
   }
   const answer = { text: '', reasoning: '' };
   const parts = at(candidate, 'content', 'parts');

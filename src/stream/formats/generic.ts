@@ -11,7 +11,6 @@ import {
   isObject,
   isString,
   mergeResults,
-  notText,
   readContent,
   skip,
   str,
@@ -54,7 +53,7 @@ export function createGenericReader(cumulative: CumulativeText): FamilyReader {
           parts.push(key === 'delta' ? extraction({ text: field }, 'empty delta') : cumulative(field));
         } else if (key === 'content' && isArray(field)) {
           parts.push(extraction(readContent(field), 'content parts without text'));
-        } else parts.push(skip(notText(key, field) ?? `${key} is null`));
+        } else parts.push(skip(`${key} is not a string`));
       }
       const thought = ['reasoning', 'reasoning_content', 'thinking'].find((key) => isString(value[key]));
       if (thought) parts.push(extraction({ reasoning: value[thought] as string }, `empty ${thought}`));

@@ -21,17 +21,9 @@ export const str = (value: unknown): string => (isString(value) ? value : '');
 export const at = (value: unknown, ...keys: string[]): unknown =>
   keys.reduce((inner, key) => (isObject(inner) ? inner[key] : undefined), value);
 
-/** A short, single-line preview of a value for skip reasons. */
-export function preview(text: string, max = 60): string {
-  const flat = text.replace(/\s+/g, ' ');
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-}
-
 /** Why a field that should hold text does not, or `undefined` when it is a string, absent or null. */
-export function notText(field: string, value: unknown): string | undefined {
-  if (value === undefined || value === null || isString(value)) return undefined;
-  return `${field} is ${isArray(value) ? 'an array' : typeof value}, not a string`;
-}
+export const notText = (field: string, value: unknown): string | undefined =>
+  value === undefined || value === null || isString(value) ? undefined : `${field} is not a string`;
 
 /**
  * Joins several results into one, in order: text and reasoning concatenated,

@@ -78,14 +78,14 @@ export function createLangChainReader(): FamilyReader {
       if (SILENT.has(mode)) return noAnswer(`${mode} event`);
       if (mode === 'end') return { done: true };
       if (mode === 'messages/partial') return readPartial(value);
-      if (mode === 'messages') return readTuple(value) ?? skip('messages event without a message chunk');
+      if (mode === 'messages') return readTuple(value) ?? skip('messages without a message chunk');
       if (mode === 'data') {
         // LangServe: whatever the runnable yields; for chat models a message chunk.
         if (isString(value)) return extraction({ text: value }, 'empty string');
         if (typeof value === 'number' || typeof value === 'boolean') return { text: String(value) };
-        if (value === undefined) return skip('LangServe data that is not JSON');
+        if (value === undefined) return skip('data that is not JSON');
         const read = isObject(value) ? (readChunk(value) ?? readStreamEvent(value)) : undefined;
-        return read ?? skip('LangServe output without message content');
+        return read ?? skip('data without a message chunk');
       }
       // No telling event name: the same shapes forwarded as bare data.
       if (isArray(value)) return readTuple(value);

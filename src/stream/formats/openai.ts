@@ -6,9 +6,9 @@
 import { extraction, isArray, isObject, isString, notText, readContent, skip, str, type Json } from './json.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
-/** The choice the widget renders: index 0 (or the first, when there is no index). */
-const firstChoice = (choices: unknown[]): unknown =>
-  choices.find((choice) => isObject(choice) && choice.index === 0) ?? choices[0];
+/** The choice the widget renders: index 0 (or the first, when there is no index); none without a list. */
+const firstChoice = (choices: unknown): unknown =>
+  isArray(choices) ? (choices.find((choice) => isObject(choice) && choice.index === 0) ?? choices[0]) : undefined;
 
 /** Text, reasoning and why-not from a `delta` or a `message`. */
 function readMessage(message: Json): { text: string; reasoning: string; problem?: string } {
@@ -50,20 +50,17 @@ export function createOpenAiReader(): FamilyReader {
       const { choices } = value;
       const chunk = value.object === 'chat.completion.chunk';
       fromProvider ||= chunk;
-      if (!isArray(choices)) return chunk ? skip('a chunk without choices') : undefined;
-      if (choices.length === 0) {
-        return skip(value.usage ? 'usage chunk (choices: [])' : 'a chunk with no choices (content filter results)');
-      }
+      if (!isArray(choices) && !chunk) return undefined;
+      // `choices: []` carries usage or content filter results.
       const choice = firstChoice(choices);
-      if (!isObject(choice)) return skip('a choice that is not an object');
+      if (!isObject(choice)) return skip('a chunk without a choice');
       const finish = str(choice.finish_reason);
       owed = !finish;
       const finished = finish ? `finish chunk (${finish})` : undefined;
       const { delta } = choice;
       if (isObject(delta)) {
         const { text, reasoning, problem } = readMessage(delta);
-        const role = isString(delta.role) ? 'role-only chunk' : 'a delta without text';
-        const reason = problem ?? (isArray(delta.tool_calls) ? 'tool call' : (finished ?? role));
+        const reason = problem ?? (isArray(delta.tool_calls) ? 'tool call' : (finished ?? 'a delta without text'));
         return extraction({ text, reasoning }, reason);
       }
       // Legacy /v1/completions streams: choices[].text.
@@ -75,7 +72,7 @@ export function createOpenAiReader(): FamilyReader {
 
 /** A non-streamed `chat.completion` (or legacy `text_completion`) body. */
 export function readOpenAiCompletion(value: Json): ExtractResult | undefined {
-  const choice = isArray(value.choices) ? firstChoice(value.choices) : undefined;
+  const choice = firstChoice(value.choices);
   if (!isObject(choice)) return undefined;
   if (isObject(choice.message)) return extraction(readMessage(choice.message));
   return isString(choice.text) ? extraction({ text: choice.text }) : undefined;

@@ -5,7 +5,7 @@ import { createCumulativeText } from './cumulative.js';
 import { formatFromHeaders, isDataStream, readCompleteBody } from './detect.js';
 import { createGeminiReader } from './gemini.js';
 import { createGenericReader } from './generic.js';
-import { errorInObject, errorText, extraction, isObject, isString, mergeResults, preview, skip, str } from './json.js';
+import { errorInObject, errorText, extraction, isObject, isString, mergeResults, skip, str } from './json.js';
 import { createLangChainReader } from './langchain.js';
 import { createTextLines } from './ndjson.js';
 import { createOllamaReader } from './ollama.js';
@@ -88,7 +88,7 @@ export function createAnswerReader(options: AnswerReaderOptions): AnswerReader {
       return skip(`parseEvent threw: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (result === undefined || result === null) return undefined;
-    if (!isObject(result)) return skip('parseEvent returned something that is not an object');
+    if (!isObject(result)) return skip('parseEvent returned a non-object');
     const { text, reasoning, done, error } = result;
     const failed = error !== undefined && error !== null && error !== false;
     return extraction(
@@ -125,17 +125,17 @@ export function createAnswerReader(options: AnswerReaderOptions): AnswerReader {
       return result;
     }
     if (KEEP_ALIVE.test(type)) return skip(`${type} event`);
-    const shown = preview(data);
-    if (isLine) return skip(`${value === undefined ? 'malformed' : 'unrecognised'} JSON line: ${shown}`);
     // Before a format is known, only data that is not JSON, or is a JSON
     // string, number or boolean (`data: 42` is text), counts as text.
-    if (format === undefined && (value === undefined ? !LOOKS_LIKE_JSON.test(data) : typeof value !== 'object')) {
+    const textLike = value === undefined ? !LOOKS_LIKE_JSON.test(data) : typeof value !== 'object';
+    if (!isLine && format === undefined && textLike) {
       const result = dataText(data, value);
       if (!isSkipped(result)) format = 'text';
       return result;
     }
-    if (value !== undefined) return skip(`unrecognised event: ${shown}`);
-    return skip(LOOKS_LIKE_JSON.test(data) ? `malformed JSON: ${shown}` : `not JSON in a ${format} stream: ${shown}`);
+    // The raw event is logged next to the reason, so the reason does not repeat it.
+    if (value !== undefined) return skip('unrecognised JSON');
+    return skip(isLine || LOOKS_LIKE_JSON.test(data) ? 'malformed JSON' : `not JSON in a ${format} stream`);
   }
 
   /** text/plain: decides between text and an AI SDK 4 data stream, then reads `TYPE:JSON` parts, one per line. */
@@ -151,7 +151,7 @@ export function createAnswerReader(options: AnswerReaderOptions): AnswerReader {
       format ??= 'ai-sdk';
     }
     const results = dataLines(chunk, final).map(readDataStreamLine);
-    return mergeResults(results, final ? 'nothing buffered' : 'an unfinished data stream line');
+    return mergeResults(results, final ? 'nothing buffered' : 'an unfinished line');
   }
 
   return {
@@ -178,7 +178,7 @@ export function createAnswerReader(options: AnswerReaderOptions): AnswerReader {
     plain(chunk) {
       plainMode ??= isDataStream(options.headers) ? 'data-stream' : options.format === 'text' ? 'text' : 'sniff';
       if (plainMode === 'text') return plainText(chunk);
-      return readPlain(chunk, false) ?? skip('waiting for the first line to tell an AI SDK data stream from text');
+      return readPlain(chunk, false) ?? skip('waiting for the first line to tell the format');
     },
     end() {
       if (plainMode === 'text' || plainMode === undefined) return skip('nothing buffered');

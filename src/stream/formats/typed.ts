@@ -3,7 +3,7 @@
  * AG-UI, Anthropic deltas): which types carry answer text or end the
  * stream, shared by the families, which decide which types are theirs.
  */
-import { extraction, isString, noAnswer, notText, skip, type Json } from './json.js';
+import { extraction, isString, noAnswer, skip, type Json } from './json.js';
 import type { ExtractResult } from './types.js';
 
 /** Types whose string `delta` is answer text (reasoning, when the type names reasoning or thinking). */
@@ -25,8 +25,7 @@ const ENDS = new Set('response.completed response.incomplete message_stop finish
 export function readField(value: Json, key: string, what: string): ExtractResult {
   const field = value[key];
   const kind = /reason|think/i.test(what) ? 'reasoning' : 'text';
-  if (isString(field)) return extraction({ [kind]: field }, `empty ${what}`);
-  return skip(notText(key, field) ?? `${what} without ${key}`);
+  return isString(field) ? extraction({ [kind]: field }, `empty ${what}`) : skip(`${what} without a string ${key}`);
 }
 
 /** Reads an event of a type its family has claimed; the types not listed above carry nothing for the answer. */
