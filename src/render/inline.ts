@@ -9,11 +9,18 @@ import type { Inline } from './markdown.js';
  * Raw HTML is not a construct here: `<b>` stays the text `<b>`.
  */
 
-/** An emphasis delimiter run still waiting for its partner (spec: "delimiter stack"). */
+/**
+ * An emphasis delimiter run still waiting for its partner (spec: "delimiter
+ * stack"): a text token of one repeated character, cut down as emphasis uses
+ * it up. `len` is the run's original length, for the rule of 3. `clean` turns
+ * it into a plain text token.
+ */
 interface Delim {
   type: 'text';
   text: string;
-  d: { ch: string; n: number; open: boolean; close: boolean; len: number };
+  open?: boolean;
+  close?: boolean;
+  len?: number;
 }
 type Tok = Inline | Delim;
 
@@ -119,34 +126,37 @@ function clean(list: readonly Tok[]): Inline[] {
 /** Pairs delimiter runs into em, strong and del (spec appendix, "process emphasis"). */
 function emphasis(list: Tok[]): Inline[] {
   for (let ci = 0; ci < list.length; ci++) {
+    // A run used up is removed at once, so every delimiter here has characters left.
     const closer = list[ci] as Delim;
-    const c = closer.d;
-    if (!c?.close || !c.n) continue;
+    if (!closer.close) continue;
+    const c = closer.text;
+    const ch = c[0];
     let oi = ci - 1;
     for (; oi >= 0; oi--) {
-      const o = (list[oi] as Delim).d;
-      if (!o?.open || !o.n || o.ch !== c.ch) continue;
+      const o = list[oi] as Delim;
+      if (!o.open || o.text[0] !== ch) continue;
       // GFM: `~` pairs only with a run of the same length. CommonMark "rule of 3".
-      if (c.ch === '~' ? o.n !== c.n : (o.close || c.open) && (o.len + c.len) % 3 === 0 && (o.len % 3 || c.len % 3))
+      if (
+        ch === '~'
+          ? o.text !== c
+          : (o.close || closer.open) && (o.len! + closer.len!) % 3 === 0 && (o.len! % 3 || closer.len! % 3)
+      )
         continue;
       break;
     }
     if (oi < 0) continue;
     const opener = list[oi] as Delim;
-    const o = opener.d;
-    const use = c.ch === '~' ? c.n : o.n >= 2 && c.n >= 2 ? 2 : 1;
+    const use = ch === '~' ? c.length : opener.text.length >= 2 && c.length >= 2 ? 2 : 1;
     const node: Inline = {
-      type: c.ch === '~' ? 'del' : use === 2 ? 'strong' : 'em',
+      type: ch === '~' ? 'del' : use === 2 ? 'strong' : 'em',
       children: clean(list.slice(oi + 1, ci)),
     };
-    o.n -= use;
-    c.n -= use;
     opener.text = opener.text.slice(use);
-    closer.text = closer.text.slice(use);
+    closer.text = c.slice(use);
     list.splice(oi + 1, ci - oi - 1, node);
     ci = oi + 2;
-    if (!o.n) list.splice(oi, 1), ci--;
-    if (!c.n) list.splice(ci, 1);
+    if (!opener.text) list.splice(oi, 1), ci--;
+    if (!closer.text) list.splice(ci, 1);
     ci--;
   }
   return clean(list);
@@ -218,13 +228,9 @@ export function parseInline(src: string): Inline[] {
         push({
           type: 'text',
           text: src.slice(i, k),
-          d: {
-            ch,
-            n: len,
-            len,
-            open: ch === '_' ? left && (!right || bp) : left,
-            close: ch === '_' ? right && (!left || ap) : right,
-          },
+          len,
+          open: ch === '_' ? left && (!right || bp) : left,
+          close: ch === '_' ? right && (!left || ap) : right,
         });
       }
       i = k;
