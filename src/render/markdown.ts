@@ -201,11 +201,13 @@ let tentative = false;
 
 const NEWLINE = /\r\n|\r|\n/g;
 const HOLD = /^[-=*_+#>`~|:.)\d \t]*$/;
-const HOLD_DEF = /^ {0,3}\[[^\]]*(\]:?)?[ \t]*$|^ {0,3}\[[^\]]*\]:/;
-const LIST_MARKER = /^(?:([-+*])|(\d{1,9})([.)]))(?=[ \t]|$)/;
+/** A definition's start, `[label]:` or what may still become one. */
+const HOLD_DEF = /^\[[^\]]*(\]:|\]?[ \t]*$)/;
+const LIST_MARKER = /^(?:[-+*]|(\d{1,9})[.)])(?=[ \t]|$)/;
 const TASK = /^\[([ xX])\](?=[ \t]|$)/;
 const ATX = /^(#{1,6})(?=[ \t]|$)/;
-const FENCE = /^(`{3,}|~{3,})(.*)$/;
+/** A backtick fence's info string may not hold a backtick. */
+const FENCE = /^(`{3,}(?=[^`]*$)|~{3,})(.*)$/;
 const HR = /^([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const SETEXT = /^(?:=+|-+)[ \t]*$/;
 const DELIM_CELL = /^[ \t]*:?-+:?[ \t]*$/;
@@ -258,11 +260,6 @@ function splitRow(text: string): string[] {
   // Without its outer pipes. `\|` is a pipe inside a cell, code spans included (GFM § 4.10).
   const row = text.trim().replace(/^\||(?<!\\)\|$/g, '');
   return row.split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\\|/g, '|'));
-}
-
-function parseRow(text: string, width: number): Inline[][] {
-  const cells = splitRow(text);
-  return Array.from({ length: width }, (_, i) => parseInline(cells[i] ?? ''));
 }
 
 /** Moves the growing code text into the sealed chunks. */
@@ -473,7 +470,7 @@ function parseLine(s: State, text: string): void {
       close(add('heading', { level: m[1]!.length, text: content }));
       return;
     }
-    if ((m = FENCE.exec(rest)) && !(m[1]![0] === '`' && m[2]!.includes('`'))) {
+    if ((m = FENCE.exec(rest))) {
       const info = unescapeMd(m[2]!.trim());
       addCode({ fence: m[1], fenceIndent: indent, lang: info.split(/\s/)[0]! });
       return;
@@ -493,8 +490,9 @@ function parseLine(s: State, text: string): void {
       return;
     }
     if ((m = LIST_MARKER.exec(rest))) {
-      const [marker, bullet, number, delimiter] = m;
-      const key = bullet ?? delimiter;
+      const [marker, number] = m;
+      // Bullet or delimiter: a list goes on only with the same one.
+      const key = marker.at(-1);
       const sameList = container.type === 'list' && container.marker === key;
       // A new list interrupts a paragraph only with content, and only from 1 (spec § 5.2).
       if (sameList || !(inParagraph && (isBlank(rest.slice(marker.length)) || (number && number !== '1')))) {
@@ -536,7 +534,9 @@ function parseLine(s: State, text: string): void {
   } else if (container.type === 'paragraph') {
     container.text += '\n' + trimmed;
   } else if (container.type === 'table') {
-    container.rows!.push(parseRow(rest, container.align!.length));
+    // As many cells as the header: missing ones empty, extra ones dropped.
+    const cells = splitRow(rest);
+    container.rows!.push(container.align!.map((_, i) => parseInline(cells[i] ?? '')));
   } else if (!defineLink(rest)) {
     add('paragraph', { text: trimmed });
   }
@@ -617,7 +617,7 @@ export function createMarkdownStream(): MarkdownStream {
       let root = s.root;
       const unfinished = partial.replace(/\r$/, '');
       if (unfinished) {
-        const copy: State = { root: cloneOpen(s.root), nextId: s.nextId, defs: s.defs };
+        const copy: State = { ...s, root: cloneOpen(s.root) };
         tentative = true;
         try {
           parseLine(copy, unfinished);
