@@ -44,7 +44,7 @@ interface Context {
 }
 
 /** Token classes come from this fixed list, never from the highlighter's output. */
-const TOKEN_CLASSES: ReadonlySet<string> = new Set(TOKEN_TYPES);
+const TOKEN_CLASSES: ReadonlySet<unknown> = new Set(TOKEN_TYPES);
 
 /**
  * A finished code block's text as highlighted tokens: each a text binding in
@@ -61,8 +61,8 @@ function highlighted(block: CodeBlock, highlighter: Highlighter): unknown {
   if (!Array.isArray(tokens)) return block.chunks;
   return tokens.map((token: HighlightToken | undefined) => {
     const text = typeof token?.text === 'string' ? token.text : '';
-    const type = typeof token?.type === 'string' && TOKEN_CLASSES.has(token.type) ? token.type : undefined;
-    return type ? html`<span class="tok-${type}">${text}</span>` : text;
+    const type = token?.type;
+    return TOKEN_CLASSES.has(type) ? html`<span class="tok-${type}">${text}</span>` : text;
   });
 }
 
@@ -86,11 +86,13 @@ export function renderMarkdown(doc: MarkdownSnapshot, options: RenderMarkdownOpt
   return html`<div class="md">${renderBlocks(doc.blocks, ctx)}</div>`;
 }
 
-/** Blocks or list items in order; closed ones are cached by object identity. */
+/**
+ * Blocks or list items in order; closed ones are cached by object identity,
+ * rebuilt only when one of the context's values (the options, the
+ * definitions) changes.
+ */
 function renderBlocks(list: readonly (Block | ListItem)[], ctx: Context) {
-  return list.map((item) =>
-    item.closed ? guard([item, ctx.images, ctx.defs, ctx.labels, ctx.highlighter], () => renderBlock(item, ctx)) : renderBlock(item, ctx),
-  );
+  return list.map((item) => (item.closed ? guard([item, ...Object.values(ctx)], () => renderBlock(item, ctx)) : renderBlock(item, ctx)));
 }
 
 function renderBlock(block: Block | ListItem, ctx: Context): unknown {
