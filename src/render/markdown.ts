@@ -434,7 +434,8 @@ function parseLine(s: State, text: string): void {
     const indent = indentAhead();
     const inParagraph = container.type === 'paragraph';
     if (indent >= 4) {
-      if (!inParagraph && container.type !== 'table' && tip.type !== 'paragraph' && !isBlank(line.slice(pos))) {
+      // Indented code interrupts no paragraph, lazy ones included (a paragraph is always the tip).
+      if (container.type !== 'table' && tip.type !== 'paragraph' && !isBlank(line.slice(pos))) {
         skipColumns(4);
         container = addCode({ lang: '', pending: '' });
         started = true;
@@ -569,14 +570,10 @@ function defineLink(text: string): boolean {
 
 /** A copy of the open tail, which the unfinished line may change. */
 function cloneOpen(node: Node): Node {
-  const copy = { ...node };
-  if (node.kids) {
-    const kids = (copy.kids = node.kids.slice());
-    if (last(node)?.open) kids.push(cloneOpen(kids.pop()!));
-  }
-  if (node.chunks) copy.chunks = node.chunks.slice();
-  if (node.rows) copy.rows = node.rows.slice();
-  return copy;
+  const kids = node.kids?.slice();
+  if (last(node)?.open) kids!.push(cloneOpen(kids!.pop()!));
+  // A list the node does not have stays `undefined`, which reads as absent.
+  return { ...node, kids, chunks: node.chunks?.slice(), rows: node.rows?.slice() };
 }
 
 /** Starts parsing a new markdown text. */
