@@ -285,7 +285,7 @@ export function parseInline(src: string): Inline[] {
     let m: RegExpExecArray | null;
     if (ch === '<' && (m = at(AUTOLINK, src, i))) {
       const [whole, uri, email] = m;
-      push(uri ? autolink(uri, uri) : autolink('mailto:' + email, email!));
+      push(autolink(uri ?? 'mailto:' + email, uri ?? email!));
       i += whole.length;
       continue;
     }
