@@ -124,12 +124,13 @@ function renderBlock(block: Block | ListItem, ctx: Context): unknown {
         <input type="checkbox" disabled aria-label="Task" .checked=${block.task} />${renderBlocks(block.children, ctx)}
       </li>`;
     case 'table':
-      // The class is the parser's alignment keyword (a closed set), never cell text.
+      // The class is the parser's alignment keyword (a closed set), never cell
+      // text; Lit writes a null one (no alignment) as an empty attribute.
       return html`<div class="table-scroll"><table>
-        <thead><tr>${block.head.map((cell, i) => html`<th class=${block.align[i] ?? ''}>${renderInline(cell, ctx)}</th>`)}</tr></thead>
+        <thead><tr>${block.head.map((cell, i) => html`<th class=${block.align[i]}>${renderInline(cell, ctx)}</th>`)}</tr></thead>
         <tbody>${block.rows.map((row) =>
           guard([row, ctx.images, ctx.defs], () =>
-            html`<tr>${row.map((cell, i) => html`<td class=${block.align[i] ?? ''}>${renderInline(cell, ctx)}</td>`)}</tr>`,
+            html`<tr>${row.map((cell, i) => html`<td class=${block.align[i]}>${renderInline(cell, ctx)}</td>`)}</tr>`,
           ),
         )}</tbody>
       </table></div>`;
