@@ -32,7 +32,8 @@ export class MarkdownCache<K extends object> {
       entry.length = text.length;
       entry.last = text.charCodeAt(text.length - 1);
     }
-    if (done && !entry.done) {
+    if (done) {
+      // A no-op on a stream that has ended already.
       entry.stream.end();
       entry.done = true;
     }
