@@ -33,22 +33,18 @@ export function createAnthropicReader(): FamilyReader {
       if (name === undefined) return undefined;
       if (named || name === 'message_start' || name === 'message_stop') full = true;
       if (!isObject(value)) return skip(`${name} without a JSON object`);
-      if (name === 'content_block_delta') {
-        const { delta } = value;
-        if (!isObject(delta)) return skip(`${name} without a delta`);
-        // `text_delta` carries `text`, `thinking_delta` `thinking`; signature_delta,
-        // input_json_delta (tool input), citations_delta and the rest add nothing.
-        const deltaType = String(delta.type);
-        const [, field] = /^(text|thinking)_delta$/.exec(deltaType) ?? [];
-        return field ? readField(delta, field, deltaType) : noAnswer(deltaType);
-      }
-      if (name === 'content_block_start') {
-        // The block starts empty in practice; a non-empty start is part of it.
-        const block = value.content_block;
-        if (!isObject(block)) return skip(`${name} without a block`);
-        const blockType = String(block.type);
-        const what = `${blockType} block start`;
-        return /^(text|thinking)$/.test(blockType) ? readField(block, blockType, what) : noAnswer(what);
+      // A delta (`text_delta`, `thinking_delta`) or a block start (`text`,
+      // `thinking`; empty in practice, but a non-empty start is part of the
+      // block) carries its text in the field its type names. Signature, tool
+      // input and citation deltas and other blocks add nothing.
+      const suffix = name === 'content_block_delta' ? '_delta' : name === 'content_block_start' ? '' : undefined;
+      if (suffix !== undefined) {
+        const key = suffix ? 'delta' : 'content_block';
+        const part = value[key];
+        if (!isObject(part)) return skip(`${name} without a ${key}`);
+        const what = `${name} ${String(part.type)}`;
+        const field = ['text', 'thinking'].find((type) => part.type === type + suffix);
+        return field ? readField(part, field, what) : noAnswer(what);
       }
       return readTyped(value, name);
     },
