@@ -8,22 +8,22 @@ import { readTyped } from './typed.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
 /**
- * UI message chunk types (`ui-message-stream/ui-message-chunks.ts`), plus
- * `data-*` and `tool-*`. (`error` chunks are read before any family.)
+ * UI message chunk types (`ui-message-stream/ui-message-chunks.ts`): start,
+ * start-step, finish, finish-step, abort, message-metadata, file, source-url,
+ * source-document, text-start, text-delta, text-end, reasoning-start,
+ * reasoning-delta, reasoning-end, and any data-* and tool-*. (`error` chunks
+ * are read before any family.)
  */
-const TYPES = new Set(
-  `start start-step text-start text-delta text-end reasoning-start reasoning-delta reasoning-end
-  source-url source-document file finish-step finish abort message-metadata`.split(/\s+/),
-);
+const TYPE =
+  /^((start|finish)(-step)?|abort|message-metadata|file|source-(url|document)|(text|reasoning)-(start|delta|end))$|^(data|tool)-/;
 
 export const createAiSdkReader = (): FamilyReader => ({
   name: 'ai-sdk',
   /** UI streams end with `finish` (then `[DONE]`), data streams with a `d:` part. */
   expectsTerminal: true,
   event({ value }) {
-    const type = isObject(value) ? value.type : undefined;
-    if (!isString(type) || !(TYPES.has(type) || /^(data|tool)-/.test(type))) return undefined;
-    return readTyped(value as Record<string, unknown>, type);
+    if (!isObject(value) || !isString(value.type) || !TYPE.test(value.type)) return undefined;
+    return readTyped(value, value.type);
   },
 });
 
