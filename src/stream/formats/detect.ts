@@ -86,8 +86,6 @@ function readBodyObject(value: unknown): ExtractResult {
  * `{"content"|"text"|"message"|"reply"|"answer"|"output"|"response": …}`, or
  * a bare JSON string. Always `done` when read.
  */
-export function readCompleteBody(value: unknown): ExtractResult {
-  if (!isArray(value)) return readBodyObject(value);
-  const result = mergeResults(value.map(readBodyObject), NO_ANSWER);
-  return isSkipped(result) ? result : { ...result, done: true };
-}
+export const readCompleteBody = (value: unknown): ExtractResult =>
+  // Every body read is `done`, so the merged array is too.
+  isArray(value) ? mergeResults(value.map(readBodyObject), NO_ANSWER) : readBodyObject(value);

@@ -61,7 +61,7 @@ export function createGenericReader(cumulative: CumulativeText): FamilyReader {
       for (const flag of [value.stop, value.done]) {
         if (typeof flag !== 'boolean') continue;
         hasEnd = true;
-        parts.push(flag ? { done: true } : skip('no answer text in this event'));
+        parts.push(extraction({ done: flag }));
       }
       return parts.length > 0 ? mergeResults(parts, 'no answer text in this event') : undefined;
     },

@@ -31,23 +31,18 @@ export const notText = (field: string, value: unknown): string | undefined =>
  * (an error ends the answer). All skipped gives one skip with the first reason.
  */
 export function mergeResults(results: ExtractResult[], emptyReason: string): ExtractResult {
-  const merged = { text: '', reasoning: '', done: false, error: undefined as string | undefined };
-  let reason: string | undefined;
-  let anything = false;
-  for (const result of results) {
-    if (isSkipped(result)) {
-      reason ??= result.skipped;
-      continue;
-    }
-    anything = true;
-    if (merged.error === undefined) {
-      merged.text += result.text ?? '';
-      merged.reasoning += result.reasoning ?? '';
-      merged.error = result.error;
-    }
-    merged.done ||= result.done === true;
+  const read = results.filter((result): result is Extraction => !isSkipped(result));
+  // All skipped: the first skip says why.
+  if (read.length === 0) return results[0] ?? skip(emptyReason);
+  const done = read.some((result) => result.done);
+  const merged = { text: '', reasoning: '', done, error: undefined as string | undefined };
+  for (const result of read) {
+    if (merged.error !== undefined) break;
+    merged.text += result.text ?? '';
+    merged.reasoning += result.reasoning ?? '';
+    merged.error = result.error;
   }
-  return anything ? extraction(merged) : skip(reason ?? emptyReason);
+  return extraction(merged);
 }
 
 /** An extraction without its empty parts (in a fixed key order); a skip when nothing is left. */

@@ -81,9 +81,9 @@ export function createLangChainReader(): FamilyReader {
       if (mode === 'messages') return readTuple(value) ?? skip('messages without a message chunk');
       if (mode === 'data') {
         // LangServe: whatever the runnable yields; for chat models a message chunk.
-        if (isString(value)) return extraction({ text: value }, 'empty string');
-        if (typeof value === 'number' || typeof value === 'boolean') return { text: String(value) };
-        if (value === undefined) return skip('data that is not JSON');
+        // A JSON string, number or boolean is text; data that is not JSON is not an answer.
+        const scalar = value !== undefined && typeof value !== 'object';
+        if (scalar) return extraction({ text: String(value) }, 'empty string');
         const read = isObject(value) ? (readChunk(value) ?? readStreamEvent(value)) : undefined;
         return read ?? skip('data without a message chunk');
       }

@@ -75,7 +75,7 @@ export function createAnswerReader(options: AnswerReaderOptions): AnswerReader {
 
   const plainText = (chunk: string): ExtractResult => {
     format ??= 'text';
-    return chunk ? { text: chunk } : skip('empty chunk');
+    return extraction({ text: chunk }, 'empty chunk');
   };
 
   /** The integrator's `parseEvent`, with what it returns checked: it may be plain JS. */
