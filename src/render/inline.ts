@@ -304,7 +304,8 @@ export function parseInline(src: string): Inline[] {
       // GFM "extended autolink": a bare http(s) URL in text.
       const scheme = buf.endsWith('s') ? 5 : 4;
       const start = i - scheme;
-      let url = at(BARE_URL, src, start)![0];
+      // Nothing when the scheme was written with a character reference (`&#104;ttp://`).
+      let url = at(BARE_URL, src, start)?.[0] ?? '';
       // Trailing punctuation is the sentence's; a `)` only if unbalanced.
       for (let prev = ''; prev !== url; ) {
         prev = url;
