@@ -7,10 +7,12 @@ import { extraction, isArray, isObject, isString, noAnswer, readContent, skip, t
 import { readField, readTyped } from './typed.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
-/** Anthropic's event types (`error` is read before any family). */
-const TYPES = new Set(
-  'message_start content_block_start content_block_delta content_block_stop message_delta message_stop ping'.split(' '),
-);
+/**
+ * Anthropic's event types, but for `ping` (and `error`, read before any
+ * family): message_start, message_delta, message_stop, content_block_start,
+ * content_block_delta, content_block_stop.
+ */
+const TYPE = /^(message|content_block)_(start|delta|stop)$/;
 
 export function createAnthropicReader(): FamilyReader {
   /**
@@ -28,8 +30,9 @@ export function createAnthropicReader(): FamilyReader {
       const dataType = isObject(value) ? value.type : undefined;
       // `event: ping` alone is too common a keep-alive to claim a stream: only
       // Anthropic's own `{"type": "ping"}` counts.
-      const named = TYPES.has(type) && type !== 'ping';
-      const name = isString(dataType) && TYPES.has(dataType) ? dataType : named ? type : undefined;
+      const named = TYPE.test(type);
+      const typed = isString(dataType) && (TYPE.test(dataType) || dataType === 'ping');
+      const name = typed ? dataType : named ? type : undefined;
       if (name === undefined) return undefined;
       if (named || name === 'message_start' || name === 'message_stop') full = true;
       if (!isObject(value)) return skip(`${name} without a JSON object`);
