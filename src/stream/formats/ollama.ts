@@ -10,16 +10,15 @@ const isOllama = (value: Json) =>
   typeof value.done === 'boolean' && (isObject(value.message) || isString(value.response));
 
 function read(value: Json): ExtractResult {
+  // /api/chat nests the text in `message`; /api/generate sends it as `response`.
   const { message } = value;
-  let { response: content, thinking } = value;
-  let problem: string | undefined;
-  if (isObject(message)) {
-    ({ content, thinking } = message);
-    problem = notText('message.content', content) ?? notText('message.thinking', thinking);
-    if (!problem && isArray(message.tool_calls)) problem = 'tool call';
-  }
-  const done = value.done === true;
-  return extraction({ text: str(content), reasoning: str(thinking), done }, problem ?? 'a line without text');
+  const source: Json = isObject(message) ? message : { content: value.response, thinking: value.thinking };
+  const { content, thinking } = source;
+  const problem =
+    notText('content', content) ??
+    notText('thinking', thinking) ??
+    (isArray(source.tool_calls) ? 'tool call' : 'a line without text');
+  return extraction({ text: str(content), reasoning: str(thinking), done: value.done === true }, problem);
 }
 
 /** Every stream ends with a `done: true` line (the JS client throws without it). */
