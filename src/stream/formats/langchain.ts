@@ -35,7 +35,7 @@ const readChunk = (message: unknown): ExtractResult | undefined => {
 function readStreamEvent({ event, data }: Json): ExtractResult | undefined {
   if (!isString(event) || !event.startsWith('on_')) return undefined;
   if (event !== 'on_chat_model_stream') return noAnswer(event);
-  return readChunk(at(data, 'chunk')) ?? skip('on_chat_model_stream without a message chunk');
+  return readChunk(at(data, 'chunk')) ?? skip(`${event} without a message chunk`);
 }
 
 /** Tuple mode: `[messageChunk, metadata]`; the chunk's content is a delta. */
