@@ -572,7 +572,7 @@ function defineLink(text: string): boolean {
 function cloneOpen(node: Node): Node {
   const kids = node.kids?.slice();
   if (last(node)?.open) kids!.push(cloneOpen(kids!.pop()!));
-  // A list the node does not have stays `undefined`, which reads as absent.
+  // Arrays the node lacks come out `undefined`, which every reader takes as absent.
   return { ...node, kids, chunks: node.chunks?.slice(), rows: node.rows?.slice() };
 }
 

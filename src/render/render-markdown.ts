@@ -92,7 +92,9 @@ export function renderMarkdown(doc: MarkdownSnapshot, options: RenderMarkdownOpt
  * definitions) changes.
  */
 function renderBlocks(list: readonly (Block | ListItem)[], ctx: Context) {
-  return list.map((item) => (item.closed ? guard([item, ...Object.values(ctx)], () => renderBlock(item, ctx)) : renderBlock(item, ctx)));
+  return list.map((item) =>
+    item.closed ? guard([item, ...Object.values(ctx)], () => renderBlock(item, ctx)) : renderBlock(item, ctx),
+  );
 }
 
 function renderBlock(block: Block | ListItem, ctx: Context): unknown {
