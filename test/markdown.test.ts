@@ -370,6 +370,8 @@ describe('markdown inline', () => {
         'or <a href="https://c.com/a_(b)">https://c.com/a_(b)</a>!</p>',
     );
     expect(md('nohttps://x.com and http:// alone')).to.equal('<p>nohttps://x.com and http:// alone</p>');
+    // A scheme written as a character reference is no bare URL: text, and no crash.
+    expect(md('&#104;ttp://example.com and &#x68;ttps://x.com')).to.equal('<p>http://example.com and https://x.com</p>');
   });
 
   it('parses images', () => {
