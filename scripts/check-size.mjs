@@ -12,8 +12,11 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
 
-/** Measured at 33,927 B when this budget was set; see README "Performance" for the 24 KB target and the gap. */
-const BUDGET = 35_000;
+/**
+ * A ratchet, not a goal: 31,690 B measured when set (from 34,702 B before the
+ * size passes). See README "Performance" for the 24 KB target and the gap.
+ */
+const BUDGET = 32_500;
 const args = process.argv.slice(2);
 const file = args.find((arg) => !arg.startsWith('--')) ?? new URL('../dist/ai-chat.iife.js', import.meta.url).pathname;
 const code = readFileSync(file, 'utf8');
