@@ -1,7 +1,5 @@
 import type { ProviderAdapter } from '../types.js';
-import { loadSdk, type SdkSettings } from './sdk.js';
-
-type AnthropicClient = import('@anthropic-ai/sdk').Anthropic;
+import { clientOptions, lazyClient, loadSdk, type SdkSettings } from './sdk.js';
 
 /** Anthropic requires a limit on every request. */
 const DEFAULT_MAX_TOKENS = 4096;
@@ -13,25 +11,14 @@ const DEFAULT_MAX_TOKENS = 4096;
  * is the only place the API accepts them.
  */
 export function anthropicProvider(settings: SdkSettings): ProviderAdapter {
-  let client: Promise<AnthropicClient> | undefined;
-  const connect = async () => {
+  const client = lazyClient(async () => {
     const { Anthropic } = await loadSdk('@anthropic-ai/sdk', () => import('@anthropic-ai/sdk'));
-    return new Anthropic({
-      apiKey: settings.apiKey,
-      // Unset leaves the SDK's own default (and its *_BASE_URL variable).
-      ...(settings.baseURL ? { baseURL: settings.baseURL } : {}),
-      maxRetries: settings.maxRetries,
-      logger: settings.logger,
-    });
-  };
+    return new Anthropic(clientOptions(settings));
+  });
   return {
     name: 'anthropic',
     async start({ messages, model, signal }) {
-      client ??= connect().catch((error: unknown) => {
-        client = undefined;
-        throw error;
-      });
-      const anthropic = await client;
+      const anthropic = await client();
       const system = messages
         .filter((message) => message.role === 'system')
         .map((message) => message.content)

@@ -1,7 +1,5 @@
 import type { ProviderAdapter } from '../types.js';
-import { loadSdk, type SdkSettings } from './sdk.js';
-
-type OpenAIClient = import('openai').OpenAI;
+import { clientOptions, lazyClient, loadSdk, type SdkSettings } from './sdk.js';
 
 /**
  * Chat Completions through the official `openai` SDK: OpenAI itself, or any
@@ -9,17 +7,10 @@ type OpenAIClient = import('openai').OpenAI;
  * Each `chat.completion.chunk` is forwarded as the SDK yields it.
  */
 export function openAiProvider(settings: SdkSettings): ProviderAdapter {
-  let client: Promise<OpenAIClient> | undefined;
-  const connect = async () => {
+  const client = lazyClient(async () => {
     const { OpenAI } = await loadSdk('openai', () => import('openai'));
-    return new OpenAI({
-      apiKey: settings.apiKey,
-      // Unset leaves the SDK's own default (and its *_BASE_URL variable).
-      ...(settings.baseURL ? { baseURL: settings.baseURL } : {}),
-      maxRetries: settings.maxRetries,
-      logger: settings.logger,
-    });
-  };
+    return new OpenAI(clientOptions(settings));
+  });
   // Compatible servers mostly know only the older `max_tokens`; OpenAI's own
   // reasoning models accept only `max_completion_tokens`.
   const tokenLimit = (): Record<string, number> => {
@@ -29,11 +20,7 @@ export function openAiProvider(settings: SdkSettings): ProviderAdapter {
   return {
     name: 'openai',
     async start({ messages, model, signal }) {
-      client ??= connect().catch((error: unknown) => {
-        client = undefined;
-        throw error;
-      });
-      const openai = await client;
+      const openai = await client();
       const stream = await openai.chat.completions.create({ model, messages, stream: true, ...tokenLimit() }, { signal });
       return { chunks: stream };
     },
