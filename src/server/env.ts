@@ -1,3 +1,6 @@
+/** Where each built-in provider's key is read from when `apiKey` is not passed. */
+export const API_KEY_ENV = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' } as const;
+
 /**
  * Reads an environment variable where `process.env` exists (Node, Bun, Deno
  * 2); undefined elsewhere (Workers pass keys as options). Deno without

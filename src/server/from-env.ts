@@ -1,10 +1,8 @@
-import { readEnv } from './env.js';
+import { API_KEY_ENV, readEnv } from './env.js';
 import type { ChatHandlerOptions, ProviderName } from './types.js';
 
 /** Models used when `AI_CHAT_MODEL` is unset. */
 export const DEFAULT_MODELS = { openai: 'gpt-4.1-mini', anthropic: 'claude-haiku-4-5' } as const;
-
-const KEYS = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' } as const;
 
 export interface EnvChoice {
   /** Options for {@link createChatHandler}: a real provider when asked for and its key is set, the mock otherwise. */
@@ -24,7 +22,7 @@ export interface EnvChoice {
 export function chatOptionsFromEnv(read: (name: string) => string | undefined = readEnv): EnvChoice {
   const wanted = read('AI_CHAT_PROVIDER')?.toLowerCase();
   if (wanted === 'openai' || wanted === 'anthropic') {
-    const apiKey = read(KEYS[wanted]);
+    const apiKey = read(API_KEY_ENV[wanted]);
     if (apiKey) {
       const model = read('AI_CHAT_MODEL') ?? DEFAULT_MODELS[wanted];
       const baseURL = read('AI_CHAT_BASE_URL');
@@ -37,7 +35,7 @@ export function chatOptionsFromEnv(read: (name: string) => string | undefined = 
     return {
       provider: 'mock',
       options: { provider: 'mock' },
-      description: `the mock provider: AI_CHAT_PROVIDER=${wanted} but ${KEYS[wanted]} is not set`,
+      description: `the mock provider: AI_CHAT_PROVIDER=${wanted} but ${API_KEY_ENV[wanted]} is not set`,
     };
   }
   const hint = wanted && wanted !== 'mock' ? `unknown AI_CHAT_PROVIDER "${wanted}"; ` : '';

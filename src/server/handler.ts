@@ -1,5 +1,5 @@
 import { checkOrigin, corsHeaders, corsPolicy, preflightResponse, type CorsPolicy } from './cors.js';
-import { readEnv } from './env.js';
+import { API_KEY_ENV, readEnv } from './env.js';
 import {
   describeProviderError,
   errorBody,
@@ -34,8 +34,6 @@ interface Config {
   logger: ChatLogger;
 }
 
-const KEY_ENV = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' } as const;
-
 function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
@@ -53,8 +51,8 @@ function resolveConfig(options: ChatHandlerOptions): Config {
   const logger = (): ChatLogger => scrubbingLogger(options.logger ?? console, secrets);
 
   if (provider === 'openai' || provider === 'anthropic') {
-    apiKey ??= readEnv(KEY_ENV[provider]);
-    if (!apiKey) throw new TypeError(`createChatHandler: no ${provider} key; set ${KEY_ENV[provider]} or pass \`apiKey\`.`);
+    apiKey ??= readEnv(API_KEY_ENV[provider]);
+    if (!apiKey) throw new TypeError(`createChatHandler: no ${provider} key; set ${API_KEY_ENV[provider]} or pass \`apiKey\`.`);
     if (!model) throw new TypeError(`createChatHandler: \`model\` is required for the ${provider} provider.`);
     secrets.push(apiKey);
     const settings = {
