@@ -48,7 +48,8 @@ function resolveConfig(options: ChatHandlerOptions): Config {
   let adapter: ProviderAdapter;
   let model = options.model ?? '';
   const secrets: string[] = [];
-  const logger = (): ChatLogger => scrubbingLogger(options.logger ?? console, secrets);
+  // Reads `secrets` at each line, so the key added below is scrubbed too.
+  const logger = scrubbingLogger(options.logger ?? console, secrets);
 
   if (provider === 'openai' || provider === 'anthropic') {
     apiKey ??= readEnv(API_KEY_ENV[provider]);
@@ -60,7 +61,7 @@ function resolveConfig(options: ChatHandlerOptions): Config {
       baseURL: options.baseURL,
       maxTokens: options.maxTokens,
       maxRetries: positive('maxRetries', options.maxRetries, 0, true),
-      logger: logger(),
+      logger,
     };
     adapter = provider === 'openai' ? openAiProvider(settings) : anthropicProvider(settings);
   } else if (provider === 'mock') {
@@ -86,7 +87,7 @@ function resolveConfig(options: ChatHandlerOptions): Config {
     store: options.resumeStore ?? new MemoryResumeStore(),
     cors: corsPolicy(options.allowedOrigins, options.allowCredentials, options.allowedHeaders),
     secrets,
-    logger: logger(),
+    logger,
   };
 }
 
