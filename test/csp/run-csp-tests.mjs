@@ -287,6 +287,25 @@ async function outsideStyles(page) {
   );
 }
 
+/** The inherited text properties of each part, without touching the conversation. */
+async function inheritedStyles(page) {
+  return page.evaluate(
+    (parts, props) => {
+      const el = document.querySelector('ai-chat');
+      const out = {};
+      for (const part of parts) {
+        const node = el.shadowRoot.querySelector(`[part~="${part}"]`);
+        if (!node) continue;
+        const style = getComputedStyle(node);
+        out[part] = Object.fromEntries(props.map((prop) => [prop, style.getPropertyValue(prop)]));
+      }
+      return out;
+    },
+    PARTS,
+    INHERITED,
+  );
+}
+
 function differences(a, b, prefix = '') {
   if (JSON.stringify(a) === JSON.stringify(b)) return [];
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a)) {
@@ -324,36 +343,8 @@ async function hostileStyles(browser, server) {
           if (clean[part]?.[prop] !== undefined && clean[part][prop] !== inherited[part]?.[prop]) reached.add(prop);
         }
       }
-      const inheritedOnly = await pages.inherited.page.evaluate(
-        (parts, props) => {
-          const el = document.querySelector('ai-chat');
-          const out = {};
-          for (const part of parts) {
-            const node = el.shadowRoot.querySelector(`[part~="${part}"]`);
-            if (!node) continue;
-            const style = getComputedStyle(node);
-            out[part] = Object.fromEntries(props.map((prop) => [prop, style.getPropertyValue(prop)]));
-          }
-          return out;
-        },
-        PARTS,
-        INHERITED,
-      );
-      const cleanInherited = await pages.clean.page.evaluate(
-        (parts, props) => {
-          const el = document.querySelector('ai-chat');
-          const out = {};
-          for (const part of parts) {
-            const node = el.shadowRoot.querySelector(`[part~="${part}"]`);
-            if (!node) continue;
-            const style = getComputedStyle(node);
-            out[part] = Object.fromEntries(props.map((prop) => [prop, style.getPropertyValue(prop)]));
-          }
-          return out;
-        },
-        PARTS,
-        INHERITED,
-      );
+      const inheritedOnly = await inheritedStyles(pages.inherited.page);
+      const cleanInherited = await inheritedStyles(pages.clean.page);
       for (const diff of differences(cleanInherited, inheritedOnly)) reached.add(diff.split('.')[1]?.split(':')[0]);
       console.log(`       inherited from the page into the widget: ${[...reached].sort().join(', ') || 'nothing'}`);
       assert(inherited.composer !== 'missing' && inherited.input !== 'missing', 'the composer is gone');
