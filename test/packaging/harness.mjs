@@ -20,8 +20,6 @@ import { handleScriptedSse } from '../server/scripted-sse-server.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export { CHROMIUM_ARGS };
-
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -33,7 +31,7 @@ const TYPES = {
   '.ico': 'image/x-icon',
 };
 
-export const run = promisify(execFile);
+const run = promisify(execFile);
 
 /** Runs a command, streaming nothing; throws with its output when it fails. */
 export async function sh(command, args, options = {}) {
