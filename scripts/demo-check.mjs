@@ -2,26 +2,32 @@
 // (with its mock backend), and on each demo page sends a question and waits
 // for the streamed answer, checking that the framework pages see the
 // element's events. Ends with `demo: N passed, N failed`.
-import { fileURLToPath } from 'node:url';
-import puppeteer from 'puppeteer-core';
 import { createServer } from 'vite';
-import { CHROMIUM_ARGS, findChromium } from './find-chromium.mjs';
+import { ROOT, checks, launchBrowser } from '../test/packaging/harness.mjs';
 import { describePixels, readPng } from './png.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 process.env.AI_CHAT_PROVIDER = 'mock';
-const server = await createServer({ configFile: `${root}vite.config.ts`, server: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
+const server = await createServer({ configFile: `${ROOT}vite.config.ts`, server: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
 await server.listen();
 const origin = `http://127.0.0.1:${server.httpServer.address().port}`;
-const browser = await puppeteer.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS });
+const browser = await launchBrowser();
+const t = checks('demo');
 
-let passed = 0;
-let failed = 0;
-async function check(name, path, selector, afterwards) {
+/** Runs `fn` on a fresh page, closed afterwards whatever happens. */
+async function onNewPage(fn) {
   const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(String(error)));
   try {
+    await fn(page);
+  } finally {
+    await page.close();
+  }
+}
+
+/** Sends a question on the page at `path` and waits for a full answer; no uncaught error on the way. */
+const streams = (path, selector, afterwards) => () =>
+  onNewPage(async (page) => {
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
     await page.goto(`${origin}${path}`);
     await page.waitForFunction((s) => document.querySelector(s)?.shadowRoot, { timeout: 20_000 }, selector);
     const answer = await page.evaluate(async (s) => {
@@ -33,18 +39,10 @@ async function check(name, path, selector, afterwards) {
     if (answer.status !== 'done' || answer.length < 50) throw new Error(`answer ${JSON.stringify(answer)}`);
     if (afterwards) await afterwards(page);
     if (errors.length) throw new Error(errors.join('; '));
-    passed += 1;
-    console.log(`  ✓ ${name}`);
-  } catch (error) {
-    failed += 1;
-    console.log(`  ✗ ${name}: ${error instanceof Error ? error.message : error}`);
-  } finally {
-    await page.close();
-  }
-}
+  });
 
 const counterSays = (text) => async (page) => {
-  await page.waitForFunction((t) => document.querySelector('strong')?.textContent === t, { timeout: 5000 }, text);
+  await page.waitForFunction((expected) => document.querySelector('strong')?.textContent === expected, { timeout: 5000 }, text);
 };
 
 /**
@@ -68,9 +66,8 @@ async function checkMarkdownScreenshot(page, theme) {
   console.log(`    ${theme}: ${png.width}×${png.height}, mean luminance ${luminance.toFixed(2)}, ${colours} colours`);
 }
 
-async function markdownAnswer(name, theme) {
-  const page = await browser.newPage();
-  try {
+const markdownAnswer = (theme) => () =>
+  onNewPage(async (page) => {
     await page.setViewport({ width: 900, height: 900 });
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: theme }]);
     await page.goto(`${origin}/`);
@@ -82,28 +79,20 @@ async function markdownAnswer(name, theme) {
     });
     if (status !== 'done') throw new Error(`answer ${status}`);
     await checkMarkdownScreenshot(page, theme);
-    passed += 1;
-    console.log(`  ✓ ${name}`);
-  } catch (error) {
-    failed += 1;
-    console.log(`  ✗ ${name}: ${error instanceof Error ? error.message : error}`);
-  } finally {
-    await page.close();
-  }
-}
+  });
 
 try {
-  await markdownAnswer('screenshot: a markdown answer in the light theme', 'light');
-  await markdownAnswer('screenshot: a markdown answer in the dark theme', 'dark');
-  await check('the main demo streams an answer', '/', '#inline-chat');
-  await check('the launcher streams an answer', '/', 'ai-chat[mode="launcher"]');
-  await check('the React page: the answer streams and React state sees ai-chat-done', '/react.html', 'ai-chat', counterSays('1'));
-  await check('the Vue page: the answer streams and Vue state sees ai-chat-done', '/vue.html', 'ai-chat', counterSays('1'));
-  await check('the Svelte page: the answer streams and Svelte state sees ai-chat-done', '/svelte.html', 'ai-chat', counterSays('1'));
-  await check('the Angular page: the answer streams and Angular state sees ai-chat-done', '/angular.html', 'ai-chat', counterSays('1'));
+  await t.check('screenshot: a markdown answer in the light theme', markdownAnswer('light'));
+  await t.check('screenshot: a markdown answer in the dark theme', markdownAnswer('dark'));
+  await t.check('the main demo streams an answer', streams('/', '#inline-chat'));
+  await t.check('the launcher streams an answer', streams('/', 'ai-chat[mode="launcher"]'));
+  await t.check('the React page: the answer streams and React state sees ai-chat-done', streams('/react.html', 'ai-chat', counterSays('1')));
+  await t.check('the Vue page: the answer streams and Vue state sees ai-chat-done', streams('/vue.html', 'ai-chat', counterSays('1')));
+  await t.check('the Svelte page: the answer streams and Svelte state sees ai-chat-done', streams('/svelte.html', 'ai-chat', counterSays('1')));
+  await t.check('the Angular page: the answer streams and Angular state sees ai-chat-done', streams('/angular.html', 'ai-chat', counterSays('1')));
 } finally {
   await browser.close();
   await server.close();
 }
-console.log(`demo: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+// Exit explicitly: the Vite server can leave handles open after close().
+process.exit(t.done());
