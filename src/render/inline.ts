@@ -65,6 +65,17 @@ function skipSpace(src: string, i: number): number {
   return OPTIONAL_SPACE.lastIndex;
 }
 
+/**
+ * How many spaces `text` ends with. Counted from the end: a pattern anchored
+ * with `$` is tried at every position of the text, and `text` is the whole
+ * paragraph so far when it has no markup, so each line break would rescan it.
+ */
+function trailingSpaces(text: string): number {
+  let count = 0;
+  while (text[text.length - 1 - count] === ' ') count++;
+  return count;
+}
+
 /** Backslash escapes and character references, as in link destinations and titles. */
 export function unescapeMd(text: string): string {
   return decodeEntities(text.replace(/\\([!-/:-@[-`{-~])/g, '$1'));
@@ -186,8 +197,9 @@ export function parseInline(src: string): Inline[] {
     while (src[k] === ch) k++;
     if (ch === '\n' || (ch === '\\' && src[i + 1] === '\n')) {
       // A line break is hard after a backslash or two spaces; trailing spaces go either way.
-      const hard = ch === '\\' || / {2,}$/.test(buf);
-      buf = buf.replace(/ +$/, '');
+      const spaces = trailingSpaces(buf);
+      const hard = ch === '\\' || spaces >= 2;
+      buf = buf.slice(0, buf.length - spaces);
       if (hard) push(BR);
       else buf += '\n';
       i = skipSpace(src, i + (ch === '\\' ? 2 : 1));
