@@ -176,7 +176,6 @@ export class AiChat extends LitElement {
 
   #stream = new ChatStreamController(this);
   #internals?: ElementInternals;
-  #followTail = true;
   #frameRequested?: Promise<void>;
   /** Index of the oldest message rendered so far; a long conversation set at once is rendered over a few frames. */
   #firstRendered = 0;
@@ -198,6 +197,7 @@ export class AiChat extends LitElement {
   private draft = '';
   private hasHeaderContent = false;
   private waiting?: Waiting;
+  /** The reader scrolled up from the newest text: new text no longer scrolls the transcript, and "Jump to latest" shows. */
   private awayFromLatest = false;
   private announcement = '';
 
@@ -408,7 +408,7 @@ export class AiChat extends LitElement {
       this.#firstRendered = Math.max(0, this.#firstRendered - RENDER_BATCH);
       this.requestUpdate();
     }
-    if (this.#followTail && this.#transcript) this.#transcript.scrollTop = this.#transcript.scrollHeight;
+    if (!this.awayFromLatest && this.#transcript) this.#transcript.scrollTop = this.#transcript.scrollHeight;
     this.#syncStates();
     if (changed.has('open') && changed.get('open') !== undefined) {
       // Opening puts the reader in the text box; closing returns them to the launcher.
@@ -707,12 +707,11 @@ export class AiChat extends LitElement {
   #onScroll(): void {
     const el = this.#transcript;
     if (!el) return;
-    this.#followTail = el.scrollHeight - el.scrollTop - el.clientHeight <= FOLLOW_THRESHOLD;
-    if (this.awayFromLatest === this.#followTail) this.awayFromLatest = !this.#followTail;
+    // Setting the same value again schedules no render.
+    this.awayFromLatest = el.scrollHeight - el.scrollTop - el.clientHeight > FOLLOW_THRESHOLD;
   }
 
   #jumpToLatest(): void {
-    this.#followTail = true;
     this.awayFromLatest = false;
     if (this.#transcript) this.#transcript.scrollTop = this.#transcript.scrollHeight;
   }
