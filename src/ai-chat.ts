@@ -408,7 +408,7 @@ export class AiChat extends LitElement {
       this.#firstRendered = Math.max(0, this.#firstRendered - RENDER_BATCH);
       this.requestUpdate();
     }
-    if (!this.awayFromLatest && this.#transcript) this.#transcript.scrollTop = this.#transcript.scrollHeight;
+    if (!this.awayFromLatest) this.#scrollToEnd();
     this.#syncStates();
     if (changed.has('open') && changed.get('open') !== undefined) {
       // Opening puts the reader in the text box; closing returns them to the launcher.
@@ -713,7 +713,13 @@ export class AiChat extends LitElement {
 
   #jumpToLatest(): void {
     this.awayFromLatest = false;
-    if (this.#transcript) this.#transcript.scrollTop = this.#transcript.scrollHeight;
+    this.#scrollToEnd();
+  }
+
+  /** Runs after every render while the reader follows the answer: one query for the transcript, not three. */
+  #scrollToEnd(): void {
+    const transcript = this.#transcript;
+    if (transcript) transcript.scrollTop = transcript.scrollHeight;
   }
 
   #onHeaderSlotChange(event: Event): void {
