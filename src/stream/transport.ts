@@ -3,7 +3,7 @@ import { chatError, formatMiB } from '../errors.js';
 import type { ChatError, ChatRequest } from '../types.js';
 import { parseRetryAfter, type FailureReason } from './retry-policy.js';
 import { bodyKind, createLineSplitter, type BodyKind } from './formats/index.js';
-import { errorText, FALLBACK_ERROR } from './formats/json.js';
+import { errorText, FALLBACK_ERROR, parseJson } from './formats/json.js';
 import { createSseParser, SseLineTooLongError } from './sse-parser.js';
 import type { StreamEvent } from './types.js';
 
@@ -84,11 +84,10 @@ function requestHeaders(request: ChatRequest): Record<string, string> {
 export function serverMessage(body: string): string {
   const text = body.trim();
   if (!text) return '';
-  try {
-    const said = errorText(JSON.parse(text));
+  const value = parseJson(text);
+  if (value !== undefined) {
+    const said = errorText(value);
     return said === FALLBACK_ERROR ? '' : said;
-  } catch {
-    // Not JSON: fall through to the text itself.
   }
   // An HTML error page says nothing useful in a chat bubble.
   if (/^<(!doctype|html)/i.test(text)) return '';

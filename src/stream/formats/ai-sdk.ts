@@ -3,7 +3,7 @@
  * stream protocol v1 (AI SDK 4, `TYPE:JSON` lines in a text/plain body).
  * See test/fixtures/vercel.md.
  */
-import { errorText, extraction, isObject, isString, noAnswer, skip } from './json.js';
+import { errorText, extraction, isObject, isString, noAnswer, parseJson, skip } from './json.js';
 import { readTyped } from './typed.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
@@ -34,11 +34,8 @@ const expectedStart = (code: string) => ('0g3'.includes(code) ? '"' : '28'.inclu
 function parsePart(line: string): [code: string, value: unknown] | undefined {
   const [, code, json] = /^([0-9a-z]):(.*)$/s.exec(line) ?? [];
   if (!code || json![0] !== expectedStart(code)) return undefined;
-  try {
-    return [code, JSON.parse(json!)];
-  } catch {
-    return undefined;
-  }
+  const value = parseJson(json!);
+  return value === undefined ? undefined : [code, value];
 }
 
 /**

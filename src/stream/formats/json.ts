@@ -14,6 +14,15 @@ export const noAnswer = (what: string): Skipped => skip(`${what} carries no answ
 
 export const isString = (value: unknown): value is string => typeof value === 'string';
 
+/** JSON.parse that gives `undefined` instead of throwing (it never returns `undefined` itself). */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The string, or '' for anything else. */
 export const str = (value: unknown): string => (isString(value) ? value : '');
 

@@ -5,7 +5,7 @@ import { createCumulativeText } from './cumulative.js';
 import { formatFromHeaders, isDataStream, readCompleteBody } from './detect.js';
 import { createGeminiReader } from './gemini.js';
 import { createGenericReader } from './generic.js';
-import { errorInObject, errorText, extraction, isObject, isString, mergeResults, skip, str } from './json.js';
+import { errorInObject, errorText, extraction, isObject, isString, mergeResults, parseJson, skip, str } from './json.js';
 import { createLangChainReader } from './langchain.js';
 import { createTextLines } from './ndjson.js';
 import { createOllamaReader } from './ollama.js';
@@ -25,15 +25,6 @@ const KEEP_ALIVE = /^(ping|heartbeat|keep-?alive)$/;
 
 /** Data that starts like JSON: broken JSON is skipped, never shown as text. */
 const LOOKS_LIKE_JSON = /^\s*[[{]/;
-
-/** JSON.parse that gives `undefined` instead of throwing (it never returns `undefined` itself). */
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Creates the reader of one answer. It never throws: an event it cannot read
@@ -99,7 +90,7 @@ export function createAnswerReader(options: AnswerReaderOptions): AnswerReader {
 
   function read(type: string, data: string, isLine: boolean): ExtractResult {
     const trimmed = data.trim();
-    const value = parse(trimmed);
+    const value = parseJson(trimmed);
     // LangGraph reads any event whose name starts with `error` as a failure (pregel/remote.py).
     if (type === 'error' || type.startsWith('error|')) return { error: errorText(value === undefined ? data : value) };
     if (data === '') return skip('empty data');
