@@ -9,7 +9,7 @@ import { describeError, resolveStrings, type ChatStrings, type ChatStringsOverri
 import { MarkdownCache } from './render/markdown-cache.js';
 import { markdownStyles } from './render/markdown.styles.js';
 import type { Highlighter } from './render/highlight-types.js';
-import { renderMarkdown, type CodeLabels } from './render/render-markdown.js';
+import { renderMarkdown } from './render/render-markdown.js';
 import { buildChatRequest, nextMessageId } from './request.js';
 import {
   ChatStreamController,
@@ -190,7 +190,6 @@ export class AiChat extends LitElement {
   #strings: ChatStrings = resolveStrings(undefined);
   #stringsLang?: string;
   #stringsOverride?: ChatStringsOverride;
-  #codeLabels?: CodeLabels;
   #markdown = new MarkdownCache<ChatMessage>();
 
 
@@ -388,14 +387,13 @@ export class AiChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    // Same language and overrides, same objects: cached markdown blocks keyed
-    // on the labels stay cached.
+    // Same language and overrides, same object: cached markdown blocks keyed
+    // on it (it is also their code labels) stay cached.
     const lang = this.#language();
     if (lang !== this.#stringsLang || this.strings !== this.#stringsOverride) {
       this.#stringsLang = lang;
       this.#stringsOverride = this.strings;
       this.#strings = resolveStrings(lang, this.strings);
-      this.#codeLabels = { copy: this.#strings.copy, copied: this.#strings.copied, copyFailed: this.#strings.copyFailed };
     }
     if (changed.has('persist')) this.#syncStore();
     if (changed.has('messages')) this.#planRendering(changed.get('messages') as ChatMessage[] | undefined);
@@ -779,7 +777,8 @@ export class AiChat extends LitElement {
   #renderContent(message: ChatMessage, complete: boolean) {
     if (message.role !== 'assistant' || this.noMarkdown) return message.content;
     const doc = this.#markdown.get(message, message.content, complete);
-    const labels = this.#codeLabels;
+    // The strings hold the code blocks' copy, copied and copyFailed labels.
+    const labels = this.#strings;
     const highlighter = this.highlighter;
     return guard([doc, this.allowImages, labels, highlighter], () =>
       renderMarkdown(doc, { allowImages: this.allowImages, labels, highlighter }),
