@@ -671,12 +671,12 @@ export class AiChat extends LitElement {
     event.preventDefault();
     const text = this.draft;
     if (!text.trim() || this.#stream.busy || this.disabled) return;
-    // The draft is cleared only once the send is really going ahead; a
-    // cancelled or refused send leaves the reader's text where it was.
-    const sending = this.send(text);
+    // The draft is cleared only once the send is really going ahead (send()
+    // starts the stream before its first await, so busy tells); a cancelled
+    // or refused send leaves the reader's text where it was.
+    void this.send(text);
     if (this.#stream.busy) this.draft = '';
     this.#input?.focus();
-    void sending;
   }
 
   #onKeydown(event: KeyboardEvent): void {
