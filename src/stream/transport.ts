@@ -2,7 +2,7 @@ import { fetchEventSource } from '@microsoft/fetch-event-source';
 import { chatError, formatMiB } from '../errors.js';
 import type { ChatError, ChatRequest } from '../types.js';
 import { parseRetryAfter, type FailureReason } from './retry-policy.js';
-import { bodyKind, createLineSplitter, type BodyKind } from './formats/index.js';
+import { bodyKind, createLineSplitter, mediaType, type BodyKind } from './formats/index.js';
 import { errorText, FALLBACK_ERROR, parseJson } from './formats/json.js';
 import { createSseParser, SseLineTooLongError } from './sse-parser.js';
 import type { StreamEvent } from './types.js';
@@ -28,8 +28,6 @@ export interface StreamOpened {
   /** The media type, lower-cased, without parameters. */
   contentType: string;
   headers: Headers;
-  /** How the body is read. */
-  kind: BodyKind;
 }
 
 /** Where the transport hands what it reads. */
@@ -238,13 +236,12 @@ async function readBody(body: ReadableStream<Uint8Array>, feeder: BodyFeeder, si
 
 async function readResponse(response: Response, sink: StreamSink, limits: TransportLimits): Promise<void> {
   if (!response.ok) throw await httpError(response);
-  const contentType = (response.headers.get('content-type') ?? '').toLowerCase();
-  const mediaType = contentType.split(';')[0]!.trim();
+  const contentType = mediaType(response.headers.get('content-type') ?? '');
   const kind = bodyKind(contentType);
   if (!kind || (!response.body && kind !== 'json')) {
-    throw new ChatStreamError(chatError('not-a-stream', { status: response.status, contentType: mediaType }), 'protocol');
+    throw new ChatStreamError(chatError('not-a-stream', { status: response.status, contentType }), 'protocol');
   }
-  sink.onOpen({ status: response.status, contentType: mediaType, headers: response.headers, kind });
+  sink.onOpen({ status: response.status, contentType, headers: response.headers });
   const body = response.body ?? new Response('').body!;
   await readBody(body, feederFor(kind, sink, limits, response.status), sink, limits);
 }

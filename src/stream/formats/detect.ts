@@ -14,14 +14,16 @@ import { isSkipped, type DetectedFormat, type ExtractResult } from './types.js';
 /** How the transport must read a body, by its content type. */
 export type BodyKind = 'sse' | 'ndjson' | 'json' | 'plain';
 
+/** `text/event-stream; charset=utf-8` → `text/event-stream` (media types are case-insensitive). */
+export const mediaType = (contentType: string): string => contentType.split(';')[0]!.trim().toLowerCase();
+
 /**
  * Which reader method a body goes to: `sse` → parser → `event()`, `ndjson` →
  * `createLineSplitter` → `line()`, `json` → `complete()`, `plain` →
  * `plain()`. `undefined` for anything else (an HTML error page, say).
  */
 export function bodyKind(contentType: string): BodyKind | undefined {
-  // `text/event-stream; charset=utf-8` → `text/event-stream` (media types are case-insensitive).
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  const type = mediaType(contentType);
   if (type === 'text/event-stream') return 'sse';
   if (/^application\/(x-)?(ndjson|jsonl|jsonlines)$/.test(type)) return 'ndjson';
   if (type === 'application/json' || type.endsWith('+json')) return 'json';

@@ -27,4 +27,4 @@ export type {
 } from './types.js';
 export { createAnswerReader } from './reader.js';
 export { createLineSplitter, type LineSplitter } from './ndjson.js';
-export { bodyKind, type BodyKind } from './detect.js';
+export { bodyKind, mediaType, type BodyKind } from './detect.js';
