@@ -92,8 +92,10 @@ export function renderMarkdown(doc: MarkdownSnapshot, options: RenderMarkdownOpt
  * definitions) changes.
  */
 function renderBlocks(list: readonly (Block | ListItem)[], ctx: Context) {
+  // Read once per list, not once per block: every closed block is compared on every frame.
+  const contextValues = Object.values(ctx);
   return list.map((item) =>
-    item.closed ? guard([item, ...Object.values(ctx)], () => renderBlock(item, ctx)) : renderBlock(item, ctx),
+    item.closed ? guard([item, ...contextValues], () => renderBlock(item, ctx)) : renderBlock(item, ctx),
   );
 }
 
