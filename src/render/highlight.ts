@@ -73,7 +73,6 @@ export const highlight: Highlighter = (code, lang) => {
   };
   let i = 0;
   while (i < code.length) {
-    const rest = code.slice(i, i + 3);
     const comment = grammar.line.find((start) => code.startsWith(start, i));
     if (comment) {
       const end = code.indexOf('\n', i);
@@ -106,7 +105,7 @@ export const highlight: Highlighter = (code, lang) => {
       i += text.length;
       continue;
     }
-    const number = /^\d[\d_]*(\.\d+)?([eE][+-]?\d+)?/.exec(rest.length ? code.slice(i, i + 32) : '');
+    const number = /^\d[\d_]*(\.\d+)?([eE][+-]?\d+)?/.exec(code.slice(i, i + 32));
     if (number) {
       push(number[0], 'number');
       i += number[0].length;
