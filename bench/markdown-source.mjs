@@ -27,6 +27,5 @@ export function markdownTokens(count) {
       if (tokens.length === count) break;
     }
   }
-  // Close an unfinished code fence so every run ends in the same state.
   return tokens;
 }
