@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { AiChat } from '../src/ai-chat.js';
 import { DONE, openAiEvent, scenario } from './helpers.js';
-import { assertSafe, frames, interact, loadCorpus, own, schemeOf, type Payload } from './xss-kit.js';
+import { assertSafe, forbidImageFetches, frames, interact, loadCorpus, own, PayloadWatch, schemeOf, type Payload } from './xss-kit.js';
 
 const corpus = await loadCorpus();
 
@@ -19,28 +19,16 @@ function assertShadowSafe(root: ShadowRoot, where: string): void {
 }
 
 describe('XSS corpus through the whole element, streamed over SSE', () => {
-  const calls: unknown[] = [];
-  const clicked: string[] = [];
-  const onMessage = (event: MessageEvent) => {
-    if ((event.data as { __xss?: unknown } | null)?.__xss !== undefined) calls.push(event.data);
-  };
-  const onClick = (event: Event) => {
-    const link = event.composedPath().find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement);
-    if (link) clicked.push(link.getAttribute('href') ?? '');
-    event.preventDefault();
-  };
+  const watch = new PayloadWatch();
 
   before(() => {
-    window.addEventListener('click', onClick, { capture: true });
-    window.addEventListener('message', onMessage);
-    const csp = document.createElement('meta');
-    csp.httpEquiv = 'Content-Security-Policy';
-    csp.content = "img-src 'none'";
-    document.head.append(csp);
+    window.addEventListener('click', watch.onClick, { capture: true });
+    window.addEventListener('message', watch.onMessage);
+    forbidImageFetches();
   });
   after(() => {
-    window.removeEventListener('click', onClick, { capture: true });
-    window.removeEventListener('message', onMessage);
+    window.removeEventListener('click', watch.onClick, { capture: true });
+    window.removeEventListener('message', watch.onMessage);
   });
 
   async function run(el: AiChat, entry: Payload, split: boolean): Promise<void> {
@@ -49,9 +37,7 @@ describe('XSS corpus through the whole element, streamed over SSE', () => {
     const flow = await scenario({ chunks: [...pieces.map((piece) => ({ text: openAiEvent(piece), delay: 20 })), DONE] });
     el.endpoint = flow.url;
     el.clear();
-    calls.length = 0;
-    clicked.length = 0;
-    window.__xss = (id: unknown) => void calls.push(id);
+    watch.arm();
     const answer = await el.send('show me');
     expect(answer?.content, where).to.equal(entry.payload);
     const content = el.shadowRoot!.querySelectorAll('.message .content')[1]!;
@@ -61,8 +47,7 @@ describe('XSS corpus through the whole element, streamed over SSE', () => {
     assertShadowSafe(el.shadowRoot!, where);
     interact(content);
     await frames(2);
-    for (const href of clicked) expect(['http', 'https', 'mailto'], `${where}: clicked ${href}`).to.include(schemeOf(href));
-    expect(calls, `${where}: canary called`).to.deep.equal([]);
+    watch.assertQuiet(where);
     delete window.__xss;
   }
 

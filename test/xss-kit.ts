@@ -160,6 +160,48 @@ export function assertSafe(root: ParentNode, where: string): void {
   }
 }
 
+/**
+ * What payloads managed to do: canary calls (`window.__xss(id)`, or a message
+ * posted with `__xss`) and the links a click would open. Each test file adds
+ * `onMessage` and `onClick` as listeners in its own hooks.
+ */
+export class PayloadWatch {
+  readonly calls: unknown[] = [];
+  readonly clicked: string[] = [];
+
+  readonly onMessage = (event: MessageEvent) => {
+    if ((event.data as { __xss?: unknown } | null)?.__xss !== undefined) this.calls.push(event.data);
+  };
+
+  /** Records what a click would open, then stops it: no test navigates. */
+  readonly onClick = (event: Event) => {
+    const link = event.composedPath().find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement);
+    if (link) this.clicked.push(link.getAttribute('href') ?? '');
+    event.preventDefault();
+  };
+
+  /** Before a run: nothing recorded, and the canary set. */
+  arm(): void {
+    this.calls.length = 0;
+    this.clicked.length = 0;
+    window.__xss = (id: unknown) => void this.calls.push(id);
+  }
+
+  /** After a run: no canary called, and every click would have opened an allowed scheme. */
+  assertQuiet(where: string): void {
+    for (const href of this.clicked) expect(['http', 'https', 'mailto'], `${where}: clicked ${href}`).to.include(schemeOf(href));
+    expect(this.calls, `${where}: canary called`).to.deep.equal([]);
+  }
+}
+
+/** Images in payloads point at made-up hosts: the page must fetch none. */
+export function forbidImageFetches(): void {
+  const csp = document.createElement('meta');
+  csp.httpEquiv = 'Content-Security-Policy';
+  csp.content = "img-src 'none'";
+  document.head.append(csp);
+}
+
 export const frames = (n: number) =>
   new Promise<void>((resolve) => {
     const step = () => (--n <= 0 ? setTimeout(resolve, 0) : requestAnimationFrame(step));
