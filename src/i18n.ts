@@ -150,7 +150,7 @@ const fr: ChatStrings = {
 };
 
 /** The built-in sets, by primary language subtag. */
-export const BUILT_IN_STRINGS: Readonly<Record<string, ChatStrings>> = { en, de, fr };
+const BUILT_IN_STRINGS: Readonly<Record<string, ChatStrings>> = { en, de, fr };
 
 /** The set for a BCP 47 tag (`de-AT` → `de`), English when there is none, with `override` on top. */
 export function resolveStrings(lang: string | undefined, override: ChatStringsOverride = {}): ChatStrings {
