@@ -98,4 +98,17 @@ describe('markdown XSS corpus', () => {
     root.append(div);
     expect(() => assertSafe(root, 'control')).to.throw(/onclick/);
   });
+
+  it('the watch does catch a canary call and a dangerous click (control)', () => {
+    const control = new PayloadWatch();
+    control.arm();
+    control.assertQuiet('control');
+    window.__xss!('control');
+    expect(() => control.assertQuiet('control')).to.throw(/canary called/);
+    control.arm();
+    control.clicked.push('java&#x09;script:alert(1)');
+    expect(() => control.assertQuiet('control')).to.throw(/clicked/);
+    // Leave the canary to this file's own watch.
+    watch.arm();
+  });
 });
