@@ -55,6 +55,22 @@ export function createAnswerReader(options: AnswerReaderOptions): AnswerReader {
   /** text/plain: the start of the body while sniffing. */
   let sniffed = '';
   const dataLines = createTextLines();
+  /** `families` with those of the format `orderedFor` first. */
+  let ordered = families;
+  let orderedFor: DetectedFormat | undefined;
+
+  /**
+   * The current (or pinned) format's families first; an event they do not
+   * read is offered to every other family before it is skipped. Sorted when
+   * the format is decided (once a stream at most), not for every event.
+   */
+  function familiesInOrder(): FamilyReader[] {
+    if (orderedFor !== format) {
+      orderedFor = format;
+      ordered = [...families].sort((a, b) => Number(b.name === format) - Number(a.name === format));
+    }
+    return ordered;
+  }
 
   /**
    * Plain text in `data:` lines: each event is a piece of the answer,
@@ -99,10 +115,7 @@ export function createAnswerReader(options: AnswerReaderOptions): AnswerReader {
     if (error !== undefined) return { error };
     if (format === 'text' && !isLine) return dataText(data, value);
 
-    // The current (or pinned) format's families first; an event they do not
-    // read is offered to every other family before it is skipped.
-    const ordered = [...families].sort((a, b) => Number(b.name === format) - Number(a.name === format));
-    for (const family of ordered) {
+    for (const family of familiesInOrder()) {
       const result = family.event({ type, data, value });
       if (!result) continue;
       // A family whose very shape names the format decides the stream with any
