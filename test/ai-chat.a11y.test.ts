@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { AiChat } from '../src/ai-chat.js';
-import { input, openAiEvent, scenario, shadow, until, wordStream } from './helpers.js';
+import { input, openAiEvent, part, scenario, shadow, until, wordStream } from './helpers.js';
 
 const liveRegion = (el: AiChat) => shadow(el).querySelector('[role="status"]')!;
 
@@ -9,7 +9,7 @@ describe('accessibility', () => {
   it('the transcript is a labelled log, and the answer being written is aria-busy', async () => {
     const flow = await scenario({ chunks: [openAiEvent('Writing')], end: 'hang' });
     const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url}></ai-chat>`);
-    const transcript = shadow(el).querySelector('[part="transcript"]')!;
+    const transcript = part(el, 'transcript')!;
     expect(transcript.getAttribute('role')).to.equal('log');
     expect(transcript.getAttribute('aria-label')).to.equal('Conversation');
     const sending = el.send('go');
@@ -54,7 +54,7 @@ describe('accessibility', () => {
     await sendKeys({ type: 'x' });
     await el.updateComplete;
     await sendKeys({ press: 'Tab' });
-    const send = shadow(el).querySelector('[part="send-button"]')!;
+    const send = part(el, 'send-button')!;
     expect(shadow(el).activeElement).to.equal(send);
     expect(getComputedStyle(send).outlineStyle).to.equal('solid');
   });

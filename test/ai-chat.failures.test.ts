@@ -1,5 +1,5 @@
 import { expect, oneEvent } from '@open-wc/testing';
-import { bubbleTexts, chatAt, input, lastBubble, openAiEvent, scenario, shadow, type, until } from './helpers.js';
+import { bubbleTexts, chatAt, input, lastBubble, openAiEvent, part, scenario, shadow, type, until } from './helpers.js';
 
 const errorLine = (el: Parameters<typeof lastBubble>[0]) => lastBubble(el).querySelector('[part="error"]')?.textContent;
 
@@ -118,7 +118,7 @@ describe('failures', () => {
     const el = await chatAt(flow.url);
     type(el, 'first question');
     await el.updateComplete;
-    shadow(el).querySelector<HTMLButtonElement>('[part="send-button"]')!.click();
+    part<HTMLButtonElement>(el, 'send-button')!.click();
     await until(() => el.status === 'connecting' || el.status === 'streaming', 'the request');
     type(el, 'my next question, half written');
     await until(() => el.status === 'error', 'the failure');

@@ -1,9 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import type { AiChat } from '../src/ai-chat.js';
-import { bubbleTexts, input, scenario, shadow, wordStream } from './helpers.js';
-
-const part = <T extends Element = HTMLElement>(el: AiChat, name: string) => shadow(el).querySelector<T>(`[part~="${name}"]`);
+import { bubbleTexts, input, part, scenario, shadow, wordStream } from './helpers.js';
 
 describe('launcher mode', () => {
   it('is a round button in the corner that opens and closes a panel', async () => {

@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { AiChat } from '../src/ai-chat.js';
-import { bubbleTexts, input, openAiEvent, scenario, shadow, until, wordStream } from './helpers.js';
+import { bubbleTexts, input, openAiEvent, part, scenario, shadow, until, wordStream } from './helpers.js';
 
 let keyCount = 0;
 const freshKey = () => `test-${Date.now()}-${++keyCount}`;
@@ -65,7 +65,7 @@ describe('saved conversations (persist)', () => {
       expect(answer.error).to.match(/incomplete/);
       // And the reader can ask for it again.
       await restored.updateComplete;
-      expect(restored.shadowRoot!.querySelector('[part="retry-button"]')).to.exist;
+      expect(part(restored, 'retry-button')).to.exist;
     } finally {
       frame.remove();
     }
@@ -147,7 +147,7 @@ describe('saved conversations (persist)', () => {
     const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} persist=${key}></ai-chat>`);
     await el.send('one');
     expect(localStorage.getItem(`ai-chat:${key}`)).to.not.equal(null);
-    const newChat = shadow(el).querySelector<HTMLButtonElement>('[part="new-chat-button"]')!;
+    const newChat = part<HTMLButtonElement>(el, 'new-chat-button')!;
     expect(newChat.hidden).to.equal(false);
     newChat.click();
     await el.updateComplete;

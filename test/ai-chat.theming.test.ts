@@ -1,10 +1,10 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import type { AiChat } from '../src/ai-chat.js';
-import { chatAt, DONE, openAiEvent, scenario, shadow, until, wordStream } from './helpers.js';
+import { chatAt, DONE, openAiEvent, part, scenario, shadow, until, wordStream } from './helpers.js';
 
 const color = (node: Element, property = 'background-color') => getComputedStyle(node).getPropertyValue(property);
-const panel = (el: AiChat) => shadow(el).querySelector('[part="panel"]')!;
+const panel = (el: AiChat) => part(el, 'panel')!;
 
 /** WCAG relative luminance contrast of two `rgb(...)` colours. */
 function contrast(a: string, b: string): number {
@@ -64,7 +64,7 @@ describe('theming', () => {
     try {
       const el = await fixture<AiChat>(html`<ai-chat class="branded" theme="dark"></ai-chat>`);
       expect(color(panel(el))).to.equal('rgb(250, 240, 230)');
-      const send = shadow(el).querySelector('[part="send-button"]')!;
+      const send = part(el, 'send-button')!;
       expect(color(send)).to.equal('rgb(0, 119, 85)');
     } finally {
       style.remove();
@@ -96,8 +96,8 @@ describe('theming', () => {
     await until(() => el.messages[1]?.content === 'Streaming…', 'text');
     await el.updateComplete;
     expect(el.matches(':state(streaming)')).to.equal(true);
-    for (const part of ['panel', 'header', 'transcript', 'composer', 'input', 'stop-button']) {
-      expect(shadow(el).querySelector(`[part~="${part}"]`), part).to.exist;
+    for (const name of ['panel', 'header', 'transcript', 'composer', 'input', 'stop-button']) {
+      expect(part(el, name), name).to.exist;
     }
     expect(shadow(el).querySelector('[part~="message"][part~="message-user"]')).to.exist;
     expect(shadow(el).querySelector('[part~="message"][part~="message-assistant"]')).to.exist;

@@ -71,6 +71,11 @@ export function bubbleTexts(el: AiChat): string[] {
   return [...shadow(el).querySelectorAll('.message .content')].map((node) => node.textContent ?? '');
 }
 
+/** The first element of the shadow DOM that has `name` among its parts. */
+export function part<T extends Element = HTMLElement>(el: AiChat, name: string): T | null {
+  return shadow(el).querySelector<T>(`[part~="${name}"]`);
+}
+
 export function lastBubble(el: AiChat): HTMLElement {
   const bubbles = shadow(el).querySelectorAll<HTMLElement>('.message');
   return bubbles[bubbles.length - 1]!;
