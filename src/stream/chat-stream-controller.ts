@@ -297,8 +297,6 @@ export class ChatStreamController implements ReactiveController {
       idleTimer = setTimeout(() => ((idle = true), attempt.abort()), policy.idleTimeout);
     };
 
-    let finished = false;
-    let recognised = false;
     let sawEndMarker = false;
     let streamError: ChatError | undefined;
     let eventsThisAttempt = 0;
@@ -317,21 +315,14 @@ export class ChatStreamController implements ReactiveController {
       announceOpen(false);
       sink.onDebug?.(input, state.reader?.format, result);
       if (isSkipped(result)) return;
-      if (result.text || result.reasoning || result.error !== undefined) recognised = true;
       if (result.text || result.reasoning) state.hasContent = true;
       if (result.text) {
         if (this.#status !== 'streaming') this.#setStatus('streaming');
         sink.onText(result.text);
       }
       if (result.reasoning) sink.onReasoning?.(result.reasoning);
-      if (result.error !== undefined) {
-        streamError = chatError('stream', { said: result.error });
-        finished = true;
-      }
-      if (result.done) {
-        sawEndMarker = true;
-        finished = true;
-      }
+      if (result.error !== undefined) streamError = chatError('stream', { said: result.error });
+      if (result.done) sawEndMarker = true;
     };
 
     const headers: Record<string, string> = { ...request.headers, 'idempotency-key': state.idempotencyKey };
@@ -381,7 +372,8 @@ export class ChatStreamController implements ReactiveController {
             apply(state.reader!.end(), { end: true });
             announceOpen(true);
           },
-          isFinished: () => finished || !live(),
+          // An error ends the answer as its end marker does.
+          isFinished: () => sawEndMarker || streamError !== undefined || !live(),
           onBytes: armIdleTimer,
           onRetryField: (ms) => (state.serverRetryMs = clampServerRetry(ms)),
           onBodyRead: ({ reads }) => {
@@ -421,8 +413,9 @@ export class ChatStreamController implements ReactiveController {
     if (turnSignal.aborted) return { kind: 'aborted' };
     if (streamError) return { kind: 'failed', failure: { reason: 'stream' }, error: streamError };
     // A stream without a single event we could read is a failure, not an
-    // empty answer: say so instead of showing an empty bubble as done.
-    if (!recognised && !state.hasContent) return { kind: 'failed', failure: { reason: 'protocol' }, error: chatError('no-answer') };
+    // empty answer: say so instead of showing an empty bubble as done. (An
+    // event with an error has returned above, so only text or reasoning counts.)
+    if (!state.hasContent) return { kind: 'failed', failure: { reason: 'protocol' }, error: chatError('no-answer') };
     // A resumed stream that ends cleanly completes the answer.
     if (!sawEndMarker && state.reader?.expectsTerminal) {
       return { kind: 'failed', failure: { reason: 'incomplete' }, error: chatError('incomplete') };
