@@ -76,6 +76,17 @@ function trailingSpaces(text: string): number {
   return count;
 }
 
+/** Where the next run of exactly `length` backticks at or after `from` starts, or -1 (spec § 6.1). */
+function closingBackticks(src: string, from: number, length: number): number {
+  for (let start = src.indexOf('`', from); start >= 0; ) {
+    let end = start + 1;
+    while (src[end] === '`') end++;
+    if (end - start === length) return start;
+    start = src.indexOf('`', end);
+  }
+  return -1;
+}
+
 /** Backslash escapes and character references, as in link destinations and titles. */
 export function unescapeMd(text: string): string {
   return decodeEntities(text.replace(/\\([!-/:-@[-`{-~])/g, '$1'));
@@ -212,8 +223,8 @@ export function parseInline(src: string): Inline[] {
     }
     if (ch === '`') {
       const len = k - i;
-      const end = at(new RegExp('(?<!`)`{' + len + '}(?!`)', 'g'), src, k)?.index;
-      if (end === undefined) {
+      const end = closingBackticks(src, k, len);
+      if (end < 0) {
         buf += src.slice(i, k);
       } else {
         let code = src.slice(k, end).replace(/\n/g, ' ');
