@@ -13,14 +13,10 @@ import { MarkdownCache } from '../src/render/markdown-cache.js';
 import { markdownStyles } from '../src/render/markdown.styles.js';
 import { renderMarkdown } from '../src/render/render-markdown.js';
 import { safeUrl } from '../src/render/safe-url.js';
+import { forbidImageFetches } from './xss-kit.js';
 
 // Images in these tests point at made-up hosts: the page must not fetch them.
-before(() => {
-  const csp = document.createElement('meta');
-  csp.httpEquiv = 'Content-Security-Policy';
-  csp.content = "img-src 'none'";
-  document.head.append(csp);
-});
+before(forbidImageFetches);
 
 // --- A compact HTML-like serialisation of the token tree, for readable expectations.
 
