@@ -709,6 +709,39 @@ describe('answer reader: expectsTerminal per format', () => {
   });
 });
 
+describe('answer reader: typed delta events', () => {
+  // Each type's `delta` is text or reasoning by the list it is in, not by its name.
+  const cases: [type: string, kind: 'text' | 'reasoning'][] = [
+    ['response.output_text.delta', 'text'],
+    ['response.refusal.delta', 'text'],
+    ['response.reasoning_summary_text.delta', 'reasoning'],
+    ['response.reasoning_text.delta', 'reasoning'],
+    ['text-delta', 'text'],
+    ['reasoning-delta', 'reasoning'],
+    ['TEXT_MESSAGE_CONTENT', 'text'],
+    ['TEXT_MESSAGE_CHUNK', 'text'],
+    ['THINKING_TEXT_MESSAGE_CONTENT', 'reasoning'],
+    ['REASONING_MESSAGE_CONTENT', 'reasoning'],
+    ['REASONING_MESSAGE_CHUNK', 'reasoning'],
+  ];
+  for (const [type, kind] of cases) {
+    it(`${type} is ${kind}`, () => {
+      expect(reader().event(ev({ type, delta: 'd' }))).to.deep.equal({ [kind]: 'd' });
+    });
+  }
+
+  it('Anthropic text and thinking blocks, as deltas and as starts', () => {
+    const r = reader();
+    const results = readAll(r, [
+      { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: 'hm' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: ', so' } },
+      { type: 'content_block_start', index: 1, content_block: { type: 'text', text: 'A' } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'B' } },
+    ]);
+    expect(results).to.deep.equal([{ reasoning: 'hm' }, { reasoning: ', so' }, { text: 'A' }, { text: 'B' }]);
+  });
+});
+
 describe('answer reader: text/plain bodies', () => {
   const plain = (options: Partial<AnswerReaderOptions> = {}) =>
     createAnswerReader({ format: 'auto', contentType: 'text/plain; charset=utf-8', ...options });

@@ -47,7 +47,7 @@ export function createAnthropicReader(): FamilyReader {
         if (!isObject(part)) return skip(`${name} without a ${key}`);
         const what = `${name} ${String(part.type)}`;
         const field = ['text', 'thinking'].find((type) => part.type === type + suffix);
-        return field ? readField(part, field, what) : noAnswer(what);
+        return field ? readField(part, field, field === 'thinking' ? 'reasoning' : 'text', what) : noAnswer(what);
       }
       return readTyped(value, name);
     },

@@ -6,11 +6,14 @@
 import { extraction, isString, noAnswer, skip, type Json } from './json.js';
 import type { ExtractResult } from './types.js';
 
-/** Types whose string `delta` is answer text (reasoning, when the type names reasoning or thinking). */
-const DELTAS = new Set(
-  `response.output_text.delta response.refusal.delta response.reasoning_summary_text.delta response.reasoning_text.delta
-  text-delta reasoning-delta
-  TEXT_MESSAGE_CONTENT TEXT_MESSAGE_CHUNK
+/** Types whose string `delta` is answer text. */
+const TEXT_DELTAS = new Set(
+  'response.output_text.delta response.refusal.delta text-delta TEXT_MESSAGE_CONTENT TEXT_MESSAGE_CHUNK'.split(' '),
+);
+
+/** Types whose string `delta` is model reasoning. */
+const REASONING_DELTAS = new Set(
+  `response.reasoning_summary_text.delta response.reasoning_text.delta reasoning-delta
   THINKING_TEXT_MESSAGE_CONTENT REASONING_MESSAGE_CONTENT REASONING_MESSAGE_CHUNK`.split(/\s+/),
 );
 
@@ -21,15 +24,15 @@ const DELTAS = new Set(
  */
 const ENDS = new Set('response.completed response.incomplete message_stop finish abort RUN_FINISHED'.split(' '));
 
-/** `value[key]` as answer text, or as reasoning when `what` names reasoning or thinking; else why not. */
-export function readField(value: Json, key: string, what: string): ExtractResult {
+/** `value[key]` as answer text or reasoning, as `kind` says; else why not (`what` names the event). */
+export function readField(value: Json, key: string, kind: 'text' | 'reasoning', what: string): ExtractResult {
   const field = value[key];
-  const kind = /reason|think/i.test(what) ? 'reasoning' : 'text';
   return isString(field) ? extraction({ [kind]: field }, `empty ${what}`) : skip(`${what} without a string ${key}`);
 }
 
 /** Reads an event of a type its family has claimed; the types not listed above carry nothing for the answer. */
 export function readTyped(value: Json, type: string): ExtractResult {
   if (ENDS.has(type)) return { done: true };
-  return DELTAS.has(type) ? readField(value, 'delta', type) : noAnswer(type);
+  if (TEXT_DELTAS.has(type)) return readField(value, 'delta', 'text', type);
+  return REASONING_DELTAS.has(type) ? readField(value, 'delta', 'reasoning', type) : noAnswer(type);
 }
