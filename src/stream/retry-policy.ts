@@ -6,14 +6,14 @@
  */
 
 /** Statuses worth another attempt: the server may well answer next time. */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 /** The longest backoff, whatever the attempt number. */
 export const MAX_BACKOFF_MS = 30_000;
 
 /** A server's `retry:` field is obeyed only within these bounds (a `retry: 0` must not become a hot loop). */
-export const SERVER_RETRY_MIN_MS = 1_000;
-export const SERVER_RETRY_MAX_MS = 60_000;
+const SERVER_RETRY_MIN_MS = 1_000;
+const SERVER_RETRY_MAX_MS = 60_000;
 
 /** Why an attempt failed, as far as retrying is concerned. */
 export type FailureReason =

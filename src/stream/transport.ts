@@ -79,7 +79,7 @@ function requestHeaders(request: ChatRequest): Record<string, string> {
  * readers know (`{"error":{"message"}}`, `{"error":"..."}`, `{"message"}`,
  * `{"detail"}`, …), or the body's text; nothing for an HTML error page.
  */
-export function serverMessage(body: string): string {
+function serverMessage(body: string): string {
   const text = body.trim();
   if (!text) return '';
   const value = parseJson(text);

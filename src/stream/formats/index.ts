@@ -26,5 +26,5 @@ export type {
   Skipped,
 } from './types.js';
 export { createAnswerReader } from './reader.js';
-export { createLineSplitter, type LineSplitter } from './ndjson.js';
+export { createLineSplitter } from './ndjson.js';
 export { bodyKind, mediaType, type BodyKind } from './detect.js';
