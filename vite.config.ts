@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { minifyHTMLLiterals } from 'minify-literals';
-import { defineConfig, loadEnv, type LibraryOptions, type Plugin } from 'vite';
+import { defineConfig, loadEnv, type LibraryOptions, type Plugin, type PreviewServer, type ViteDevServer } from 'vite';
 import { CHAT_PATH, demoBackend } from './demo/mock-backend.js';
 
 /**
@@ -12,19 +12,14 @@ import { CHAT_PATH, demoBackend } from './demo/mock-backend.js';
 function chatBackend(mode: string): Plugin {
   const env = loadEnv(mode, process.cwd(), ['AI_CHAT_', 'OPENAI_', 'ANTHROPIC_']);
   const backend = demoBackend(env);
-  const announce = (logger: { info(message: string): void }) =>
-    logger.info(`  ➜  ${CHAT_PATH}: answered by ${backend.description}`);
-  return {
-    name: 'ai-chat-backend',
-    configureServer(server) {
-      server.middlewares.use(backend.middleware);
-      server.httpServer?.once('listening', () => setTimeout(() => announce(server.config.logger)));
-    },
-    configurePreviewServer(server) {
-      server.middlewares.use(backend.middleware);
-      server.httpServer.once('listening', () => setTimeout(() => announce(server.config.logger)));
-    },
+  const mount = (server: ViteDevServer | PreviewServer) => {
+    server.middlewares.use(backend.middleware);
+    // After Vite's own start-up lines, so this one is not lost above them.
+    server.httpServer?.once('listening', () =>
+      setTimeout(() => server.config.logger.info(`  ➜  ${CHAT_PATH}: answered by ${backend.description}`)),
+    );
   };
+  return { name: 'ai-chat-backend', configureServer: mount, configurePreviewServer: mount };
 }
 
 /**
