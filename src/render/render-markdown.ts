@@ -129,9 +129,13 @@ function renderBlock(block: Block | ListItem, ctx: Context): unknown {
       </li>`;
     case 'table':
       // The class is the parser's alignment keyword (a closed set), never cell
-      // text; Lit writes a null one (no alignment) as an empty attribute.
+      // text; Lit writes a null one (no alignment) as an empty attribute. The
+      // header, like a finished row, is fixed once the table starts, so an
+      // open table's frame renders only its growing last row.
       return html`<div class="table-scroll"><table>
-        <thead><tr>${block.head.map((cell, i) => html`<th class=${block.align[i]}>${renderInline(cell, ctx)}</th>`)}</tr></thead>
+        <thead>${guard([block.head, ctx.images, ctx.defs], () =>
+          html`<tr>${block.head.map((cell, i) => html`<th class=${block.align[i]}>${renderInline(cell, ctx)}</th>`)}</tr>`,
+        )}</thead>
         <tbody>${block.rows.map((row) =>
           guard([row, ctx.images, ctx.defs], () =>
             html`<tr>${row.map((cell, i) => html`<td class=${block.align[i]}>${renderInline(cell, ctx)}</td>`)}</tr>`,
