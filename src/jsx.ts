@@ -10,39 +10,15 @@ import type { DetailedHTMLProps, HTMLAttributes } from 'react';
 import type { AiChat } from './ai-chat.js';
 import type { AiChatEventMap } from './events.js';
 
+/**
+ * The names of `<ai-chat>`'s public reactive properties, read from its
+ * `static properties` table (private state is not in `keyof AiChat`), so a
+ * property added there is settable from JSX without a second list to keep.
+ */
+type PublicPropertyName = Extract<keyof (typeof AiChat)['properties'], keyof AiChat>;
+
 /** The public properties a React 19 app may set on `<ai-chat>`; objects are set as properties. */
-export type AiChatProperties = Partial<
-  Pick<
-    AiChat,
-    | 'endpoint'
-    | 'model'
-    | 'placeholder'
-    | 'heading'
-    | 'disabled'
-    | 'withCredentials'
-    | 'maxRetries'
-    | 'retryDelay'
-    | 'idleTimeout'
-    | 'timeout'
-    | 'maxResponseBytes'
-    | 'debug'
-    | 'format'
-    | 'noMarkdown'
-    | 'allowImages'
-    | 'parseEvent'
-    | 'theme'
-    | 'mode'
-    | 'open'
-    | 'position'
-    | 'welcome'
-    | 'persist'
-    | 'headers'
-    | 'body'
-    | 'suggestions'
-    | 'strings'
-    | 'messages'
-  >
->;
+export type AiChatProperties = Partial<Pick<AiChat, PublicPropertyName>>;
 
 /** React 19 adds a listener for `on` + the exact event name, so `onai-chat-done` hears `ai-chat-done`. */
 export type AiChatEventProps = {

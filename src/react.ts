@@ -26,18 +26,33 @@ export { AiChatElement };
 
 AiChatElement.define();
 
+/** `ai-chat-send` → `AiChatSend`. */
+type PascalCase<Name extends string> = Name extends `${infer Head}-${infer Tail}`
+  ? `${Capitalize<Head>}${PascalCase<Tail>}`
+  : Capitalize<Name>;
+
+/** One `on…` prop per event of the element: an event left out here does not compile. */
+type EventProps = {
+  [Name in keyof AiChatEventMap as `on${PascalCase<Name>}`]: EventName<AiChatEventMap[Name]>;
+};
+
+const event = <Name extends keyof AiChatEventMap>(name: Name) => name as EventName<AiChatEventMap[Name]>;
+
+const events: EventProps = {
+  onAiChatSend: event('ai-chat-send'),
+  onAiChatOpen: event('ai-chat-open'),
+  onAiChatDelta: event('ai-chat-delta'),
+  onAiChatDone: event('ai-chat-done'),
+  onAiChatError: event('ai-chat-error'),
+  onAiChatAbort: event('ai-chat-abort'),
+  onAiChatRetry: event('ai-chat-retry'),
+};
+
 /** The React component for `<ai-chat>`; its ref is the element, for `send()`, `abort()`, `clear()`. */
 export const AiChat = createComponent({
   react: React,
   tagName: 'ai-chat',
   elementClass: AiChatElement,
   displayName: 'AiChat',
-  events: {
-    onAiChatSend: 'ai-chat-send' as EventName<AiChatEventMap['ai-chat-send']>,
-    onAiChatDelta: 'ai-chat-delta' as EventName<AiChatEventMap['ai-chat-delta']>,
-    onAiChatDone: 'ai-chat-done' as EventName<AiChatEventMap['ai-chat-done']>,
-    onAiChatError: 'ai-chat-error' as EventName<AiChatEventMap['ai-chat-error']>,
-    onAiChatAbort: 'ai-chat-abort' as EventName<AiChatEventMap['ai-chat-abort']>,
-    onAiChatRetry: 'ai-chat-retry' as EventName<AiChatEventMap['ai-chat-retry']>,
-  },
+  events,
 });
