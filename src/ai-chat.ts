@@ -803,9 +803,10 @@ export class AiChat extends LitElement {
     );
   }
 
-  #renderSuggestions(): TemplateResult | typeof nothing {
+  /** Starter prompts, until the conversation shows a message (a system prompt alone does not count). */
+  #renderSuggestions(hasMessages: boolean): TemplateResult | typeof nothing {
     const suggestions = this.suggestions.length > 0 ? this.suggestions : this.#childSuggestions;
-    if (suggestions.length === 0 || this.messages.length > 0) return nothing;
+    if (suggestions.length === 0 || hasMessages) return nothing;
     return html`<ul class="suggestions" part="suggestions" aria-label=${this.#strings.suggestionsLabel}>
       ${suggestions.map(
         (text) =>
@@ -866,7 +867,7 @@ export class AiChat extends LitElement {
           // answer) starts from fresh DOM, not the last one's open "Thinking".
           index < this.#firstRendered ? nothing : keyed(message.id, this.#renderMessage(message)),
         )}
-        ${this.#renderSuggestions()}
+        ${this.#renderSuggestions(hasMessages)}
       </div>
       <div class="jump-wrap">
         <button type="button" class="jump" part="jump-button" ?hidden=${!this.awayFromLatest} @click=${this.#jumpToLatest}>

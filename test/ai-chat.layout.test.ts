@@ -90,6 +90,13 @@ describe('welcome and suggestions', () => {
       'Two',
     ]);
   });
+
+  it('keeps offering suggestions next to the empty prompt when the conversation holds only a system prompt', async () => {
+    const system = { id: 's', role: 'system' as const, content: 'Be brief.', status: 'done' as const };
+    const el = await fixture<AiChat>(html`<ai-chat .suggestions=${['One']} .messages=${[system]}></ai-chat>`);
+    expect(shadow(el).querySelector<HTMLElement>('.empty')!.hidden).to.equal(false);
+    expect(shadow(el).querySelectorAll('[part="suggestion"]')).to.have.length(1);
+  });
 });
 
 describe('languages and direction', () => {
