@@ -42,6 +42,15 @@ function decodeOne(match: string, hex?: string, dec?: string, name?: string): st
   return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\ufffd' : String.fromCodePoint(code);
 }
 
+const strictAt = new RegExp(strict.source, 'iy');
+
+/** The character reference starting at `i` in `text`: what it decodes to and its length. */
+export function entityAt(text: string, i: number): [decoded: string, length: number] | undefined {
+  strictAt.lastIndex = i;
+  const m = strictAt.exec(text);
+  return m ? [decodeOne(m[0], m[1], m[2], m[3]), m[0].length] : undefined;
+}
+
 /** Decodes the character references in `text`; `lenient` accepts numeric ones without `;`. */
 export function decodeEntities(text: string, lenient_ = false): string {
   return text.includes('&') ? text.replace(lenient_ ? lenient : strict, decodeOne) : text;

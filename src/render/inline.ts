@@ -1,4 +1,4 @@
-import { decodeEntities } from './entities.js';
+import { decodeEntities, entityAt } from './entities.js';
 import type { Inline } from './markdown.js';
 
 /**
@@ -42,7 +42,6 @@ const OPTIONAL_SPACE = /[ \t]*\n?[ \t]*/y;
 /** `<scheme:…>` (group 1) or `<email>` (group 2). */
 const AUTOLINK =
   /<(?:([a-z][a-z\d+.-]{1,31}:[^\s<>]*)|([\w.!#$%&'*+/=?^`{|}~-]+@[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?(?:\.[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?)*))>/iy;
-const ENTITY = /&(?:#x[\da-f]{1,6}|#\d{1,7}|[a-z][a-z\d]{1,31});/iy;
 const BARE_URL = /https?:\/\/[^\s<>]*/y;
 const REF_LABEL = /\[((?:[^\\[\]]|\\.){0,999})\]/y;
 const ANGLE_DEST = /<((?:[^<>\n\\]|\\[^])*)>/y;
@@ -305,16 +304,17 @@ export function parseInline(src: string): Inline[] {
       }
       continue;
     }
-    let m: RegExpExecArray | null;
-    if (ch === '<' && (m = at(AUTOLINK, src, i))) {
-      const [whole, uri, email] = m;
+    const autolinkMatch = ch === '<' && at(AUTOLINK, src, i);
+    if (autolinkMatch) {
+      const [whole, uri, email] = autolinkMatch;
       push(autolink(uri ?? 'mailto:' + email, uri ?? email!));
       i += whole.length;
       continue;
     }
-    if (ch === '&' && (m = at(ENTITY, src, i))) {
-      buf += decodeEntities(m[0]);
-      i += m[0].length;
+    const reference = ch === '&' && entityAt(src, i);
+    if (reference) {
+      buf += reference[0];
+      i += reference[1];
       continue;
     }
     if (
