@@ -187,11 +187,7 @@ async function series(which, tokens, rate = 0) {
 }
 
 const fmt = (n, digits = 1) => n.toFixed(digits);
-const lines = [];
-const print = (line = '') => {
-  lines.push(line);
-  console.log(line);
-};
+const print = (line = '') => console.log(line);
 
 print(`# <ai-chat> benchmark (${RUNS} runs each, medians; ${new Date().toISOString().slice(0, 10)})`);
 print();
