@@ -97,7 +97,7 @@ export function errorBody(type: string, message: string): ErrorBody {
   return { error: { message, type } };
 }
 
-export function jsonResponse(status: number, value: unknown, headers: Record<string, string> = {}): Response {
+function jsonResponse(status: number, value: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(value), {
     status,
     headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
