@@ -106,10 +106,10 @@ function readIdempotencyKey(request: Request): string | undefined {
 }
 
 function readLastEventId(request: Request): number | undefined {
-  const value = request.headers.get('last-event-id');
-  if (value === null || value.trim() === '') return undefined;
-  if (!EVENT_ID.test(value.trim())) throw new HttpError(400, 'invalid_last_event_id', '`Last-Event-ID` must be an event id this server sent.');
-  return Number(value.trim());
+  const value = request.headers.get('last-event-id')?.trim();
+  if (!value) return undefined;
+  if (!EVENT_ID.test(value)) throw new HttpError(400, 'invalid_last_event_id', '`Last-Event-ID` must be an event id this server sent.');
+  return Number(value);
 }
 
 /** Ties a key to one request, so reusing a key for another conversation is refused rather than answered wrongly. */
