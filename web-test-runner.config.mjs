@@ -2,15 +2,12 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.mjs';
+import { CHROMIUM_ARGS, requireChromium } from './scripts/find-chromium.mjs';
 import { scriptedSseMiddleware } from './test/server/scripted-sse-server.mjs';
 import { handlerHarnessMiddleware } from './test/server/handler-harness.mjs';
 import { summaryReporter } from './test/server/summary-reporter.mjs';
 
-const executablePath = findChromium();
-if (!executablePath) {
-  throw new Error('No Chromium or Chrome found: set CHROME_PATH, or install Debian/Ubuntu `chromium`.');
-}
+const executablePath = requireChromium();
 
 export default {
   files: ['test/**/*.test.ts', '!test/apps/**'],

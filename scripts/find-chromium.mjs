@@ -18,6 +18,13 @@ export function findChromium() {
   return CANDIDATES.find((path) => existsSync(path));
 }
 
+/** @returns {string} the browser executable; throws, saying how to get one, when there is none */
+export function requireChromium() {
+  const found = findChromium();
+  if (!found) throw new Error('No Chromium or Chrome found: set CHROME_PATH, or install Debian/Ubuntu `chromium`.');
+  return found;
+}
+
 /**
  * Flags for headless Chromium here: no sandbox (tests may run as root), no
  * background network traffic, and no throttling of timers or frames, since

@@ -15,7 +15,7 @@ import { createServer } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CHROMIUM_ARGS, findChromium } from '../../scripts/find-chromium.mjs';
+import { CHROMIUM_ARGS, requireChromium } from '../../scripts/find-chromium.mjs';
 import { handleScriptedSse } from '../server/scripted-sse-server.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -135,8 +135,7 @@ function resolveFile(pathname, prefixes, files) {
 
 /** Headless Chromium with the CI flags. puppeteer-core comes with @web/test-runner-chrome. */
 export async function launchBrowser() {
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error('No Chromium or Chrome found: set CHROME_PATH, or install Debian/Ubuntu `chromium`.');
+  const executablePath = requireChromium();
   const { default: puppeteer } = await import('puppeteer-core');
   return puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, protocolTimeout: 60_000 });
 }
