@@ -82,13 +82,18 @@ async function playResponse(script, req, res, record) {
   // 'hang': leave it open; the 'close' listener records when the client leaves.
 }
 
+/** Request n (from 0) gets responses[n], the last one over and over once they run out. */
+function responseFor(scenario, n) {
+  return scenario.responses[Math.min(n, scenario.responses.length - 1)];
+}
+
 async function answer(id, req, res) {
   const scenario = scenarios.get(id);
   if (!scenario) return sendJson(res, 404, { error: { message: `unknown scenario ${id}` } });
   if (req.method === 'OPTIONS') {
-    const next = scenario.responses[Math.min(scenario.requests.length, scenario.responses.length - 1)];
+    // The preflight is answered for the request that follows it.
     res.writeHead(204, {
-      ...corsHeaders(next, req),
+      ...corsHeaders(responseFor(scenario, scenario.requests.length), req),
       'access-control-allow-methods': 'POST',
       'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
     });
@@ -108,8 +113,7 @@ async function answer(id, req, res) {
     record.completed = res.writableFinished;
     record.clientClosed = !res.writableFinished;
   });
-  const index = Math.min(scenario.requests.length - 1, scenario.responses.length - 1);
-  await playResponse(scenario.responses[index], req, res, record);
+  await playResponse(responseFor(scenario, scenario.requests.length - 1), req, res, record);
 }
 
 /**
