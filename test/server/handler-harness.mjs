@@ -41,6 +41,9 @@ export const FAKE_KEY = 'sk-test-FAKEKEY-0000-do-not-leak-4f1c2a';
 
 const DEFAULT_MODELS = { openai: 'gpt-4.1-nano', anthropic: 'claude-sonnet-4-0', mock: 'mock' };
 
+/** `/handler/:id[/...]`: a setup's handler, on the test server and on the cross-origin port alike. */
+const HANDLER_PATH = /^\/handler\/([\w-]+)(\/.*)?$/;
+
 const setups = new Map();
 const consoleLines = [];
 let ready;
@@ -182,7 +185,7 @@ function startLoopbackServer() {
     const server = createServer((req, res) => {
       const url = new URL(req.url, 'http://127.0.0.1');
       const fake = url.pathname.match(/^\/s\/([\w-]+)\/(fake-openai\/v1\/chat\/completions|fake-anthropic\/v1\/messages)$/);
-      const handler = url.pathname.match(/^\/handler\/([\w-]+)(\/.*)?$/);
+      const handler = url.pathname.match(HANDLER_PATH);
       const setup = setups.get((fake ?? handler)?.[1]);
       if (!setup) return sendJson(res, 404, { error: { message: `nothing at ${url.pathname}`, type: 'not_found' } });
       if (fake) {
@@ -239,7 +242,7 @@ export function handlerHarnessMiddleware() {
       if (!setup) return sendJson(res, 404, { error: { message: 'unknown setup', type: 'not_found' } });
       return sendJson(res, 200, { upstream: setup.upstreamLog, responses: setup.responses, logs: setup.logs });
     }
-    const handler = ctx.path.match(/^\/handler\/([\w-]+)(\/.*)?$/);
+    const handler = ctx.path.match(HANDLER_PATH);
     const setup = handler && setups.get(handler[1]);
     if (!setup) return sendJson(res, 404, { error: { message: `nothing at ${ctx.path}`, type: 'not_found' } });
     // A response cut on purpose (the mock's cut-after) ends in an error; that is the test, not a failure.
