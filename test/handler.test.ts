@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../src/index.js';
 import type { AiChat } from '../src/ai-chat.js';
+import { until } from './helpers.js';
 
 // The handler (src/server) runs in the test runner's Node process, mounted by
 // test/server/handler-harness.mjs, in front of fake providers that replay
@@ -132,16 +133,6 @@ async function readEvents(response: Response, count: number, controller: AbortCo
     }
   }
   return parseSse(text).events;
-}
-
-async function until<T>(check: () => Promise<T | undefined | false>, what: string, timeout = 5000): Promise<T> {
-  const start = performance.now();
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (performance.now() - start > timeout) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 async function expectJsonError(response: Response, status: number, type?: string): Promise<{ message: string; type: string }> {

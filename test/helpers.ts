@@ -97,11 +97,14 @@ export function pressKey(el: AiChat, key: string, init: KeyboardEventInit = {}):
 }
 
 /** Polls until `check` returns a truthy value (the network is real, so things take real time). */
-export async function until<T>(check: () => T | Promise<T>, what: string, timeout = 5000): Promise<T> {
+/** What `until` resolves with: the check's first truthy value. */
+type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
+
+export async function until<T>(check: () => T | Promise<T>, what: string, timeout = 5000): Promise<Truthy<T>> {
   const start = performance.now();
   for (;;) {
     const value = await check();
-    if (value) return value;
+    if (value) return value as Truthy<T>;
     if (performance.now() - start > timeout) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 15));
   }
@@ -109,10 +112,10 @@ export async function until<T>(check: () => T | Promise<T>, what: string, timeou
 
 /** Waits until the server has seen the client close `count` connections of the scenario. */
 export async function untilServerSeesClose(flow: Scenario, index = 0): Promise<RecordedRequest> {
-  return until<RecordedRequest | undefined>(async () => {
+  return until(async () => {
     const request = (await flow.requests())[index];
     return request?.clientClosed ? request : undefined;
-  }, 'the server to see the connection close') as Promise<RecordedRequest>;
+  }, 'the server to see the connection close');
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
