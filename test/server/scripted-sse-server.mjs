@@ -72,9 +72,11 @@ async function playResponse(script, req, res, record) {
   }
   const end = script.end ?? 'close';
   if (end === 'cut') {
-    // Give the last chunk a moment to leave before the connection dies, so the
-    // browser really has the text that came before the failure.
-    await sleep(30);
+    // Give the last chunk time to reach the page before the connection dies,
+    // so the browser really has what came before the failure. 30 ms was not
+    // always enough on a loaded 2-core machine: a `retry:` field sent just
+    // before a cut was once lost, and the retry waited 18 ms instead of 2 s.
+    await sleep(100);
     res.socket?.destroy();
   } else if (end === 'close') {
     res.end();
