@@ -1,16 +1,18 @@
 #!/usr/bin/env node
-// Markdown API tables for the README, generated from custom-elements.json
+// docs/api.md, the one API reference, generated from custom-elements.json
 // (which scripts/check-manifest.mjs keeps current with the JSDoc).
 //
-//   node scripts/api-docs.mjs                     # print the tables
-//   node scripts/api-docs.mjs --write README.md   # replace what is between the markers
-//   node scripts/api-docs.mjs --write docs/api.md # a file without markers is written whole
-//   node scripts/api-docs.mjs --check README.md   # fail when the file is out of date (CI)
+//   node scripts/api-docs.mjs --write            # regenerate docs/api.md
+//   node scripts/api-docs.mjs --check            # fail when docs/api.md is out of date (CI)
+//   node scripts/api-docs.mjs --print            # print the tables
+//   node scripts/api-docs.mjs --write OTHER.md   # another file
 //
-// The markers are `<!-- api:start -->` and `<!-- api:end -->`, each on its own line.
+// The tables go between `<!-- api:start -->` and `<!-- api:end -->`, each on
+// its own line; the text around them is kept. A file without the markers is
+// written whole, with a title.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -20,11 +22,13 @@ const END = '<!-- api:end -->';
 const manifest = JSON.parse(readFileSync(join(ROOT, 'custom-elements.json'), 'utf8'));
 const markdown = render(manifest);
 
-const [mode, target] = process.argv.slice(2);
-if (!mode) {
+const DEFAULT_TARGET = 'docs/api.md';
+const [mode, target = DEFAULT_TARGET] = process.argv.slice(2);
+if (mode === '--print') {
   process.stdout.write(markdown);
-} else if ((mode === '--write' || mode === '--check') && target) {
-  const file = join(process.cwd(), target);
+} else if (mode === '--write' || mode === '--check') {
+  // A relative path is taken from the project root, so the script works from any folder.
+  const file = isAbsolute(target) ? target : join(ROOT, target);
   const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const after = splice(before, markdown);
   if (mode === '--write') {
@@ -38,16 +42,27 @@ if (!mode) {
     console.log('api-docs: 1 passed, 0 failed');
   }
 } else {
-  console.error('usage: node scripts/api-docs.mjs [--write FILE | --check FILE]');
+  console.error(`usage: node scripts/api-docs.mjs --write [FILE] | --check [FILE] | --print   (FILE: ${DEFAULT_TARGET})`);
   process.exitCode = 2;
 }
 
-/** Puts `tables` between the markers of `text`, or makes it the whole text when it has none. */
+/** What a new file holds around the tables. */
+const NEW_FILE = `# API reference
+
+Generated from \`custom-elements.json\` by \`scripts/api-docs.mjs\`; do not edit by hand.
+The manifest is generated from the JSDoc in \`src/ai-chat.ts\` (\`npm run manifest\`).
+
+${START}
+${END}
+`;
+
+/** Puts `tables` between the markers of `text` (a new file gets a title first). */
 function splice(text, tables) {
-  const start = text.indexOf(START);
-  const end = text.indexOf(END);
-  if (start === -1 || end === -1 || end < start) return tables;
-  return `${text.slice(0, start + START.length)}\n\n${tables}\n${text.slice(end)}`;
+  const template = text.includes(START) && text.includes(END) ? text : NEW_FILE;
+  const start = template.indexOf(START);
+  const end = template.indexOf(END);
+  if (end < start) throw new Error(`${END} comes before ${START}`);
+  return `${template.slice(0, start + START.length)}\n\n${tables}\n${template.slice(end)}`;
 }
 
 function render({ modules }) {
