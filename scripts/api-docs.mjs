@@ -23,6 +23,16 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'custom-elements.json'), 'ut
 const markdown = render(manifest);
 
 const DEFAULT_TARGET = 'docs/api.md';
+/** What a new file holds around the tables. */
+const NEW_FILE = `# API reference
+
+Generated from \`custom-elements.json\` by \`scripts/api-docs.mjs\`; do not edit by hand.
+The manifest is generated from the JSDoc in \`src/ai-chat.ts\` (\`npm run manifest\`).
+
+${START}
+${END}
+`;
+
 const [mode, target = DEFAULT_TARGET] = process.argv.slice(2);
 if (mode === '--print') {
   process.stdout.write(markdown);
@@ -30,7 +40,13 @@ if (mode === '--print') {
   // A relative path is taken from the project root, so the script works from any folder.
   const file = isAbsolute(target) ? target : join(ROOT, target);
   const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const after = splice(before, markdown);
+  let after;
+  try {
+    after = splice(before, markdown);
+  } catch (error) {
+    console.error(`api-docs: ${error.message}`);
+    process.exit(1);
+  }
   if (mode === '--write') {
     if (after !== before) writeFileSync(file, after);
     console.log(`${target}: ${after === before ? 'already current' : 'updated'}`);
@@ -46,19 +62,17 @@ if (mode === '--print') {
   process.exitCode = 2;
 }
 
-/** What a new file holds around the tables. */
-const NEW_FILE = `# API reference
-
-Generated from \`custom-elements.json\` by \`scripts/api-docs.mjs\`; do not edit by hand.
-The manifest is generated from the JSDoc in \`src/ai-chat.ts\` (\`npm run manifest\`).
-
-${START}
-${END}
-`;
-
-/** Puts `tables` between the markers of `text` (a new file gets a title first). */
+/**
+ * Puts `tables` between the markers of `text` (a new file gets a title first).
+ * A file with text but no markers is refused rather than overwritten: the
+ * README once held the tables, and an old `--write README.md` must not wipe it.
+ */
 function splice(text, tables) {
-  const template = text.includes(START) && text.includes(END) ? text : NEW_FILE;
+  const hasMarkers = text.includes(START) && text.includes(END);
+  if (!hasMarkers && text.trim() !== '') {
+    throw new Error(`${target} has no ${START} … ${END} markers; the API reference is ${DEFAULT_TARGET}`);
+  }
+  const template = hasMarkers ? text : NEW_FILE;
   const start = template.indexOf(START);
   const end = template.indexOf(END);
   if (end < start) throw new Error(`${END} comes before ${START}`);
