@@ -10,16 +10,29 @@
  *
  * Importing this module registers nothing and touches no browser global, so
  * it is also safe to import during server rendering.
+ *
+ * Every type the public API names is exported here (and from the package's
+ * main entry, which re-exports this module), so an integrator can name what a
+ * property, a hook or an event hands them. The value lists next to the unions
+ * (`THEMES` for `Theme`, `ERROR_CODES` for `ErrorCode`, ...) let them validate
+ * or iterate without copying the list. scripts/check-public-types.mjs fails
+ * when a declaration reachable from here is not exported.
  */
 export { AiChat, MODES, POSITIONS, THEMES, type Mode, type Position, type Theme } from './ai-chat.js';
-export { CHAT_STATUSES, MESSAGE_ROLES, MESSAGE_STATUSES } from './types.js';
-export type {
-  ChatError,
-  ChatMessage,
-  ChatRequest,
-  ChatRequestBody,
-  ChatStatus,
-  MessageRole,
-  MessageStatus,
+export {
+  CHAT_STATUSES,
+  MESSAGE_ROLES,
+  MESSAGE_STATUSES,
+  type ChatMessage,
+  type ChatRequest,
+  type ChatRequestBody,
+  type ChatStatus,
+  type MessageRole,
+  type MessageStatus,
 } from './types.js';
+export { ERROR_CODES, type ChatFailure, type ErrorCode, type ErrorParams, type ErrorTexts } from './errors.js';
+export type { ChatStrings, ChatStringsOverride } from './i18n.js';
+export { FORMATS, type Extraction, type FormatName, type ParseEvent } from './stream/formats/types.js';
+export type { StreamEvent } from './stream/types.js';
+export { TOKEN_TYPES, type Highlighter, type HighlightToken, type TokenType } from './render/highlight-types.js';
 export type * from './events.js';

@@ -1,7 +1,9 @@
-import { AiChat } from './ai-chat.js';
+/**
+ * `ai-chat-element`: defines `<ai-chat>` on import, and exports what
+ * `ai-chat-element/element` exports, so the two entries name the same API.
+ */
+import { AiChat } from './element.js';
 
 AiChat.define();
 
-export { AiChat };
-export type * from './types.js';
-export type * from './events.js';
+export * from './element.js';
