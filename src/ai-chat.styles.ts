@@ -107,7 +107,8 @@ export const styles = css`
   }
 
   .panel,
-  .transcript {
+  .transcript,
+  .log {
     display: flex;
     flex-direction: column;
   }
@@ -188,6 +189,9 @@ export const styles = css`
     overflow-y: auto;
     overscroll-behavior: contain;
     padding: var(--_space);
+  }
+  /* The messages, in a box of their own so its growth can be observed (follow-the-tail). */
+  .log {
     gap: calc(var(--_space) * 0.75);
   }
   .empty {

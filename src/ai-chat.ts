@@ -1,32 +1,18 @@
-import { html, LitElement, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
-import { guard } from 'lit/directives/guard.js';
-import { live } from 'lit/directives/live.js';
-import { keyed } from 'lit/directives/keyed.js';
+import { LitElement, type PropertyValues } from 'lit';
 import { styles } from './ai-chat.styles.js';
-import { ConversationStore } from './conversation-store.js';
-import { emit } from './events.js';
-import { describeError, resolveStrings, type ChatStrings, type ChatStringsOverride } from './i18n.js';
+import { renderAiChat } from './ai-chat.templates.js';
+import { ChatSession } from './controllers/chat-session.js';
+import { FollowTailController } from './controllers/follow-tail.js';
+import { resolveStrings, type ChatStrings, type ChatStringsOverride } from './i18n.js';
+import type { Highlighter } from './render/highlight-types.js';
 import { MarkdownCache } from './render/markdown-cache.js';
 import { markdownStyles } from './render/markdown.styles.js';
-import type { Highlighter } from './render/highlight-types.js';
-import { renderMarkdown } from './render/render-markdown.js';
-import { buildChatRequest, nextMessageId } from './request.js';
-import {
-  ChatStreamController,
-  DEFAULT_POLICY,
-  type AnswerOutcome,
-  type RetryNotice,
-  type StreamPolicy,
-} from './stream/chat-stream-controller.js';
-import { FORMATS, isSkipped, type FormatName, type ParseEvent } from './stream/formats/index.js';
-import type { ChatMessage, ChatStatus, MessageRole, MessageStatus } from './types.js';
+import { DEFAULT_POLICY } from './stream/chat-stream-controller.js';
+import type { FormatName, ParseEvent } from './stream/formats/index.js';
+import type { ChatMessage, ChatStatus } from './types.js';
 
 /** Messages rendered per frame when a long conversation is set at once, newest first. */
 const RENDER_BATCH = 25;
-/** How close to the bottom (px) still counts as "reading the newest text". */
-const FOLLOW_THRESHOLD = 32;
-/** How often a streaming answer is saved with `persist`, so a reload keeps most of it. */
-const SAVE_WHILE_STREAMING_MS = 1000;
 
 export const THEMES = ['auto', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -34,13 +20,6 @@ export const MODES = ['inline', 'launcher'] as const;
 export type Mode = (typeof MODES)[number];
 export const POSITIONS = ['bottom-right', 'bottom-left'] as const;
 export type Position = (typeof POSITIONS)[number];
-
-/** The waiting line under an answer: a retry countdown, or the offline wait. */
-interface Waiting {
-  messageId: string;
-  notice?: RetryNotice;
-  until: number;
-}
 
 /**
  * A chat with an AI model: it POSTs the conversation to `endpoint` and shows
@@ -127,9 +106,6 @@ export class AiChat extends LitElement {
   static override properties = {
     draft: { state: true, attribute: false },
     hasHeaderContent: { state: true, attribute: false },
-    waiting: { state: true, attribute: false },
-    awayFromLatest: { state: true, attribute: false },
-    announcement: { state: true, attribute: false },
     endpoint: { reflect: true },
     model: { reflect: true },
     placeholder: { reflect: true },
@@ -157,7 +133,8 @@ export class AiChat extends LitElement {
     parseEvent: { attribute: false },
     highlighter: { attribute: false },
     strings: { attribute: false },
-    messages: { attribute: false },
+    // The session owns the conversation; the accessors below hand it over.
+    messages: { attribute: false, noAccessor: true },
   };
 
   /** `lang` picks the built-in texts, so a change must re-render. */
@@ -174,17 +151,29 @@ export class AiChat extends LitElement {
     registry.define(tagName, tagName === 'ai-chat' ? this : class extends this {});
   }
 
-  #stream = new ChatStreamController(this);
+  #session = new ChatSession(this, () => ({
+    request: {
+      endpoint: this.endpoint,
+      model: this.model,
+      headers: this.headers,
+      body: this.body,
+      withCredentials: this.withCredentials,
+    },
+    stream: this,
+    strings: this.#strings,
+    disabled: this.disabled,
+    debug: this.debug,
+    persist: this.persist,
+  }));
+  #tail = new FollowTailController(
+    this,
+    () => this.renderRoot?.querySelector<HTMLElement>('.transcript'),
+    () => this.renderRoot?.querySelector<HTMLElement>('.log'),
+  );
   #internals?: ElementInternals;
   #frameRequested?: Promise<void>;
   /** Index of the oldest message rendered so far; a long conversation set at once is rendered over a few frames. */
   #firstRendered = 0;
-  #countdown?: ReturnType<typeof setInterval>;
-  #store?: ConversationStore;
-  #storeName?: string;
-  #storageWarned = false;
-  #lastSave = 0;
-  #pendingSave?: ReturnType<typeof setTimeout>;
   #childSuggestions: string[] = [];
   #childObserver?: MutationObserver;
   #strings: ChatStrings = resolveStrings(undefined);
@@ -192,13 +181,8 @@ export class AiChat extends LitElement {
   #stringsOverride?: ChatStringsOverride;
   #markdown = new MarkdownCache<ChatMessage>();
 
-
   private draft = '';
   private hasHeaderContent = false;
-  private waiting?: Waiting;
-  /** The reader scrolled up from the newest text: new text no longer scrolls the transcript, and "Jump to latest" shows. */
-  private awayFromLatest = false;
-  private announcement = '';
 
   /** URL the conversation is POSTed to; it must answer with Server-Sent Events (or JSON). */
   endpoint = '';
@@ -322,19 +306,21 @@ export class AiChat extends LitElement {
    * The conversation, oldest first. Set it to restore one; it is read live
    * while an answer streams (the last message's `content` grows).
    */
-  messages: ChatMessage[] = [];
-
-  get #transcript(): HTMLElement | null {
-    return this.renderRoot.querySelector('.transcript');
+  get messages(): ChatMessage[] {
+    return this.#session.messages;
   }
 
-  get #input(): HTMLTextAreaElement | null {
-    return this.renderRoot.querySelector('textarea');
+  set messages(messages: ChatMessage[]) {
+    this.#session.messages = messages;
   }
 
   /** What the widget is doing: `idle`, `connecting`, `streaming`, `retrying` or `error`. */
   get status(): ChatStatus {
-    return this.#stream.status;
+    return this.#session.status;
+  }
+
+  get #input(): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector('textarea');
   }
 
   constructor() {
@@ -348,8 +334,6 @@ export class AiChat extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    addEventListener('storage', this.#onStorage);
-    this.#syncStore();
     this.#childObserver ??= new MutationObserver(() => this.#readChildSuggestions());
     this.#childObserver.observe(this, { childList: true, subtree: true, characterData: true });
     this.#readChildSuggestions();
@@ -357,9 +341,7 @@ export class AiChat extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    removeEventListener('storage', this.#onStorage);
     this.#childObserver?.disconnect();
-    clearInterval(this.#countdown);
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -395,7 +377,7 @@ export class AiChat extends LitElement {
       this.#stringsOverride = this.strings;
       this.#strings = resolveStrings(lang, this.strings);
     }
-    if (changed.has('persist')) this.#syncStore();
+    if (changed.has('persist')) this.#session.openStore();
     if (changed.has('messages')) this.#planRendering(changed.get('messages') as ChatMessage[] | undefined);
   }
 
@@ -406,7 +388,6 @@ export class AiChat extends LitElement {
       this.#firstRendered = Math.max(0, this.#firstRendered - RENDER_BATCH);
       this.requestUpdate();
     }
-    if (!this.awayFromLatest) this.#scrollToEnd();
     this.#syncStates();
     if (changed.has('open') && changed.get('open') !== undefined) {
       // Opening puts the reader in the text box; closing returns them to the launcher.
@@ -425,9 +406,9 @@ export class AiChat extends LitElement {
    * cancelled the request.
    */
   async send(text: string): Promise<ChatMessage | undefined> {
-    const content = text.trim();
-    if (!content || this.disabled || this.#stream.busy) return undefined;
-    return this.#requestAnswer([...this.messages, createMessage('user', content, 'done')]);
+    this.#session.openStore();
+    if (text.trim() && !this.#session.busy) this.#tail.jumpToLatest();
+    return this.#settled(await this.#session.send(text));
   }
 
   /**
@@ -436,135 +417,24 @@ export class AiChat extends LitElement {
    * is the one before that answer. Resolves like `send()`.
    */
   async retry(): Promise<ChatMessage | undefined> {
-    if (this.disabled || this.#stream.busy) return undefined;
-    const last = this.messages.at(-1);
-    const history = last?.role === 'assistant' ? this.messages.slice(0, -1) : this.messages;
-    if (!history.some((message) => message.role === 'user')) return undefined;
-    return this.#requestAnswer(history);
+    this.#session.openStore();
+    return this.#settled(await this.#session.retry());
   }
 
   /** Stops the answer that is streaming: the request is aborted and the text so far kept. */
   abort(): void {
-    this.#stream.abort();
+    this.#session.abort();
   }
 
   /** Stops any answer and empties the conversation, and its saved copy with `persist`. */
   clear(): void {
-    this.#stream.abort();
-    this.messages = [];
-    clearTimeout(this.#pendingSave);
-    this.#pendingSave = undefined;
-    this.#store?.remove();
-    this.#stream.reset();
-    this.announcement = '';
+    this.#session.clear();
   }
 
-  get #policy(): StreamPolicy {
-    const orDefault = (value: number, fallback: number) => (Number.isFinite(value) && value >= 0 ? value : fallback);
-    return {
-      maxRetries: Math.floor(orDefault(this.maxRetries, DEFAULT_POLICY.maxRetries)),
-      retryDelay: orDefault(this.retryDelay, DEFAULT_POLICY.retryDelay),
-      idleTimeout: orDefault(this.idleTimeout, DEFAULT_POLICY.idleTimeout),
-      timeout: orDefault(this.timeout, DEFAULT_POLICY.timeout),
-      maxResponseBytes: orDefault(this.maxResponseBytes, DEFAULT_POLICY.maxResponseBytes) || DEFAULT_POLICY.maxResponseBytes,
-      format: (FORMATS as readonly string[]).includes(this.format) ? this.format : 'auto',
-      parseEvent: this.parseEvent,
-    };
-  }
-
-  /** Sends `history` and streams the answer into a new assistant message after it. */
-  async #requestAnswer(history: ChatMessage[]): Promise<ChatMessage | undefined> {
-    const request = buildChatRequest(
-      {
-        endpoint: this.endpoint,
-        model: this.model,
-        headers: this.headers,
-        body: this.body,
-        withCredentials: this.withCredentials,
-      },
-      history,
-    );
-    if (!emit(this, 'ai-chat-send', { request }, { cancelable: true })) return undefined;
-
-    const answer = createMessage('assistant', '', 'pending');
-    this.messages = [...history, answer];
-    // Sending shows the newest message, wherever the reader had scrolled.
-    this.#jumpToLatest();
-    this.announcement = '';
-    this.#save(true);
-    const log = (...parts: unknown[]) => this.debug && console.debug('[ai-chat]', ...parts);
-
-    const outcome = await this.#stream.run(
-      request,
-      {
-        onOpen: (opened) => {
-          if (answer.status === 'pending') answer.status = 'streaming';
-          this.#setWaiting(undefined);
-          log('response', opened);
-          emit(this, 'ai-chat-open', { status: opened.status, format: opened.format, contentType: opened.contentType });
-        },
-        onText: (delta) => {
-          answer.status = 'streaming';
-          answer.content += delta;
-          this.#setWaiting(undefined);
-          this.requestUpdate();
-          this.#save(false);
-          emit(this, 'ai-chat-delta', { delta, message: answer });
-        },
-        onReasoning: (delta) => {
-          answer.reasoning = (answer.reasoning ?? '') + delta;
-          this.requestUpdate();
-        },
-        onRetry: (notice) => {
-          this.#setWaiting({ messageId: answer.id, notice, until: Date.now() + notice.delay });
-          emit(this, 'ai-chat-retry', {
-            attempt: notice.attempt,
-            maxRetries: notice.maxRetries,
-            delay: notice.delay,
-            reason: notice.reason,
-            message: answer,
-          });
-        },
-        onOffline: () => this.#setWaiting({ messageId: answer.id, until: 0 }),
-        onDebug: this.debug
-          ? (input, format, result) =>
-              isSkipped(result)
-                ? log('skipped', input, `(${format ?? 'format not yet known'}):`, result.skipped)
-                : log('read', input, `as ${format ?? 'unknown'} →`, result)
-          : undefined,
-        onWarning: (warning) => this.debug && console.warn('[ai-chat]', warning),
-      },
-      this.#policy,
-    );
-    this.#setWaiting(undefined);
-    this.#finish(answer, outcome);
-    this.requestUpdate();
-    this.#save(true);
-    await this.updateComplete;
-    return answer;
-  }
-
-  #finish(answer: ChatMessage, outcome: AnswerOutcome): void {
-    answer.status = outcome.status;
-    if (outcome.status === 'done') {
-      this.announcement = this.#strings.announceAnswer(answer.content);
-      emit(this, 'ai-chat-done', { message: answer });
-    } else if (outcome.status === 'aborted') {
-      emit(this, 'ai-chat-abort', { message: answer });
-    } else {
-      const text = describeError(outcome.error, this.#strings);
-      answer.error = outcome.interrupted ? `${text} ${this.#strings.incomplete}` : text;
-      this.announcement = this.#strings.announceError(answer.error);
-      emit(this, 'ai-chat-error', { error: outcome.error, message: answer });
-    }
-  }
-
-  #setWaiting(waiting: Waiting | undefined): void {
-    if (!waiting && !this.waiting) return;
-    this.waiting = waiting;
-    clearInterval(this.#countdown);
-    // A visible countdown: re-render each second while a retry waits.
-    if (waiting?.notice) this.#countdown = setInterval(() => this.requestUpdate(), 1000);
+  /** Resolves once the final state is on screen; a failed render never turns into a rejection. */
+  async #settled(message: ChatMessage | undefined): Promise<ChatMessage | undefined> {
+    if (message) await this.updateComplete.catch(() => undefined);
+    return message;
   }
 
   #language(): string | undefined {
@@ -574,7 +444,7 @@ export class AiChat extends LitElement {
   #syncStates(): void {
     const states = this.#internals?.states;
     if (!states) return;
-    const status = this.#stream.status;
+    const status = this.#session.status;
     const toggle = (name: string, on: boolean) => (on ? states.add(name) : states.delete(name));
     try {
       toggle('streaming', status === 'connecting' || status === 'streaming');
@@ -602,62 +472,6 @@ export class AiChat extends LitElement {
     else if (!appended) this.#firstRendered = 0;
   }
 
-  // Saved conversations ----------------------------------------------------
-
-  /**
-   * Opens (and restores from) the store `persist` names, once per key. Called
-   * on connect and before every save, not only on render: a page may call
-   * `send()` before the first frame, and an offscreen frame may not render
-   * for a while.
-   */
-  #syncStore(): void {
-    if ((this.persist || undefined) === this.#storeName) return;
-    this.#storeName = this.persist || undefined;
-    this.#store = this.#storeName ? new ConversationStore(this.#storeName) : undefined;
-    if (!this.#store || this.#stream.busy) return;
-    const loaded = this.#store.load(this.#interruptedText());
-    if (loaded.ok) this.messages = loaded.messages;
-    else if (loaded.reason !== 'empty') this.#warnStorage(`could not restore "${this.persist}": ${loaded.reason}`);
-  }
-
-  /** Saves now (`force`), or at most once a second while an answer streams (the last change included). */
-  #save(force: boolean): void {
-    this.#syncStore();
-    if (!this.#store) return;
-    const wait = this.#lastSave + SAVE_WHILE_STREAMING_MS - Date.now();
-    if (!force && wait > 0) {
-      this.#pendingSave ??= setTimeout(() => this.#save(true), wait);
-      return;
-    }
-    clearTimeout(this.#pendingSave);
-    this.#pendingSave = undefined;
-    this.#lastSave = Date.now();
-    if (!this.#store.save(this.messages)) this.#warnStorage('could not save the conversation; it is kept in memory');
-  }
-
-  #warnStorage(message: string): void {
-    if (this.#storageWarned || !this.debug) return;
-    this.#storageWarned = true;
-    console.warn('[ai-chat]', message);
-  }
-
-  #interruptedText(): string {
-    return `${this.#strings.errors['connection-lost']({})} ${this.#strings.incomplete}`;
-  }
-
-  /** Another tab saved or cleared the same conversation: show what it has. */
-  #onStorage = (event: StorageEvent): void => {
-    if (!this.#store || event.key !== this.#store.key || this.#stream.busy) return;
-    if (event.newValue === null) {
-      this.messages = [];
-      return;
-    }
-    const loaded = this.#store.parse(event.newValue, this.#interruptedText());
-    if (loaded.ok) this.messages = loaded.messages;
-  };
-
-  // Input and controls -------------------------------------------------------
-
   #readChildSuggestions(): void {
     const texts = [...this.querySelectorAll('ai-chat-suggestion')]
       .map((node) => node.textContent?.trim() ?? '')
@@ -667,276 +481,87 @@ export class AiChat extends LitElement {
     this.requestUpdate();
   }
 
-  #onSubmit(event: Event): void {
+  // Input and controls -------------------------------------------------------
+
+  #onSubmit = (event: Event): void => {
     event.preventDefault();
     const text = this.draft;
-    if (!text.trim() || this.#stream.busy || this.disabled) return;
+    if (!text.trim() || this.#session.busy || this.disabled) return;
     // The draft is cleared only once the send is really going ahead (send()
     // starts the stream before its first await, so busy tells); a cancelled
     // or refused send leaves the reader's text where it was.
     void this.send(text);
-    if (this.#stream.busy) this.draft = '';
+    if (this.#session.busy) this.draft = '';
     this.#input?.focus();
-  }
+  };
 
-  #onKeydown(event: KeyboardEvent): void {
+  #onKeydown = (event: KeyboardEvent): void => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       this.#onSubmit(event);
-    } else if (event.key === 'Escape' && this.#stream.busy) {
+    } else if (event.key === 'Escape' && this.#session.busy) {
       // Escape stops the answer first; only a second Escape closes the panel.
       event.preventDefault();
       event.stopPropagation();
       this.abort();
     }
-  }
+  };
 
-  #onPanelKeydown(event: KeyboardEvent): void {
+  #onPanelKeydown = (event: KeyboardEvent): void => {
     if (event.key === 'Escape' && this.mode === 'launcher' && this.open) {
       event.preventDefault();
       this.open = false;
     }
-  }
+  };
 
-  #onInput(event: Event): void {
-    this.draft = (event.target as HTMLTextAreaElement).value;
-  }
-
-  #onScroll(): void {
-    const el = this.#transcript;
-    if (!el) return;
-    // Setting the same value again schedules no render.
-    this.awayFromLatest = el.scrollHeight - el.scrollTop - el.clientHeight > FOLLOW_THRESHOLD;
-  }
-
-  #jumpToLatest(): void {
-    this.awayFromLatest = false;
-    this.#scrollToEnd();
-  }
-
-  /** Runs after every render while the reader follows the answer: one query for the transcript, not three. */
-  #scrollToEnd(): void {
-    const transcript = this.#transcript;
-    if (transcript) transcript.scrollTop = transcript.scrollHeight;
-  }
-
-  #onHeaderSlotChange(event: Event): void {
-    this.hasHeaderContent = (event.target as HTMLSlotElement).assignedNodes().length > 0;
-  }
-
-  #onStop(): void {
-    this.abort();
+  #focusInputAfter = (action: () => unknown) => (): void => {
+    void action();
     this.#input?.focus();
-  }
+  };
 
-  #onNewChat(): void {
-    this.clear();
-    this.#input?.focus();
-  }
-
-  #onSuggestion(text: string): void {
-    void this.send(text);
-    this.#input?.focus();
-  }
-
-  // Rendering ----------------------------------------------------------------
-
-  #renderMessage(message: ChatMessage) {
-    if (message.role === 'system') return nothing;
-    const strings = this.#strings;
-    const writing = message.status === 'pending' || message.status === 'streaming';
-    return html`<div
-      class="message ${message.role} ${message.status} ${writing && !message.content ? 'typing' : ''}"
-      part="message message-${message.role}"
-      data-status=${message.status}
-      aria-busy=${writing ? 'true' : 'false'}
-    >
-      ${message.reasoning
-        ? html`<details class="reasoning" part="reasoning">
-            <summary>${strings.thinking}</summary>
-            <div class="reasoning-text">${message.reasoning}</div>
-          </details>`
-        : nothing}
-      <div class="content">${this.#renderContent(message, !writing)}</div>
-      ${message.status === 'error' ? html`<div class="error-text" part="error">${message.error}</div>` : nothing}
-      ${message.status === 'aborted' ? html`<div class="note">${strings.stopped}</div>` : nothing}
-      ${this.waiting?.messageId === message.id ? this.#renderWaiting(this.waiting) : nothing}
-      ${this.#canRetry(message)
-        ? html`<button type="button" class="retry" part="retry-button" @click=${() => void this.retry()}>
-            ${strings.retry}
-          </button>`
-        : nothing}
-    </div>`;
-  }
-
-  /**
-   * Answers are markdown, parsed incrementally: only the text that arrived
-   * since the last frame is parsed, and finished blocks keep their DOM.
-   * Nothing from the model is ever set as HTML.
-   */
-  #renderContent(message: ChatMessage, complete: boolean) {
-    if (message.role !== 'assistant' || this.noMarkdown) return message.content;
-    const doc = this.#markdown.get(message, message.content, complete);
-    // The strings hold the code blocks' copy, copied and copyFailed labels.
-    const labels = this.#strings;
-    const highlighter = this.highlighter;
-    return guard([doc, this.allowImages, labels, highlighter], () =>
-      renderMarkdown(doc, { allowImages: this.allowImages, labels, highlighter }),
-    );
-  }
-
-  #renderWaiting(waiting: Waiting) {
-    if (!waiting.notice) return html`<div class="note" part="notice">${this.#strings.offline}</div>`;
-    const { attempt, maxRetries } = waiting.notice;
-    const seconds = Math.max(0, Math.ceil((waiting.until - Date.now()) / 1000));
-    return html`<div class="note" part="notice">${this.#strings.reconnecting(attempt, maxRetries, seconds)}</div>`;
-  }
-
-  /** The Retry action belongs to the last answer, once it failed or was stopped. */
-  #canRetry(message: ChatMessage): boolean {
-    return (
-      message.role === 'assistant' &&
-      (message.status === 'error' || message.status === 'aborted') &&
-      message === this.messages.at(-1) &&
-      !this.#stream.busy &&
-      !this.disabled
-    );
-  }
-
-  /** Starter prompts, until the conversation shows a message (a system prompt alone does not count). */
-  #renderSuggestions(hasMessages: boolean): TemplateResult | typeof nothing {
-    const suggestions = this.suggestions.length > 0 ? this.suggestions : this.#childSuggestions;
-    if (suggestions.length === 0 || hasMessages) return nothing;
-    return html`<ul class="suggestions" part="suggestions" aria-label=${this.#strings.suggestionsLabel}>
-      ${suggestions.map(
-        (text) =>
-          html`<li>
-            <button type="button" part="suggestion" ?disabled=${this.disabled} @click=${() => this.#onSuggestion(text)}>
-              ${text}
-            </button>
-          </li>`,
-      )}
-    </ul>`;
-  }
-
-  #renderChat() {
-    const strings = this.#strings;
-    const busy = this.#stream.busy;
-    const launcher = this.mode === 'launcher';
-    const hasMessages = this.messages.some((message) => message.role !== 'system');
-    const showHeader = Boolean(this.heading) || this.hasHeaderContent || hasMessages || launcher;
-    return html`
-      <header part="header" ?hidden=${!showHeader}>
-        <div class="heading">
-          <slot name="header" @slotchange=${this.#onHeaderSlotChange}>${this.heading}</slot>
-        </div>
-        <button type="button" class="quiet" part="new-chat-button" ?hidden=${!hasMessages} @click=${this.#onNewChat}>
-          ${strings.newChat}
-        </button>
-        ${launcher
-          ? html`<button
-              type="button"
-              class="quiet close"
-              part="close-button"
-              aria-label=${strings.closeChat}
-              @click=${() => (this.open = false)}
-            >
-              <span aria-hidden="true">✕</span>
-            </button>`
-          : nothing}
-      </header>
-      <div
-        class="transcript"
-        part="transcript"
-        role="log"
-        aria-label=${strings.transcriptLabel}
-        tabindex="0"
-        @scroll=${this.#onScroll}
-      >
-        <div class="empty" ?hidden=${hasMessages || Boolean(this.welcome)}>
-          <slot name="empty">${strings.empty}</slot>
-        </div>
-        ${this.welcome
-          ? html`<div class="message assistant welcome" part="message message-assistant">
-              <div class="content">${this.welcome}</div>
-            </div>`
-          : nothing}
-        ${this.messages.map((message, index) =>
-          // By position, so older messages rendered later take their own
-          // slots; keyed, so a slot that gets another message (a retried
-          // answer) starts from fresh DOM, not the last one's open "Thinking".
-          index < this.#firstRendered ? nothing : keyed(message.id, this.#renderMessage(message)),
-        )}
-        ${this.#renderSuggestions(hasMessages)}
-      </div>
-      <div class="jump-wrap">
-        <button type="button" class="jump" part="jump-button" ?hidden=${!this.awayFromLatest} @click=${this.#jumpToLatest}>
-          ${strings.jumpToLatest} ↓
-        </button>
-      </div>
-      <form part="composer" @submit=${this.#onSubmit}>
-        <textarea
-          part="input"
-          rows="1"
-          aria-label=${strings.inputLabel}
-          placeholder=${this.placeholder ?? strings.placeholder}
-          .value=${live(this.draft)}
-          ?disabled=${this.disabled}
-          @input=${this.#onInput}
-          @keydown=${this.#onKeydown}
-        ></textarea>
-        ${busy
-          ? html`<button type="button" class="stop" part="stop-button" @click=${this.#onStop}>${strings.stop}</button>`
-          : html`<button type="submit" part="send-button" ?disabled=${this.disabled || !this.draft.trim()}>
-              ${strings.send}
-            </button>`}
-      </form>
-      <div class="footer" part="footer"><slot name="footer"></slot></div>
-      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-    `;
-  }
+  #handlers = {
+    submit: this.#onSubmit,
+    keydown: this.#onKeydown,
+    panelKeydown: this.#onPanelKeydown,
+    input: (event: Event) => (this.draft = (event.target as HTMLTextAreaElement).value),
+    scroll: () => this.#tail.onScroll(),
+    jump: () => this.#tail.jumpToLatest(),
+    headerSlotChange: (event: Event) =>
+      (this.hasHeaderContent = (event.target as HTMLSlotElement).assignedNodes().length > 0),
+    stop: this.#focusInputAfter(() => this.abort()),
+    newChat: this.#focusInputAfter(() => this.clear()),
+    suggestion: (text: string) => this.#focusInputAfter(() => this.send(text))(),
+    retry: () => void this.retry(),
+    toggle: () => (this.open = !this.open),
+    close: () => (this.open = false),
+  };
 
   override render() {
-    if (this.mode !== 'launcher') {
-      return html`<div class="panel inline" part="panel">${this.#renderChat()}</div>`;
-    }
-    const strings = this.#strings;
-    return html`
-      <div
-        class="panel floating ${this.position}"
-        part="panel"
-        id="panel"
-        role="dialog"
-        aria-label=${this.heading || strings.openChat}
-        ?hidden=${!this.open}
-        @keydown=${this.#onPanelKeydown}
-      >
-        ${this.#renderChat()}
-      </div>
-      <button
-        type="button"
-        class="launcher ${this.position}"
-        part="launcher"
-        aria-label=${this.open ? strings.closeChat : strings.openChat}
-        aria-expanded=${this.open ? 'true' : 'false'}
-        aria-controls="panel"
-        @click=${() => (this.open = !this.open)}
-      >
-        <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false">
-          ${this.open
-            ? svg`<path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" fill="none" />`
-            : svg`<path
-                d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.5 4v-4A2.5 2.5 0 0 1 4 13.5z"
-                fill="currentColor"
-              />`}
-        </svg>
-      </button>
-    `;
+    return renderAiChat({
+      strings: this.#strings,
+      messages: this.messages,
+      firstRendered: this.#firstRendered,
+      busy: this.#session.busy,
+      disabled: this.disabled,
+      heading: this.heading,
+      hasHeaderContent: this.hasHeaderContent,
+      launcher: this.mode === 'launcher',
+      open: this.open,
+      position: this.position,
+      welcome: this.welcome,
+      placeholder: this.placeholder,
+      draft: this.draft,
+      awayFromLatest: this.#tail.awayFromLatest,
+      announcement: this.#session.announcement,
+      waiting: this.#session.waiting,
+      suggestions: this.suggestions.length > 0 ? this.suggestions : this.#childSuggestions,
+      markdown: this.noMarkdown ? undefined : this.#markdown,
+      allowImages: this.allowImages,
+      highlighter: this.highlighter,
+      canRetry: (message) => this.#session.canRetry(message),
+      on: this.#handlers,
+    });
   }
-}
-
-function createMessage(role: MessageRole, content: string, status: MessageStatus): ChatMessage {
-  return { id: nextMessageId(), role, content, status };
 }
 
 declare global {

@@ -15,6 +15,8 @@ export interface ChatStrings {
   newChat: string;
   /** Under an answer the reader stopped. */
   stopped: string;
+  /** Under an answer whose markdown could not be rendered and is shown as plain text. */
+  unformatted: string;
   /** Appended to the error of an answer that was cut and could not be resumed. */
   incomplete: string;
   /** Shown before the first message (the `empty` slot's default content). */
@@ -51,6 +53,7 @@ const en: ChatStrings = {
   retry: 'Retry',
   newChat: 'New chat',
   stopped: 'Stopped.',
+  unformatted: 'Shown as plain text: the formatting could not be displayed.',
   incomplete: 'The answer is incomplete.',
   empty: 'Ask a question to start the conversation.',
   copy: 'Copy',
@@ -77,6 +80,7 @@ const de: ChatStrings = {
   retry: 'Erneut versuchen',
   newChat: 'Neuer Chat',
   stopped: 'Angehalten.',
+  unformatted: 'Als reiner Text angezeigt: die Formatierung ließ sich nicht darstellen.',
   incomplete: 'Die Antwort ist unvollständig.',
   empty: 'Stell eine Frage, um das Gespräch zu beginnen.',
   copy: 'Kopieren',
@@ -117,6 +121,7 @@ const fr: ChatStrings = {
   retry: 'Réessayer',
   newChat: 'Nouvelle discussion',
   stopped: 'Arrêté.',
+  unformatted: 'Affiché en texte brut : la mise en forme n’a pas pu être affichée.',
   incomplete: 'La réponse est incomplète.',
   empty: 'Posez une question pour commencer la conversation.',
   copy: 'Copier',

@@ -1,0 +1,228 @@
+import { html, nothing, svg, type TemplateResult } from 'lit';
+import { guard } from 'lit/directives/guard.js';
+import { keyed } from 'lit/directives/keyed.js';
+import { live } from 'lit/directives/live.js';
+import type { Waiting } from './controllers/chat-session.js';
+import type { ChatStrings } from './i18n.js';
+import type { Highlighter } from './render/highlight-types.js';
+import type { MarkdownCache } from './render/markdown-cache.js';
+import { renderMarkdown } from './render/render-markdown.js';
+import type { ChatMessage } from './types.js';
+
+/** Everything the templates show, and the handlers they call: the element builds one per render. */
+export interface ChatView {
+  strings: ChatStrings;
+  messages: readonly ChatMessage[];
+  /** Messages before this index are not rendered yet (a long conversation renders over a few frames). */
+  firstRendered: number;
+  busy: boolean;
+  disabled: boolean;
+  heading: string;
+  hasHeaderContent: boolean;
+  launcher: boolean;
+  open: boolean;
+  position: string;
+  welcome: string;
+  placeholder: string | undefined;
+  draft: string;
+  awayFromLatest: boolean;
+  announcement: string;
+  waiting: Waiting | undefined;
+  suggestions: readonly string[];
+  markdown: MarkdownCache<ChatMessage> | undefined;
+  allowImages: boolean;
+  highlighter: Highlighter | undefined;
+  canRetry(message: ChatMessage): boolean;
+  on: {
+    submit(event: Event): void;
+    keydown(event: KeyboardEvent): void;
+    panelKeydown(event: KeyboardEvent): void;
+    input(event: Event): void;
+    scroll(): void;
+    jump(): void;
+    headerSlotChange(event: Event): void;
+    stop(): void;
+    newChat(): void;
+    suggestion(text: string): void;
+    retry(): void;
+    toggle(): void;
+    close(): void;
+  };
+}
+
+/**
+ * Answers are markdown, parsed incrementally: only the text that arrived
+ * since the last frame is parsed, and finished blocks keep their DOM.
+ * Nothing from the model is ever set as HTML. If the markdown cannot be
+ * rendered, the text is still shown, as text: a failure must never take the
+ * transcript and its controls down with it (a saved answer would otherwise
+ * break every later visit).
+ */
+function renderContent(view: ChatView, message: ChatMessage, complete: boolean): unknown {
+  const { markdown, allowImages, strings: labels, highlighter } = view;
+  if (message.role !== 'assistant' || !markdown) return message.content;
+  const plainText = () =>
+    html`${message.content}<div class="note" part="notice">${labels.unformatted}</div>`;
+  try {
+    const doc = markdown.get(message, message.content, complete);
+    // The strings hold the code blocks' copy, copied and copyFailed labels.
+    return guard([doc, allowImages, labels, highlighter], () => {
+      try {
+        return renderMarkdown(doc, { allowImages, labels, highlighter });
+      } catch {
+        return plainText();
+      }
+    });
+  } catch {
+    return plainText();
+  }
+}
+
+function renderWaiting(strings: ChatStrings, waiting: Waiting): TemplateResult {
+  if (!waiting.notice) return html`<div class="note" part="notice">${strings.offline}</div>`;
+  const { attempt, maxRetries } = waiting.notice;
+  const seconds = Math.max(0, Math.ceil((waiting.until - Date.now()) / 1000));
+  return html`<div class="note" part="notice">${strings.reconnecting(attempt, maxRetries, seconds)}</div>`;
+}
+
+function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | typeof nothing {
+  if (message.role === 'system') return nothing;
+  const strings = view.strings;
+  const writing = message.status === 'pending' || message.status === 'streaming';
+  return html`<div
+    class="message ${message.role} ${message.status} ${writing && !message.content ? 'typing' : ''}"
+    part="message message-${message.role}"
+    data-status=${message.status}
+    aria-busy=${writing ? 'true' : 'false'}
+  >
+    ${message.reasoning
+      ? html`<details class="reasoning" part="reasoning">
+          <summary>${strings.thinking}</summary>
+          <div class="reasoning-text">${message.reasoning}</div>
+        </details>`
+      : nothing}
+    <div class="content">${renderContent(view, message, !writing)}</div>
+    ${message.status === 'error' ? html`<div class="error-text" part="error">${message.error}</div>` : nothing}
+    ${message.status === 'aborted' ? html`<div class="note">${strings.stopped}</div>` : nothing}
+    ${view.waiting?.messageId === message.id ? renderWaiting(strings, view.waiting) : nothing}
+    ${view.canRetry(message)
+      ? html`<button type="button" class="retry" part="retry-button" @click=${view.on.retry}>${strings.retry}</button>`
+      : nothing}
+  </div>`;
+}
+
+/** Starter prompts, until the conversation shows a message (a system prompt alone does not count). */
+function renderSuggestions(view: ChatView, hasMessages: boolean): TemplateResult | typeof nothing {
+  if (view.suggestions.length === 0 || hasMessages) return nothing;
+  return html`<ul class="suggestions" part="suggestions" aria-label=${view.strings.suggestionsLabel}>
+    ${view.suggestions.map(
+      (text) =>
+        html`<li>
+          <button type="button" part="suggestion" ?disabled=${view.disabled} @click=${() => view.on.suggestion(text)}>
+            ${text}
+          </button>
+        </li>`,
+    )}
+  </ul>`;
+}
+
+function renderChat(view: ChatView): TemplateResult {
+  const { strings, on } = view;
+  const hasMessages = view.messages.some((message) => message.role !== 'system');
+  const showHeader = Boolean(view.heading) || view.hasHeaderContent || hasMessages || view.launcher;
+  return html`
+    <header part="header" ?hidden=${!showHeader}>
+      <div class="heading">
+        <slot name="header" @slotchange=${on.headerSlotChange}>${view.heading}</slot>
+      </div>
+      <button type="button" class="quiet" part="new-chat-button" ?hidden=${!hasMessages} @click=${on.newChat}>
+        ${strings.newChat}
+      </button>
+      ${view.launcher
+        ? html`<button type="button" class="quiet close" part="close-button" aria-label=${strings.closeChat} @click=${on.close}>
+            <span aria-hidden="true">✕</span>
+          </button>`
+        : nothing}
+    </header>
+    <div class="transcript" part="transcript" role="log" aria-label=${strings.transcriptLabel} tabindex="0" @scroll=${on.scroll}>
+      <div class="empty" ?hidden=${hasMessages || Boolean(view.welcome)}>
+        <slot name="empty">${strings.empty}</slot>
+      </div>
+      <div class="log">
+        ${view.welcome
+          ? html`<div class="message assistant welcome" part="message message-assistant">
+              <div class="content">${view.welcome}</div>
+            </div>`
+          : nothing}
+        ${view.messages.map((message, index) =>
+          // By position, so older messages rendered later take their own
+          // slots; keyed, so a slot that gets another message (a retried
+          // answer) starts from fresh DOM, not the last one's open "Thinking".
+          index < view.firstRendered ? nothing : keyed(message.id, renderMessage(view, message)),
+        )}
+        ${renderSuggestions(view, hasMessages)}
+      </div>
+    </div>
+    <div class="jump-wrap">
+      <button type="button" class="jump" part="jump-button" ?hidden=${!view.awayFromLatest} @click=${on.jump}>
+        ${strings.jumpToLatest} ↓
+      </button>
+    </div>
+    <form part="composer" @submit=${on.submit}>
+      <textarea
+        part="input"
+        rows="1"
+        aria-label=${strings.inputLabel}
+        placeholder=${view.placeholder ?? strings.placeholder}
+        .value=${live(view.draft)}
+        ?disabled=${view.disabled}
+        @input=${on.input}
+        @keydown=${on.keydown}
+      ></textarea>
+      ${view.busy
+        ? html`<button type="button" class="stop" part="stop-button" @click=${on.stop}>${strings.stop}</button>`
+        : html`<button type="submit" part="send-button" ?disabled=${view.disabled || !view.draft.trim()}>
+            ${strings.send}
+          </button>`}
+    </form>
+    <div class="footer" part="footer"><slot name="footer"></slot></div>
+    <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${view.announcement}</div>
+  `;
+}
+
+/** The whole shadow tree: an inline panel, or a launcher button with its floating panel. */
+export function renderAiChat(view: ChatView): TemplateResult {
+  if (!view.launcher) return html`<div class="panel inline" part="panel">${renderChat(view)}</div>`;
+  const { strings } = view;
+  return html`
+    <div
+      class="panel floating ${view.position}"
+      part="panel"
+      id="panel"
+      role="dialog"
+      aria-label=${view.heading || strings.openChat}
+      ?hidden=${!view.open}
+      @keydown=${view.on.panelKeydown}
+    >
+      ${renderChat(view)}
+    </div>
+    <button
+      type="button"
+      class="launcher ${view.position}"
+      part="launcher"
+      aria-label=${view.open ? strings.closeChat : strings.openChat}
+      aria-expanded=${view.open ? 'true' : 'false'}
+      aria-controls="panel"
+      @click=${view.on.toggle}
+    >
+      <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false">
+        ${view.open
+          ? svg`<path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" fill="none" />`
+          : svg`<path
+              d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.5 4v-4A2.5 2.5 0 0 1 4 13.5z"
+              fill="currentColor"
+            />`}
+      </svg>
+    </button>
+  `;
+}

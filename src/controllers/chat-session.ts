@@ -1,0 +1,274 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { emit } from '../events.js';
+import { describeError, type ChatStrings } from '../i18n.js';
+import { buildChatRequest, type RequestSettings } from '../request.js';
+import {
+  ChatStreamController,
+  DEFAULT_POLICY,
+  type AnswerOutcome,
+  type AnswerSink,
+  type RetryNotice,
+  type StreamPolicy,
+} from '../stream/chat-stream-controller.js';
+import { FORMATS, isSkipped } from '../stream/formats/index.js';
+import type { ChatMessage, ChatStatus, MessageRole, MessageStatus } from '../types.js';
+import { ConversationSync } from './conversation-sync.js';
+
+/** What the session reads from its element each time it needs it (attributes can change at any time). */
+export interface SessionSettings {
+  request: RequestSettings;
+  /** The attributes that shape how one answer is fetched, as set (`streamPolicy` checks them). */
+  stream: StreamPolicy;
+  strings: ChatStrings;
+  disabled: boolean;
+  debug: boolean;
+  /** The `persist` key, if any. */
+  persist: string | undefined;
+}
+
+/** The waiting line under an answer: a retry countdown, or the offline wait. */
+export interface Waiting {
+  messageId: string;
+  notice?: RetryNotice;
+  until: number;
+}
+
+type SessionHost = ReactiveControllerHost &
+  EventTarget & { requestUpdate(name?: PropertyKey, oldValue?: unknown): void };
+
+/**
+ * Attribute values as set from HTML may be anything `Number()` makes of a
+ * string: a negative or `NaN` value falls back to the default rather than
+ * turning retries or time-outs into nonsense.
+ */
+export function streamPolicy(settings: StreamPolicy): StreamPolicy {
+  const orDefault = (value: number, fallback: number) => (Number.isFinite(value) && value >= 0 ? value : fallback);
+  return {
+    ...DEFAULT_POLICY,
+    maxRetries: Math.floor(orDefault(settings.maxRetries, DEFAULT_POLICY.maxRetries)),
+    retryDelay: orDefault(settings.retryDelay, DEFAULT_POLICY.retryDelay),
+    idleTimeout: orDefault(settings.idleTimeout, DEFAULT_POLICY.idleTimeout),
+    timeout: orDefault(settings.timeout, DEFAULT_POLICY.timeout),
+    maxResponseBytes: orDefault(settings.maxResponseBytes, DEFAULT_POLICY.maxResponseBytes) || DEFAULT_POLICY.maxResponseBytes,
+    format: (FORMATS as readonly string[]).includes(settings.format) ? settings.format : 'auto',
+    parseEvent: settings.parseEvent,
+  };
+}
+
+/**
+ * The conversation and its turns, owned in one place: the messages, the
+ * status of the element and of each message, `send`/`retry`/`abort`/`clear`,
+ * the waiting line, the live-region text, and saving with `persist`. The
+ * element renders from it and forwards its public methods to it.
+ */
+export class ChatSession implements ReactiveController {
+  #host: SessionHost;
+  #settings: () => SessionSettings;
+  #stream: ChatStreamController;
+  #sync: ConversationSync;
+  #messages: ChatMessage[] = [];
+  #waiting?: Waiting | undefined;
+  #countdown?: ReturnType<typeof setInterval>;
+  /** Text for the polite live region: a finished answer or an error, never each token. */
+  announcement = '';
+
+  constructor(host: SessionHost, settings: () => SessionSettings) {
+    this.#host = host;
+    this.#settings = settings;
+    this.#stream = new ChatStreamController(host);
+    this.#sync = new ConversationSync({
+      messages: () => this.#messages,
+      interruptedText: () => this.#interruptedText(),
+      debug: () => this.#settings().debug,
+      // Another tab changed the conversation: show what it has, unless this
+      // tab is in the middle of its own turn (its next save merges both).
+      changedElsewhere: (messages) => {
+        if (!this.busy) this.#replace(messages);
+      },
+    });
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.#sync.connect();
+    this.openStore();
+  }
+
+  hostDisconnected(): void {
+    this.#sync.disconnect();
+    clearInterval(this.#countdown);
+  }
+
+  /** The conversation, oldest first; the last answer's `content` grows while it streams. */
+  get messages(): ChatMessage[] {
+    return this.#messages;
+  }
+
+  set messages(messages: ChatMessage[]) {
+    this.#replace(messages);
+  }
+
+  get status(): ChatStatus {
+    return this.#stream.status;
+  }
+
+  /** An answer is being requested, read or waited for. */
+  get busy(): boolean {
+    return this.#stream.busy;
+  }
+
+  get waiting(): Waiting | undefined {
+    return this.#waiting;
+  }
+
+  /** Opens (and restores from) the store `persist` names, when that key changed. */
+  openStore(): void {
+    const restored = this.#sync.open(this.#settings().persist);
+    if (!restored || this.busy) return;
+    // System prompts come from configuration, never from storage: anything
+    // that can write to the origin's storage could plant one otherwise.
+    this.#replace([...this.#messages.filter((message) => message.role === 'system'), ...restored]);
+  }
+
+  async send(text: string): Promise<ChatMessage | undefined> {
+    const content = text.trim();
+    if (!content || this.#settings().disabled || this.busy) return undefined;
+    return this.#requestAnswer([...this.#messages, this.#create('user', content, 'done')]);
+  }
+
+  async retry(): Promise<ChatMessage | undefined> {
+    if (this.#settings().disabled || this.busy) return undefined;
+    const last = this.#messages.at(-1);
+    const history = last?.role === 'assistant' ? this.#messages.slice(0, -1) : this.#messages;
+    if (!history.some((message) => message.role === 'user')) return undefined;
+    return this.#requestAnswer(history);
+  }
+
+  abort(): void {
+    this.#stream.abort();
+  }
+
+  clear(): void {
+    this.#stream.abort();
+    this.#replace([]);
+    this.#sync.remove();
+    this.#stream.reset();
+    this.announcement = '';
+  }
+
+  /** The Retry action belongs to the last answer, once it failed or was stopped. */
+  canRetry(message: ChatMessage): boolean {
+    return (
+      message.role === 'assistant' &&
+      (message.status === 'error' || message.status === 'aborted') &&
+      message === this.#messages.at(-1) &&
+      !this.busy &&
+      !this.#settings().disabled
+    );
+  }
+
+  #replace(messages: ChatMessage[]): void {
+    const old = this.#messages;
+    this.#messages = messages;
+    this.#host.requestUpdate('messages', old);
+  }
+
+  #create(role: MessageRole, content: string, status: MessageStatus): ChatMessage {
+    return this.#sync.claim({ id: '', role, content, status });
+  }
+
+  #interruptedText(): string {
+    const strings = this.#settings().strings;
+    return `${strings.errors['connection-lost']({})} ${strings.incomplete}`;
+  }
+
+  #setWaiting(waiting: Waiting | undefined): void {
+    if (!waiting && !this.#waiting) return;
+    this.#waiting = waiting;
+    clearInterval(this.#countdown);
+    // A visible countdown: re-render each second while a retry waits.
+    if (waiting?.notice) this.#countdown = setInterval(() => this.#host.requestUpdate(), 1000);
+    this.#host.requestUpdate();
+  }
+
+  /** Sends `history` and streams the answer into a new assistant message after it. */
+  async #requestAnswer(history: ChatMessage[]): Promise<ChatMessage | undefined> {
+    const settings = this.#settings();
+    // A turn another tab is still answering is that tab's: its question is
+    // not this tab's context (the answer is not there yet either).
+    const context = history.filter(
+      (message, i) => !this.#sync.isForeignInProgress(history[i + 1]) && !this.#sync.isForeignInProgress(message),
+    );
+    const request = buildChatRequest(settings.request, context);
+    if (!emit(this.#host, 'ai-chat-send', { request }, { cancelable: true })) return undefined;
+
+    const answer = this.#create('assistant', '', 'pending');
+    this.#replace([...history, answer]);
+    this.announcement = '';
+    this.#sync.save(this.#messages, true);
+    const log = (...parts: unknown[]) => settings.debug && console.debug('[ai-chat]', ...parts);
+    const changed = () => {
+      this.#setWaiting(undefined);
+      this.#host.requestUpdate();
+      this.#sync.save(this.#messages, false);
+    };
+    const sink: AnswerSink = {
+      onOpen: (opened) => {
+        if (answer.status === 'pending') answer.status = 'streaming';
+        this.#setWaiting(undefined);
+        log('response', opened);
+        emit(this.#host, 'ai-chat-open', { status: opened.status, format: opened.format, contentType: opened.contentType });
+      },
+      onText: (delta) => {
+        answer.status = 'streaming';
+        answer.content += delta;
+        changed();
+        emit(this.#host, 'ai-chat-delta', { delta, message: answer });
+      },
+      onReasoning: (delta) => {
+        answer.reasoning = (answer.reasoning ?? '') + delta;
+        changed();
+      },
+      onRetry: (notice) => {
+        this.#setWaiting({ messageId: answer.id, notice, until: Date.now() + notice.delay });
+        emit(this.#host, 'ai-chat-retry', {
+          attempt: notice.attempt,
+          maxRetries: notice.maxRetries,
+          delay: notice.delay,
+          reason: notice.reason,
+          message: answer,
+        });
+      },
+      onOffline: () => this.#setWaiting({ messageId: answer.id, until: 0 }),
+      onDebug: settings.debug
+        ? (input, format, result) =>
+            isSkipped(result)
+              ? log('skipped', input, `(${format ?? 'format not yet known'}):`, result.skipped)
+              : log('read', input, `as ${format ?? 'unknown'} →`, result)
+        : undefined,
+      onWarning: (warning) => settings.debug && console.warn('[ai-chat]', warning),
+    };
+    const outcome = await this.#stream.run(request, sink, streamPolicy(settings.stream));
+    this.#setWaiting(undefined);
+    this.#finish(answer, outcome);
+    this.#host.requestUpdate();
+    this.#sync.save(this.#messages, true);
+    return answer;
+  }
+
+  #finish(answer: ChatMessage, outcome: AnswerOutcome): void {
+    const strings = this.#settings().strings;
+    answer.status = outcome.status;
+    if (outcome.status === 'done') {
+      this.announcement = strings.announceAnswer(answer.content);
+      emit(this.#host, 'ai-chat-done', { message: answer });
+    } else if (outcome.status === 'aborted') {
+      emit(this.#host, 'ai-chat-abort', { message: answer });
+    } else {
+      const text = describeError(outcome.error, strings);
+      answer.error = outcome.interrupted ? `${text} ${strings.incomplete}` : text;
+      this.announcement = strings.announceError(answer.error);
+      emit(this.#host, 'ai-chat-error', { error: outcome.error, message: answer });
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import { ConversationStore, newMessageId } from '../conversation-store.js';
+import type { ChatMessage } from '../types.js';
+
+/** How often a streaming answer is saved with `persist`, so a reload keeps most of it. */
+const SAVE_WHILE_STREAMING_MS = 1000;
+
+export interface ConversationSyncOptions {
+  /** The current conversation, saved when the page goes away. */
+  messages: () => readonly ChatMessage[];
+  /** The error text of an answer whose page went away mid-stream. */
+  interruptedText: () => string;
+  debug: () => boolean;
+  /** Another tab saved or cleared the conversation. */
+  changedElsewhere: (messages: ChatMessage[]) => void;
+}
+
+/**
+ * `persist`: the saved copy of one conversation in `localStorage`, kept in
+ * step across tabs. Saving is throttled while an answer streams and forced
+ * at every turn's start and end, and when the page is hidden (a reload or a
+ * closed tab keeps what was on screen).
+ */
+export class ConversationSync {
+  #options: ConversationSyncOptions;
+  #store?: ConversationStore | undefined;
+  #key?: string | undefined;
+  #warned = false;
+  #lastSave = 0;
+  #pendingSave?: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: ConversationSyncOptions) {
+    this.#options = options;
+  }
+
+  connect(): void {
+    addEventListener('storage', this.#onStorage);
+    addEventListener('pagehide', this.#onPageHide);
+  }
+
+  disconnect(): void {
+    removeEventListener('storage', this.#onStorage);
+    removeEventListener('pagehide', this.#onPageHide);
+    if (this.#pendingSave) this.save(this.#options.messages(), true);
+  }
+
+  /** A new message with an id no other tab will make. */
+  claim(message: ChatMessage): ChatMessage {
+    message.id = newMessageId();
+    return message;
+  }
+
+  /**
+   * Switches to the store `key` names, once per key: a page may call
+   * `send()` before the first frame, so this also runs before every save.
+   * Returns the saved conversation when there is one to restore.
+   */
+  open(key: string | undefined): ChatMessage[] | undefined {
+    if ((key || undefined) === this.#key) return undefined;
+    this.#key = key || undefined;
+    this.#store = this.#key ? new ConversationStore(this.#key) : undefined;
+    const loaded = this.#store?.load(this.#options.interruptedText());
+    if (!loaded) return undefined;
+    if (loaded.ok) return loaded.messages;
+    if (loaded.reason !== 'empty') this.#warn(`could not restore "${key}": ${loaded.reason}`);
+    return undefined;
+  }
+
+  /** Saves now (`force`), or at most once a second while an answer streams (the last change included). */
+  save(messages: readonly ChatMessage[], force: boolean): void {
+    if (!this.#store) return;
+    const wait = this.#lastSave + SAVE_WHILE_STREAMING_MS - Date.now();
+    if (!force && wait > 0) {
+      this.#pendingSave ??= setTimeout(() => this.save(this.#options.messages(), true), wait);
+      return;
+    }
+    clearTimeout(this.#pendingSave);
+    this.#pendingSave = undefined;
+    this.#lastSave = Date.now();
+    if (!this.#store.save(messages)) this.#warn('could not save the conversation; it is kept in memory');
+  }
+
+  remove(): void {
+    clearTimeout(this.#pendingSave);
+    this.#pendingSave = undefined;
+    this.#store?.remove();
+  }
+
+  isForeignInProgress(message: ChatMessage | undefined): boolean {
+    return this.#store?.isForeignInProgress(message) ?? false;
+  }
+
+  #warn(message: string): void {
+    if (this.#warned || !this.#options.debug()) return;
+    this.#warned = true;
+    console.warn('[ai-chat]', message);
+  }
+
+  #onStorage = (event: StorageEvent): void => {
+    if (!this.#store || event.key !== this.#store.key) return;
+    if (event.newValue === null) return this.#options.changedElsewhere([]);
+    const loaded = this.#store.parse(event.newValue);
+    if (loaded.ok) this.#options.changedElsewhere(loaded.messages);
+  };
+
+  #onPageHide = (): void => {
+    if (this.#pendingSave) this.save(this.#options.messages(), true);
+  };
+}
