@@ -8,7 +8,10 @@
 //     `./react` and `./server` import under plain Node (no window, no
 //     document); React renders `<AiChat>` to a string on the server;
 //   - the declarations type-check in a TypeScript app (moduleResolution
-//     `bundler` and `nodenext`), React 19 JSX typings included;
+//     `bundler` and `nodenext`), React 19 JSX typings included, and so does
+//     test/types/consumer.ts, which names every public type from both
+//     `ai-chat-element` and `ai-chat-element/element`; no type the API or the
+//     docs name is missing from either (scripts/check-public-types.mjs);
 //   - the IIFE from the installed package streams an answer on a plain HTML
 //     page in headless Chromium.
 //
@@ -31,6 +34,7 @@ import {
   startServer,
   wordStream,
 } from '../test/packaging/harness.mjs';
+import { consumerSource, publicTypeProblems } from './check-public-types.mjs';
 
 const args = new Set(process.argv.slice(2));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -266,6 +270,8 @@ export function Wrapped() {
 }
 `,
   );
+  // test/types/consumer.ts: every type of the public API, from both entries.
+  writeFileSync(join(app, 'api-consumer.ts'), consumerSource());
   const base = {
     target: 'ES2022',
     lib: ['ES2022', 'DOM', 'DOM.Iterable'],
@@ -281,12 +287,20 @@ export function Wrapped() {
   ]) {
     writeFileSync(
       join(app, `tsconfig.${name}.json`),
-      JSON.stringify({ compilerOptions: { ...base, ...options }, files: ['types-check.ts', 'jsx-check.tsx'] }, null, 2),
+      JSON.stringify(
+        { compilerOptions: { ...base, ...options }, files: ['types-check.ts', 'jsx-check.tsx', 'api-consumer.ts'] },
+        null,
+        2,
+      ),
     );
     await t.check(`types: the declarations check in a strict app (moduleResolution ${name})`, () =>
       sh(process.execPath, [tsc, '-p', `tsconfig.${name}.json`], { cwd: app }),
     );
   }
+  await t.check('types: both entries export every type the API and the docs name, and the consumer uses each', () => {
+    const problems = publicTypeProblems(join(app, 'api-consumer.ts'), { ...base, module: 'ESNext', moduleResolution: 'Bundler' });
+    assert(problems.length === 0, problems.join('\n'));
+  });
 }
 
 /** The IIFE of the installed package on a plain HTML page, streaming from the scripted server. */

@@ -35,4 +35,13 @@ export type { ChatStrings, ChatStringsOverride } from './i18n.js';
 export { FORMATS, type Extraction, type FormatName, type ParseEvent } from './stream/formats/types.js';
 export type { StreamEvent } from './stream/types.js';
 export { TOKEN_TYPES, type Highlighter, type HighlightToken, type TokenType } from './render/highlight-types.js';
-export type * from './events.js';
+export type {
+  AiChatDeltaDetail,
+  AiChatErrorDetail,
+  AiChatEventMap,
+  AiChatEventName,
+  AiChatMessageDetail,
+  AiChatOpenDetail,
+  AiChatRetryDetail,
+  AiChatSendDetail,
+} from './events.js';
