@@ -30,17 +30,28 @@ import {
   startServer,
   wordStream,
 } from '../packaging/harness.mjs';
+import { snippetStartingWith } from '../../scripts/doc-snippets.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const PAGES = join(HERE, 'pages');
 
-/** The policy of the issue, verbatim. */
-const STRICT_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; require-trusted-types-for 'script'";
+/**
+ * The policies come from docs/security.md, so the page a reader copies them
+ * from is the one proven here: the strict policy (the issue's, verbatim), the
+ * `trusted-types` directive for one copy of Lit, and the one for two copies.
+ */
+const SECURITY_DOC = 'docs/security.md';
+const STRICT_CSP = snippetStartingWith(SECURITY_DOC, 'Content-Security-Policy: ')
+  .slice('Content-Security-Policy: '.length)
+  .trim();
 /** The same, with Trusted Types policies limited to the one Lit creates. */
-const STRICT_CSP_NAMED = `${STRICT_CSP}; trusted-types lit-html`;
+const STRICT_CSP_NAMED = `${STRICT_CSP}; ${snippetStartingWith(SECURITY_DOC, 'trusted-types lit-html\n').trim()}`;
 /** Each copy of Lit creates its own `lit-html` policy: two copies need 'allow-duplicates'. */
-const STRICT_CSP_NAMED_TWICE = `${STRICT_CSP}; trusted-types lit-html 'allow-duplicates'`;
+const STRICT_CSP_NAMED_TWICE = `${STRICT_CSP}; ${snippetStartingWith(SECURITY_DOC, "trusted-types lit-html 'allow-duplicates'").trim()}`;
+if (STRICT_CSP !== "default-src 'self'; script-src 'self'; style-src 'self'; require-trusted-types-for 'script'") {
+  // The issue fixed this policy; a doc edit must not quietly test a looser one.
+  throw new Error(`${SECURITY_DOC}: the strict policy changed: ${STRICT_CSP}`);
+}
 
 /** Parts measured on the clean and the hostile page; each must match exactly. */
 const PARTS = ['panel', 'header', 'transcript', 'message-user', 'message-assistant', 'composer', 'input', 'send-button', 'footer'];
