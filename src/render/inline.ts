@@ -1,36 +1,74 @@
 import { decodeEntities, entityAt } from './entities.js';
-import type { Inline } from './markdown.js';
 
 /**
  * Inline markdown (CommonMark § 6 with GFM strikethrough and bare `http(s)://`
  * links) to a token list. The delimiter and bracket handling follows the
- * spec's appendix "An algorithm for parsing nested emphasis and links".
+ * spec's appendix "An algorithm for parsing nested emphasis and links", with
+ * the "openers bottom" of reference implementations, so that every construct
+ * costs time linear in the text: cmark's `test/pathological_tests.py` is the
+ * list of inputs that must stay linear (see test/markdown-pathological.test.ts).
  *
  * Raw HTML is not a construct here: `<b>` stays the text `<b>`.
  */
 
+/** Inline content: plain data, rendered with text bindings only. */
+export type Inline =
+  | { type: 'text'; text: string }
+  | { type: 'code'; text: string }
+  | { type: 'em' | 'strong' | 'del'; children: Inline[] }
+  /** `href` is the destination as written (unescaped); the renderer decides whether it is safe. */
+  | { type: 'link'; href: string; title?: string | undefined; children: Inline[] }
+  | { type: 'image'; src: string; alt: string; title?: string | undefined }
+  /**
+   * `[text][label]`, `[label][]` or `[label]`, resolved against
+   * `MarkdownSnapshot.definitions` when rendered; without a definition it is
+   * the literal text `[` children `]` suffix.
+   */
+  | { type: 'ref'; label: string; image: boolean; children: Inline[]; suffix: string }
+  | { type: 'br' };
+
 /**
- * An emphasis delimiter run still waiting for its partner (spec: "delimiter
- * stack"): a text token of one repeated character, cut down as emphasis uses
- * it up. `len` is the run's original length, for the rule of 3. `clean` turns
- * it into a plain text token.
+ * Emphasis, links and images nest at most this deep; deeper ones stay text.
+ * Renderers recurse once per level, so the input must not choose the depth
+ * (markdown-it's `maxNesting` does the same).
  */
-interface Delim {
-  type: 'text';
+export const MAX_INLINE_NESTING = 32;
+
+/**
+ * One piece of the output while it is parsed: a doubly linked list, so that
+ * wrapping a range in emphasis or a link costs the range, not the rest of the
+ * paragraph (an array `splice` would shift everything after it).
+ */
+interface Cell {
+  /** A finished node; otherwise the cell is the text `text`. */
+  node?: Inline;
   text: string;
+  /** How deep `node` nests (0 for text). */
+  depth: number;
+  prev?: Cell | undefined;
+  next?: Cell | undefined;
+  // Emphasis delimiter runs only (spec: "delimiter stack"): the character,
+  // the run's original length (for the rule of 3), whether it may open or
+  // close, its order in the text, and its neighbours on the stack.
+  ch?: string;
+  len?: number;
   open?: boolean;
   close?: boolean;
-  len?: number;
+  order?: number;
+  below?: Cell | undefined;
+  above?: Cell | undefined;
 }
-type Tok = Inline | Delim;
 
 interface Bracket {
-  /** Index of the `[` text token in the output list. */
-  at: number;
+  /** The `[` or `![` text cell. */
+  cell: Cell;
   /** Source offset just after the `[`. */
   from: number;
   image: boolean;
-  active: boolean;
+  /** The delimiter on top of the stack when the bracket opened: emphasis inside stops there. */
+  bottom: Cell | undefined;
+  /** Another `[` came after this one, so the text is no link label (spec § 4.7). */
+  inner: boolean;
 }
 
 const SPECIAL = /[\\`*_~![\]<&\n:]/g;
@@ -45,9 +83,16 @@ const AUTOLINK =
 const BARE_URL = /https?:\/\/[^\s<>]*/y;
 const REF_LABEL = /\[((?:[^\\[\]]|\\.){0,999})\]/y;
 const ANGLE_DEST = /<((?:[^<>\n\\]|\\[^])*)>/y;
-/** What follows a link destination: an optional title after whitespace, then `)`. */
+/**
+ * What follows a link destination: an optional title after whitespace, then
+ * `)`. A title stops at the first unescaped delimiter of its kind (a `(`
+ * title at `(` too, as the spec says), so a failed attempt scans only up to
+ * the next one, never to the end of the text.
+ */
 const TITLE_END =
-  /(?:(?=[ \t\n])[ \t]*\n?[ \t]*("(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'|\((?:[^)\\]|\\[^])*\)))?[ \t]*\n?[ \t]*\)/y;
+  /(?:(?=[ \t\n])[ \t]*\n?[ \t]*("(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'|\((?:[^()\\]|\\[^])*\)))?[ \t]*\n?[ \t]*\)/y;
+/** Parentheses in a bare destination nest at most this deep (cmark's limit), so a scan stops. */
+const MAX_PARENS = 32;
 const BR: Inline = { type: 'br' };
 
 const text = (text: string): Inline => ({ type: 'text', text });
@@ -64,28 +109,6 @@ function skipSpace(src: string, i: number): number {
   return OPTIONAL_SPACE.lastIndex;
 }
 
-/**
- * How many spaces `text` ends with. Counted from the end: a pattern anchored
- * with `$` is tried at every position of the text, and `text` is the whole
- * paragraph so far when it has no markup, so each line break would rescan it.
- */
-function trailingSpaces(text: string): number {
-  let count = 0;
-  while (text[text.length - 1 - count] === ' ') count++;
-  return count;
-}
-
-/** Where the next run of exactly `length` backticks at or after `from` starts, or -1 (spec § 6.1). */
-function closingBackticks(src: string, from: number, length: number): number {
-  for (let start = src.indexOf('`', from); start >= 0; ) {
-    let end = start + 1;
-    while (src[end] === '`') end++;
-    if (end - start === length) return start;
-    start = src.indexOf('`', end);
-  }
-  return -1;
-}
-
 /** Backslash escapes and character references, as in link destinations and titles. */
 export function unescapeMd(text: string): string {
   return decodeEntities(text.replace(/\\([!-/:-@[-`{-~])/g, '$1'));
@@ -96,7 +119,7 @@ export function normalizeLabel(label: string): string {
   return label.trim().replace(/\s+/g, ' ').toLowerCase().toUpperCase();
 }
 
-/** The text of a token list, without formatting (image `alt`). */
+/** The text of a token list, without formatting (image `alt`). Its depth is capped by MAX_INLINE_NESTING. */
 export function plainText(nodes: readonly Inline[]): string {
   return nodes
     .map((n) => ('text' in n ? n.text : n.type === 'br' ? '\n' : n.type === 'image' ? n.alt : plainText(n.children)))
@@ -121,7 +144,7 @@ function linkTail(src: string, i: number): { dest: string; title: string | undef
       const ch = src[k]!;
       if (ch === '\\' && ASCII_PUNCT.test(src[k + 1] ?? '')) k++;
       else if (ch <= ' ') break;
-      else if (ch === '(') depth++;
+      else if (ch === '(' && ++depth > MAX_PARENS) return;
       else if (ch === ')' && --depth < 0) break;
     }
     if (depth > 0) return;
@@ -132,73 +155,151 @@ function linkTail(src: string, i: number): { dest: string; title: string | undef
   if (m) return { dest: unescapeMd(dest), title: m[1] && unescapeMd(m[1].slice(1, -1)), end: TITLE_END.lastIndex };
 }
 
-/** Turns left-over delimiters into text and joins neighbouring text tokens. */
-function clean(list: readonly Tok[]): Inline[] {
+/**
+ * The cells after `first` up to the end of the list (or `end`) as tokens,
+ * neighbouring text joined, and their greatest depth.
+ */
+function collect(first: Cell | undefined, end?: Cell): [Inline[], number] {
   const out: Inline[] = [];
-  for (const tok of list) {
-    const prev = out.at(-1);
-    if (tok.type !== 'text') out.push(tok);
-    else if (prev?.type === 'text') out[out.length - 1] = text(prev.text + tok.text);
-    else if (tok.text) out.push(text(tok.text));
+  let depth = 0;
+  let pending = '';
+  for (let cell = first; cell && cell !== end; cell = cell.next) {
+    if (cell.node) {
+      if (pending) out.push(text(pending));
+      pending = '';
+      out.push(cell.node);
+      depth = Math.max(depth, cell.depth);
+    } else pending += cell.text;
   }
-  return out;
+  if (pending) out.push(text(pending));
+  return [out, depth];
 }
 
-/** Pairs delimiter runs into em, strong and del (spec appendix, "process emphasis"). */
-function emphasis(list: Tok[]): Inline[] {
-  for (let ci = 0; ci < list.length; ci++) {
-    // A run used up is removed at once, so every delimiter here has characters left.
-    const closer = list[ci] as Delim;
-    if (!closer.close) continue;
-    const c = closer.text;
-    const ch = c[0];
-    let oi = ci - 1;
-    for (; oi >= 0; oi--) {
-      const o = list[oi] as Delim;
-      if (!o.open || o.text[0] !== ch) continue;
-      // GFM: `~` pairs only with a run of the same length. CommonMark "rule of 3".
-      if (
-        ch === '~'
-          ? o.text !== c
-          : (o.close || closer.open) && (o.len! + closer.len!) % 3 === 0 && (o.len! % 3 || closer.len! % 3)
-      )
-        continue;
-      break;
-    }
-    if (oi < 0) continue;
-    const opener = list[oi] as Delim;
-    const use = ch === '~' ? c.length : opener.text.length >= 2 && c.length >= 2 ? 2 : 1;
-    const node: Inline = {
-      type: ch === '~' ? 'del' : use === 2 ? 'strong' : 'em',
-      children: clean(list.slice(oi + 1, ci)),
-    };
-    opener.text = opener.text.slice(use);
-    closer.text = c.slice(use);
-    list.splice(oi + 1, ci - oi - 1, node);
-    ci = oi + 2;
-    if (!opener.text) list.splice(oi, 1), ci--;
-    if (!closer.text) list.splice(ci, 1);
-    ci--;
-  }
-  return clean(list);
+/** Replaces the cells after `from` up to the end of the list by `cell`; returns it. */
+function wrap(from: Cell, end: Cell | undefined, cell: Cell): Cell {
+  cell.prev = from;
+  cell.next = end;
+  from.next = cell;
+  if (end) end.prev = cell;
+  return cell;
 }
 
 /** Parses one leaf block's text (paragraph, heading, table cell) into inline tokens. */
 export function parseInline(src: string): Inline[] {
-  const out: Tok[] = [];
+  const head: Cell = { text: '', depth: 0 };
+  let tail = head;
+  /** Top of the delimiter stack. */
+  let delims: Cell | undefined;
+  let order = 0;
   const brackets: Bracket[] = [];
-  let buf = '';
-  const flush = () => {
-    if (buf) out.push(text(buf));
-    buf = '';
+  /** Brackets below this index are inactive `[` (no links inside links); `![` stay active. */
+  let linkFloor = 0;
+  /** Start of the plain text not yet put in a cell. */
+  let textStart = 0;
+  /** Starts of backtick runs by length, found in one scan; `seen` is how far each list was consumed. */
+  let runs: Map<number, number[]> | undefined;
+  const seen = new Map<number, number>();
+
+  const append = (cell: Cell) => {
+    tail = wrap(tail, undefined, cell);
   };
-  const push = (tok: Tok) => {
-    flush();
-    out.push(tok);
+  const flush = (end: number) => {
+    if (end > textStart) append({ text: src.slice(textStart, end), depth: 0 });
   };
+  const push = (node: Inline, end: number, depth = 0) => {
+    append({ node, text: '', depth });
+    textStart = end;
+  };
+
+  /** Where the next run of exactly `length` backticks at or after `from` starts, or -1 (spec § 6.1). */
+  const closingBackticks = (from: number, length: number): number => {
+    if (!runs) {
+      runs = new Map();
+      for (let k = src.indexOf('`'); k >= 0; ) {
+        let end = k + 1;
+        while (src[end] === '`') end++;
+        const list = runs.get(end - k) ?? [];
+        list.push(k);
+        runs.set(end - k, list);
+        k = src.indexOf('`', end);
+      }
+    }
+    const list = runs.get(length) ?? [];
+    let n = seen.get(length) ?? 0;
+    while (n < list.length && list[n]! < from) n++;
+    seen.set(length, n);
+    return list[n] ?? -1;
+  };
+
+  /**
+   * Pairs the delimiter runs above `bottom` into em, strong and del, then
+   * drops them from the stack (spec appendix, "process emphasis"). `floor`
+   * is the "openers bottom": per kind of closer, the order below which no
+   * opener can match it, so no closer walks over the same openers twice.
+   */
+  const emphasis = (bottom: Cell | undefined) => {
+    const floor = new Map<string, number>();
+    let closer = bottom ? bottom.above : delims && first(delims);
+    while (closer) {
+      const next = closer.above;
+      if (!closer.close) {
+        closer = next;
+        continue;
+      }
+      const ch = closer.ch!;
+      // The rule of 3 depends on the closer's length modulo 3 and on whether it can open.
+      const key = ch === '~' ? ch + closer.len : ch + (closer.open ? 3 : 0) + (closer.len! % 3);
+      const stop = Math.max(floor.get(key) ?? -1, bottom?.order ?? -1);
+      let opener = closer.below;
+      for (; opener && opener.order! > stop; opener = opener.below) {
+        if (!opener.open || opener.ch !== ch) continue;
+        // GFM: `~` pairs only with a run of the same length. CommonMark "rule of 3".
+        if (
+          ch === '~'
+            ? opener.len === closer.len
+            : !((opener.close || closer.open) && (opener.len! + closer.len!) % 3 === 0 && (opener.len! % 3 || closer.len! % 3))
+        )
+          break;
+      }
+      if (opener && opener.order! > stop) {
+        const use = ch === '~' ? closer.len! : opener.text.length >= 2 && closer.text.length >= 2 ? 2 : 1;
+        const [children, depth] = collect(opener.next, closer);
+        // Too deep: these delimiters stay text, like unmatched ones.
+        if (depth < MAX_INLINE_NESTING) {
+          wrap(opener, closer, { node: { type: ch === '~' ? 'del' : use === 2 ? 'strong' : 'em', children }, text: '', depth: depth + 1 });
+          opener.text = opener.text.slice(use);
+          closer.text = closer.text.slice(use);
+          // The delimiters between the two are text from now on.
+          opener.above = closer;
+          closer.below = opener;
+          if (!opener.text) unstack(opener);
+          if (!closer.text) {
+            unstack(closer);
+            closer = next;
+          }
+          continue;
+        }
+      }
+      floor.set(key, closer.below?.order ?? -1);
+      if (!closer.open) unstack(closer);
+      closer = next;
+    }
+    // What is left above `bottom` is text.
+    if (bottom) bottom.above = undefined;
+    delims = bottom;
+  };
+  const first = (top: Cell) => {
+    while (top.below) top = top.below;
+    return top;
+  };
+  const unstack = (cell: Cell) => {
+    if (cell.below) cell.below.above = cell.above;
+    if (cell.above) cell.above.below = cell.below;
+    else delims = cell.below;
+  };
+
   for (let i = 0; i < src.length; ) {
     const next = at(SPECIAL, src, i)?.index ?? src.length;
-    buf += src.slice(i, next);
     i = next;
     const ch = src[i];
     if (!ch) break;
@@ -207,38 +308,39 @@ export function parseInline(src: string): Inline[] {
     while (src[k] === ch) k++;
     if (ch === '\n' || (ch === '\\' && src[i + 1] === '\n')) {
       // A line break is hard after a backslash or two spaces; trailing spaces go either way.
-      const spaces = trailingSpaces(buf);
-      const hard = ch === '\\' || spaces >= 2;
-      buf = buf.slice(0, buf.length - spaces);
-      if (hard) push(BR);
-      else buf += '\n';
-      i = skipSpace(src, i + (ch === '\\' ? 2 : 1));
+      let spaces = 0;
+      while (i - spaces > textStart && src[i - spaces - 1] === ' ') spaces++;
+      flush(i - spaces);
+      const end = skipSpace(src, i + (ch === '\\' ? 2 : 1));
+      if (ch === '\\' || spaces >= 2) push(BR, end);
+      else {
+        append({ text: '\n', depth: 0 });
+        textStart = end;
+      }
+      i = end;
       continue;
     }
     if (ch === '\\' && ASCII_PUNCT.test(src[i + 1] ?? '')) {
-      buf += src[i + 1];
-      i += 2;
+      flush(i);
+      append({ text: src[i + 1]!, depth: 0 });
+      textStart = i += 2;
       continue;
     }
     if (ch === '`') {
       const len = k - i;
-      const end = closingBackticks(src, k, len);
-      if (end < 0) {
-        buf += src.slice(i, k);
-      } else {
+      const end = closingBackticks(k, len);
+      if (end >= 0) {
+        flush(i);
         let code = src.slice(k, end).replace(/\n/g, ' ');
         if (/^ (?=.*[^ ]).* $/s.test(code)) code = code.slice(1, -1);
-        push({ type: 'code', text: code });
-        k = end + len;
+        push({ type: 'code', text: code }, (k = end + len));
       }
       i = k;
       continue;
     }
     if (ch === '*' || ch === '_' || ch === '~') {
       const len = k - i;
-      if (ch === '~' && len > 2) {
-        buf += src.slice(i, k);
-      } else {
+      if (ch !== '~' || len < 3) {
         const before = src[i - 1] ?? ' ';
         const after = src[k] ?? ' ';
         const bs = SPACE.test(before);
@@ -247,104 +349,113 @@ export function parseInline(src: string): Inline[] {
         const ap = PUNCT.test(after);
         const left = !as && (!ap || bs || bp);
         const right = !bs && (!bp || as || ap);
-        push({
-          type: 'text',
-          text: src.slice(i, k),
-          len,
-          open: ch === '_' ? left && (!right || bp) : left,
-          close: ch === '_' ? right && (!left || ap) : right,
-        });
+        const open = ch === '_' ? left && (!right || bp) : left;
+        const close = ch === '_' ? right && (!left || ap) : right;
+        if (open || close) {
+          flush(i);
+          const cell: Cell = { text: src.slice(i, k), depth: 0, ch, len, open, close, order: order++, below: delims };
+          if (delims) delims.above = cell;
+          append((delims = cell));
+          textStart = k;
+        }
       }
       i = k;
       continue;
     }
     if (ch === '[' || (ch === '!' && src[i + 1] === '[')) {
       const image = ch === '!';
+      flush(i);
       i += image ? 2 : 1;
-      flush();
-      brackets.push({ at: out.length, from: i, image, active: true });
-      out.push(text(image ? '![' : '['));
+      append({ text: image ? '![' : '[', depth: 0 });
+      textStart = i;
+      const top = brackets.at(-1);
+      if (top) top.inner = true;
+      brackets.push({ cell: tail, from: i, image, bottom: delims, inner: false });
       continue;
     }
     if (ch === ']') {
       const b = brackets.pop();
       i++;
-      if (!b?.active) {
-        buf += ']';
-        continue;
-      }
-      flush();
-      const tail = linkTail(src, i);
+      const inactive = b && !b.image && brackets.length < linkFloor;
+      linkFloor = Math.min(linkFloor, brackets.length);
+      // An unmatched `]`, or one closing a `[` that can no longer open a link, stays text.
+      if (!b || inactive) continue;
+      const target = linkTail(src, i);
       let label = '';
       let suffix = '';
-      if (!tail) {
+      if (!target) {
         // A reference: `[text][label]`, `[label][]` or `[label]`. Resolved at
         // render time, since a definition may arrive after the block is closed.
         const full = at(REF_LABEL, src, i);
-        label = full?.[1]?.trim() ? full[1] : src.slice(b.from, i - 1);
-        if (!label.trim() || label.length >= 1000 || /(^|[^\\])[[\]]/.test(label)) {
-          buf += ']';
-          continue;
-        }
+        label = full?.[1]?.trim() ? full[1] : b.inner || i - b.from > 1000 ? '' : src.slice(b.from, i - 1);
+        if (!label.trim()) continue;
         suffix = full?.[0] ?? '';
       }
-      const children = emphasis(out.splice(b.at + 1));
-      out.pop();
-      if (!tail) {
-        out.push({ type: 'ref', label: normalizeLabel(label), image: b.image, children, suffix });
-        i += suffix.length;
+      flush(i - 1);
+      emphasis(b.bottom);
+      const [children, depth] = collect(b.cell.next);
+      if (depth >= MAX_INLINE_NESTING) {
+        textStart = i - 1;
+        continue;
+      }
+      tail = b.cell.prev!;
+      tail.next = undefined;
+      if (!target) {
+        push({ type: 'ref', label: normalizeLabel(label), image: b.image, children, suffix }, (i += suffix.length), depth + 1);
       } else if (b.image) {
-        out.push({ type: 'image', src: tail.dest, alt: plainText(children), title: tail.title });
-        i = tail.end;
+        push({ type: 'image', src: target.dest, alt: plainText(children), title: target.title }, (i = target.end));
       } else {
-        out.push({ type: 'link', href: tail.dest, title: tail.title, children });
+        push({ type: 'link', href: target.dest, title: target.title, children }, (i = target.end), depth + 1);
         // Spec: no links inside links, so earlier `[` can no longer open one.
-        for (const x of brackets) if (!x.image) x.active = false;
-        i = tail.end;
+        linkFloor = brackets.length;
       }
       continue;
     }
     const autolinkMatch = ch === '<' && at(AUTOLINK, src, i);
     if (autolinkMatch) {
       const [whole, uri, email] = autolinkMatch;
-      push(autolink(uri ?? 'mailto:' + email, uri ?? email!));
-      i += whole.length;
+      flush(i);
+      push(autolink(uri ?? 'mailto:' + email, uri ?? email!), (i += whole.length));
       continue;
     }
     const reference = ch === '&' && entityAt(src, i);
     if (reference) {
-      buf += reference[0];
-      i += reference[1];
+      flush(i);
+      append({ text: reference[0], depth: 0 });
+      textStart = i += reference[1];
       continue;
     }
+    // GFM "extended autolink": a bare http(s) URL in text. The scheme is read
+    // from the source, and only from plain text (`&#104;ttp://` is no URL).
+    const scheme = ch === ':' && src.startsWith('//', i + 1) ? (src.startsWith('https', i - 5) ? 5 : src.startsWith('http', i - 4) ? 4 : 0) : 0;
+    const start = i - scheme;
     if (
-      ch === ':' &&
-      /(?:^|[^a-zA-Z0-9])https?$/.test(buf) &&
-      src.startsWith('//', i + 1) &&
+      scheme &&
+      start >= textStart &&
+      !/[a-zA-Z0-9]/.test(start > textStart ? src[start - 1]! : '') &&
       // Not a link destination still being written: `[text](https://exa`.
-      !/\]\(<?https?$/.test(src.slice(Math.max(0, i - 8), i))
+      !/\]\(<?$/.test(src.slice(Math.max(0, start - 3), start))
     ) {
-      // GFM "extended autolink": a bare http(s) URL in text.
-      const scheme = buf.endsWith('s') ? 5 : 4;
-      const start = i - scheme;
-      // Nothing when the scheme was written with a character reference (`&#104;ttp://`).
-      let url = at(BARE_URL, src, start)?.[0] ?? '';
+      const url = at(BARE_URL, src, start)![0];
       // Trailing punctuation is the sentence's; a `)` only if unbalanced.
-      for (let prev = ''; prev !== url; ) {
-        prev = url;
-        url = url.replace(/[?!.,:;*_~'"]+$/, '');
-        if (url.endsWith(')') && url.split(')').length > url.split('(').length) url = url.slice(0, -1);
+      // Counted once, then trimmed from the end: no rescans of the URL.
+      let unbalanced = url.split(')').length - url.split('(').length;
+      let end = url.length;
+      for (;;) {
+        const last = url[end - 1]!;
+        if (`?!.,:;*_~'"`.includes(last)) end--;
+        else if (last === ')' && unbalanced > 0) end--, unbalanced--;
+        else break;
       }
-      if (url.length > scheme + 3) {
-        buf = buf.slice(0, -scheme);
-        push(autolink(url, url));
-        i = start + url.length;
+      if (end > scheme + 3) {
+        flush(start);
+        push(autolink(url.slice(0, end), url.slice(0, end)), (i = start + end));
         continue;
       }
     }
-    buf += ch;
     i++;
   }
-  flush();
-  return emphasis(out);
+  flush(src.length);
+  emphasis(undefined);
+  return collect(head.next)[0];
 }

@@ -1,4 +1,6 @@
-import { normalizeLabel, parseInline, unescapeMd } from './inline.js';
+import { normalizeLabel, parseInline, unescapeMd, type Inline } from './inline.js';
+
+export type { Inline } from './inline.js';
 
 /*
  * Incremental markdown (CommonMark block structure plus GFM tables, task
@@ -19,22 +21,6 @@ import { normalizeLabel, parseInline, unescapeMd } from './inline.js';
 
 /** Column alignment of a GFM table. */
 export type Align = 'left' | 'center' | 'right' | null;
-
-/** Inline content: plain data, rendered with text bindings only. */
-export type Inline =
-  | { type: 'text'; text: string }
-  | { type: 'code'; text: string }
-  | { type: 'em' | 'strong' | 'del'; children: Inline[] }
-  /** `href` is the destination as written (unescaped); the renderer decides whether it is safe. */
-  | { type: 'link'; href: string; title?: string | undefined; children: Inline[] }
-  | { type: 'image'; src: string; alt: string; title?: string | undefined }
-  /**
-   * `[text][label]`, `[label][]` or `[label]`, resolved against
-   * `MarkdownSnapshot.definitions` when rendered; without a definition it is
-   * the literal text `[` children `]` suffix.
-   */
-  | { type: 'ref'; label: string; image: boolean; children: Inline[]; suffix: string }
-  | { type: 'br' };
 
 interface BlockBase {
   /** Stable for the block's life: a key for keyed rendering. */
