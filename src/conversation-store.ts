@@ -37,12 +37,10 @@ function settle(message: ChatMessage, interruptedText: string | undefined): Chat
 
 let sequence = 0;
 /** Random per page, so two tabs appending to one saved conversation never make the same id. */
-const pageId = Math.random().toString(36).slice(2, 8);
+const pagePrefix = `m-${Math.random().toString(36).slice(2, 8)}-`;
 /** An id unique across the tabs that share a saved conversation; not a secret, so no crypto needed. */
-export function newMessageId(): string {
-  sequence += 1;
-  return `m-${pageId}-${sequence}`;
-}
+export const newMessageId = (): string => pagePrefix + ++sequence;
+const isOwnId = (id: string) => id.startsWith(pagePrefix);
 
 /**
  * `localStorage` for one key, never throwing: full, disabled or corrupt
@@ -56,10 +54,14 @@ export function newMessageId(): string {
 export class ConversationStore {
   readonly key: string;
   #storage: () => Storage | undefined;
-  /** The message objects this page took from storage: another page wrote them. */
-  #adopted = new WeakSet<ChatMessage>();
+  /** The latest message this page took from storage for each id, with the stored JSON it came from. */
+  #adopted = new Map<string, { message: ChatMessage; json: string }>();
+  /** Every message object this page took from storage: another page wrote it, so only that page changes it. */
+  #theirs = new WeakSet<ChatMessage>();
   /** Ids this page has seen stored, so one missing locally was removed here, not added elsewhere. */
   #known = new Set<string>();
+  /** Answers another page was still writing when this page last saw them. */
+  #unfinished = new Set<string>();
 
   constructor(key: string, storage: () => Storage | undefined = () => globalThis.localStorage) {
     this.key = `ai-chat:${key}`;
@@ -90,37 +92,45 @@ export class ConversationStore {
   /**
    * Reads a stored value (also what a `storage` event carries) and adopts
    * its messages as another page's. Without `interruptedText`, answers in
-   * progress stay in progress: the other tab is still writing them.
+   * progress stay in progress: the other tab is still writing them. A
+   * message unchanged since it was last adopted comes back as the same
+   * object, so what was rendered from it stays.
    */
   parse(raw: string, interruptedText?: string): LoadResult {
     const result = readStored(raw);
     if (!result.ok) return result;
-    const messages = result.messages.map((message) => settle(message, interruptedText));
-    for (const message of messages) {
-      this.#adopted.add(message);
-      this.#known.add(message.id);
-    }
-    return { ok: true, messages };
+    return { ok: true, messages: result.messages.map((message) => this.#adopt(message, interruptedText)) };
   }
 
-  /** An answer another tab is still writing (seen in a `storage` event, not settled). */
-  isForeignInProgress(message: ChatMessage | undefined): boolean {
-    return message !== undefined && this.#adopted.has(message) && isInProgress(message);
+  /**
+   * An answer another page was writing, last this page saw it. It may be
+   * live in another tab, or cut off by a reload: either way its question is
+   * not this page's context until it is seen finished.
+   */
+  isUnfinishedElsewhere(message: ChatMessage | undefined): boolean {
+    return message !== undefined && this.#unfinished.has(message.id);
   }
 
-  /** Returns false when the conversation could not be saved (quota, privacy mode). */
-  save(messages: readonly ChatMessage[]): boolean {
+  /**
+   * Saves `messages` merged with what other tabs stored. Returns the merged
+   * conversation when it differs from `messages` (another tab added or
+   * changed something), `messages` when it does not, and undefined when
+   * nothing could be saved (quota, privacy mode).
+   */
+  save(messages: readonly ChatMessage[]): readonly ChatMessage[] | undefined {
     try {
       const storage = this.#storage();
-      if (!storage) return false;
+      if (!storage) return undefined;
       const raw = storage.getItem(this.key);
       const stored = raw === null ? undefined : readStored(raw);
-      const merged = this.#merge(messages, stored?.ok ? stored.messages : []);
-      storage.setItem(this.key, JSON.stringify({ v: VERSION, messages: merged.map(plain) }));
-      for (const message of merged) this.#known.add(message.id);
-      return true;
+      const { toStore, toShow } = this.#merge(messages, stored?.ok ? stored.messages : []);
+      storage.setItem(this.key, JSON.stringify({ v: VERSION, messages: toStore.map(plain) }));
+      for (const message of toStore) this.#known.add(message.id);
+      return toShow.length === messages.length && toShow.every((message, i) => message === messages[i])
+        ? messages
+        : toShow;
     } catch {
-      return false;
+      return undefined;
     }
   }
 
@@ -133,24 +143,52 @@ export class ConversationStore {
     }
   }
 
-  #merge(local: readonly ChatMessage[], stored: readonly ChatMessage[]): ChatMessage[] {
+  #adopt(stored: ChatMessage, interruptedText?: string): ChatMessage {
+    this.#known.add(stored.id);
+    if (isInProgress(stored) && !isOwnId(stored.id)) this.#unfinished.add(stored.id);
+    else this.#unfinished.delete(stored.id);
+    const json = JSON.stringify(stored);
+    const previous = this.#adopted.get(stored.id);
+    if (previous?.json === json) return previous.message;
+    const message = settle(stored, interruptedText);
+    this.#adopted.set(stored.id, { message, json });
+    this.#theirs.add(message);
+    return message;
+  }
+
+  /**
+   * What to store: this page's own messages as they are, another page's as
+   * stored (only their writer changes them), and messages added elsewhere
+   * after the stored message they followed. What to show: the same, with
+   * another page's messages as adopted.
+   */
+  #merge(local: readonly ChatMessage[], stored: readonly ChatMessage[]) {
     const storedById = new Map(stored.map((message) => [message.id, message]));
-    const mine = local
-      .filter((message) => message.role !== 'system')
-      .map((message) => (this.#adopted.has(message) ? (storedById.get(message.id) ?? message) : message));
-    const present = new Set(mine.map((message) => message.id));
-    // Messages added elsewhere go after the stored message they followed.
+    const toStore: ChatMessage[] = [];
+    const toShow: ChatMessage[] = [];
+    const keep = (store: ChatMessage, show: ChatMessage) => (toStore.push(store), toShow.push(show));
     const addedAfter = new Map<string | undefined, ChatMessage[]>();
     let anchor: string | undefined;
+    const present = new Set(local.map((message) => message.id));
     for (const message of stored) {
       if (present.has(message.id)) anchor = message.id;
       else if (!this.#known.has(message.id)) addedAfter.set(anchor, [...(addedAfter.get(anchor) ?? []), message]);
     }
-    if (addedAfter.size === 0) return mine;
-    return [
-      ...(addedAfter.get(undefined) ?? []),
-      ...mine.flatMap((message) => [message, ...(addedAfter.get(message.id) ?? [])]),
-    ];
+    const keepAdded = (after: string | undefined) => {
+      for (const message of addedAfter.get(after) ?? []) keep(message, this.#adopt(message));
+    };
+    keepAdded(undefined);
+    for (const message of local) {
+      if (message.role === 'system') {
+        toShow.push(message);
+        continue;
+      }
+      const theirs = this.#theirs.has(message) ? storedById.get(message.id) : undefined;
+      if (theirs) keep(theirs, this.#adopt(theirs));
+      else keep(message, message);
+      keepAdded(message.id);
+    }
+    return { toStore, toShow };
   }
 }
 

@@ -12,6 +12,7 @@ import {
 } from '../stream/chat-stream-controller.js';
 import { FORMATS, isSkipped } from '../stream/formats/index.js';
 import type { ChatMessage, ChatStatus, MessageRole, MessageStatus } from '../types.js';
+import { newMessageId } from '../conversation-store.js';
 import { ConversationSync } from './conversation-sync.js';
 
 /** What the session reads from its element each time it needs it (attributes can change at any time). */
@@ -80,11 +81,8 @@ export class ChatSession implements ReactiveController {
       messages: () => this.#messages,
       interruptedText: () => this.#interruptedText(),
       debug: () => this.#settings().debug,
-      // Another tab changed the conversation: show what it has, unless this
-      // tab is in the middle of its own turn (its next save merges both).
-      changedElsewhere: (messages) => {
-        if (!this.busy) this.#replace(messages);
-      },
+      busy: () => this.busy,
+      changedElsewhere: (messages) => this.#replace(messages),
     });
     host.addController(this);
   }
@@ -174,7 +172,7 @@ export class ChatSession implements ReactiveController {
   }
 
   #create(role: MessageRole, content: string, status: MessageStatus): ChatMessage {
-    return this.#sync.claim({ id: '', role, content, status });
+    return { id: newMessageId(), role, content, status };
   }
 
   #interruptedText(): string {
@@ -194,11 +192,10 @@ export class ChatSession implements ReactiveController {
   /** Sends `history` and streams the answer into a new assistant message after it. */
   async #requestAnswer(history: ChatMessage[]): Promise<ChatMessage | undefined> {
     const settings = this.#settings();
-    // A turn another tab is still answering is that tab's: its question is
-    // not this tab's context (the answer is not there yet either).
-    const context = history.filter(
-      (message, i) => !this.#sync.isForeignInProgress(history[i + 1]) && !this.#sync.isForeignInProgress(message),
-    );
+    // A turn another tab is (or was, before a reload) still answering is
+    // that tab's: its question is not this tab's context.
+    const unfinished = (message?: ChatMessage) => this.#sync.isUnfinishedElsewhere(message);
+    const context = history.filter((message, i) => !unfinished(message) && !unfinished(history[i + 1]));
     const request = buildChatRequest(settings.request, context);
     if (!emit(this.#host, 'ai-chat-send', { request }, { cancelable: true })) return undefined;
 
@@ -252,7 +249,10 @@ export class ChatSession implements ReactiveController {
     this.#setWaiting(undefined);
     this.#finish(answer, outcome);
     this.#host.requestUpdate();
-    this.#sync.save(this.#messages, true);
+    // Other tabs may have saved while this one was busy (their events were
+    // not adopted then): show the merged conversation.
+    const merged = this.#sync.save(this.#messages, true);
+    if (merged && merged !== this.#messages) this.#replace([...merged]);
     return answer;
   }
 

@@ -1,4 +1,4 @@
-import { ConversationStore, newMessageId } from '../conversation-store.js';
+import { ConversationStore } from '../conversation-store.js';
 import type { ChatMessage } from '../types.js';
 
 /** How often a streaming answer is saved with `persist`, so a reload keeps most of it. */
@@ -10,6 +10,8 @@ export interface ConversationSyncOptions {
   /** The error text of an answer whose page went away mid-stream. */
   interruptedText: () => string;
   debug: () => boolean;
+  /** This tab is in the middle of a turn: it takes in other tabs' changes at its next save, not before. */
+  busy: () => boolean;
   /** Another tab saved or cleared the conversation. */
   changedElsewhere: (messages: ChatMessage[]) => void;
 }
@@ -43,12 +45,6 @@ export class ConversationSync {
     if (this.#pendingSave) this.save(this.#options.messages(), true);
   }
 
-  /** A new message with an id no other tab will make. */
-  claim(message: ChatMessage): ChatMessage {
-    message.id = newMessageId();
-    return message;
-  }
-
   /**
    * Switches to the store `key` names, once per key: a page may call
    * `send()` before the first frame, so this also runs before every save.
@@ -65,18 +61,25 @@ export class ConversationSync {
     return undefined;
   }
 
-  /** Saves now (`force`), or at most once a second while an answer streams (the last change included). */
-  save(messages: readonly ChatMessage[], force: boolean): void {
-    if (!this.#store) return;
+  /**
+   * Saves now (`force`), or at most once a second while an answer streams
+   * (the last change included). A forced save returns the conversation
+   * merged with what other tabs saved meanwhile (`messages` itself when
+   * they saved nothing new).
+   */
+  save(messages: readonly ChatMessage[], force: boolean): readonly ChatMessage[] | undefined {
+    if (!this.#store) return undefined;
     const wait = this.#lastSave + SAVE_WHILE_STREAMING_MS - Date.now();
     if (!force && wait > 0) {
       this.#pendingSave ??= setTimeout(() => this.save(this.#options.messages(), true), wait);
-      return;
+      return undefined;
     }
     clearTimeout(this.#pendingSave);
     this.#pendingSave = undefined;
     this.#lastSave = Date.now();
-    if (!this.#store.save(messages)) this.#warn('could not save the conversation; it is kept in memory');
+    const merged = this.#store.save(messages);
+    if (!merged) this.#warn('could not save the conversation; it is kept in memory');
+    return merged;
   }
 
   remove(): void {
@@ -85,8 +88,8 @@ export class ConversationSync {
     this.#store?.remove();
   }
 
-  isForeignInProgress(message: ChatMessage | undefined): boolean {
-    return this.#store?.isForeignInProgress(message) ?? false;
+  isUnfinishedElsewhere(message: ChatMessage | undefined): boolean {
+    return this.#store?.isUnfinishedElsewhere(message) ?? false;
   }
 
   #warn(message: string): void {
@@ -96,7 +99,7 @@ export class ConversationSync {
   }
 
   #onStorage = (event: StorageEvent): void => {
-    if (!this.#store || event.key !== this.#store.key) return;
+    if (!this.#store || event.key !== this.#store.key || this.#options.busy()) return;
     if (event.newValue === null) return this.#options.changedElsewhere([]);
     const loaded = this.#store.parse(event.newValue);
     if (loaded.ok) this.#options.changedElsewhere(loaded.messages);

@@ -1,0 +1,168 @@
+import { expect } from '@open-wc/testing';
+import { ConversationStore, newMessageId } from '../src/conversation-store.js';
+import type { ChatMessage, MessageStatus } from '../src/types.js';
+
+// The store on its own, against the browser's real localStorage. Two stores
+// on one key stand for two tabs; the element's tests do it with real pages.
+let count = 0;
+const freshKey = () => `test-store-${Date.now()}-${++count}`;
+const INTERRUPTED = 'Interrupted.';
+const message = (role: 'user' | 'assistant', content: string, status: MessageStatus = 'done'): ChatMessage => ({
+  id: newMessageId(),
+  role,
+  content,
+  status,
+});
+const storedOf = (store: ConversationStore) =>
+  (JSON.parse(localStorage.getItem(store.key)!) as { messages: ChatMessage[] }).messages.map((m) => [m.content, m.status]);
+
+describe('ConversationStore', () => {
+  afterEach(() => {
+    for (const key of Object.keys(localStorage)) if (key.startsWith('ai-chat:test-store-')) localStorage.removeItem(key);
+  });
+
+  it('saves and loads a conversation under ai-chat:<key>, without UI-only fields', () => {
+    const key = freshKey();
+    const store = new ConversationStore(key);
+    const q = message('user', 'Hi');
+    const a = { ...message('assistant', 'Hello'), reasoning: 'think', extra: 'dropped' } as ChatMessage;
+    expect(store.save([q, a])).to.deep.equal([q, a]);
+    expect(store.key).to.equal(`ai-chat:${key}`);
+    const loaded = new ConversationStore(key).load(INTERRUPTED);
+    expect(loaded).to.deep.equal({
+      ok: true,
+      messages: [
+        { id: q.id, role: 'user', content: 'Hi', status: 'done' },
+        { id: a.id, role: 'assistant', content: 'Hello', status: 'done', reasoning: 'think' },
+      ],
+    });
+  });
+
+  it('reports empty, corrupt and wrong-version data instead of throwing', () => {
+    const key = freshKey();
+    const store = new ConversationStore(key);
+    expect(store.load(INTERRUPTED)).to.deep.equal({ ok: false, reason: 'empty' });
+    localStorage.setItem(store.key, '{oops');
+    expect(store.load(INTERRUPTED)).to.include({ ok: false, reason: 'corrupt' });
+    localStorage.setItem(store.key, JSON.stringify({ v: 2, messages: [] }));
+    expect(store.load(INTERRUPTED)).to.include({ ok: false, reason: 'corrupt' });
+    localStorage.setItem(store.key, JSON.stringify({ v: 1, messages: [{ id: 'x', role: 'user', content: 3, status: 'done' }] }));
+    expect(store.load(INTERRUPTED)).to.include({ ok: false, reason: 'corrupt' });
+  });
+
+  it('reports unavailable storage, and a failed save, without throwing', () => {
+    const blocked = new ConversationStore(freshKey(), () => {
+      throw new DOMException('blocked', 'SecurityError');
+    });
+    expect(blocked.load(INTERRUPTED)).to.deep.equal({ ok: false, reason: 'unavailable' });
+    expect(blocked.save([message('user', 'x')])).to.equal(undefined);
+    expect(() => blocked.remove()).not.to.throw();
+  });
+
+  it('restores an answer whose page went away mid-stream as interrupted, and leaves its turn out of context', () => {
+    const key = freshKey();
+    const q = message('user', 'Q');
+    const a = message('assistant', 'Half', 'streaming');
+    // Saved by "another page": the ids are this page's, so write the JSON directly with foreign ids.
+    localStorage.setItem(
+      `ai-chat:${key}`,
+      JSON.stringify({ v: 1, messages: [{ ...q, id: 'other-1' }, { ...a, id: 'other-2' }] }),
+    );
+    const store = new ConversationStore(key);
+    const loaded = store.load(INTERRUPTED);
+    if (!loaded.ok) throw new Error('not loaded');
+    expect(loaded.messages[1]).to.include({ content: 'Half', status: 'error', error: INTERRUPTED });
+    expect(store.isUnfinishedElsewhere(loaded.messages[1])).to.equal(true);
+    expect(store.isUnfinishedElsewhere(loaded.messages[0])).to.equal(false);
+  });
+
+  it("merges per message: one tab's stale copy never overwrites another tab's answer", () => {
+    const key = freshKey();
+    const tabA = new ConversationStore(key);
+    const qA = message('user', 'Question A');
+    const aA = message('assistant', '', 'pending');
+    tabA.save([qA, aA]);
+
+    // Tab B opens while A's answer is pending: it shows it as interrupted.
+    const tabB = new ConversationStore(key);
+    const loaded = tabB.load(INTERRUPTED);
+    if (!loaded.ok) throw new Error('not loaded');
+    const qB = message('user', 'Question B');
+    const aB = message('assistant', 'Answer B');
+    tabB.save([...loaded.messages, qB, aB]);
+
+    // A finishes, unaware of B's turn: B's messages are kept, after A's.
+    aA.content = 'Answer A';
+    aA.status = 'done';
+    tabA.save([qA, aA]);
+    expect(storedOf(tabA)).to.deep.equal([
+      ['Question A', 'done'],
+      ['Answer A', 'done'],
+      ['Question B', 'done'],
+      ['Answer B', 'done'],
+    ]);
+
+    // B saves again with its stale copy of A's answer: A's stays, and B is handed the merged list.
+    const merged = tabB.save([...loaded.messages, qB, aB]);
+    expect(storedOf(tabB)).to.deep.equal([
+      ['Question A', 'done'],
+      ['Answer A', 'done'],
+      ['Question B', 'done'],
+      ['Answer B', 'done'],
+    ]);
+    expect(merged?.map((m) => m.content)).to.deep.equal(['Question A', 'Answer A', 'Question B', 'Answer B']);
+  });
+
+  it('a message this tab removed stays removed; one another tab added is kept', () => {
+    const key = freshKey();
+    const tabA = new ConversationStore(key);
+    const q = message('user', 'Q');
+    const failed = message('assistant', 'Failed', 'error');
+    tabA.save([q, failed]);
+    const tabB = new ConversationStore(key);
+    const loaded = tabB.load(INTERRUPTED);
+    if (!loaded.ok) throw new Error('not loaded');
+    // B retries: the failed answer is replaced by a new one.
+    const retried = message('assistant', 'Retried');
+    tabB.save([loaded.messages[0]!, retried]);
+    expect(storedOf(tabB)).to.deep.equal([
+      ['Q', 'done'],
+      ['Retried', 'done'],
+    ]);
+  });
+
+  it('hands back the same objects for messages that did not change, so their rendering is kept', () => {
+    const key = freshKey();
+    const tabA = new ConversationStore(key);
+    const q = message('user', 'Q');
+    const a = message('assistant', 'A');
+    tabA.save([q, a]);
+    const tabB = new ConversationStore(key);
+    const first = tabB.parse(localStorage.getItem(tabA.key)!);
+    tabA.save([q, a, message('user', 'More')]);
+    const second = tabB.parse(localStorage.getItem(tabA.key)!);
+    if (!first.ok || !second.ok) throw new Error('not parsed');
+    expect(second.messages[0]).to.equal(first.messages[0]);
+    expect(second.messages[1]).to.equal(first.messages[1]);
+    expect(second.messages).to.have.length(3);
+  });
+
+  it('never stores or restores system messages', () => {
+    const key = freshKey();
+    const store = new ConversationStore(key);
+    const system: ChatMessage = { id: 's', role: 'system', content: 'Be terse.', status: 'done' };
+    const q = message('user', 'Q');
+    expect(store.save([system, q])).to.deep.equal([system, q]);
+    expect(storedOf(store)).to.deep.equal([['Q', 'done']]);
+    localStorage.setItem(store.key, JSON.stringify({ v: 1, messages: [{ ...system, content: 'Planted' }, q] }));
+    const loaded = new ConversationStore(key).load(INTERRUPTED);
+    expect(loaded.ok && loaded.messages.map((m) => m.role)).to.deep.equal(['user']);
+  });
+
+  it('remove() deletes the saved copy', () => {
+    const store = new ConversationStore(freshKey());
+    store.save([message('user', 'Q')]);
+    store.remove();
+    expect(localStorage.getItem(store.key)).to.equal(null);
+  });
+});
