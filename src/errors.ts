@@ -1,4 +1,9 @@
-import type { ChatError } from './types.js';
+/**
+ * The one failure vocabulary: every way an answer can fail, whether it may be
+ * retried, and the text the reader is shown for it (keyed by the same code in
+ * every language). Events, `message.error` and the retry policy all read this
+ * file; nothing else lists failures.
+ */
 
 /** Every way an answer can fail, so text can be chosen per language. */
 export const ERROR_CODES = [
@@ -6,16 +11,43 @@ export const ERROR_CODES = [
   'unreachable', // no response at all
   'connection-lost', // the body was cut
   'idle', // no byte for idle-timeout ms
+  'first-token', // bytes (pings) but no text for first-token-timeout ms
   'incomplete', // the stream closed before its end marker
-  'not-a-stream', // a 2xx that is neither an event stream nor JSON
+  'not-a-stream', // a 2xx that is neither an event stream nor JSON (or HTML sent as text)
   'bad-json', // a JSON body that does not parse
   'no-answer', // a stream without one readable event
-  'too-large', // the response passed max-response-bytes
+  'too-large', // the answer passed max-response-bytes (across resumes)
   'event-too-large', // one line or event passed 1 MiB
   'stream', // the provider reported an error inside the stream
   'timeout', // the answer passed the timeout attribute
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Statuses worth another attempt: the server may well answer next time (RFC 9110 §15, RFC 6585 §4). */
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+/**
+ * Whether each failure may be retried (attempts left and user intent aside).
+ * A chat request is a paid POST: only what a second try may well cure is
+ * repeated. `status` means: by the HTTP status.
+ */
+const RETRYABLE: Readonly<Record<ErrorCode, boolean | 'status'>> = {
+  http: 'status',
+  unreachable: true,
+  'connection-lost': true,
+  idle: true,
+  // The server is there (it sends pings) but does not answer: a new request
+  // would wait as long again. The reader decides with Retry.
+  'first-token': false,
+  incomplete: true,
+  'not-a-stream': false,
+  'bad-json': false,
+  'no-answer': false,
+  'too-large': false,
+  'event-too-large': false,
+  stream: false,
+  timeout: false,
+};
 
 /** What an error message may mention. */
 export interface ErrorParams {
@@ -28,17 +60,33 @@ export interface ErrorParams {
   limit?: string;
 }
 
+/**
+ * A failure as the reader sees it and as an integrator can branch on it:
+ * plain data (never thrown), carried by `ai-chat-error` and `ai-chat-retry`.
+ */
+export interface ChatFailure {
+  /** Exactly what went wrong; see `ERROR_CODES`. */
+  code: ErrorCode;
+  /** Values the message mentions (status, the server's words, a limit), for custom texts. */
+  params: ErrorParams;
+  /** An English sentence for the reader, including the server's own message when it sent one. */
+  message: string;
+  /** The HTTP status, when there was a response. */
+  status?: number;
+}
+
 export type ErrorTexts = Record<ErrorCode, (params: ErrorParams) => string>;
 
 /** `503 Service Unavailable`, or as much of it as the response had. */
 export const statusLine = ({ status, statusText }: ErrorParams) => `${status ?? ''}${statusText ? ` ${statusText}` : ''}`;
 
-/** English, also the `message` of every `ChatError` (stable for integrators' logs). */
+/** English, also the `message` of every `ChatFailure` (stable for integrators' logs). */
 export const ENGLISH_ERRORS: ErrorTexts = {
   http: (p) => `The server answered ${statusLine(p)}${p.said ? `: ${p.said}` : '.'}`,
   unreachable: () => 'Could not reach the server. Check your connection and try again.',
   'connection-lost': () => 'The connection was lost while the answer was arriving.',
   idle: (p) => `The server went silent for ${p.limit}.`,
+  'first-token': (p) => `The server sent no answer within ${p.limit}.`,
   incomplete: () => 'The answer stopped before it was complete.',
   'not-a-stream': (p) => `The server answered with ${p.contentType || 'no content type'}, not an event stream.`,
   'bad-json': () => 'The server sent JSON that could not be read.',
@@ -49,31 +97,42 @@ export const ENGLISH_ERRORS: ErrorTexts = {
   timeout: (p) => `The answer took longer than ${p.limit} and was stopped.`,
 };
 
-const KINDS: Record<ErrorCode, ChatError['kind']> = {
-  http: 'http',
-  unreachable: 'network',
-  'connection-lost': 'network',
-  idle: 'network',
-  incomplete: 'network',
-  'not-a-stream': 'protocol',
-  'bad-json': 'protocol',
-  'no-answer': 'protocol',
-  'too-large': 'protocol',
-  'event-too-large': 'protocol',
-  stream: 'stream',
-  timeout: 'timeout',
-};
-
-/** A `ChatError` whose `message` is the English text. */
-export function chatError(code: ErrorCode, params: ErrorParams = {}): ChatError {
+/** A `ChatFailure` whose `message` is the English text. */
+export function chatFailure(code: ErrorCode, params: ErrorParams = {}): ChatFailure {
   return {
-    kind: KINDS[code],
     code,
     message: ENGLISH_ERRORS[code](params),
     ...(params.status !== undefined ? { status: params.status } : {}),
     params,
   };
 }
+
+/** Whether a failure may be retried at all, by the table above. */
+export function isRetryable({ code, status }: Pick<ChatFailure, 'code' | 'status'>): boolean {
+  const rule = RETRYABLE[code];
+  return rule === 'status' ? status !== undefined && RETRYABLE_STATUSES.has(status) : rule;
+}
+
+/**
+ * A failure on its way up the stack: the one thrown thing of the stream
+ * pipeline. Its `failure` is what the reader and the events get.
+ */
+export class StreamFailureError extends Error {
+  readonly failure: ChatFailure;
+  /** The response's `Retry-After` header as sent; read by whoever owns the clock. */
+  readonly retryAfter: string | undefined;
+  constructor(failure: ChatFailure, options?: { cause?: unknown; retryAfter?: string | undefined }) {
+    super(failure.message, options);
+    this.name = 'StreamFailureError';
+    this.failure = failure;
+    this.retryAfter = options?.retryAfter;
+  }
+}
+
+/** Throws the failure `code` as a `StreamFailureError`. */
+export const fail = (code: ErrorCode, params?: ErrorParams, cause?: unknown): never => {
+  throw new StreamFailureError(chatFailure(code, params), { cause });
+};
 
 export const formatMiB = (bytes: number) => `${Math.round((bytes / 1048576) * 10) / 10} MiB`;
 export const formatSeconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;

@@ -1,5 +1,5 @@
-import type { FailureReason } from './stream/retry-policy.js';
-import type { ChatError, ChatMessage, ChatRequest } from './types.js';
+import type { ChatFailure } from './errors.js';
+import type { ChatMessage, ChatRequest } from './types.js';
 
 export interface AiChatSendDetail {
   /** The request about to go out; change its `body` or `headers` in place. */
@@ -15,7 +15,8 @@ export interface AiChatMessageDetail {
   message: ChatMessage;
 }
 export interface AiChatErrorDetail {
-  error: ChatError;
+  /** Why the answer failed: `code` from `ERROR_CODES`, the English `message`, the `status`. */
+  error: ChatFailure;
   message: ChatMessage;
 }
 
@@ -34,8 +35,8 @@ export interface AiChatRetryDetail {
   maxRetries: number;
   /** Ms the widget waits before the retry. */
   delay: number;
-  /** What failed: `network`, `idle-timeout`, `incomplete` or `http`. */
-  reason: FailureReason;
+  /** What failed, in the vocabulary of `ai-chat-error` (a retryable `code`: `http`, `unreachable`, `connection-lost`, `idle`, `incomplete`). */
+  error: ChatFailure;
   message: ChatMessage;
 }
 

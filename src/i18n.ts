@@ -1,5 +1,4 @@
-import { ENGLISH_ERRORS, statusLine, type ErrorTexts } from './errors.js';
-import type { ChatError } from './types.js';
+import { ENGLISH_ERRORS, statusLine, type ChatFailure, type ErrorTexts } from './errors.js';
 
 /**
  * Every text the widget shows or announces. Replace any of them through the
@@ -102,6 +101,7 @@ const de: ChatStrings = {
     unreachable: () => 'Der Server ist nicht erreichbar. Prüfe die Verbindung und versuche es erneut.',
     'connection-lost': () => 'Die Verbindung brach ab, während die Antwort eintraf.',
     idle: (p) => `Der Server hat ${p.limit} lang nichts gesendet.`,
+    'first-token': (p) => `Der Server hat innerhalb von ${p.limit} keine Antwort begonnen.`,
     incomplete: () => 'Die Antwort endete, bevor sie vollständig war.',
     'not-a-stream': (p) => `Der Server antwortete mit ${p.contentType || 'unbekanntem Inhalt'} statt mit einem Event-Stream.`,
     'bad-json': () => 'Der Server sandte unlesbares JSON.',
@@ -143,6 +143,7 @@ const fr: ChatStrings = {
     unreachable: () => 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.',
     'connection-lost': () => 'La connexion a été perdue pendant la réponse.',
     idle: (p) => `Le serveur est resté muet pendant ${p.limit}.`,
+    'first-token': (p) => `Le serveur n’a commencé aucune réponse en ${p.limit}.`,
     incomplete: () => 'La réponse s’est arrêtée avant d’être complète.',
     'not-a-stream': (p) => `Le serveur a répondu avec ${p.contentType || 'un contenu inconnu'} au lieu d’un flux d’événements.`,
     'bad-json': () => 'Le serveur a envoyé un JSON illisible.',
@@ -164,6 +165,6 @@ export function resolveStrings(lang: string | undefined, override: ChatStringsOv
 }
 
 /** The reader-facing text of an error in the chosen language. */
-export function describeError(error: ChatError, strings: ChatStrings): string {
-  return strings.errors[error.code](error.params);
+export function describeError(failure: ChatFailure, strings: ChatStrings): string {
+  return strings.errors[failure.code](failure.params);
 }

@@ -1,5 +1,3 @@
-import type { ErrorCode, ErrorParams } from './errors.js';
-
 /** Who wrote a message. `system` messages are sent but never shown. */
 export const MESSAGE_ROLES = ['system', 'user', 'assistant'] as const;
 export type MessageRole = (typeof MESSAGE_ROLES)[number];
@@ -47,19 +45,7 @@ export interface ChatRequestBody {
   [extra: string]: unknown;
 }
 
-/** A failure as the reader sees it and as an integrator can branch on it. */
-export interface ChatError {
-  /** Exactly what went wrong; see `ERROR_CODES`. */
-  code: ErrorCode;
-  /** Values the message mentions (status, the server's words, a limit), for custom texts. */
-  params: ErrorParams;
-  /** `http`: the server answered with an error status; `network`: no answer or a cut
-   * connection; `protocol`: the answer was not something the widget can read;
-   * `stream`: the server reported an error inside the stream; `timeout`: the
-   * answer took longer than the `timeout` attribute allows. */
-  kind: 'http' | 'network' | 'protocol' | 'stream' | 'timeout';
-  /** An English sentence for the reader, including the server's own message when it sent one. */
-  message: string;
-  /** The HTTP status, when there was a response. */
-  status?: number;
-}
+/** The failure vocabulary lives in `errors.ts`; named here too so `export type * from './types.js'` carries it. */
+export type { ChatFailure, ErrorCode, ErrorParams, ErrorTexts } from './errors.js';
+/** @deprecated The old name of `ChatFailure`, kept only until the element's exports switch to the new one. */
+export type { ChatFailure as ChatError } from './errors.js';

@@ -15,7 +15,6 @@ describe('failures', () => {
     const message = await el.send('Hello?');
     const { detail } = await failed;
     expect(detail.error).to.deep.include({
-      kind: 'http',
       code: 'http',
       status: 500,
       message: 'The server answered 500 Internal Server Error: The model is overloaded',
@@ -60,7 +59,7 @@ describe('failures', () => {
     const el = await chatAt('http://127.0.0.1:9/chat');
     const failed = oneEvent(el, 'ai-chat-error');
     const message = await el.send('anyone there?');
-    expect((await failed).detail.error.kind).to.equal('network');
+    expect((await failed).detail.error.code).to.equal('unreachable');
     expect(message?.status).to.equal('error');
     expect(errorLine(el)).to.match(/could not reach the server/i);
   });
@@ -81,7 +80,7 @@ describe('failures', () => {
     const failed = oneEvent(el, 'ai-chat-error');
     await el.send('go');
     const { detail } = await failed;
-    expect(detail.error.kind).to.equal('protocol');
+    expect(detail.error).to.deep.include({ code: 'not-a-stream', status: 200 });
     expect(errorLine(el)).to.equal('The server answered with text/html, not an event stream.');
   });
 

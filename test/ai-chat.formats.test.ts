@@ -109,27 +109,43 @@ describe('format handling in the element', () => {
     expect(opens).to.deep.equal([{ status: 200, format: 'anthropic', contentType: 'text/event-stream' }]);
   });
 
-  it('calls parseEvent first for every event, with type, data and the persisting id', async () => {
+  it('calls parseEvent first for every event with { data, event, id }, as documented: event names given and not given', async () => {
     const flow = await scenario({
       chunks: ['id: 7\nevent: token\ndata: one\n\n', 'event: token\ndata: two\n\n', 'data: {"content":"!"}\n\n', 'event: end\ndata: x\n\n'],
     });
     const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url}></ai-chat>`);
-    const seen: Array<{ type: string; data: string; id: string }> = [];
-    el.parseEvent = (event) => {
-      seen.push({ ...event });
-      if (event.type === 'token') return { text: `${event.data} ` };
-      if (event.type === 'end') return { done: true };
+    const seen: Array<[event: string, data: string, id: string]> = [];
+    // Written exactly as the README's parseEvent example destructures it.
+    el.parseEvent = ({ data, event, id }) => {
+      seen.push([event, data, id]);
+      if (event === 'token') return { text: `${data} ` };
+      if (event === 'end') return { done: true };
       return undefined; // built-in detection reads {"content":"!"}
     };
     const message = await el.send('q');
     expect(message?.content).to.equal('one two !');
     expect(message?.status).to.equal('done');
-    expect(seen.map((e) => [e.type, e.data, e.id])).to.deep.equal([
+    expect(seen).to.deep.equal([
       ['token', 'one', '7'],
       ['token', 'two', '7'],
+      // No `event:` field: the SSE default name, never undefined.
       ['message', '{"content":"!"}', '7'],
       ['end', 'x', '7'],
     ]);
+  });
+
+  it('parseEvent gets only the documented names: no second name for the event field', async () => {
+    const flow = await scenario({ chunks: ['data: plain\n\n', 'event: custom\ndata: named\n\n', DONE] });
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url}></ai-chat>`);
+    const keys: string[][] = [];
+    el.parseEvent = (event) => {
+      keys.push(Object.keys(event).sort());
+      if (event.data === '[DONE]') return undefined; // the built-in end marker
+      return { text: event.event === 'custom' ? `[${event.data}]` : event.data };
+    };
+    expect((await el.send('q'))?.content).to.equal('plain[named]');
+    expect(keys[0]).to.deep.equal(['data', 'event', 'id']);
+    expect(keys.every((names) => names.join() === 'data,event,id')).to.equal(true);
   });
 
   it('a pinned format falls back to detection for events that do not match it', async () => {

@@ -33,7 +33,8 @@ describe('retries', () => {
     const retried = oneEvent(el, 'ai-chat-retry');
     const sending = el.send('hello');
     const { detail } = (await retried) as CustomEvent<AiChatRetryDetail>;
-    expect(detail).to.include({ attempt: 1, maxRetries: 3, reason: 'http' });
+    expect(detail).to.include({ attempt: 1, maxRetries: 3 });
+    expect(detail.error).to.deep.include({ code: 'http', status: 503 });
     expect(el.status).to.equal('retrying');
     await el.updateComplete;
     if (detail.delay > 50) expect(noticeText(el)).to.match(/^Reconnecting \(1 of 3\)/);
@@ -131,7 +132,10 @@ describe('retries', () => {
     const el = await chat(flow.url, { 'idle-timeout': '300' });
     const retried = oneEvent(el, 'ai-chat-retry');
     const sending = el.send('go');
-    expect(((await retried) as CustomEvent<AiChatRetryDetail>).detail.reason).to.equal('idle-timeout');
+    expect(((await retried) as CustomEvent<AiChatRetryDetail>).detail.error).to.deep.include({
+      code: 'idle',
+      message: 'The server went silent for 0.3 s.',
+    });
     expect((await sending)?.content).to.equal('Awake.');
     const [stalled] = await flow.requests();
     expect(stalled!.clientClosed).to.equal(true);

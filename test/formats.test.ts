@@ -247,8 +247,8 @@ function reader(options: Partial<AnswerReaderOptions> = {}): AnswerReader {
 }
 
 /** An event as the parser dispatches it: `data` as a string, or JSON-encoded. */
-function ev(data: unknown, type = 'message', id = ''): StreamEvent {
-  return { type, data: typeof data === 'string' ? data : JSON.stringify(data), id };
+function ev(data: unknown, event = 'message', id = ''): StreamEvent {
+  return { data: typeof data === 'string' ? data : JSON.stringify(data), event, id };
 }
 
 /** Reads events in order and returns every result. */
@@ -257,7 +257,7 @@ function readAll(r: AnswerReader, events: (StreamEvent | unknown)[]): ExtractRes
 }
 
 const isEvent = (value: unknown): value is StreamEvent =>
-  typeof value === 'object' && value !== null && 'type' in value && 'data' in value && 'id' in value;
+  typeof value === 'object' && value !== null && 'event' in value && 'data' in value && 'id' in value;
 
 /** Text, reasoning, error and done of a sequence of results. */
 function sum(results: ExtractResult[]): Outcome {
@@ -615,7 +615,7 @@ describe('answer reader: detection and fallback', () => {
 });
 
 describe('answer reader: parseEvent', () => {
-  it('is called first for every event, with type, data and id', () => {
+  it('is called first for every event, with data, event and id (the SSE field names)', () => {
     const seen: StreamEvent[] = [];
     const r = reader({
       parseEvent: (event) => {
@@ -623,24 +623,27 @@ describe('answer reader: parseEvent', () => {
         return undefined;
       },
     });
-    r.event({ type: 'token', data: '{"content":"a"}', id: '7' });
-    r.event({ type: 'message', data: '[DONE]', id: '7' });
+    r.event({ data: '{"content":"a"}', event: 'token', id: '7' });
+    r.event({ data: '[DONE]', event: 'message', id: '7' });
+    r.line('{"content":"b"}');
     expect(seen).to.deep.equal([
-      { type: 'token', data: '{"content":"a"}', id: '7' },
-      { type: 'message', data: '[DONE]', id: '7' },
+      { data: '{"content":"a"}', event: 'token', id: '7' },
+      { data: '[DONE]', event: 'message', id: '7' },
+      // An NDJSON line is an unnamed event without an id.
+      { data: '{"content":"b"}', event: 'message', id: '' },
     ]);
   });
 
   it('overrides built-in handling when it returns a result, and hands over with undefined', () => {
     const r = reader({
-      parseEvent: (event) => (event.type === 'token' ? { text: event.data.toUpperCase() } : undefined),
+      parseEvent: (event) => (event.event === 'token' ? { text: event.data.toUpperCase() } : undefined),
     });
     const out = sum([r.event(ev('abc', 'token')), r.event(ev(chunk({ content: 'd' })))]);
     expect(out.text).to.equal('ABCd');
   });
 
   it('can end the stream and report errors', () => {
-    const r = reader({ parseEvent: (event) => (event.type === 'fail' ? { error: event.data } : { done: true }) });
+    const r = reader({ parseEvent: (event) => (event.event === 'fail' ? { error: event.data } : { done: true }) });
     expect(r.event(ev('nope', 'fail'))).to.deep.equal({ error: 'nope' });
     expect(r.event(ev('x'))).to.deep.equal({ done: true });
   });

@@ -1,8 +1,8 @@
 import { expect } from '@open-wc/testing';
+import { ERROR_CODES, isRetryable, type ErrorCode } from '../src/errors.js';
 import {
   backoffDelay,
   clampServerRetry,
-  isRetryable,
   MAX_BACKOFF_MS,
   newIdempotencyKey,
   parseRetryAfter,
@@ -10,11 +10,15 @@ import {
 
 describe('retry policy (pure)', () => {
   it('retries network failures, idle time-outs, cut streams and 408/429/500/502/503/504 only', () => {
-    for (const reason of ['network', 'idle-timeout', 'incomplete'] as const) expect(isRetryable({ reason })).to.equal(true);
-    for (const status of [408, 429, 500, 502, 503, 504]) expect(isRetryable({ reason: 'http', status })).to.equal(true);
-    for (const status of [400, 401, 403, 404, 409, 413, 422, 501]) expect(isRetryable({ reason: 'http', status })).to.equal(false);
-    expect(isRetryable({ reason: 'stream' })).to.equal(false);
-    expect(isRetryable({ reason: 'protocol' })).to.equal(false);
+    const retried: ErrorCode[] = ['unreachable', 'connection-lost', 'idle', 'incomplete'];
+    for (const code of retried) expect(isRetryable({ code }), code).to.equal(true);
+    for (const status of [408, 429, 500, 502, 503, 504]) expect(isRetryable({ code: 'http', status })).to.equal(true);
+    for (const status of [400, 401, 403, 404, 409, 413, 422, 501]) expect(isRetryable({ code: 'http', status })).to.equal(false);
+    expect(isRetryable({ code: 'http' }), 'http without a status').to.equal(false);
+    // Every other code is final: what the server said or sent would be the same next time.
+    for (const code of ERROR_CODES.filter((c) => c !== 'http' && !retried.includes(c))) {
+      expect(isRetryable({ code }), code).to.equal(false);
+    }
   });
 
   it('backs off exponentially with full jitter, capped at 30 s', () => {

@@ -143,7 +143,7 @@ function feedText(...chunks: string[]): Outcome {
 /** The vector's events in the parser's shape (`lastEventId` becomes `id`). */
 function expectedEvents(expected: ExpectedEvent[]): StreamEvent[] {
   return expected.map((e) => ({
-    type: e.type,
+    event: e.type,
     data: e.data_generator ? generate(e.data_generator) : (e.data ?? ''),
     id: e.lastEventId,
   }));
@@ -159,7 +159,7 @@ function describeDifference(actual: StreamEvent[], expected: StreamEvent[]): str
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i]!;
     const e = expected[i]!;
-    if (a.type !== e.type || a.data !== e.data || a.id !== e.id) {
+    if (a.event !== e.event || a.data !== e.data || a.id !== e.id) {
       return `event ${i} is ${clip([a])}, expected ${clip([e])}`;
     }
   }
@@ -299,17 +299,17 @@ describe('createSseParser', () => {
   describe('line ends', () => {
     it('treats CR at the end of a chunk and LF at the start of the next as one line end', () => {
       const outcome = feedText('data: A\r\n', 'data: B\r', '\n', 'data: C\r\n', '\n');
-      expect(outcome.events).to.deep.equal([{ type: 'message', data: 'A\nB\nC', id: '' }]);
+      expect(outcome.events).to.deep.equal([{ event: 'message', data: 'A\nB\nC', id: '' }]);
     });
 
     it('keeps waiting for an LF across empty chunks after a CR', () => {
       const outcome = feedText('data: A\r', '', '\ndata: B\r', '', '\r');
-      expect(outcome.events).to.deep.equal([{ type: 'message', data: 'A\nB', id: '' }]);
+      expect(outcome.events).to.deep.equal([{ event: 'message', data: 'A\nB', id: '' }]);
     });
 
     it('ends a line at a lone CR followed by text in the next chunk', () => {
       const outcome = feedText('data: A\r', 'data: B\r', '\r');
-      expect(outcome.events).to.deep.equal([{ type: 'message', data: 'A\nB', id: '' }]);
+      expect(outcome.events).to.deep.equal([{ event: 'message', data: 'A\nB', id: '' }]);
     });
 
     it('dispatches as soon as the blank line ends, not at end()', () => {
@@ -318,25 +318,25 @@ describe('createSseParser', () => {
       parser.feed(encoder.encode('data: a\n'));
       expect(events).to.have.length(0);
       parser.feed(encoder.encode('\r'));
-      expect(events).to.deep.equal([{ type: 'message', data: 'a', id: '' }]);
+      expect(events).to.deep.equal([{ event: 'message', data: 'a', id: '' }]);
     });
   });
 
   describe('fields', () => {
     it('reads a bare `data` line as an empty data line', () => {
-      expect(feedText('data\n\n').events).to.deep.equal([{ type: 'message', data: '', id: '' }]);
-      expect(feedText('data\ndata\n\n').events).to.deep.equal([{ type: 'message', data: '\n', id: '' }]);
-      expect(feedText('data:\ndata: x\n\n').events).to.deep.equal([{ type: 'message', data: '\nx', id: '' }]);
+      expect(feedText('data\n\n').events).to.deep.equal([{ event: 'message', data: '', id: '' }]);
+      expect(feedText('data\ndata\n\n').events).to.deep.equal([{ event: 'message', data: '\n', id: '' }]);
+      expect(feedText('data:\ndata: x\n\n').events).to.deep.equal([{ event: 'message', data: '\nx', id: '' }]);
     });
 
     it('removes exactly one leading space, and only a space', () => {
       const outcome = feedText('event:  a b\ndata:  two\ndata:\tthree\n\n');
-      expect(outcome.events).to.deep.equal([{ type: ' a b', data: ' two\n\tthree', id: '' }]);
+      expect(outcome.events).to.deep.equal([{ event: ' a b', data: ' two\n\tthree', id: '' }]);
     });
 
     it('applies an event type to one event only, even a block without data', () => {
       const outcome = feedText('event: ping\n\nevent: a\ndata: 1\n\ndata: 2\n\n');
-      expect(outcome.events.map((e) => e.type)).to.deep.equal(['a', 'message']);
+      expect(outcome.events.map((e) => e.event)).to.deep.equal(['a', 'message']);
     });
 
     it('keeps the last event ID across events and ignores ids containing NUL', () => {
@@ -363,7 +363,7 @@ describe('createSseParser', () => {
       const events: StreamEvent[] = [];
       const parser = createSseParser({ onEvent: (e) => events.push(e) });
       parser.feed(encoder.encode(': ping\nretry: 10\ndata: x\n\n'));
-      expect(events).to.deep.equal([{ type: 'message', data: 'x', id: '' }]);
+      expect(events).to.deep.equal([{ event: 'message', data: 'x', id: '' }]);
     });
   });
 
@@ -385,8 +385,8 @@ describe('createSseParser', () => {
         [hexToBytes('efbbbf'), encoder.encode('data: b\n\n')],
       ]);
       expect(outcome.events).to.deep.equal([
-        { type: 'message', data: 'a', id: '7' },
-        { type: 'message', data: 'b', id: '7' },
+        { event: 'message', data: 'a', id: '7' },
+        { event: 'message', data: 'b', id: '7' },
       ]);
     });
   });

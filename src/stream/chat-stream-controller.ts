@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { chatError, formatSeconds } from '../errors.js';
-import type { ChatError, ChatRequest, ChatStatus } from '../types.js';
+import { chatFailure, formatMiB, formatSeconds, isRetryable, StreamFailureError, type ChatFailure, type ErrorCode } from '../errors.js';
+import type { ChatRequest, ChatStatus } from '../types.js';
+import { createBodyReader, type BodyInput } from './body-reader.js';
 import {
   createAnswerReader,
   isSkipped,
@@ -8,17 +9,10 @@ import {
   type ExtractResult,
   type FormatName,
   type ParseEvent,
+  type ReaderInput,
 } from './formats/index.js';
-import {
-  backoffDelay,
-  clampServerRetry,
-  isRetryable,
-  newIdempotencyKey,
-  type AttemptFailure,
-  type FailureReason,
-} from './retry-policy.js';
-import { ChatStreamError, DEFAULT_LIMITS, sendChatRequest } from './transport.js';
-import type { StreamEvent } from './types.js';
+import { backoffDelay, clampServerRetry, newIdempotencyKey, parseRetryAfter } from './retry-policy.js';
+import { openResponse } from './transport.js';
 
 /** Policy for one answer; the element maps its attributes onto this. */
 export interface StreamPolicy {
@@ -28,9 +22,15 @@ export interface StreamPolicy {
   retryDelay: number;
   /** Ms without a byte before the connection counts as dead; 0 = never. */
   idleTimeout: number;
+  /**
+   * Ms an attempt may wait for its first text or reasoning; 0 = never.
+   * Keep-alive pings and comments do not count, so a server that only pings
+   * cannot keep the widget typing forever.
+   */
+  firstTokenTimeout: number;
   /** Ms one answer may take in all; 0 = no limit. */
   timeout: number;
-  /** The most bytes one response may have. */
+  /** The most bytes one answer may have, across all its responses (resumes included). */
   maxResponseBytes: number;
   /** `auto`, or the wire format to read first. */
   format: FormatName;
@@ -42,8 +42,12 @@ export const DEFAULT_POLICY: StreamPolicy = {
   maxRetries: 3,
   retryDelay: 1000,
   idleTimeout: 30_000,
+  // Reasoning models that stream nothing while they think can take well over
+  // a minute before their first token; two minutes lets them, and still ends
+  // a stream of pings in bounded time.
+  firstTokenTimeout: 120_000,
   timeout: 0,
-  maxResponseBytes: DEFAULT_LIMITS.maxResponseBytes,
+  maxResponseBytes: 16 * 1024 * 1024,
   format: 'auto',
 };
 
@@ -62,7 +66,8 @@ export interface RetryNotice {
   maxRetries: number;
   /** How long the widget waits before it, ms. */
   delay: number;
-  reason: FailureReason;
+  /** What failed, in the one failure vocabulary (`errors.ts`). */
+  error: ChatFailure;
   /** Resuming a stream that had already shown text (`Last-Event-ID`). */
   resuming: boolean;
 }
@@ -84,69 +89,91 @@ export interface AnswerSink {
 }
 
 /** What the widget read, for `debug` logs. */
-export type DebugInput =
-  | { event: StreamEvent }
-  | { line: string }
-  | { text: string }
-  | { json: unknown }
-  | { end: true };
+export type DebugInput = ReaderInput;
 
 /** How one answer ended. `interrupted`: text had arrived and could not be resumed. */
 export type AnswerOutcome =
   | { status: 'done' }
   | { status: 'aborted' }
-  | { status: 'error'; error: ChatError; interrupted?: boolean };
+  | { status: 'error'; error: ChatFailure; interrupted?: boolean };
 
+/** Time as the controller sees it; injectable so policy tests need not wait. */
+export interface StreamClock {
+  /** Wall-clock ms (an HTTP-date `Retry-After` is read against it). */
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Whether the browser is online, and a wait for it to come back. */
+export interface Connectivity {
+  isOffline(): boolean;
+  /** Resolves when the browser is back online, or when `signal` aborts. */
+  whenOnline(signal: AbortSignal): Promise<void>;
+}
+
+/** What the controller takes from its surroundings; real ones by default. */
+export interface StreamDependencies {
+  clock?: StreamClock;
+  /** A number in [0, 1), for backoff jitter. */
+  random?: () => number;
+  connectivity?: Connectivity;
+}
+
+const REAL_CLOCK: StreamClock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+const BROWSER_CONNECTIVITY: Connectivity = {
+  isOffline: () => typeof navigator !== 'undefined' && navigator.onLine === false,
+  whenOnline: (signal) =>
+    new Promise((resolve) => {
+      const done = () => {
+        removeEventListener('online', done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      addEventListener('online', done);
+      signal.addEventListener('abort', done, { once: true });
+    }),
+};
 
 /** How one attempt ended. */
 type AttemptResult =
   | { kind: 'complete' }
   | { kind: 'aborted' }
-  | { kind: 'failed'; failure: AttemptFailure; error: ChatError; retryAfterMs?: number | undefined };
+  | { kind: 'failed'; failure: ChatFailure; retryAfter?: string | undefined };
 
 /** What one answer (all its attempts) has seen so far. */
 interface TurnState {
   idempotencyKey: string;
   /** Text or reasoning reached the reader. */
   hasContent: boolean;
-  /** Ids of events already rendered, so a resumed stream never repeats one. */
+  /** Ids of events (with an `id:` of their own) already rendered, so a resumed stream never repeats one. */
   renderedIds: Set<string>;
   /** The id of the last event rendered; sent back as `Last-Event-ID`. */
   lastRenderedId: string;
+  /** Body bytes of every response of the answer: `maxResponseBytes` bounds their sum. */
+  bytes: number;
   serverRetryMs?: number;
-  timedOut: boolean;
   /** Reads every response of the turn, so detection and cumulative text survive a resume. */
   reader?: AnswerReader;
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
+/** Bytes read between checks of the time budget. */
+const SLICE_BYTES = 16 * 1024;
+/** The longest stretch of reading before the page gets a turn (a long task starts at 50 ms). */
+const SLICE_MS = 8;
 
-/** Resolves when the browser is back online, or when `signal` aborts. */
-function onceOnline(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      removeEventListener('online', done);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    addEventListener('online', done);
-    signal.addEventListener('abort', done, { once: true });
+/** Lets input, rendering and timers run before reading on. */
+const yieldToPage = () =>
+  new Promise<void>((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
   });
-}
-
-const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
 
 /**
  * Owns the life of the streaming request: one answer at a time, a fresh
@@ -154,18 +181,29 @@ const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine ===
  * policy (never by library default), and an abort when the host leaves the
  * document. The host renders from `status`.
  *
+ * The stream is one loop, here: the transport opens a response and hands its
+ * body piece by piece; the body reader turns each piece into inputs; the
+ * answer reader turns each input into text. Nothing below asks this loop a
+ * question, and only this loop decides when reading ends.
+ *
  * Modelled on `@lit/task`: the controller decides when work runs and stops;
  * what the work reads and how long it waits live in plain modules
- * (`transport`, `formats`, `retry-policy`).
+ * (`transport`, `body-reader`, `formats`, `retry-policy`).
  */
 export class ChatStreamController implements ReactiveController {
   #host: ReactiveControllerHost;
   #status: ChatStatus = 'idle';
   #abortController?: AbortController;
   #runId = 0;
+  #clock: StreamClock;
+  #random: () => number;
+  #connectivity: Connectivity;
 
-  constructor(host: ReactiveControllerHost) {
+  constructor(host: ReactiveControllerHost, dependencies: StreamDependencies = {}) {
     this.#host = host;
+    this.#clock = dependencies.clock ?? REAL_CLOCK;
+    this.#random = dependencies.random ?? Math.random;
+    this.#connectivity = dependencies.connectivity ?? BROWSER_CONNECTIVITY;
     host.addController(this);
   }
 
@@ -216,24 +254,41 @@ export class ChatStreamController implements ReactiveController {
       hasContent: false,
       renderedIds: new Set(),
       lastRenderedId: '',
-      timedOut: false,
+      bytes: 0,
     };
-    const deadline = policy.timeout > 0 ? setTimeout(() => ((state.timedOut = true), turn.abort()), policy.timeout) : 0;
+    let timedOut = false;
+    const deadline = this.#after(policy.timeout, () => ((timedOut = true), turn.abort()));
 
     let outcome: AnswerOutcome;
     try {
       outcome = await this.#attempts(request, sink, policy, state, turn.signal);
     } finally {
-      clearTimeout(deadline);
+      this.#clock.clearTimeout(deadline);
     }
-    if (state.timedOut) {
-      outcome = { status: 'error', error: chatError('timeout', { limit: formatSeconds(policy.timeout) }) };
-    }
+    if (timedOut) outcome = { status: 'error', error: chatFailure('timeout', { limit: formatSeconds(policy.timeout) }) };
     if (runId === this.#runId) {
       this.#abortController = undefined;
       this.#setStatus(outcome.status === 'error' ? 'error' : 'idle');
     }
     return outcome;
+  }
+
+  /** A timer on the injected clock; none when `ms` is 0 (the policy's "never"). */
+  #after(ms: number, callback: () => void): unknown {
+    return ms > 0 ? this.#clock.setTimeout(callback, ms) : undefined;
+  }
+
+  /** Resolves after `ms`, or at once when `signal` aborts. */
+  #pause(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.#clock.clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = this.#clock.setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   async #attempts(
@@ -249,18 +304,18 @@ export class ChatStreamController implements ReactiveController {
       if (signal.aborted || result.kind === 'aborted') return { status: 'aborted' };
       if (result.kind === 'complete') return { status: 'done' };
 
-      const { failure, error } = result;
+      const { failure } = result;
       // Once text is on screen, a retry may only continue it, never restart
       // it: that needs ids to resume from. Without them the partial answer
       // stays, marked interrupted, and the reader decides (Retry replaces it).
       const resuming = state.hasContent;
       const canResume = !resuming || state.lastRenderedId !== '';
-      if (!isRetryable(failure)) return { status: 'error', error };
-      if (!canResume || retries >= policy.maxRetries) return { status: 'error', error, interrupted: resuming };
-      if (isOffline()) {
+      if (!isRetryable(failure)) return { status: 'error', error: failure };
+      if (!canResume || retries >= policy.maxRetries) return { status: 'error', error: failure, interrupted: resuming };
+      if (this.#connectivity.isOffline()) {
         this.#setStatus('retrying');
         sink.onOffline?.();
-        await onceOnline(signal);
+        await this.#connectivity.whenOnline(signal);
         if (signal.aborted) return { status: 'aborted' };
         continue; // Waiting offline spends no attempt.
       }
@@ -268,17 +323,18 @@ export class ChatStreamController implements ReactiveController {
         attempt: retries,
         baseMs: policy.retryDelay,
         serverRetryMs: state.serverRetryMs,
-        retryAfterMs: result.retryAfterMs,
+        retryAfterMs: parseRetryAfter(result.retryAfter, this.#clock.now()),
+        random: this.#random,
       });
       retries += 1;
       this.#setStatus('retrying');
-      sink.onRetry?.({ attempt: retries, maxRetries: policy.maxRetries, delay, reason: failure.reason, resuming });
-      await pause(delay, signal);
+      sink.onRetry?.({ attempt: retries, maxRetries: policy.maxRetries, delay, error: failure, resuming });
+      await this.#pause(delay, signal);
       if (signal.aborted) return { status: 'aborted' };
     }
   }
 
-  /** One request: resolves with how it ended; never rejects. */
+  /** One request, read to its end in one loop: resolves with how it ended; never rejects. */
   async #attempt(
     request: ChatRequest,
     sink: AnswerSink,
@@ -286,22 +342,26 @@ export class ChatStreamController implements ReactiveController {
     state: TurnState,
     turnSignal: AbortSignal,
   ): Promise<AttemptResult> {
+    const clock = this.#clock;
     const attempt = new AbortController();
     const stopAttempt = () => attempt.abort();
     turnSignal.addEventListener('abort', stopAttempt, { once: true });
-    let idleTimer: ReturnType<typeof setTimeout> | undefined;
-    let idle = false;
-    const armIdleTimer = () => {
-      if (policy.idleTimeout <= 0) return;
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => ((idle = true), attempt.abort()), policy.idleTimeout);
-    };
+    /** Why this loop stopped the attempt itself, if it did. */
+    let stoppedFor: ErrorCode | undefined;
+    const stop = (code: ErrorCode) => () => ((stoppedFor = code), attempt.abort());
+    let idleTimer: unknown;
+    // Armed only while the loop waits on the network: bytes that arrived and
+    // are still being read are the client's time, not the server's silence.
+    const armIdle = () => (idleTimer = this.#after(policy.idleTimeout, stop('idle')));
+    const disarmIdle = () => clock.clearTimeout(idleTimer);
+    let firstTokenTimer = state.hasContent ? undefined : this.#after(policy.firstTokenTimeout, stop('first-token'));
 
     let sawEndMarker = false;
-    let streamError: ChatError | undefined;
-    let eventsThisAttempt = 0;
+    let streamError: ChatFailure | undefined;
+    let events = 0;
+    let reads = 0;
     let opened: Omit<AnswerOpened, 'format'> | undefined;
-    const live = () => !attempt.signal.aborted;
+    const finished = () => sawEndMarker || streamError !== undefined || attempt.signal.aborted;
 
     /** `ai-chat-open` waits for the format, so integrators learn what was detected. */
     const announceOpen = (force: boolean) => {
@@ -310,117 +370,118 @@ export class ChatStreamController implements ReactiveController {
       opened = undefined;
     };
 
-    const apply = (result: ExtractResult, input: DebugInput) => {
-      if (!live()) return;
-      announceOpen(false);
-      sink.onDebug?.(input, state.reader?.format, result);
-      if (isSkipped(result)) return;
-      if (result.text || result.reasoning) state.hasContent = true;
-      if (result.text) {
-        if (this.#status !== 'streaming') this.#setStatus('streaming');
-        sink.onText(result.text);
-      }
-      if (result.reasoning) sink.onReasoning?.(result.reasoning);
-      if (result.error !== undefined) streamError = chatError('stream', { said: result.error });
-      if (result.done) sawEndMarker = true;
-    };
-
     const headers: Record<string, string> = { ...request.headers, 'idempotency-key': state.idempotencyKey };
     const resuming = state.hasContent && state.lastRenderedId !== '';
     if (resuming) headers['last-event-id'] = state.lastRenderedId;
 
-    armIdleTimer();
-    try {
-      await sendChatRequest(
-        { ...request, headers },
-        {
-          onOpen: (response) => {
-            if (!live()) return;
-            armIdleTimer();
-            state.reader ??= createAnswerReader({
-              format: policy.format,
-              contentType: response.contentType,
-              headers: response.headers,
-              parseEvent: policy.parseEvent,
-            });
-            this.#setStatus('streaming');
-            opened = { status: response.status, contentType: response.contentType };
-            announceOpen(false);
-          },
-          onEvent: (event) => {
-            if (!live()) return;
-            eventsThisAttempt += 1;
-            // A resumed stream may replay events we already showed: drop them.
-            // (Only then: within one connection an id persists across events.)
-            if (resuming && event.id && state.renderedIds.has(event.id)) {
-              sink.onWarning?.(`dropped event ${event.id}: already rendered before the reconnect`);
-              return;
-            }
-            apply(state.reader!.event(event), { event });
-            if (event.id) {
-              state.renderedIds.add(event.id);
-              state.lastRenderedId = event.id;
-            }
-          },
-          onLine: (line) => {
-            eventsThisAttempt += 1;
-            apply(state.reader!.line(line), { line });
-          },
-          onPlain: (text) => apply(state.reader!.plain(text), { text }),
-          onJson: (json) => apply(state.reader!.complete(json), { json }),
-          onEnd: () => {
-            apply(state.reader!.end(), { end: true });
-            announceOpen(true);
-          },
-          // An error ends the answer as its end marker does.
-          isFinished: () => sawEndMarker || streamError !== undefined || !live(),
-          onBytes: armIdleTimer,
-          onRetryField: (ms) => (state.serverRetryMs = clampServerRetry(ms)),
-          onBodyRead: ({ reads }) => {
-            if (reads === 1 && eventsThisAttempt > 2) {
-              sink.onWarning?.(
-                `the response arrived in one piece (${eventsThisAttempt} events at once): a proxy or compression is buffering the stream`,
-              );
-            }
-          },
-        },
-        attempt.signal,
-        { maxResponseBytes: policy.maxResponseBytes, maxEventLength: DEFAULT_LIMITS.maxEventLength },
-      );
-    } catch (error) {
-      if (error instanceof ChatStreamError) {
-        return {
-          kind: 'failed',
-          failure: { reason: error.reason, ...(error.detail.status ? { status: error.detail.status } : {}) },
-          error: error.detail,
-          retryAfterMs: error.retryAfterMs,
-        };
+    /** One input of the body: de-duplicated on resume, read, and handed to the sink. */
+    const take = (input: BodyInput) => {
+      if ('retry' in input) return void (state.serverRetryMs = clampServerRetry(input.retry));
+      // Past the end marker (or an error) in the same piece: the answer is over.
+      if (finished()) return;
+      if ('event' in input || 'line' in input) events += 1;
+      if ('event' in input) {
+        const { id } = input.event;
+        // A resumed stream may replay events already shown: drop those. Only
+        // an event with an `id:` of its own can be a replay; the spec hands
+        // the last id to every later event, which says nothing about them.
+        if (resuming && input.carriesId && state.renderedIds.has(id)) {
+          return sink.onWarning?.(`dropped event ${id}: already rendered before the reconnect`);
+        }
+        if (input.carriesId) state.renderedIds.add(id);
+        if (id) state.lastRenderedId = id;
       }
-      // Not ours: a bug in a sink. Report it rather than retry a paid request over it.
-      return { kind: 'failed', failure: { reason: 'stream' }, error: chatError('stream', { said: String(error) }) };
+      const result = state.reader!.read(input);
+      announceOpen('end' in input);
+      sink.onDebug?.(input, state.reader!.format, result);
+      if (isSkipped(result)) return;
+      if ((result.text || result.reasoning) && !state.hasContent) {
+        state.hasContent = true;
+        clock.clearTimeout(firstTokenTimer);
+      }
+      if (result.text) {
+        this.#setStatus('streaming');
+        sink.onText(result.text);
+      }
+      if (result.reasoning) sink.onReasoning?.(result.reasoning);
+      // An error ends the answer as its end marker does.
+      if (result.error !== undefined) streamError = chatFailure('stream', { said: result.error });
+      if (result.done) sawEndMarker = true;
+    };
+
+    armIdle();
+    try {
+      const response = await openResponse({ ...request, headers }, attempt.signal);
+      state.reader ??= createAnswerReader({
+        format: policy.format,
+        contentType: response.contentType,
+        headers: response.headers,
+        parseEvent: policy.parseEvent,
+      });
+      this.#setStatus('streaming');
+      opened = { status: response.status, contentType: response.contentType };
+      announceOpen(false);
+      const body = createBodyReader(response.kind, response.status);
+
+      for await (const piece of response.pieces) {
+        disarmIdle();
+        reads += 1;
+        state.bytes += piece.byteLength;
+        if (state.bytes > policy.maxResponseBytes) {
+          return this.#failed('too-large', { limit: formatMiB(policy.maxResponseBytes) });
+        }
+        // A buffering proxy can deliver a whole answer in one piece of
+        // megabytes: read it in slices, and give the page a turn whenever a
+        // slice has taken its share of the frame.
+        let sliceStart = clock.now();
+        for (let offset = 0; offset < piece.byteLength && !finished(); offset += SLICE_BYTES) {
+          body.read(piece.subarray(offset, offset + SLICE_BYTES)).forEach(take);
+          if (clock.now() - sliceStart > SLICE_MS) {
+            await yieldToPage();
+            sliceStart = clock.now();
+          }
+        }
+        // Leaving the loop cancels the body: a server that keeps the
+        // connection open after its end marker must not keep us waiting.
+        if (finished()) break;
+        armIdle();
+      }
+      if (!finished()) body.end().forEach(take);
+      if (reads === 1 && events > 2) {
+        sink.onWarning?.(
+          `the response arrived in one piece (${events} events at once): a proxy or compression is buffering the stream`,
+        );
+      }
+    } catch (error) {
+      if (!attempt.signal.aborted) {
+        if (error instanceof StreamFailureError) return { kind: 'failed', failure: error.failure, retryAfter: error.retryAfter };
+        // Not ours: a bug in a sink. Report it rather than retry a paid request over it.
+        return { kind: 'failed', failure: chatFailure('stream', { said: String(error) }) };
+      }
     } finally {
-      clearTimeout(idleTimer);
+      disarmIdle();
+      clock.clearTimeout(firstTokenTimer);
       turnSignal.removeEventListener('abort', stopAttempt);
+      // Whatever ended the attempt, its request ends with it (a response
+      // whose body was never read would otherwise stay open).
+      attempt.abort();
     }
 
-    if (idle) {
-      return {
-        kind: 'failed',
-        failure: { reason: 'idle-timeout' },
-        error: chatError('idle', { limit: formatSeconds(policy.idleTimeout) }),
-      };
-    }
+    if (stoppedFor === 'idle') return this.#failed('idle', { limit: formatSeconds(policy.idleTimeout) });
+    if (stoppedFor === 'first-token') return this.#failed('first-token', { limit: formatSeconds(policy.firstTokenTimeout) });
     if (turnSignal.aborted) return { kind: 'aborted' };
-    if (streamError) return { kind: 'failed', failure: { reason: 'stream' }, error: streamError };
+    if (streamError) return { kind: 'failed', failure: streamError };
     // A stream without a single event we could read is a failure, not an
     // empty answer: say so instead of showing an empty bubble as done. (An
     // event with an error has returned above, so only text or reasoning counts.)
-    if (!state.hasContent) return { kind: 'failed', failure: { reason: 'protocol' }, error: chatError('no-answer') };
+    if (!state.hasContent) return this.#failed('no-answer');
     // A resumed stream that ends cleanly completes the answer.
-    if (!sawEndMarker && state.reader?.expectsTerminal) {
-      return { kind: 'failed', failure: { reason: 'incomplete' }, error: chatError('incomplete') };
-    }
+    if (!sawEndMarker && state.reader?.expectsTerminal) return this.#failed('incomplete');
     return { kind: 'complete' };
+  }
+
+  #failed(code: ErrorCode, params?: Parameters<typeof chatFailure>[1]): AttemptResult {
+    return { kind: 'failed', failure: chatFailure(code, params) };
   }
 
   #setStatus(status: ChatStatus): void {

@@ -1,12 +1,9 @@
 /**
- * When to try an answer again, and how long to wait first. Pure: the stream
- * controller asks, this module decides. A chat request is a paid POST, so the
- * rules retry only what is safe to repeat (RFC 9110 §15, RFC 6585 §4, the
- * IETF Idempotency-Key draft).
+ * How long to wait before trying an answer again. Pure: the stream
+ * controller asks, this module decides. Whether a failure may be retried at
+ * all is the failure table's call (`errors.ts`); a repeated request carries
+ * the turn's Idempotency-Key (IETF Idempotency-Key draft).
  */
-
-/** Statuses worth another attempt: the server may well answer next time. */
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 /** The longest backoff, whatever the attempt number. */
 export const MAX_BACKOFF_MS = 30_000;
@@ -14,34 +11,6 @@ export const MAX_BACKOFF_MS = 30_000;
 /** A server's `retry:` field is obeyed only within these bounds (a `retry: 0` must not become a hot loop). */
 const SERVER_RETRY_MIN_MS = 1_000;
 const SERVER_RETRY_MAX_MS = 60_000;
-
-/** Why an attempt failed, as far as retrying is concerned. */
-export type FailureReason =
-  | 'network' // no response, or the connection dropped
-  | 'idle-timeout' // no byte for `idle-timeout` ms
-  | 'incomplete' // the stream closed before the format's end marker
-  | 'http' // an error status
-  | 'protocol' // a response we cannot read (HTML, a body too large, …)
-  | 'stream'; // the provider reported an error inside the stream
-
-export interface AttemptFailure {
-  reason: FailureReason;
-  status?: number;
-}
-
-/** Whether a failure of this kind may be retried at all (attempts and user intent aside). */
-export function isRetryable(failure: AttemptFailure): boolean {
-  switch (failure.reason) {
-    case 'network':
-    case 'idle-timeout':
-    case 'incomplete':
-      return true;
-    case 'http':
-      return failure.status !== undefined && RETRYABLE_STATUSES.has(failure.status);
-    default:
-      return false;
-  }
-}
 
 /** A server `retry:` value clamped to sane bounds. */
 export function clampServerRetry(ms: number): number {

@@ -15,11 +15,12 @@ import type { StreamEvent } from './types.js';
 /** Options for {@link createSseParser}. */
 export interface SseParserOptions {
   /**
-   * Called for every dispatched event, in order. Should not throw: an
-   * exception propagates out of `feed()` and the rest of that chunk is
-   * not read.
+   * Called for every dispatched event, in order. `carriesId` is true when the
+   * event's own block had an `id:` field (the spec's `id` persists across
+   * events, so `event.id` alone cannot tell). Should not throw: an exception
+   * propagates out of `feed()` and the rest of that chunk is not read.
    */
-  onEvent(event: StreamEvent): void;
+  onEvent(event: StreamEvent, carriesId: boolean): void;
   /**
    * Called with a valid `retry:` value (ASCII digits only) in ms. The value is
    * not clamped: it may be 0 or huge (even `Infinity` for an absurdly long
@@ -91,7 +92,7 @@ const ASCII_DIGITS = /^[0-9]+$/;
  * Creates an event-stream reader.
  *
  * @example
- * const parser = createSseParser({ onEvent: (e) => console.log(e.type, e.data) });
+ * const parser = createSseParser({ onEvent: (e) => console.log(e.event, e.data) });
  * for await (const chunk of response.body) parser.feed(chunk);
  * parser.end();
  */
@@ -127,6 +128,8 @@ class EventStreamReader implements SseParser {
   #dataLength = 0;
   #eventType = '';
   #lastEventIdBuffer = '';
+  /** The block being read had an `id:` field of its own. */
+  #blockHasId = false;
   /** The "last event ID string": set only when a block is dispatched. */
   #lastEventId = '';
 
@@ -244,7 +247,10 @@ class EventStreamReader implements SseParser {
         break;
       case 'id':
         // An id containing NULL is ignored entirely; the old value stays.
-        if (!value.includes('\0')) this.#lastEventIdBuffer = value;
+        if (!value.includes('\0')) {
+          this.#lastEventIdBuffer = value;
+          this.#blockHasId = true;
+        }
         break;
       case 'retry':
         if (ASCII_DIGITS.test(value)) this.#options.onRetry?.(Number(value));
@@ -270,14 +276,15 @@ class EventStreamReader implements SseParser {
       return;
     }
     const event: StreamEvent = {
-      type: this.#eventType || 'message',
       // Each data line added value + LF; joining with LF drops the last one.
       data: this.#dataLines.join('\n'),
+      event: this.#eventType || 'message',
       id: this.#lastEventId,
     };
+    const carriesId = this.#blockHasId;
     // Reset first, so the parser is consistent even if onEvent throws.
     this.#resetEvent();
-    this.#options.onEvent(event);
+    this.#options.onEvent(event, carriesId);
   }
 
   /** Clears the data and event type buffers (not the last event ID). */
@@ -285,5 +292,6 @@ class EventStreamReader implements SseParser {
     this.#dataLines = [];
     this.#dataLength = 0;
     this.#eventType = '';
+    this.#blockHasId = false;
   }
 }

@@ -1,66 +1,29 @@
 import { fetchEventSource } from '@microsoft/fetch-event-source';
-import { chatError, formatMiB } from '../errors.js';
-import type { ChatError, ChatRequest } from '../types.js';
-import { parseRetryAfter, type FailureReason } from './retry-policy.js';
-import { bodyKind, createLineSplitter, mediaType, type BodyKind } from './formats/index.js';
+import { chatFailure, fail, StreamFailureError } from '../errors.js';
+import type { ChatRequest } from '../types.js';
+import { bodyKind, mediaType, type BodyKind } from './formats/index.js';
 import { errorText, FALLBACK_ERROR, parseJson } from './formats/json.js';
-import { createSseParser, SseLineTooLongError } from './sse-parser.js';
-import type { StreamEvent } from './types.js';
 
-/** A failure of one attempt, carrying what the reader should be told and whether it may be retried. */
-export class ChatStreamError extends Error {
-  readonly detail: ChatError;
-  readonly reason: FailureReason;
-  /** The response's `Retry-After`, in ms. */
-  readonly retryAfterMs: number | undefined;
-  constructor(detail: ChatError, reason: FailureReason, options?: { cause?: unknown; retryAfterMs?: number | undefined }) {
-    super(detail.message, options);
-    this.name = 'ChatStreamError';
-    this.detail = detail;
-    this.reason = reason;
-    this.retryAfterMs = options?.retryAfterMs;
-  }
-}
-
-/** Facts about the response that opened the stream. */
-export interface StreamOpened {
+/**
+ * A response that may carry an answer: a 2xx whose body the widget can read.
+ * The transport only opens it; the stream controller reads `pieces` in its
+ * own loop and decides when reading ends.
+ */
+export interface OpenedResponse {
   status: number;
-  /** The media type, lower-cased, without parameters. */
+  /** The media type, lower-cased, without parameters (parsed once, here). */
   contentType: string;
+  /** How the body must be read, decided by `contentType`. */
+  kind: BodyKind;
   headers: Headers;
+  /**
+   * The body, one piece per network read. A cut connection throws a
+   * `StreamFailureError` (`connection-lost`); leaving the loop early cancels
+   * the body, so a server that keeps the connection open after its end
+   * marker does not keep the widget waiting.
+   */
+  pieces: AsyncGenerator<Uint8Array, void, undefined>;
 }
-
-/** Where the transport hands what it reads. */
-export interface StreamSink {
-  onOpen(opened: StreamOpened): void;
-  /** One dispatched event of a `text/event-stream` body. */
-  onEvent(event: StreamEvent): void;
-  /** One line of an NDJSON body. */
-  onLine(line: string): void;
-  /** A decoded piece of a `text/plain` body. */
-  onPlain(text: string): void;
-  /** A complete `application/json` body. */
-  onJson(value: unknown): void;
-  /** The body ended cleanly (not cut, not stopped early): flush what is buffered. */
-  onEnd(): void;
-  /** Checked after every chunk: true when the answer is complete and reading may stop. */
-  isFinished(): boolean;
-  /** Every chunk of the body as it arrives, comments and pings included (idle timers listen here). */
-  onBytes?(byteLength: number): void;
-  /** A valid `retry:` field from the server, in ms (not yet clamped). */
-  onRetryField?(ms: number): void;
-  /** The body was read to its end (or to the answer's end marker); `reads` is how many chunks it came in. */
-  onBodyRead?(stats: { reads: number; bytes: number }): void;
-}
-
-export interface TransportLimits {
-  /** The most bytes one response may have; more ends the answer with an error. */
-  maxResponseBytes: number;
-  /** The longest line or event, in characters. */
-  maxEventLength: number;
-}
-
-export const DEFAULT_LIMITS: TransportLimits = { maxResponseBytes: 16 * 1024 * 1024, maxEventLength: 1024 * 1024 };
 
 /** The most of an error body read to find the server's message. */
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -73,6 +36,9 @@ function requestHeaders(request: ChatRequest): Record<string, string> {
   headers['accept'] = 'text/event-stream';
   return headers;
 }
+
+/** An HTML page (a login form, a proxy's error page) whatever its content type claims. */
+export const looksLikeHtml = (text: string) => /^\s*<(!doctype\s+html|html|head|body)[\s>]/i.test(text);
 
 /**
  * The server's own words from an error body: any error shape the stream
@@ -88,7 +54,7 @@ function serverMessage(body: string): string {
     return said === FALLBACK_ERROR ? '' : said;
   }
   // An HTML error page says nothing useful in a chat bubble.
-  if (/^<(!doctype|html)/i.test(text)) return '';
+  if (looksLikeHtml(text)) return '';
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
@@ -106,169 +72,77 @@ async function readLimitedText(response: Response, limit: number): Promise<strin
   return text;
 }
 
-async function httpError(response: Response): Promise<ChatStreamError> {
+async function httpError(response: Response): Promise<StreamFailureError> {
   const said = serverMessage(await readLimitedText(response, ERROR_BODY_LIMIT).catch(() => ''));
-  return new ChatStreamError(
-    chatError('http', { status: response.status, statusText: response.statusText, said }),
-    'http',
-    { retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) },
-  );
-}
-
-function lostConnection(cause: unknown, started: boolean): ChatStreamError {
-  return new ChatStreamError(chatError(started ? 'connection-lost' : 'unreachable'), 'network', { cause });
-}
-
-function tooLarge(code: 'too-large' | 'event-too-large', limit: number): ChatStreamError {
-  return new ChatStreamError(chatError(code, { limit: formatMiB(limit) }), 'protocol');
-}
-
-/** Turns body bytes into what the sink reads, by kind of body. */
-interface BodyFeeder {
-  feed(bytes: Uint8Array): void;
-  end(): void;
-}
-
-function feederFor(kind: BodyKind, sink: StreamSink, limits: TransportLimits, status: number): BodyFeeder {
-  switch (kind) {
-    case 'sse':
-      return createSseParser({
-        onEvent: (event) => sink.onEvent(event),
-        onRetry: (ms) => sink.onRetryField?.(ms),
-        maxLineLength: limits.maxEventLength,
-      });
-    case 'ndjson':
-      return createLineSplitter((line) => {
-        if (line.length > limits.maxEventLength) throw tooLarge('event-too-large', limits.maxEventLength);
-        sink.onLine(line);
-      });
-    case 'plain': {
-      const decoder = new TextDecoder();
-      return {
-        feed: (bytes) => sink.onPlain(decoder.decode(bytes, { stream: true })),
-        end: () => {
-          const rest = decoder.decode();
-          if (rest) sink.onPlain(rest);
-        },
-      };
-    }
-    case 'json': {
-      // One complete body: collect it, then parse once.
-      const decoder = new TextDecoder();
-      const pieces: string[] = [];
-      return {
-        feed: (bytes) => void pieces.push(decoder.decode(bytes, { stream: true })),
-        end: () => {
-          pieces.push(decoder.decode());
-          let value: unknown;
-          try {
-            value = JSON.parse(pieces.join(''));
-          } catch (cause) {
-            throw new ChatStreamError(chatError('bad-json', { status }), 'protocol', { cause });
-          }
-          sink.onJson(value);
-        },
-      };
-    }
-  }
-}
-
-/** Bytes read between checks of the time budget. */
-const SLICE_BYTES = 16 * 1024;
-/** The longest stretch of reading before the page gets a turn (a long task starts at 50 ms). */
-const SLICE_MS = 8;
-
-/** Lets input, rendering and timers run before reading on. */
-const yieldToPage = () =>
-  new Promise<void>((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => resolve();
-    channel.port2.postMessage(null);
+  return new StreamFailureError(chatFailure('http', { status: response.status, statusText: response.statusText, said }), {
+    retryAfter: response.headers.get('retry-after') ?? undefined,
   });
+}
 
 /**
- * A buffering proxy can deliver a whole answer in one chunk of megabytes:
- * reading it in one go would freeze the page. Feed it in slices and yield
- * whenever a slice has taken its share of the frame.
+ * The body as the network delivers it; a read that fails is a lost
+ * connection. `released` runs once reading is over, however it ended.
  */
-async function feedInSlices(feeder: BodyFeeder, chunk: Uint8Array, sink: StreamSink): Promise<void> {
-  if (chunk.byteLength <= SLICE_BYTES) return feeder.feed(chunk);
-  let started = performance.now();
-  for (let offset = 0; offset < chunk.byteLength && !sink.isFinished(); offset += SLICE_BYTES) {
-    feeder.feed(chunk.subarray(offset, offset + SLICE_BYTES));
-    if (performance.now() - started > SLICE_MS) {
-      await yieldToPage();
-      started = performance.now();
-    }
-  }
-}
-
-async function readBody(body: ReadableStream<Uint8Array>, feeder: BodyFeeder, sink: StreamSink, limits: TransportLimits) {
+async function* bodyPieces(body: ReadableStream<Uint8Array>, released: () => void): AsyncGenerator<Uint8Array, void, undefined> {
   const reader = body.getReader();
-  let bytes = 0;
-  let reads = 0;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      reads += 1;
-      bytes += value.byteLength;
-      sink.onBytes?.(value.byteLength);
-      if (bytes > limits.maxResponseBytes) throw tooLarge('too-large', limits.maxResponseBytes);
-      await feedInSlices(feeder, value, sink);
-      if (sink.isFinished()) {
-        // The answer is complete; a server that keeps the connection open
-        // after its end marker must not keep us waiting.
-        await reader.cancel().catch(() => undefined);
-        sink.onBodyRead?.({ reads, bytes });
-        return;
+      let step: ReadableStreamReadResult<Uint8Array>;
+      try {
+        step = await reader.read();
+      } catch (cause) {
+        return fail('connection-lost', {}, cause);
       }
+      if (step.done) return;
+      yield step.value;
     }
-  } catch (error) {
+  } finally {
+    // A no-op once the body ended; otherwise it closes the connection.
     await reader.cancel().catch(() => undefined);
-    if (error instanceof SseLineTooLongError) throw tooLarge('event-too-large', error.limit);
-    throw error;
+    released();
   }
-  feeder.end();
-  sink.onBodyRead?.({ reads, bytes });
-  sink.onEnd();
 }
 
-async function readResponse(response: Response, sink: StreamSink, limits: TransportLimits): Promise<void> {
+/** The response, checked: an answer body the widget can read, or a `StreamFailureError`. */
+async function checkResponse(response: Response, released: () => void): Promise<OpenedResponse> {
   if (!response.ok) throw await httpError(response);
   const contentType = mediaType(response.headers.get('content-type') ?? '');
   const kind = bodyKind(contentType);
   if (!kind || (!response.body && kind !== 'json')) {
-    throw new ChatStreamError(chatError('not-a-stream', { status: response.status, contentType }), 'protocol');
+    await response.body?.cancel().catch(() => undefined);
+    return fail('not-a-stream', { status: response.status, contentType });
   }
-  sink.onOpen({ status: response.status, contentType, headers: response.headers });
-  const body = response.body ?? new Response('').body!;
-  await readBody(body, feederFor(kind, sink, limits, response.status), sink, limits);
+  return {
+    status: response.status,
+    contentType,
+    kind,
+    headers: response.headers,
+    pieces: bodyPieces(response.body ?? new Response('').body!, released),
+  };
 }
 
 /**
- * Sends one chat request and reads its answer into `sink`. Resolves when the
- * body ends (or `signal` aborts); rejects with a {@link ChatStreamError}.
+ * Sends one chat request and resolves with its response once the headers say
+ * the body can be read. Rejects with a {@link StreamFailureError} for an error
+ * status, a body that is not a stream, or no response at all; rejects with
+ * `signal.reason` when `signal` aborts first. The caller reads `pieces` to
+ * the end, or leaves the loop, or aborts `signal`: each ends the request.
  *
  * fetch-event-source makes the request, but its parser breaks the event-stream
  * rules in ways no option can fix (see README, "Reading the stream"), and its
  * defaults retry forever and re-send the POST when the tab is hidden. So:
  * `openWhenHidden` is on; `onerror` always throws, leaving retry policy to the
- * caller; and the body is read here, with the spec-conformant parser, from the
- * real response, while the library gets a body-less copy to read nothing from.
+ * caller; and the real response is handed to the caller, while the library
+ * gets a body-less copy to read nothing from. The library aborts its request
+ * as soon as `onopen` returns, so `onopen` waits until the caller is done.
  */
-export async function sendChatRequest(
-  request: ChatRequest,
-  sink: StreamSink,
-  signal: AbortSignal,
-  limits: TransportLimits = DEFAULT_LIMITS,
-): Promise<void> {
-  // fetch-event-source ignores a signal that is already aborted and sends anyway.
-  if (signal.aborted) return;
-  let opened = false;
-  let response: Response | undefined;
-  try {
-    await fetchEventSource(request.url, {
+export function openResponse(request: ChatRequest, signal: AbortSignal): Promise<OpenedResponse> {
+  return new Promise((resolve, reject) => {
+    // fetch-event-source ignores a signal that is already aborted and sends anyway.
+    if (signal.aborted) return reject(signal.reason);
+    let response: Response | undefined;
+    let opened = false;
+    fetchEventSource(request.url, {
       method: 'POST',
       // A plain object: the library silently drops a `Headers` instance.
       headers: requestHeaders(request),
@@ -278,23 +152,27 @@ export async function sendChatRequest(
       openWhenHidden: true,
       async fetch(input, init) {
         response = await fetch(input, init);
-        // The library goes on to read this copy's body: an empty one, since
-        // onopen has read the real body by then. Status 200 because a copy of
-        // a 204 or 304 may not have a body at all.
+        // Status 200 because a copy of a 204 or 304 may not have a body at all.
         return new Response('', { status: 200, headers: response.headers });
       },
       async onopen() {
+        let released!: () => void;
+        const readingOver = new Promise<void>((done) => (released = done));
+        resolve(await checkResponse(response!, released));
         opened = true;
-        await readResponse(response!, sink, limits);
+        await readingOver;
       },
       onerror(error: unknown) {
         // Synchronous and always throwing: anything else makes the library retry.
         throw error;
       },
-    });
-  } catch (error) {
-    if (signal.aborted) return;
-    if (error instanceof ChatStreamError) throw error;
-    throw lostConnection(error, opened);
-  }
+    }).then(
+      // The library resolves quietly when the signal aborts.
+      () => opened || reject(signal.aborted ? signal.reason : new StreamFailureError(chatFailure('unreachable'))),
+      (cause: unknown) => {
+        if (signal.aborted) reject(signal.reason);
+        else reject(cause instanceof StreamFailureError ? cause : new StreamFailureError(chatFailure('unreachable'), { cause }));
+      },
+    );
+  });
 }

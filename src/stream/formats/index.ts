@@ -23,6 +23,7 @@ export type {
   ExtractResult,
   FormatName,
   ParseEvent,
+  ReaderInput,
   Skipped,
 } from './types.js';
 export { createAnswerReader } from './reader.js';

@@ -158,7 +158,14 @@ export function createAnswerReader(options: AnswerReaderOptions): AnswerReader {
     return mergeResults(results, final ? 'nothing buffered' : 'an unfinished line');
   }
 
-  return {
+  const reader: AnswerReader = {
+    read(input) {
+      if ('event' in input) return reader.event(input.event);
+      if ('line' in input) return reader.line(input.line);
+      if ('text' in input) return reader.plain(input.text);
+      if ('json' in input) return reader.complete(input.json);
+      return reader.end();
+    },
     get format() {
       return format;
     },
@@ -168,10 +175,10 @@ export function createAnswerReader(options: AnswerReaderOptions): AnswerReader {
       return (primary ?? last ?? families.find((family) => family.name === format))?.expectsTerminal ?? false;
     },
     event(event) {
-      return custom(event) ?? read(event.type, event.data, false);
+      return custom(event) ?? read(event.event, event.data, false);
     },
     line(line) {
-      const result = custom({ type: 'message', data: line, id: '' });
+      const result = custom({ data: line, event: 'message', id: '' });
       if (result) return result;
       return line.trim() === '' ? skip('blank line') : read('message', line, true);
     },
@@ -190,4 +197,5 @@ export function createAnswerReader(options: AnswerReaderOptions): AnswerReader {
       return readPlain('', true)!;
     },
   };
+  return reader;
 }

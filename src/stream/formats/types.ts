@@ -64,6 +64,18 @@ export interface AnswerReaderOptions {
   parseEvent?: ParseEvent;
 }
 
+/**
+ * One piece of a body as the answer reader takes it: an SSE event (with
+ * whether its block had an `id:` of its own), an NDJSON line, decoded
+ * text/plain, a complete JSON body, or the end of the body.
+ */
+export type ReaderInput =
+  | { event: StreamEvent; carriesId?: boolean }
+  | { line: string }
+  | { text: string }
+  | { json: unknown }
+  | { end: true };
+
 export interface AnswerReader {
   /**
    * The format detected (or pinned) so far: one of FORMATS minus 'auto', or
@@ -75,6 +87,8 @@ export interface AnswerReader {
    * far has an end marker that has not arrived, so the stream was cut.
    */
   readonly expectsTerminal: boolean;
+  /** Any input: the one entry the stream controller uses; the methods below are its cases. */
+  read(input: ReaderInput): ExtractResult;
   /** An SSE event (from the parser). */
   event(event: StreamEvent): ExtractResult;
   /** One NDJSON line (application/x-ndjson, Ollama /api/chat). */
@@ -89,7 +103,7 @@ export interface AnswerReader {
 
 /** One event as the format families see it. */
 export interface EventInput {
-  /** The SSE event type (`message` when none was named, and for NDJSON lines). */
+  /** The SSE `event` field (`message` when none was named, and for NDJSON lines). */
   type: string;
   /** The event's data, as dispatched. */
   data: string;
