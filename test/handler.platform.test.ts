@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import {
   createChatHandler,
   MemoryResumeStore,
+  mockProvider,
   parseMockFaults,
   UpstreamError,
   type ProviderAdapter,
@@ -15,6 +16,13 @@ import { scrub } from '../src/server/secrets.js';
 // Node API, as on Deno, Bun and Workers.
 
 const quiet = { error() {}, warn() {}, info() {}, debug() {} };
+
+/** A logger that keeps its lines, as `level text`. */
+function recordingLogger() {
+  const lines: string[] = [];
+  const keep = (level: string) => (...args: unknown[]) => lines.push(`${level} ${args.map(String).join(' ')}`);
+  return { lines, logger: { error: keep('error'), warn: keep('warn'), info: keep('info'), debug: keep('debug') } };
+}
 
 function chatRequest(body: unknown = { messages: [{ role: 'user', content: 'hi' }] }, init: RequestInit & { headers?: Record<string, string> } = {}): Request {
   return new Request('https://chat.example/api/chat', {
@@ -81,11 +89,12 @@ describe('createChatHandler on the web platform', () => {
     });
 
     it('streams the mock reply as OpenAI chunks', async () => {
-      const handler = createChatHandler({ provider: 'mock', mock: { script: ['Just this.'], tokenDelayMs: 0, firstTokenDelayMs: 0 } });
+      const handler = createChatHandler({ provider: mockProvider({ script: ['Just this.'], tokenDelayMs: 0, firstTokenDelayMs: 0 }) });
       const list = events(await (await handler(chatRequest())).text());
       const text = list.slice(0, -1).map((event) => JSON.parse(event.data).choices[0].delta.content ?? '').join('');
       expect(text).to.equal('Just this.');
       expect(JSON.parse(list[0]!.data).object).to.equal('chat.completion.chunk');
+      expect(JSON.parse(list[0]!.data).model, 'an adapter gets no default model; the mock names itself').to.equal('mock');
     });
 
     it('aborts the provider when the request’s signal aborts', async () => {
@@ -111,7 +120,7 @@ describe('createChatHandler on the web platform', () => {
     });
 
     it('pings while the provider is silent', async () => {
-      const handler = createChatHandler({ provider: 'mock', pingIntervalMs: 15, mock: { faults: 'stall-after:1', firstTokenDelayMs: 0 } });
+      const handler = createChatHandler({ provider: mockProvider({ faults: 'stall-after:1', firstTokenDelayMs: 0 }), pingIntervalMs: 15 });
       const controller = new AbortController();
       const response = await handler(chatRequest(undefined, { signal: controller.signal }));
       const reader = response.body!.getReader();
@@ -123,24 +132,40 @@ describe('createChatHandler on the web platform', () => {
   });
 
   describe('provider failures', () => {
-    it('passes an UpstreamError 429 through with Retry-After', async () => {
+    it('passes an UpstreamError 429 through with Retry-After; its message goes to the log', async () => {
       const { adapter } = scriptedProvider([], { failWith: new UpstreamError(429, 'Too fast.', 'rate_limit_error', '4') });
-      const response = await createChatHandler({ provider: adapter, logger: quiet })(chatRequest());
+      const { lines, logger } = recordingLogger();
+      const response = await createChatHandler({ provider: adapter, logger })(chatRequest());
       expect(response.status).to.equal(429);
       expect(response.headers.get('retry-after')).to.equal('4');
-      expect(await response.json()).to.deep.equal({ error: { message: 'Too fast.', type: 'rate_limit_error' } });
+      expect(await response.json()).to.deep.equal({
+        error: { message: 'The AI provider is over its rate limit; try again later.', type: 'rate_limit_error' },
+      });
+      expect(lines).to.deep.equal(['warn [ai-chat] scripted refused the request: 429 rate_limit_error: Too fast.']);
     });
 
     it('maps any other status, or none, to 502', async () => {
-      for (const failWith of [Object.assign(new Error('503 busy'), { status: 503 }), new Error('socket hang up'), 'odd']) {
+      const cases: Array<[unknown, string]> = [
+        [Object.assign(new Error('503 busy'), { status: 503 }), 'The AI provider answered 503.'],
+        [new Error('socket hang up'), 'The AI provider could not be reached.'],
+        ['odd', 'The AI provider could not be reached.'],
+      ];
+      for (const [failWith, message] of cases) {
         const { adapter } = scriptedProvider([], { failWith });
         const response = await createChatHandler({ provider: adapter, logger: quiet })(chatRequest());
         expect(response.status).to.equal(502);
-        expect((await response.json()).error.type).to.equal('upstream_error');
+        expect((await response.json()).error).to.deep.equal({ message, type: 'upstream_error' });
       }
     });
 
-    it('reads both SDK error shapes for the message and type', async () => {
+    it('passes on only a plain identifier as the code, never free text', async () => {
+      const failWith = Object.assign(new Error('x'), { status: 401, error: { message: 'no', type: '<b>Denied</b> at /srv/auth' } });
+      const { adapter } = scriptedProvider([], { failWith });
+      const response = await createChatHandler({ provider: adapter, logger: quiet })(chatRequest());
+      expect(await response.json()).to.deep.equal({ error: { message: 'The AI provider refused the server’s credentials.', type: 'upstream_error' } });
+    });
+
+    it('reads both SDK error shapes for the type, and answers with a fixed sentence', async () => {
       const anthropicShape = Object.assign(new Error('{"type":"error"...}'), {
         status: 401,
         error: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } },
@@ -150,14 +175,17 @@ describe('createChatHandler on the web platform', () => {
         error: { message: 'Incorrect key', type: 'invalid_request_error' },
       });
       const expected = [
-        { message: 'invalid x-api-key', type: 'authentication_error' },
-        { message: 'Incorrect key', type: 'invalid_request_error' },
+        { said: 'invalid x-api-key', type: 'authentication_error' },
+        { said: 'Incorrect key', type: 'invalid_request_error' },
       ];
       for (const [index, failWith] of [anthropicShape, openAiShape].entries()) {
         const { adapter } = scriptedProvider([], { failWith });
-        const response = await createChatHandler({ provider: adapter, logger: quiet })(chatRequest());
+        const { lines, logger } = recordingLogger();
+        const response = await createChatHandler({ provider: adapter, logger })(chatRequest());
         expect(response.status).to.equal(401);
-        expect((await response.json()).error).to.deep.equal(expected[index]);
+        const { said, type } = expected[index]!;
+        expect((await response.json()).error).to.deep.equal({ message: 'The AI provider refused the server’s credentials.', type });
+        expect(lines.join('\n')).to.contain(`401 ${type}: ${said}`);
       }
     });
 
@@ -165,7 +193,9 @@ describe('createChatHandler on the web platform', () => {
       const failWith = Object.assign(new Error('x'), { error: { message: 'Overloaded', type: 'overloaded_error' } });
       const { adapter } = scriptedProvider([{ ok: 1 }, { ok: 2 }], { failWith, failAfter: 1 });
       const text = await (await createChatHandler({ provider: adapter, logger: quiet })(chatRequest())).text();
-      expect(text).to.equal('id: 1\ndata: {"ok":1}\n\nid: 2\nevent: error\ndata: {"error":{"message":"Overloaded","type":"overloaded_error"}}\n\n');
+      expect(text).to.equal(
+        'id: 1\ndata: {"ok":1}\n\nid: 2\nevent: error\ndata: {"error":{"message":"The AI provider is overloaded; try again later.","type":"overloaded_error"}}\n\n',
+      );
     });
   });
 
@@ -175,6 +205,46 @@ describe('createChatHandler on the web platform', () => {
       expect(() => createChatHandler({ provider: 'anthropic', apiKey: 'sk-ant-secret-123456' })).to.throw(/model/).with.property('message').that.does.not.contain('secret');
       expect(() => createChatHandler({ provider: 'mock', pingIntervalMs: 0 })).to.throw(/pingIntervalMs/);
       expect(() => createChatHandler({ provider: 'gemini' as never })).to.throw(/provider/);
+      expect(() => createChatHandler({ provider: 'mock', bodyTimeoutMs: -1 })).to.throw(/bodyTimeoutMs/);
+    });
+
+    it('refuses any origin with credentials at start-up, and allows listed ones', () => {
+      expect(() => createChatHandler({ provider: 'mock', allowedOrigins: ['*'], allowCredentials: true })).to.throw(
+        TypeError,
+        /allowedOrigins: \['\*'\]` cannot be combined with `allowCredentials: true`/,
+      );
+      expect(() => createChatHandler({ provider: 'mock', allowedOrigins: ['https://a.example', '*'], allowCredentials: true })).to.throw(/allowCredentials/);
+      expect(() => createChatHandler({ provider: 'mock', allowedOrigins: ['*'] })).to.not.throw();
+      expect(() => createChatHandler({ provider: 'mock', allowedOrigins: ['https://a.example'], allowCredentials: true })).to.not.throw();
+    });
+
+    it('answers 408 when the body does not arrive within bodyTimeoutMs', async () => {
+      const { adapter, calls } = scriptedProvider([{ n: 1 }]);
+      const { lines, logger } = recordingLogger();
+      const handler = createChatHandler({ provider: adapter, bodyTimeoutMs: 150, logger });
+      const encoder = new TextEncoder();
+      let sent = 0;
+      // One byte every 20 ms of a body that would take far longer than the deadline.
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          await sleep(20);
+          controller.enqueue(encoder.encode('{"messages":[{"role":"user","content":"hi"}]}'.charAt(sent++) || ' '));
+        },
+      });
+      const started = performance.now();
+      const request = new Request('https://chat.example/api/chat', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+      const response = await handler(request);
+      expect(response.status).to.equal(408);
+      expect(response.headers.get('connection')).to.equal('close');
+      expect((await response.json()).error.type).to.equal('request_timeout');
+      expect(performance.now() - started).to.be.within(140, 1000);
+      expect(calls).to.have.length(0);
+      expect(lines).to.deep.equal([]);
     });
 
     it('answers OPTIONS with 204 even without CORS, and nothing else but POST', async () => {
@@ -284,6 +354,27 @@ describe('createChatHandler on the web platform', () => {
       expect(clean).to.equal('key [redacted], [redacted], [redacted]!');
       // Placeholder keys of local servers are too short to be worth blanking out words for.
       expect(scrub('ollama said no', ['ollama'])).to.equal('ollama said no');
+    });
+
+    it('removes keys of other vendors, masked keys whole, and long random secrets', () => {
+      const cases: Array<[string, string]> = [
+        ['provided: gw-live-AbC1x****************7xQz.', 'provided: [redacted].'],
+        ['Mailgun key-3ax6xnjp29jd6fds4gc373sgvjxteol0 refused', 'Mailgun [redacted] refused'],
+        ['google AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY', 'google [redacted]'],
+        ['authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln', 'authorization: [redacted]'],
+        ['{"api_key": "abc123def"}', '{"api_key": "[redacted]"}'],
+        ['x-api-key=hunter2hunter2', 'x-api-key=[redacted]'],
+        ['digest 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 seen', 'digest [redacted] seen'],
+        ['secret Zm9vYmFyQmF6UXV4MTIzNDU2Nzg5MGFiY2RlZkdISUpLTE1O.', 'secret [redacted].'],
+        ['gsk_abc123def456ghi and xai-Z9y8X7w6V5u4 and ghp_abcdefghijklmnopqrstuvwxyz0123', '[redacted] and [redacted] and [redacted]'],
+      ];
+      for (const [text, clean] of cases) expect(scrub(text, []), text).to.equal(clean);
+    });
+
+    it('leaves ordinary words, request ids and paths readable', () => {
+      const text =
+        'Token limit reached for key-value store; request 3f2b8c1e-1a2b-4c3d-8e9f-0a1b2c3d4e5f at /srv/app/handlers/upstream.py line 88, basic plan';
+      expect(scrub(text, [])).to.equal(text);
     });
   });
 });

@@ -10,7 +10,9 @@ import { until } from './helpers.js';
 interface UpstreamSpec {
   fixture?: string;
   body?: string;
+  contentType?: string;
   delayMs?: number;
+  acceptDelayMs?: number;
   status?: number;
   message?: string;
   type?: string;
@@ -23,7 +25,19 @@ interface UpstreamSpec {
 interface SetupSpec {
   provider: 'openai' | 'anthropic' | 'mock';
   options?: Record<string, unknown>;
+  /** mockProvider options, for the mock. */
+  mock?: Record<string, unknown>;
   upstream?: UpstreamSpec;
+}
+
+/** A raw HTTP/1.1 client of the harness, on a real socket (see test/server/handler-harness.mjs). */
+interface UploadSpec {
+  length: number;
+  body?: string;
+  intervalMs?: number;
+  waitMs?: number;
+  drop?: boolean;
+  clients?: number;
 }
 
 interface UpstreamRequest {
@@ -45,6 +59,7 @@ interface Setup {
   url: string;
   crossOriginUrl: string;
   log(): Promise<HarnessLog>;
+  upload(spec: UploadSpec): Promise<Array<{ status?: number; elapsedMs: number }>>;
 }
 
 interface SseEvent {
@@ -66,6 +81,10 @@ async function setup(spec: SetupSpec): Promise<Setup> {
     crossOriginUrl,
     async log() {
       return (await (await fetch(`/__handler/${id}/log`)).json()) as HarnessLog;
+    },
+    async upload(upload) {
+      const answer = await fetch(`/__handler/${id}/upload`, { method: 'POST', body: JSON.stringify(upload) });
+      return ((await answer.json()) as { results: Array<{ status?: number; elapsedMs: number }> }).results;
     },
   };
 }
@@ -200,26 +219,32 @@ describe('chat handler', function () {
       expect(answer?.content).to.equal((await expectedFor('openai-chat.sse')).text);
     });
 
-    it('turns an error chunk after output into event: error, after the text', async () => {
+    it('turns an error chunk after output into event: error, after the text, with the provider code and a fixed sentence', async () => {
       const server = await setup({ provider: 'openai', upstream: { fixture: 'openai-chat-error-midstream.sse' } });
       const { events } = parseSse(await (await post(server.url, conversation())).text());
       expectIdsAscending(events);
       expect(JSON.parse(events[0]!.data).choices[0].delta.content).to.equal('Hello');
       expect(events.at(-1)!.event).to.equal('error');
       expect(JSON.parse(events.at(-1)!.data)).to.deep.equal({
-        error: { message: (await expectedFor('openai-chat-error-midstream.sse')).error, type: 'server_error' },
+        error: { message: 'The AI provider failed while answering.', type: 'server_error' },
       });
       expect(events.some((event) => event.data === '[DONE]')).to.equal(false);
+      // The provider's own words are for the operator.
+      const providerSaid = (await expectedFor('openai-chat-error-midstream.sse')).error!;
+      expect((await server.log()).logs.some((line) => line.startsWith('warn ') && line.includes(providerSaid))).to.equal(true);
     });
 
-    it('reports an error as the first event as event: error with the provider message', async () => {
+    it('reports an error as the first event as event: error, the provider message in the log only', async () => {
       const server = await setup({ provider: 'openai', upstream: { fixture: 'openai-chat-error-first.sse' } });
       const response = await post(server.url, conversation());
       expect(response.status).to.equal(200);
       const { events } = parseSse(await response.text());
       expect(events).to.have.length(1);
       expect(events[0]!.event).to.equal('error');
-      expect(JSON.parse(events[0]!.data).error.message).to.equal((await expectedFor('openai-chat-error-first.sse')).error);
+      expect(JSON.parse(events[0]!.data).error).to.deep.equal({ message: 'The AI provider failed while answering.', type: 'server_error' });
+      const providerSaid = (await expectedFor('openai-chat-error-first.sse')).error!;
+      expect(events[0]!.data).to.not.contain('help.openai.com');
+      expect((await server.log()).logs.join('\n')).to.contain(providerSaid);
     });
   });
 
@@ -255,13 +280,15 @@ describe('chat handler', function () {
       expect(request!.body.stream).to.equal(true);
     });
 
-    it('turns an error event after output into event: error with the readable message', async () => {
+    it('turns an error event after output into event: error with its code and a readable sentence', async () => {
       const server = await setup({ provider: 'anthropic', upstream: { fixture: 'anthropic-error-midstream.sse' } });
       const { events } = parseSse(await (await post(server.url, conversation())).text());
       expect(events.at(-1)!.event).to.equal('error');
       expect(JSON.parse(events.at(-1)!.data)).to.deep.equal({
-        error: { message: (await expectedFor('anthropic-error-midstream.sse')).error, type: 'overloaded_error' },
+        error: { message: 'The AI provider is overloaded; try again later.', type: 'overloaded_error' },
       });
+      const providerSaid = (await expectedFor('anthropic-error-midstream.sse')).error!;
+      expect((await server.log()).logs.join('\n')).to.contain(providerSaid);
     });
 
     it('streams into <ai-chat> end to end: the widget shows the fixture text', async () => {
@@ -274,10 +301,14 @@ describe('chat handler', function () {
   });
 
   describe('provider errors before streaming', () => {
-    it('passes a 401 through with the provider message', async () => {
+    /** The server's log lines of one setup, one string. */
+    const logOf = async (server: Setup) => (await server.log()).logs.join('\n');
+
+    it('passes a 401 through with the provider code and a fixed sentence; the provider message goes to the log', async () => {
       const server = await setup({ provider: 'openai', upstream: { status: 401, message: 'Incorrect API key provided.' } });
       const error = await expectJsonError(await post(server.url, conversation()), 401, 'authentication_error');
-      expect(error.message).to.equal('Incorrect API key provided.');
+      expect(error.message).to.equal('The AI provider refused the server’s credentials.');
+      expect(await logOf(server)).to.contain('Incorrect API key provided.');
     });
 
     it('passes a 429 through with its Retry-After, for both providers', async () => {
@@ -286,20 +317,67 @@ describe('chat handler', function () {
         const response = await post(server.url, conversation());
         expect(response.headers.get('retry-after'), provider).to.equal('7');
         const error = await expectJsonError(response, 429, 'rate_limit_error');
-        expect(error.message).to.equal('Slow down.');
+        expect(error.message).to.equal('The AI provider is over its rate limit; try again later.');
+        expect(await logOf(server), provider).to.contain('Slow down.');
         expect((await server.log()).upstream, 'no SDK retries by default').to.have.length(1);
       }
     });
 
-    it('answers 502 for a provider 500', async () => {
+    it('answers 502 for a provider 500, naming the status but not the provider’s words', async () => {
       const server = await setup({ provider: 'anthropic', upstream: { status: 500, message: 'Internal failure.' } });
       const error = await expectJsonError(await post(server.url, conversation()), 502, 'upstream_error');
-      expect(error.message).to.contain('500').and.contain('Internal failure.');
+      expect(error.message).to.equal('The AI provider answered 500.');
+      expect(await logOf(server)).to.contain('Internal failure.');
     });
 
     it('answers 502 when the provider cannot be reached', async () => {
       const server = await setup({ provider: 'openai', upstream: { unreachable: true } });
-      await expectJsonError(await post(server.url, conversation()), 502, 'upstream_error');
+      const error = await expectJsonError(await post(server.url, conversation()), 502, 'upstream_error');
+      expect(error.message).to.equal('The AI provider could not be reached.');
+    });
+
+    it('never shows the browser a gateway’s error page, its internal paths or hosts; the log keeps them', async () => {
+      const page = `<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1><pre>Traceback (most recent call last):
+  File "/srv/llm-gateway/app/proxy.py", line 88, in forward
+    upstream = pool.connect("10.12.0.7:8443")
+ConnectionRefusedError: [Errno 111] Connection refused (upstream 10.12.0.7:8443, node gw-internal-3.corp.lan)</pre></body></html>`;
+      for (const provider of ['openai', 'anthropic'] as const) {
+        const server = await setup({ provider, upstream: { status: 502, body: page } });
+        const response = await post(server.url, conversation());
+        const text = await response.clone().text();
+        const error = await expectJsonError(response, 502, 'upstream_error');
+        expect(error.message, provider).to.equal('The AI provider answered 502.');
+        for (const leak of ['<', 'Traceback', '/srv/', 'proxy.py', '10.12.0.7', 'corp.lan']) expect(text, `${provider}: ${leak}`).to.not.contain(leak);
+        const log = await logOf(server);
+        expect(log, provider).to.contain('10.12.0.7').and.contain('/srv/llm-gateway/app/proxy.py');
+      }
+    });
+
+    it('leaks no part of a key of any shape: not to the browser, not to the log', async () => {
+      const keys = {
+        masked: 'gw-live-AbC1x****************7xQz',
+        mailgun: 'key-3ax6xnjp29jd6fds4gc373sgvjxteol0',
+        google: 'AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY',
+        bearer: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJnYXRld2F5In0.c2lnbmF0dXJlLXNlY3JldC12YWx1ZQ',
+        hex: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+        base64: 'Zm9vYmFyQmF6UXV4MTIzNDU2Nzg5MGFiY2RlZkdISUpLTE1O',
+      };
+      const said =
+        `Incorrect API key provided: ${keys.masked}. Mailgun said ${keys.mailgun}; google ${keys.google}; ` +
+        `Authorization: Bearer ${keys.bearer}; digest ${keys.hex}; secret ${keys.base64}.`;
+      for (const status of [401, 500]) {
+        const server = await setup({ provider: 'openai', upstream: { status, message: said } });
+        const response = await post(server.url, conversation());
+        const seen = `${await response.text()}\n${await logOf(server)}`;
+        expect(seen, `status ${status}`).to.contain('Incorrect API key provided').and.contain('[redacted]');
+        for (const [shape, key] of Object.entries(keys)) {
+          // Any 6 characters of a key in a row are a leak, and so is either visible end of a masked key.
+          for (const piece of key.split(/\*+/)) {
+            const windows = piece.length <= 6 ? [piece] : Array.from({ length: piece.length - 5 }, (_, at) => piece.slice(at, at + 6));
+            for (const window of windows) expect(seen, `${status} ${shape}: ${window}`).to.not.contain(window);
+          }
+        }
+      }
     });
   });
 
@@ -384,6 +462,40 @@ describe('chat handler', function () {
     });
   });
 
+  describe('slow and dropped uploads', () => {
+    const body = JSON.stringify(conversation());
+
+    it('answers 408 to clients that send their body too slowly, each at the deadline', async () => {
+      const server = await setup({ provider: 'openai', options: { bodyTimeoutMs: 400 }, upstream: { fixture: 'openai-chat.sse' } });
+      // 20 clients at 20 bytes/s: without a deadline they hold their sockets for the whole body.
+      const results = await server.upload({ length: body.length, body, intervalMs: 50, clients: 20, waitMs: 4000 });
+      expect(results.map((result) => result.status)).to.deep.equal(results.map(() => 408));
+      for (const { elapsedMs } of results) expect(elapsedMs).to.be.within(350, 1500);
+      const log = await server.log();
+      expect(log.upstream, 'the provider is never called').to.have.length(0);
+      expect(log.logs.filter((line) => line.startsWith('error '))).to.deep.equal([]);
+    });
+
+    it('still reads a body that arrives in pieces within the deadline', async () => {
+      const server = await setup({ provider: 'openai', options: { bodyTimeoutMs: 3000 }, upstream: { fixture: 'openai-chat.sse' } });
+      const [result] = await server.upload({ length: body.length, body, intervalMs: 2 });
+      expect(result!.status).to.equal(200);
+    });
+
+    it('treats an upload the client broke off as the client’s doing: no 500, no error line', async () => {
+      const server = await setup({ provider: 'openai', upstream: { fixture: 'openai-chat.sse' } });
+      await server.upload({ length: body.length, body: body.slice(0, 10), intervalMs: 5, drop: true });
+      const [response] = await until(async () => {
+        const { responses } = await server.log();
+        return responses.length > 0 && responses;
+      }, 'the handler to answer the dropped upload');
+      expect(response!.status).to.equal(499);
+      const log = await server.log();
+      expect(log.logs.filter((line) => line.startsWith('error ') || line.startsWith('warn '))).to.deep.equal([]);
+      expect(log.upstream).to.have.length(0);
+    });
+  });
+
   describe('CORS', () => {
     it('answers the preflight of a listed origin and lets it read the stream', async () => {
       const server = await setup({ provider: 'openai', options: { allowedOrigins: [location.origin] }, upstream: { fixture: 'openai-chat.sse' } });
@@ -433,7 +545,7 @@ describe('chat handler', function () {
     });
 
     it('sets no CORS headers at all without allowedOrigins', async () => {
-      const server = await setup({ provider: 'mock', options: { mock: { tokenDelayMs: 0, firstTokenDelayMs: 0 } } });
+      const server = await setup({ provider: 'mock', mock: { tokenDelayMs: 0, firstTokenDelayMs: 0 } });
       const response = await post(server.url, conversation());
       await response.text();
       const [entry] = (await server.log()).responses;
@@ -527,6 +639,32 @@ describe('chat handler', function () {
       expect((await server.log()).upstream).to.have.length(1);
     });
 
+    it('answers a resume of another conversation’s key exactly like one of an unknown key', async () => {
+      const server = await setup({ provider: 'openai', upstream: { fixture: 'openai-chat.sse' } });
+      await (await post(server.url, conversation('mine'), { 'idempotency-key': 'resume-known' })).text();
+      // Someone else's conversation, guessing keys: whether the key exists must not show.
+      const known = await post(server.url, conversation('probe'), { 'idempotency-key': 'resume-known', 'last-event-id': '2' });
+      const unknown = await post(server.url, conversation('probe'), { 'idempotency-key': 'resume-unknown', 'last-event-id': '2' });
+      expect(known.status).to.equal(409);
+      expect(unknown.status).to.equal(409);
+      expect(await known.text()).to.equal(await unknown.text());
+      expect((await server.log()).upstream).to.have.length(1);
+    });
+
+    it('keeps an answer whose provider takes longer than resumeGraceMs to accept, while its client waits', async () => {
+      const server = await setup({
+        provider: 'openai',
+        options: { resumeGraceMs: 100 },
+        upstream: { fixture: 'openai-chat.sse', acceptDelayMs: 600 },
+      });
+      const response = await post(server.url, conversation(), { 'idempotency-key': 'slow-accept' });
+      expect(response.status).to.equal(200);
+      const { events } = parseSse(await response.text());
+      expect(events.at(-1)!.data).to.equal('[DONE]');
+      const [request] = (await server.log()).upstream;
+      expect(request!.completed, 'the provider stream ran to its end').to.equal(true);
+    });
+
     it('calls the provider again for a key whose first call the provider refused', async () => {
       const server = await setup({ provider: 'openai', upstream: { fixture: 'openai-chat.sse', status: 429, failTimes: 1 } });
       const headers = { 'idempotency-key': 'resume-4' };
@@ -553,7 +691,7 @@ describe('chat handler', function () {
     const quick = { tokenDelayMs: 2, firstTokenDelayMs: 0 };
 
     it('streams a scripted markdown reply word by word, the same every time', async () => {
-      const server = await setup({ provider: 'mock', options: { mock: { ...quick, script: ['Hello **there**, friend.'] } } });
+      const server = await setup({ provider: 'mock', mock: { ...quick, script: ['Hello **there**, friend.'] } });
       const texts = [];
       for (let i = 0; i < 2; i++) {
         const { events } = parseSse(await (await post(server.url, conversation())).text());
@@ -576,14 +714,14 @@ describe('chat handler', function () {
     });
 
     it('ends with event: error after ?fault=error-after:3', async () => {
-      const server = await setup({ provider: 'mock', options: { mock: quick } });
+      const server = await setup({ provider: 'mock', mock: quick });
       const { events } = parseSse(await (await post(`${server.url}?fault=error-after:3`, conversation())).text());
       expect(events).to.have.length(4);
       expect(events[3]!.event).to.equal('error');
     });
 
     it('cuts the connection with ?fault=cut-after:4, and a resume finishes the answer', async () => {
-      const server = await setup({ provider: 'mock', options: { mock: { ...quick, script: ['one two three four five six seven'] } } });
+      const server = await setup({ provider: 'mock', mock: { ...quick, script: ['one two three four five six seven'] } });
       const headers = { 'idempotency-key': 'mock-cut' };
       const response = await post(`${server.url}?fault=cut-after:4`, conversation(), headers);
       const reader = response.body!.getReader();
@@ -608,7 +746,7 @@ describe('chat handler', function () {
     });
 
     it('lets <ai-chat> recover from a cut by resuming the same answer', async () => {
-      const server = await setup({ provider: 'mock', options: { mock: { ...quick, script: ['Recovered after the cut, every word once.'] } } });
+      const server = await setup({ provider: 'mock', mock: { ...quick, script: ['Recovered after the cut, every word once.'] } });
       const el = await chatAt(`${server.url}?fault=cut-after:3`);
       el.setAttribute('retry-delay', '50');
       const answer = await el.send('hi');
@@ -647,8 +785,9 @@ describe('chat handler', function () {
       expect(all).to.contain('[redacted]');
       expect(all).to.not.contain(key);
       expect(all).to.not.contain('do-not-leak');
-      // The provider's words around the key are still there for the reader.
-      expect(seen[0]).to.contain('Incorrect API key provided.');
+      // The provider's words around the key are still there for the operator, not the browser.
+      expect(seen[0]).to.not.contain('Incorrect API key provided.');
+      expect(all).to.match(/^warn .*Incorrect API key provided\./m);
     });
   });
 });

@@ -14,6 +14,13 @@ export function corsPolicy(
   allowCredentials = false,
   allowedHeaders: readonly string[] = [],
 ): CorsPolicy {
+  if (allowCredentials && allowedOrigins.includes('*')) {
+    // Browsers refuse `Access-Control-Allow-Origin: *` with credentials; echoing
+    // every origin instead would let any site act with the user's cookies.
+    throw new TypeError(
+      "createChatHandler: `allowedOrigins: ['*']` cannot be combined with `allowCredentials: true`, or any site could call the handler with your users' cookies. List the origins that may send credentials.",
+    );
+  }
   return {
     allowedOrigins: allowedOrigins.map((origin) => origin.replace(/\/+$/, '')),
     allowCredentials,

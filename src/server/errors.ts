@@ -1,5 +1,8 @@
 import type { ErrorBody } from './types.js';
 
+/** The status nginx coined for a client that left before its answer; nobody reads it. */
+export const CLIENT_GONE = 499;
+
 /** A response the handler answers itself (validation, CORS, resume conflicts). */
 export class HttpError extends Error {
   readonly status: number;
@@ -32,7 +35,7 @@ export class UpstreamError extends Error {
   }
 }
 
-/** Statuses whose provider message is passed through as is; every other failure is a 502. */
+/** Statuses passed on to the browser as they are; every other provider failure is a 502. */
 const PASSED_THROUGH = new Set([401, 429]);
 
 /** What a provider failure says, read from SDK errors of both vendors or anything thrown. */
@@ -78,14 +81,47 @@ export function describeProviderError(error: unknown): ProviderFailure {
   return { ...(status !== undefined ? { status } : {}), message, type, ...(retryAfter ? { retryAfter } : {}) };
 }
 
-/** Maps a failure before streaming: 401 and 429 pass through with the provider's words, the rest is 502. */
-export function upstreamHttpError(failure: ProviderFailure): HttpError {
-  if (failure.status !== undefined && PASSED_THROUGH.has(failure.status)) {
-    const headers: Record<string, string> = failure.status === 429 && failure.retryAfter ? { 'Retry-After': failure.retryAfter } : {};
-    return new HttpError(failure.status, failure.type, failure.message, headers);
+/**
+ * A provider's error type when it is a plain identifier (`rate_limit_error`):
+ * the one piece of the provider's answer the browser gets, as a code to
+ * branch on. Anything else is free text and stays in the server log.
+ */
+const SAFE_CODE = /^[a-z][a-z0-9_]{0,63}$/;
+const safeCode = (type: string, fallback: string) => (SAFE_CODE.test(type) ? type : fallback);
+
+/**
+ * What the browser is told about a provider failure: a fixed sentence chosen
+ * by status or code, never the provider's words. Those can carry a gateway's
+ * HTML traceback, internal hosts and paths, or a masked key in a shape no
+ * scrubber knows; the server log keeps them (scrubbed) for the operator.
+ */
+function sayFailure(status: number | undefined, code: string, during: 'start' | 'stream'): string {
+  if (status === 401 || status === 403 || /auth|permission|api_key/.test(code)) {
+    return 'The AI provider refused the server’s credentials.';
   }
-  const said = failure.status !== undefined ? `answered ${failure.status}: ${failure.message}` : `failed: ${failure.message}`;
-  return new HttpError(502, 'upstream_error', `The AI provider ${said}`);
+  if (status === 429 || /rate_limit|quota/.test(code)) return 'The AI provider is over its rate limit; try again later.';
+  if (status === 529 || code === 'overloaded_error') return 'The AI provider is overloaded; try again later.';
+  if (during === 'stream') return 'The AI provider failed while answering.';
+  return status !== undefined ? `The AI provider answered ${status}.` : 'The AI provider could not be reached.';
+}
+
+/** Maps a failure before streaming: 401 and 429 pass through with their code, the rest is 502. */
+export function upstreamHttpError(failure: ProviderFailure): HttpError {
+  const { status } = failure;
+  if (status !== undefined && PASSED_THROUGH.has(status)) {
+    // Retry-After is a delay the widget honours; only its two standard forms go on.
+    const retryAfter = failure.retryAfter?.trim();
+    const headers: Record<string, string> =
+      status === 429 && retryAfter && /^(?:\d{1,9}|[A-Za-z]{3}, [\w :]{20,30})$/.test(retryAfter) ? { 'Retry-After': retryAfter } : {};
+    return new HttpError(status, safeCode(failure.type, 'upstream_error'), sayFailure(status, failure.type, 'start'), headers);
+  }
+  return new HttpError(502, 'upstream_error', sayFailure(status, failure.type, 'start'));
+}
+
+/** The `event: error` body for a provider failure mid-stream: its code and a fixed sentence. */
+export function streamErrorBody(failure: ProviderFailure): ErrorBody {
+  const code = safeCode(failure.type, 'provider_error');
+  return errorBody(code, sayFailure(failure.status, code, 'stream'));
 }
 
 /** True for the errors SDKs and fetch throw when their signal aborts. */

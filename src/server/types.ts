@@ -1,4 +1,3 @@
-import type { MockOptions } from './providers/mock.js';
 import type { ResumeStore } from './resume.js';
 
 /** The roles a request may use; anything else is refused with 400. */
@@ -31,11 +30,12 @@ export interface ProviderStream {
   /** The provider's chunks, each forwarded as one `data:` event in order. Throwing ends the answer with `event: error`. */
   chunks: AsyncIterable<unknown>;
   /**
-   * Fault injection (the mock's `cut-after:N`): drop the connection to the
-   * browser after this many events of the first response. The answer keeps
-   * being generated, so a resume request can continue it.
+   * Wraps the body of the response that started this answer (not of later
+   * resumes), for adapters that simulate the network: the mock's `cut-after`
+   * fault drops the connection through it. Cancelling the inner body ends
+   * that response as a departed client would.
    */
-  cutAfter?: number;
+  wrapBody?(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array>;
 }
 
 /**
@@ -59,7 +59,7 @@ export interface ChatLogger {
 }
 
 export interface ChatHandlerOptions {
-  /** `openai`, `anthropic`, `mock`, or your own adapter. */
+  /** `openai`, `anthropic`, `mock`, or your own adapter (`mockProvider({ script, faults })` for a tuned mock). */
   provider: ProviderName | ProviderAdapter;
   /** The model used when a request names none (`mock` needs none). */
   model?: string;
@@ -73,9 +73,9 @@ export interface ChatHandlerOptions {
   maxTokens?: number;
   /** SDK retries before streaming starts (429, 5xx, connection errors). Default 0: the widget owns retries. */
   maxRetries?: number;
-  /** Origins allowed to call from another site (`'*'` for any). Others get no CORS headers, and 403 on POST. */
+  /** Origins allowed to call from another site (`'*'` for any, but not with `allowCredentials`). Others get no CORS headers, and 403 on POST. */
   allowedOrigins?: readonly string[];
-  /** Lets cross-origin requests send cookies (`with-credentials` on the widget). */
+  /** Lets the listed origins send cookies (`with-credentials` on the widget). Refused at start-up with `'*'`. */
   allowCredentials?: boolean;
   /** Request headers a cross-origin caller may send besides the default ones. */
   allowedHeaders?: readonly string[];
@@ -83,6 +83,12 @@ export interface ChatHandlerOptions {
   maxMessages?: number;
   /** Largest request body in bytes (413 beyond). Default 1 000 000. */
   maxBodyBytes?: number;
+  /**
+   * How long the whole request body may take to arrive once the headers are
+   * in, in ms (408 beyond), so slow uploads cannot hold connections open.
+   * Default 15 000.
+   */
+  bodyTimeoutMs?: number;
   /** How often a `: ping` comment keeps the connection alive, in ms. Default 15 000. */
   pingIntervalMs?: number;
   /** Where answers are kept for `Idempotency-Key` + `Last-Event-ID` resumes. Default: in memory, 5 minutes. */
@@ -93,8 +99,6 @@ export interface ChatHandlerOptions {
    * Answers without the header stop at once. Default 5 000.
    */
   resumeGraceMs?: number;
-  /** Options of the `mock` provider. */
-  mock?: MockOptions;
   /** Log lines (upstream failures, SDK warnings); keys are scrubbed. `false` for none. Default `console`. */
   logger?: ChatLogger | false;
 }

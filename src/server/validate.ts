@@ -1,9 +1,11 @@
-import { HttpError } from './errors.js';
+import { CLIENT_GONE, HttpError } from './errors.js';
 import { CHAT_ROLES, type ChatInputMessage, type ChatRole } from './types.js';
 
 export interface InputLimits {
   maxMessages: number;
   maxBodyBytes: number;
+  /** How long the body may take to arrive, from the first read on. */
+  bodyTimeoutMs: number;
 }
 
 /** A request that passed validation. */
@@ -16,25 +18,46 @@ const tooLarge = (limit: number) =>
   new HttpError(413, 'request_too_large', `The request body is larger than ${limit} bytes.`);
 
 /**
- * Reads the body up to `limit` bytes. The declared length is checked first,
- * then the bytes actually read, since a chunked body declares none.
+ * Reads the body up to `maxBodyBytes` within `bodyTimeoutMs`. The declared
+ * length is checked first, then the bytes actually read, since a chunked body
+ * declares none. The deadline covers the whole body, not each read: a client
+ * sending one byte a second would reset a per-read timer forever.
  */
-async function readBody(request: Request, limit: number): Promise<string> {
+async function readBody(request: Request, { maxBodyBytes: limit, bodyTimeoutMs }: InputLimits): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   if (!request.body) return '';
   const reader = request.body.getReader();
+  let timedOut = false;
+  // Releasing the lock fails the pending read, so the loop below sees the
+  // deadline. Not a cancel: that would destroy the socket before the 408.
+  const timer = setTimeout(() => {
+    timedOut = true;
+    reader.releaseLock();
+  }, bodyTimeoutMs);
   const parts: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(limit);
+  try {
+    for (;;) {
+      const next = await reader.read().catch((error: unknown): ReadableStreamReadDoneResult<Uint8Array> => {
+        if (timedOut) return { done: true, value: undefined };
+        // The upload broke off: the client left (or its proxy did). Its doing, not a server failure.
+        throw new HttpError(CLIENT_GONE, 'client_closed_request', 'The client went away while sending the request.', {}, error);
+      });
+      if (timedOut) {
+        // `Connection: close`: the rest of a slow body is not worth waiting for.
+        throw new HttpError(408, 'request_timeout', `The request body did not arrive within ${bodyTimeoutMs} ms.`, { Connection: 'close' });
+      }
+      if (next.done) break;
+      size += next.value.byteLength;
+      if (size > limit) throw tooLarge(limit);
+      parts.push(next.value);
     }
-    parts.push(value);
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
   const bytes = new Uint8Array(size);
   let offset = 0;
@@ -99,7 +122,7 @@ export async function readChatInput(
   if (contentType !== 'application/json' && !contentType.endsWith('+json')) {
     throw new HttpError(415, 'unsupported_media_type', 'Send the request as JSON (`Content-Type: application/json`).');
   }
-  const text = await readBody(request, limits.maxBodyBytes);
+  const text = await readBody(request, limits);
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -10,16 +10,26 @@
 //   POST /__handler/setup       body: Setup            -> { id, url, crossOriginUrl }
 //   ANY  /handler/:id[/...]     the handler under test (same origin as the page)
 //   GET  /__handler/:id/log     -> { upstream, responses, logs }
+//   POST /__handler/:id/upload  body: Upload           -> UploadResult
 //   GET  /__handler/info        -> { key, crossOrigin, console }
 //
-// A Setup is { provider: 'openai' | 'anthropic' | 'mock', options?, upstream? }.
+// A Setup is { provider: 'openai' | 'anthropic' | 'mock', options?, mock?, upstream? }.
 // `options` are JSON-able createChatHandler options (the harness adds the
 // fake key, the fake provider's baseURL, a default model and a logger that
-// records every line). `upstream` says what the fake provider answers:
-//   { fixture?: file in test/fixtures, body?: raw text instead of a fixture,
-//     delayMs = 0 (before each event), status?: fail with this status,
-//     message?, type?, retryAfter?, echoKey?: put the key in the error message,
+// records every line); `mock` are mockProvider options for the mock.
+// `upstream` says what the fake provider answers:
+//   { fixture?: file in test/fixtures, body?: raw text instead of a fixture
+//     (with status: the raw error body, sent as contentType = 'text/html'),
+//     delayMs = 0 (before each event), acceptDelayMs = 0 (before the headers),
+//     status?: fail with this status, message?, type?, retryAfter?,
+//     echoKey?: put the key in the error message,
 //     failTimes?: fail only the first n requests, unreachable?: no server at all }
+//
+// An Upload is a browser that cannot exist: a raw HTTP/1.1 client on a real
+// socket that declares `length` body bytes and sends `body` one byte every
+// `intervalMs`, then waits for the answer (up to `waitMs`) or, with
+// `drop: true`, closes the socket mid-upload. `clients` runs that many at once.
+// UploadResult is { results: [{ status?: number, elapsedMs }] }.
 //
 // The fake provider, and a second copy of every handler for cross-origin
 // tests, listen on their own loopback port (`crossOrigin`).
@@ -28,6 +38,7 @@ import { build } from 'esbuild';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readBody, sendJson } from './scripted-sse-server.mjs';
@@ -125,7 +136,14 @@ async function fakeProvider(setup, vendor, req, res) {
     record.closedByClient = !res.writableFinished;
   });
 
+  if (upstream.acceptDelayMs) await sleep(upstream.acceptDelayMs);
   const failing = upstream.status !== undefined && (upstream.failTimes === undefined || setup.upstreamLog.length <= upstream.failTimes);
+  if (failing && upstream.body !== undefined) {
+    // A gateway's own error page, not the vendor's JSON.
+    res.writeHead(upstream.status, { 'content-type': upstream.contentType ?? 'text/html' });
+    res.end(upstream.body);
+    return;
+  }
   if (failing) {
     const [defaultType, defaultMessage] = DEFAULT_ERRORS[upstream.status] ?? ['server_error', 'The server had an error.'];
     let message = upstream.message ?? defaultMessage;
@@ -157,7 +175,7 @@ async function createSetup(spec, server, fakePort) {
   const setup = { id, upstream, upstreamLog: [], responses: [], logs: [] };
   const record = (level) => (...args) => setup.logs.push(`${level} ${asLine(args)}`);
   const options = {
-    provider,
+    provider: provider === 'mock' && spec.mock ? server.mockProvider(spec.mock) : provider,
     model: DEFAULT_MODELS[provider],
     ...spec.options,
     ...(provider === 'mock'
@@ -177,6 +195,40 @@ async function createSetup(spec, server, fakePort) {
   });
   setups.set(id, setup);
   return setup;
+}
+
+/** One raw HTTP/1.1 upload to a setup's handler on the loopback port (see Upload above). */
+function rawUpload(port, id, { length, body = '', intervalMs = 0, waitMs = 5000, drop = false }) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      const status = received.match(/^HTTP\/1\.1 (\d{3})/)?.[1];
+      resolve({ ...(status ? { status: Number(status) } : {}), elapsedMs: Date.now() - started });
+    };
+    const timer = setTimeout(finish, waitMs);
+    socket.on('data', (data) => {
+      received += data.toString('latin1');
+      if (received.includes('\r\n\r\n')) finish();
+    });
+    socket.on('error', finish);
+    socket.on('close', finish);
+    socket.on('connect', async () => {
+      socket.write(`POST /handler/${id} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`);
+      for (const byte of Buffer.from(body, 'utf8')) {
+        await sleep(intervalMs);
+        if (settled) return;
+        socket.write(Buffer.from([byte]));
+      }
+      if (drop) finish();
+    });
+  });
 }
 
 /** Fake providers and cross-origin copies of the handlers, on their own loopback port. */
@@ -236,6 +288,12 @@ export function handlerHarnessMiddleware() {
       return sendJson(res, 200, { id: setup.id, url: `/handler/${setup.id}`, crossOriginUrl: `${crossOrigin}/handler/${setup.id}` });
     }
     if (ctx.path === '/__handler/info') return sendJson(res, 200, { key: FAKE_KEY, crossOrigin, console: consoleLines });
+    const upload = ctx.path.match(/^\/__handler\/([\w-]+)\/upload$/);
+    if (upload && req.method === 'POST') {
+      const spec = JSON.parse(await readBody(req));
+      const results = await Promise.all(Array.from({ length: spec.clients ?? 1 }, () => rawUpload(port, upload[1], spec)));
+      return sendJson(res, 200, { results });
+    }
     const log = ctx.path.match(/^\/__handler\/([\w-]+)\/log$/);
     if (log) {
       const setup = setups.get(log[1]);

@@ -119,6 +119,44 @@ function requestFaults(request: Request): string {
 }
 
 /**
+ * The `cut-after:N` fault: passes `body` on until N events have gone out, then
+ * fails the connection the way a network drop does. The answer itself goes on
+ * (the inner body is cancelled as if its reader left), so a resume can
+ * continue it.
+ */
+function cutAfterEvents(body: ReadableStream<Uint8Array>, events: number): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let pending = '';
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      // Checked on the pull after the last allowed event, so that event has
+      // been taken by the server before the connection dies.
+      if (sent >= events) {
+        // Node's http corks a response until the next tick; erroring now
+        // would destroy the socket with the last event still in its buffer.
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        controller.error(Object.assign(new Error('Connection reset by the mock fault cut-after.'), { code: 'ECONNRESET' }));
+        await reader.cancel().catch(() => undefined);
+        return;
+      }
+      const next = await reader.read();
+      if (next.done) return controller.close();
+      controller.enqueue(next.value);
+      // Events end with a blank line; pings are comments and do not count.
+      pending += decoder.decode(next.value, { stream: true });
+      const blocks = pending.split('\n\n');
+      pending = blocks.pop()!;
+      sent += blocks.filter((block) => /^id:/m.test(block)).length;
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
+/**
  * A deterministic stand-in for a model: scripted markdown replies streamed
  * token by token as OpenAI `chat.completion.chunk` objects, with faults on
  * demand for demos and tests.
@@ -142,7 +180,8 @@ export function mockProvider(options: MockOptions = {}): ProviderAdapter {
         id: 'chatcmpl-mock',
         object: 'chat.completion.chunk',
         created,
-        model,
+        // An adapter passed as `provider` gets no default model from the handler.
+        model: model || 'mock',
         choices: [{ index: 0, delta, finish_reason: finish }],
       });
       const tokens = mockTokens(replyFor(messages, options.script));
@@ -160,7 +199,8 @@ export function mockProvider(options: MockOptions = {}): ProviderAdapter {
           yield next;
         }
       }
-      return { chunks: chunks(), ...(faults.cutAfter !== undefined ? { cutAfter: faults.cutAfter } : {}) };
+      const cutAfter = faults.cutAfter;
+      return { chunks: chunks(), ...(cutAfter !== undefined ? { wrapBody: (body) => cutAfterEvents(body, cutAfter) } : {}) };
     },
   };
 }
