@@ -248,14 +248,20 @@ describe('parts a reader uses: input, composer, new-chat-button, close-button', 
   });
 });
 
-/** Sets one custom property on the element and reads the computed style it should change. */
-async function restyled(el: AiChat, property: string, value: string, read: () => string): Promise<[string, string]> {
-  const before = read();
-  el.style.setProperty(property, value);
-  await el.updateComplete;
-  const after = read();
-  el.style.removeProperty(property);
-  return [before, after];
+/** A custom property, a value for it, and how to read the style it should change. */
+type StyleCase = [property: string, value: string, read: () => string];
+
+/** Sets each custom property on the element in turn; what it changes must read the value then, and not before. */
+async function expectEachRestyles(el: AiChat, cases: StyleCase[]): Promise<void> {
+  for (const [property, value, read] of cases) {
+    const before = read();
+    el.style.setProperty(property, value);
+    await el.updateComplete;
+    const after = read();
+    el.style.removeProperty(property);
+    expect(before, `${property} before it is set`).to.not.equal(value);
+    expect(after, property).to.equal(value);
+  }
 }
 
 describe('documented CSS custom properties', () => {
@@ -269,7 +275,7 @@ describe('documented CSS custom properties', () => {
     await el.send('Fails');
     await el.updateComplete;
     const root = shadow(el);
-    const cases: Array<[string, string, () => string]> = [
+    const cases: StyleCase[] = [
       ['--ai-chat-accent-text', 'rgb(1, 2, 3)', () => style(part(el, 'send-button'), 'color')],
       ['--ai-chat-surface', 'rgb(4, 5, 6)', () => style(root.querySelector('.code-bar'), 'background-color')],
       ['--ai-chat-text', 'rgb(7, 8, 9)', () => style(part(el, 'panel'), 'color')],
@@ -289,29 +295,21 @@ describe('documented CSS custom properties', () => {
       ['--ai-chat-code-comment', 'rgb(37, 38, 39)', () => style(root.querySelector('.tok-comment'), 'color')],
       ['--ai-chat-code-number', 'rgb(40, 41, 42)', () => style(root.querySelector('.tok-number'), 'color')],
     ];
-    for (const [property, value, read] of cases) {
-      const [before, after] = await restyled(el, property, value, read);
-      expect(before, `${property} before it is set`).to.not.equal(value);
-      expect(after, property).to.equal(value);
-    }
+    await expectEachRestyles(el, cases);
   });
 
   it('the launcher and its panel follow their size, offset and stacking properties, in the corner position names', async () => {
     const el = await fixture<AiChat>(html`<ai-chat mode="launcher" open position="bottom-left"></ai-chat>`);
     const launcher = part(el, 'launcher')!;
     const panel = part(el, 'panel')!;
-    const cases: Array<[string, string, () => string]> = [
+    const cases: StyleCase[] = [
       ['--ai-chat-panel-width', '300px', () => `${panel.getBoundingClientRect().width}px`],
       ['--ai-chat-panel-height', '333px', () => `${panel.getBoundingClientRect().height}px`],
       ['--ai-chat-launcher-size', '44px', () => `${launcher.getBoundingClientRect().width}px`],
       ['--ai-chat-launcher-offset', '33px', () => `${launcher.getBoundingClientRect().left}px`],
       ['--ai-chat-z-index', '77', () => style(launcher, 'z-index')],
     ];
-    for (const [property, value, read] of cases) {
-      const [before, after] = await restyled(el, property, value, read);
-      expect(before, `${property} before it is set`).to.not.equal(value);
-      expect(after, property).to.equal(value);
-    }
+    await expectEachRestyles(el, cases);
     // bottom-left is measured from the left edge; bottom-right from the right one.
     el.style.setProperty('--ai-chat-launcher-offset', '33px');
     expect(Math.round(launcher.getBoundingClientRect().left)).to.equal(33);
