@@ -42,13 +42,20 @@ export function consumerSource() {
  * Problems with the public types, one line each, for the consumer file at
  * `consumerPath` inside an app where the package is installed.
  */
-export function publicTypeProblems(consumerPath, compilerOptions) {
+export function publicTypeProblems(consumerPath, compilerOptions, { compile = false } = {}) {
   const options = ts.convertCompilerOptionsFromJson(compilerOptions, dirname(consumerPath)).options;
   const program = ts.createProgram([consumerPath], { ...options, noEmit: true });
   const checker = program.getTypeChecker();
   const consumer = program.getSourceFile(consumerPath);
   const used = namesUsedPerEntry(consumer);
-  const problems = [];
+  // pack-check compiles the consumer with tsc itself; on its own this script reports the errors too.
+  const problems = compile
+    ? ts.getPreEmitDiagnostics(program, consumer).map((diagnostic) => {
+        const at = diagnostic.file?.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
+        // +2: lines count from 1, and the copy lacks the source's first line.
+        return `test/types/consumer.ts${at ? `:${at.line + 2}` : ''}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`;
+      })
+    : [];
   for (const entry of TYPED_ENTRIES) {
     const resolved = ts.resolveModuleName(entry, consumerPath, options, ts.sys).resolvedModule;
     const file = resolved && program.getSourceFile(resolved.resolvedFileName);
@@ -216,7 +223,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       moduleResolution: 'Bundler',
       strict: true,
       types: [],
-    });
+    }, { compile: true });
     for (const problem of problems) console.log(`  FAIL ${problem}`);
     failed = problems.length;
     console.log(`\npublic-types: ${failed ? 0 : 1} passed, ${failed ? 1 : 0} failed`);
