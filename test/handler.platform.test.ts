@@ -268,6 +268,35 @@ describe('createChatHandler on the web platform', () => {
       expect(calls).to.have.length(1);
     });
 
+    it('keeps the answer for a second reader who joined while the provider was accepting, after the first one leaves', async () => {
+      let accept!: () => void;
+      const accepted = new Promise<void>((resolve) => (accept = resolve));
+      const adapter: ProviderAdapter = {
+        name: 'slow-to-accept',
+        async start({ signal }) {
+          await accepted;
+          async function* chunks() {
+            for (let n = 1; n <= 3; n++) {
+              await sleep(60);
+              if (signal.aborted) return;
+              yield { n };
+            }
+          }
+          return { chunks: chunks() };
+        },
+      };
+      const handler = createChatHandler({ provider: adapter, resumeGraceMs: 20, logger: quiet });
+      const headers = { 'idempotency-key': 'joined-early' };
+      const first = handler(chatRequest(undefined, { headers }));
+      const second = handler(chatRequest(undefined, { headers }));
+      await sleep(30);
+      accept();
+      const [leaving, staying] = await Promise.all([first, second]);
+      await leaving.body!.cancel();
+      const text = await staying.text();
+      expect(events(text).map((event) => event.data)).to.deep.equal(['{"n":1}', '{"n":2}', '{"n":3}', '[DONE]']);
+    });
+
     it('refuses a malformed Idempotency-Key', async () => {
       const response = await createChatHandler({ provider: 'mock' })(chatRequest(undefined, { headers: { 'idempotency-key': 'has space' } }));
       expect(response.status).to.equal(400);

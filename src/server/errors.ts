@@ -3,7 +3,10 @@ import type { ErrorBody } from './types.js';
 /** The status nginx coined for a client that left before its answer; nobody reads it. */
 export const CLIENT_GONE = 499;
 
-/** A response the handler answers itself (validation, CORS, resume conflicts). */
+/**
+ * A response the handler answers itself (validation, CORS, resume conflicts).
+ * An adapter may throw one to answer the browser in its own words.
+ */
 export class HttpError extends Error {
   readonly status: number;
   readonly type: string;
@@ -19,7 +22,9 @@ export class HttpError extends Error {
 
 /**
  * A provider refused the request before streaming. Custom adapters throw it;
- * SDK errors with a numeric `status` are read the same way.
+ * SDK errors with a numeric `status` are read the same way. Its message goes
+ * to the server log only: the browser gets a fixed sentence, the status (401
+ * and 429 as they are, 502 otherwise) and `type` when it is a plain identifier.
  */
 export class UpstreamError extends Error {
   readonly status: number;

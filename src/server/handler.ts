@@ -348,12 +348,17 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
     if (!(await store.create(key, fingerprint))) return resume(await store.fingerprint(key));
 
     const run = new LiveRun(config.resumeGraceMs);
+    // Known before the provider accepts, so a second request with this key
+    // counts as a reader; this one does too while it waits.
+    live.set(key, run);
+    run.attach();
     const unlink = follow(request.signal, run.controller);
     let stream: ProviderStream;
     try {
       stream = await startProvider(request, input, run.controller.signal);
     } catch (error) {
       run.finish();
+      if (live.get(key) === run) live.delete(key);
       // The provider never answered: a retry with this key must call it again.
       await store.delete(key);
       throw error;
@@ -361,9 +366,11 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       // From here on the answer outlives this request (for `resumeGraceMs`).
       unlink();
     }
-    live.set(key, run);
     void produce(key, stream, run);
-    return readerResponse(request, key, 0, cors, stream.wrapBody?.bind(stream));
+    const response = readerResponse(request, key, 0, cors, stream.wrapBody?.bind(stream));
+    // Its response reads now (and counts as the reader).
+    run.detach();
+    return response;
   }
 
   return async function handleChat(request: Request): Promise<Response> {

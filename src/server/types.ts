@@ -95,7 +95,8 @@ export interface ChatHandlerOptions {
   resumeStore?: ResumeStore;
   /**
    * How long a resumable answer (one sent with `Idempotency-Key`) keeps
-   * running after its reader disconnects, waiting to be resumed, in ms.
+   * running after its last reader disconnects, waiting to be resumed, in ms.
+   * The wait starts only then, never while the provider is still accepting.
    * Answers without the header stop at once. Default 5 000.
    */
   resumeGraceMs?: number;
