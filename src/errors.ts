@@ -134,5 +134,7 @@ export const fail = (code: ErrorCode, params?: ErrorParams, cause?: unknown): ne
   throw new StreamFailureError(chatFailure(code, params), { cause });
 };
 
-export const formatMiB = (bytes: number) => `${Math.round((bytes / 1048576) * 10) / 10} MiB`;
+/** A byte limit for a sentence: `16 MiB`, or `2 KiB` below one MiB (never `0 MiB`). */
+export const formatBytes = (bytes: number) =>
+  bytes < 1048576 ? `${Math.round((bytes / 1024) * 10) / 10} KiB` : `${Math.round((bytes / 1048576) * 10) / 10} MiB`;
 export const formatSeconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;

@@ -84,6 +84,36 @@ describe('failures', () => {
     expect(errorLine(el)).to.equal('The server answered with text/html, not an event stream.');
   });
 
+  it('refuses an HTML page sent as text/plain (a login page with 200) as it refuses text/html, never showing it as the answer', async () => {
+    const page = '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><form>Password</form></body></html>';
+    const flow = await scenario(
+      { contentType: 'text/plain; charset=utf-8', chunks: ['\n  ', page.slice(0, 5), page.slice(5)], delay: 10 },
+      { contentType: 'text/plain', chunks: ['<html>', '<body>Login</body></html>'], delay: 10 },
+    );
+    const el = await chatAt(flow.url);
+    const deltas: string[] = [];
+    el.addEventListener('ai-chat-delta', (event) => deltas.push(event.detail.delta));
+    for (const question of ['go', 'again']) {
+      const failed = oneEvent(el, 'ai-chat-error');
+      const message = await el.send(question);
+      expect((await failed).detail.error).to.deep.include({ code: 'not-a-stream', status: 200 });
+      expect(message?.status).to.equal('error');
+      expect(message?.content).to.equal('');
+      expect(errorLine(el)).to.equal('The server answered with text/html, not an event stream.');
+    }
+    expect(deltas).to.deep.equal([]);
+    // Not retried: the same page would come back.
+    expect(await flow.requests()).to.have.length(2);
+  });
+
+  it('still streams a text/plain answer that merely mentions HTML', async () => {
+    const flow = await scenario({ contentType: 'text/plain', chunks: ['Use ', '<html> as the root.'], delay: 10 });
+    const el = await chatAt(flow.url);
+    const message = await el.send('go');
+    expect(message?.status).to.equal('done');
+    expect(message?.content).to.equal('Use <html> as the root.');
+  });
+
   it('reads a complete JSON answer', async () => {
     const flow = await scenario({
       contentType: 'application/json',

@@ -104,6 +104,40 @@ describe('retries', () => {
     expect(second!.headers['idempotency-key']).to.equal(first!.headers['idempotency-key']);
   });
 
+  it('on resume drops only replayed events that carry their own id:, never the id-less ones after them or the end marker', async () => {
+    const flow = await scenario(
+      { chunks: [withId(1, 'One '), withId(2, 'two ')], delay: 10, end: 'cut' },
+      // Resumed from 2: id 3, then id-less events and an id-less [DONE]. By
+      // the spec each of them carries last event id 3, which is rendered by then.
+      { chunks: [withId(2, 'two '), withId(3, 'three '), openAiEvent('four '), openAiEvent('five.'), DONE], delay: 10 },
+    );
+    const el = await chat(flow.url);
+    const message = await el.send('count');
+    expect(message?.content).to.equal('One two three four five.');
+    expect(message?.status).to.equal('done');
+    // The id-less end marker ended the answer: no third request.
+    const requests = await flow.requests();
+    expect(requests).to.have.length(2);
+    expect(requests[1]!.headers['last-event-id']).to.equal('2');
+  });
+
+  it('max-response-bytes bounds the whole answer across resumes, not each response', async () => {
+    // Each response is ~1.3 kB and ends without its end marker: a resumable
+    // server that never finishes. Alone, each fits in 2000 bytes.
+    const part = (from: number) => ({
+      chunks: Array.from({ length: 10 }, (_, i) => withId(from + i, `${from + i} `.padEnd(60, '.'))),
+      delay: 2,
+    });
+    const flow = await scenario(part(0), part(10), part(20), part(30));
+    const el = await chat(flow.url, { 'max-response-bytes': '2000' });
+    const failed = oneEvent(el, 'ai-chat-error');
+    const message = await el.send('go');
+    expect((await failed).detail.error.code).to.equal('too-large');
+    expect(message?.error).to.equal('The answer was stopped: it was larger than 2 KiB.');
+    expect(new TextEncoder().encode(message!.content).length).to.be.below(2000);
+    expect(await flow.requests()).to.have.length(2);
+  });
+
   it('keeps a cut answer without ids, marked interrupted, and Retry replaces it', async () => {
     const flow = await scenario(
       { chunks: [openAiEvent('Half of '), openAiEvent('it')], delay: 10, end: 'cut' },

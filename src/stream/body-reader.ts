@@ -1,4 +1,4 @@
-import { fail, formatMiB } from '../errors.js';
+import { fail, formatBytes } from '../errors.js';
 import { createLineSplitter, type BodyKind, type ReaderInput } from './formats/index.js';
 import { createSseParser, SseLineTooLongError } from './sse-parser.js';
 import { looksLikeHtml } from './transport.js';
@@ -36,7 +36,7 @@ function sseInputs(maxEventLength: number): BodyReader {
     try {
       step();
     } catch (error) {
-      if (error instanceof SseLineTooLongError) fail('event-too-large', { limit: formatMiB(error.limit) });
+      if (error instanceof SseLineTooLongError) fail('event-too-large', { limit: formatBytes(error.limit) });
       throw error;
     }
     return out;
@@ -47,7 +47,7 @@ function sseInputs(maxEventLength: number): BodyReader {
 function ndjsonInputs(maxEventLength: number): BodyReader {
   let out: BodyInput[] = [];
   const splitter = createLineSplitter((line) => {
-    if (line.length > maxEventLength) fail('event-too-large', { limit: formatMiB(maxEventLength) });
+    if (line.length > maxEventLength) fail('event-too-large', { limit: formatBytes(maxEventLength) });
     out.push({ line });
   });
   const take = (step: () => void) => ((out = []), step(), out);

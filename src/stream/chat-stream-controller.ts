@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { chatFailure, formatMiB, formatSeconds, isRetryable, StreamFailureError, type ChatFailure, type ErrorCode } from '../errors.js';
+import { chatFailure, formatBytes, formatSeconds, isRetryable, StreamFailureError, type ChatFailure, type ErrorCode } from '../errors.js';
 import type { ChatRequest, ChatStatus } from '../types.js';
 import { createBodyReader, type BodyInput } from './body-reader.js';
 import {
@@ -428,7 +428,7 @@ export class ChatStreamController implements ReactiveController {
         reads += 1;
         state.bytes += piece.byteLength;
         if (state.bytes > policy.maxResponseBytes) {
-          return this.#failed('too-large', { limit: formatMiB(policy.maxResponseBytes) });
+          return this.#failed('too-large', { limit: formatBytes(policy.maxResponseBytes) });
         }
         // A buffering proxy can deliver a whole answer in one piece of
         // megabytes: read it in slices, and give the page a turn whenever a
