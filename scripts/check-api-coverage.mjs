@@ -107,7 +107,13 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'custom-elements.json'), 'ut
 const elements = manifest.modules.flatMap((module) =>
   (module.declarations ?? []).filter((declaration) => declaration.customElement),
 );
-const elementClasses = new Set(elements.map((element) => element.name));
+/** The element classes, and the classes they inherit documented members from. */
+const elementClasses = new Set(
+  elements.flatMap((element) => [
+    element.name,
+    ...(element.members ?? []).map((member) => member.inheritedFrom?.name).filter(Boolean),
+  ]),
+);
 const testPaths = testFiles(TEST_DIR);
 const tests = testPaths.map((path) => ({ path: relative(ROOT, path), code: withoutComments(path) }));
 const memberUses = elementMemberUses(testPaths);
@@ -120,10 +126,10 @@ await t.check('custom-elements.json documents at least one element', () => {
 for (const { kind, names, members, usage, hint } of KINDS) {
   const documented = elements.flatMap((element) => (names(element) ?? []).map((item) => ({ element, name: item.name })));
   await t.check(`every documented ${kind} is used in a test (${documented.length})`, () => {
-    const missing = documented.filter(({ element, name }) => {
+    const missing = documented.filter(({ name }) => {
       const patterns = usage(name).map((source) => new RegExp(source));
       const user =
-        (members ? memberUses.get(`${element.name}.${name}`) : undefined) ??
+        (members ? memberUses.get(name) : undefined) ??
         tests.find(({ code }) => patterns.some((pattern) => pattern.test(code)));
       if (user && verbose) console.log(`       ${kind} "${name}": ${user.path}`);
       return !user;
@@ -157,9 +163,10 @@ function withoutComments(path) {
 }
 
 /**
- * `Class.member` → the first test file that reads, writes or calls that member
- * of a documented element class, as TypeScript resolves it. A subclass in a
- * test (`class extends AiChat {}`) resolves to the same declarations.
+ * Member name → the first test file that reads, writes or calls that member
+ * of a documented element class (or a class it inherits members from), as
+ * TypeScript resolves it. A subclass in a test (`class extends AiChat {}`)
+ * resolves to the same declarations.
  */
 function elementMemberUses(paths) {
   const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, {
@@ -179,8 +186,7 @@ function elementMemberUses(paths) {
         for (const declaration of checker.getSymbolAtLocation(node.name)?.declarations ?? []) {
           const owner = declaration.parent;
           if (ts.isClassLike(owner) && owner.name && elementClasses.has(owner.name.text)) {
-            const key = `${owner.name.text}.${node.name.text}`;
-            if (!uses.has(key)) uses.set(key, { path: relative(ROOT, path) });
+            if (!uses.has(node.name.text)) uses.set(node.name.text, { path: relative(ROOT, path) });
           }
         }
       }
