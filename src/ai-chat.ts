@@ -2,7 +2,9 @@ import { LitElement, type PropertyValues } from 'lit';
 import { styles } from './ai-chat.styles.js';
 import { renderAiChat } from './ai-chat.templates.js';
 import { ChatSession } from './controllers/chat-session.js';
+import { ChildSuggestionsController } from './controllers/child-suggestions.js';
 import { FollowTailController } from './controllers/follow-tail.js';
+import { ProgressiveListController } from './controllers/progressive-list.js';
 import { resolveStrings, type ChatStrings, type ChatStringsOverride } from './i18n.js';
 import type { Highlighter } from './render/highlight-types.js';
 import { MarkdownCache } from './render/markdown-cache.js';
@@ -10,9 +12,6 @@ import { markdownStyles } from './render/markdown.styles.js';
 import { DEFAULT_POLICY } from './stream/chat-stream-controller.js';
 import type { FormatName, ParseEvent } from './stream/formats/index.js';
 import type { ChatMessage, ChatStatus } from './types.js';
-
-/** Messages rendered per frame when a long conversation is set at once, newest first. */
-const RENDER_BATCH = 25;
 
 export const THEMES = ['auto', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -170,12 +169,10 @@ export class AiChat extends LitElement {
     () => this.renderRoot?.querySelector<HTMLElement>('.transcript'),
     () => this.renderRoot?.querySelector<HTMLElement>('.log'),
   );
+  #list = new ProgressiveListController<ChatMessage>(this);
+  #childSuggestions = new ChildSuggestionsController(this);
   #internals?: ElementInternals;
   #frameRequested?: Promise<void>;
-  /** Index of the oldest message rendered so far; a long conversation set at once is rendered over a few frames. */
-  #firstRendered = 0;
-  #childSuggestions: string[] = [];
-  #childObserver?: MutationObserver;
   #strings: ChatStrings = resolveStrings(undefined);
   #stringsLang?: string;
   #stringsOverride?: ChatStringsOverride;
@@ -332,18 +329,6 @@ export class AiChat extends LitElement {
     }
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#childObserver ??= new MutationObserver(() => this.#readChildSuggestions());
-    this.#childObserver.observe(this, { childList: true, subtree: true, characterData: true });
-    this.#readChildSuggestions();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#childObserver?.disconnect();
-  }
-
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
     if (name === 'lang') this.requestUpdate();
@@ -378,16 +363,11 @@ export class AiChat extends LitElement {
       this.#strings = resolveStrings(lang, this.strings);
     }
     if (changed.has('persist')) this.#session.openStore();
-    if (changed.has('messages')) this.#planRendering(changed.get('messages') as ChatMessage[] | undefined);
+    if (changed.has('messages')) this.#list.changed(changed.get('messages') as ChatMessage[] | undefined, this.messages);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    if (this.#firstRendered > 0) {
-      // Render the older part of a long conversation in the next frames.
-      this.#firstRendered = Math.max(0, this.#firstRendered - RENDER_BATCH);
-      this.requestUpdate();
-    }
     this.#syncStates();
     if (changed.has('open') && changed.get('open') !== undefined) {
       // Opening puts the reader in the text box; closing returns them to the launcher.
@@ -456,31 +436,6 @@ export class AiChat extends LitElement {
     }
   }
 
-  /**
-   * A conversation set or restored at once may hold hundreds of messages:
-   * rendering them in one task would freeze the page. The newest come first
-   * (they are what the reader sees), older ones follow a batch per frame.
-   * Appending (a send, an answer) renders at once.
-   */
-  #planRendering(previous: ChatMessage[] | undefined): void {
-    const appended =
-      previous !== undefined &&
-      this.messages.length >= previous.length &&
-      previous.every((message, i) => this.messages[i] === message);
-    const added = this.messages.length - (appended ? previous.length : 0);
-    if (added > RENDER_BATCH) this.#firstRendered = this.messages.length - RENDER_BATCH;
-    else if (!appended) this.#firstRendered = 0;
-  }
-
-  #readChildSuggestions(): void {
-    const texts = [...this.querySelectorAll('ai-chat-suggestion')]
-      .map((node) => node.textContent?.trim() ?? '')
-      .filter(Boolean);
-    if (texts.join('\n') === this.#childSuggestions.join('\n')) return;
-    this.#childSuggestions = texts;
-    this.requestUpdate();
-  }
-
   // Input and controls -------------------------------------------------------
 
   #onSubmit = (event: Event): void => {
@@ -540,7 +495,7 @@ export class AiChat extends LitElement {
     return renderAiChat({
       strings: this.#strings,
       messages: this.messages,
-      firstRendered: this.#firstRendered,
+      firstRendered: this.#list.firstRendered,
       busy: this.#session.busy,
       disabled: this.disabled,
       heading: this.heading,
@@ -554,7 +509,7 @@ export class AiChat extends LitElement {
       awayFromLatest: this.#tail.awayFromLatest,
       announcement: this.#session.announcement,
       waiting: this.#session.waiting,
-      suggestions: this.suggestions.length > 0 ? this.suggestions : this.#childSuggestions,
+      suggestions: this.suggestions.length > 0 ? this.suggestions : this.#childSuggestions.texts,
       markdown: this.noMarkdown ? undefined : this.#markdown,
       allowImages: this.allowImages,
       highlighter: this.highlighter,

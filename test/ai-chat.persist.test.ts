@@ -15,6 +15,16 @@ async function otherPage(body: string): Promise<HTMLIFrameElement> {
   return frame;
 }
 
+/** Reloads the page in `frame` for real and returns its widget once it has rendered. */
+async function reloadPage(frame: HTMLIFrameElement): Promise<AiChat> {
+  const reloaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  frame.contentWindow!.location.reload();
+  await reloaded;
+  const restored = frame.contentDocument!.querySelector('ai-chat') as AiChat;
+  await restored.updateComplete;
+  return restored;
+}
+
 describe('saved conversations (persist)', () => {
   afterEach(() => {
     for (const key of Object.keys(localStorage)) if (key.startsWith('ai-chat:test-')) localStorage.removeItem(key);
@@ -53,12 +63,8 @@ describe('saved conversations (persist)', () => {
     await until(() => inFrame.messages[1]?.content === 'Cut off by ', 'the first text');
     // Saved while streaming (at most once a second), so a reload keeps the text.
     await until(() => localStorage.getItem(`ai-chat:${key}`)?.includes('Cut off by '), 'the streaming save', 6000);
-    const reloaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-    frame.contentWindow!.location.reload();
-    await reloaded;
     try {
-      const restored = frame.contentDocument!.querySelector('ai-chat') as AiChat;
-      await restored.updateComplete;
+      const restored = await reloadPage(frame);
       const answer = restored.messages[1]!;
       expect(answer.content).to.equal('Cut off by ');
       expect(answer.status).to.equal('error');
@@ -265,12 +271,8 @@ describe('saved conversations shared by tabs, and hostile saved data', () => {
     void inFrame.send('Go');
     // 'third' arrives 200 ms after 'second': within the one-second save throttle.
     await until(() => inFrame.messages[1]?.content === 'First second third', 'the third word');
-    const reloaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-    frame.contentWindow!.location.reload();
-    await reloaded;
     try {
-      const restored = frame.contentDocument!.querySelector('ai-chat') as AiChat;
-      await restored.updateComplete;
+      const restored = await reloadPage(frame);
       expect(restored.messages[1]?.content).to.equal('First second third');
     } finally {
       frame.remove();
