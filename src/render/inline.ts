@@ -387,8 +387,11 @@ export function parseInline(src: string): Inline[] {
         // A reference: `[text][label]`, `[label][]` or `[label]`. Resolved at
         // render time, since a definition may arrive after the block is closed.
         const full = at(REF_LABEL, src, i);
-        label = full?.[1]?.trim() ? full[1] : b.inner || i - b.from > 1000 ? '' : src.slice(b.from, i - 1);
-        if (!label.trim()) continue;
+        // A label is at most 999 characters, with no unescaped bracket (spec
+        // § 4.7), also none inside code or a URL: measured before it is sliced.
+        if (full?.[1]?.trim()) label = full[1];
+        else if (!b.inner && i - b.from <= 1000) label = src.slice(b.from, i - 1);
+        if (!label.trim() || /(^|[^\\])[[\]]/.test(label)) continue;
         suffix = full?.[0] ?? '';
       }
       flush(i - 1);

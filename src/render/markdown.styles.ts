@@ -23,6 +23,15 @@ export const markdownStyles = css`
   .md .table-scroll {
     margin: 0.6em 0;
   }
+  /* A long paragraph cut into blocks reads as one. */
+  .md p.more {
+    margin-top: -0.6em;
+  }
+  /* Text past the rendering bounds, as written. */
+  .md .rest {
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
   .md :is(h1, h2, h3, h4, h5, h6) {
     margin: 0.9em 0 0.4em;
     line-height: 1.25;

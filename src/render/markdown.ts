@@ -16,6 +16,12 @@ export type { Inline } from './inline.js';
  * costs the open tail, never the answer. Code is kept in sealed chunks of
  * lines, so a long open fence is not copied either.
  *
+ * Model output is hostile, so every cost is bounded (issue #13): containers
+ * nest at most MAX_NESTING deep (deeper markers are text), a paragraph is cut
+ * into blocks of PARAGRAPH_CHARS and a line into pieces of LINE_CHARS, so the
+ * open tail a snapshot re-parses stays small; past MAX_BLOCKS blocks or
+ * MAX_MARKDOWN characters the rest of the answer is kept as plain text.
+ *
  * Nothing here produces HTML: the result is plain data for a renderer.
  */
 
@@ -32,6 +38,8 @@ interface BlockBase {
 export interface ParagraphBlock extends BlockBase {
   readonly type: 'paragraph';
   readonly content: readonly Inline[];
+  /** The paragraph goes on from the block before: a long one is cut into blocks of bounded size. */
+  readonly more?: boolean | undefined;
 }
 export interface HeadingBlock extends BlockBase {
   readonly type: 'heading';
@@ -99,6 +107,11 @@ export interface MarkdownSnapshot {
   readonly definitions: ReadonlyMap<string, LinkDefinition>;
   /** `end()` was called: every block is closed. */
   readonly done: boolean;
+  /**
+   * The text after the rendering bounds (MAX_BLOCKS, MAX_MARKDOWN), as
+   * written, in sealed pieces: shown as plain text, never dropped.
+   */
+  readonly rest: readonly string[];
 }
 
 export interface MarkdownStream {
@@ -117,6 +130,18 @@ export function codeText(block: CodeBlock): string {
 
 /** Lines per sealed code chunk: a trade between DOM text nodes and copying. */
 const CHUNK_LINES = 64;
+/** Block quotes and lists nest at most this deep (a list and its item are two levels). */
+export const MAX_NESTING = 32;
+/** A longer paragraph goes on in a new block, so a snapshot re-parses at most this much of it. */
+const PARAGRAPH_CHARS = 16384;
+/** A longer line is cut (after a space if there is one) and goes on as the same paragraph or code. */
+const LINE_CHARS = 16384;
+/** Past this many blocks (items, table rows and definitions count) the rest is plain text. */
+export const MAX_BLOCKS = 2000;
+/** Past this many characters the rest is plain text. */
+export const MAX_MARKDOWN = 262144;
+/** Characters per sealed piece of plain `rest` text. */
+const REST_CHARS = 65536;
 
 /** The public block types, plus the document itself. */
 type Kind = Block['type'] | 'item' | 'doc';
@@ -133,6 +158,9 @@ interface Node {
   frozen?: Public;
   // paragraph, heading
   text?: string | undefined;
+  /** A paragraph's last line: a table's header row if the next line is a delimiter row. */
+  lastLine?: string;
+  more?: boolean;
   level?: number;
   // code: fence char repeated (`undefined` for indented code), its indent
   fence?: string | undefined;
@@ -159,6 +187,7 @@ interface Node {
 
 /** Node fields that its public block carries as they are. */
 const PUBLIC_FIELDS: Partial<Record<Kind, (keyof Node)[]>> = {
+  paragraph: ['more'],
   heading: ['level'],
   code: ['lang'],
   list: ['ordered', 'start', 'loose'],
@@ -168,22 +197,6 @@ const PUBLIC_FIELDS: Partial<Record<Kind, (keyof Node)[]>> = {
 
 /** `:-` left, `-:` right, `:-:` center: keyed by a delimiter cell's first and last character. */
 const ALIGN: Record<string, Align> = { ':-': 'left', '-:': 'right', '::': 'center' };
-
-interface State {
-  root: Node;
-  nextId: number;
-  defs: Map<string, LinkDefinition>;
-}
-
-// The line being parsed. The parser is synchronous, so module scope is safe
-// and lets the minifier shorten these names.
-let line = '';
-let pos = 0;
-let col = 0;
-let stack: Node[] = [];
-let state: State;
-/** Parsing the unfinished last line on a copy of the open tail. */
-let tentative = false;
 
 const NEWLINE = /\r\n|\r|\n/g;
 const HOLD = /^[-=*_+#>`~|:.)\d \t]*$/;
@@ -203,44 +216,6 @@ const DEFINITION =
 const isBlank = (text: string) => !/[^ \t]/.test(text);
 const last = (node: Node) => node.kids?.at(-1);
 const tabWidth = (column: number) => 4 - (column % 4);
-
-/** Columns of whitespace at `pos`, with tab stops of 4 (spec § 2.2). */
-function indentAhead(): number {
-  let c = col;
-  for (let i = pos; line[i] === ' ' || line[i] === '\t'; i++) c += line[i] === ' ' ? 1 : tabWidth(c);
-  return c - col;
-}
-
-/** Consumes `n` columns of whitespace; a tab wider than what is left becomes spaces. */
-function skipColumns(n: number): void {
-  while (n > 0) {
-    const ch = line[pos];
-    if (ch === ' ') {
-      advance(1);
-      n--;
-    } else if (ch === '\t') {
-      const width = tabWidth(col);
-      if (width > n) {
-        line = line.slice(0, pos) + ' '.repeat(width - n) + line.slice(pos + 1);
-        col += n;
-        return;
-      }
-      pos++, (col += width), (n -= width);
-    } else return;
-  }
-}
-
-function advance(n: number): void {
-  pos += n;
-  col += n;
-}
-
-/** Consumes a `>` (and its indentation) and the one space that may follow it. */
-function skipQuoteMarker(): void {
-  skipColumns(indentAhead());
-  advance(1);
-  skipColumns(1);
-}
 
 function splitRow(text: string): string[] {
   // Without its outer pipes. `\|` is a pipe inside a cell, code spans included (GFM § 4.10).
@@ -283,278 +258,7 @@ function build(node: Node, closed: boolean): Public {
   return block as unknown as Public;
 }
 
-/**
- * Closes `node` and, first, its open descendants. A list that ends on a blank
- * line passes it to the enclosing list: the blank separates that list's items.
- */
-function close(node: Node, outerList?: Node): void {
-  if (!node.open) return;
-  const list = node.type === 'list';
-  const child = last(node);
-  if (child?.open) close(child, list ? node : outerList);
-  if (list && node.blank && outerList) outerList.blank = true;
-  node.open = false;
-  if (node.chunks) seal(node);
-  // The unfinished line may still change meaning: nothing it closes is final.
-  if (!tentative) node.frozen = build(node, true);
-}
-
-function nearestList(): Node | undefined {
-  for (let i = stack.length; i--; ) if (stack[i]!.type === 'list') return stack[i];
-  return undefined;
-}
-
-function closeChildren(node: Node): void {
-  const child = last(node);
-  if (child?.open) close(child, node.type === 'list' ? node : nearestList());
-}
-
-/** Adds a node under the deepest open block that may hold it, closing the rest. */
-function add(type: Kind, fields: Partial<Node> = {}): Node {
-  let parent = stack.at(-1)!;
-  // Items go into a list; other blocks into the document, a quote or an item.
-  while ((parent.type === 'list') !== (type === 'item') || !parent.kids) {
-    stack.pop();
-    close(parent, nearestList());
-    parent = stack.at(-1)!;
-  }
-  closeChildren(parent);
-  const node: Node = { id: state.nextId++, type, open: true, ...fields };
-  parent.kids!.push(node);
-  stack.push(node);
-  return node;
-}
-
-function addCode(fields: Partial<Node>): Node {
-  return add('code', { chunks: [], cur: '', lines: 0, ...fields });
-}
-
-/** Does the line continue `node`? 0 no, 1 yes (its prefix consumed), 2 yes and the line is used up. */
-function continues(node: Node): 0 | 1 | 2 {
-  const indent = indentAhead();
-  const rest = line.slice(pos);
-  const blank = isBlank(rest);
-  switch (node.type) {
-    case 'blockquote':
-      if (indent > 3 || line[pos + indent] !== '>') return 0;
-      skipQuoteMarker();
-      return 1;
-    case 'item':
-      if (blank) return node.kids!.length ? 1 : 0;
-      if (indent < node.indent!) return 0;
-      skipColumns(node.indent!);
-      return 1;
-    case 'code':
-      if (!node.fence) {
-        if (indent >= 4) skipColumns(4);
-        else if (!blank) return 0;
-        return 1;
-      }
-      if (indent <= 3) {
-        const closing = rest.trim();
-        if (closing === node.fence[0]!.repeat(closing.length)) {
-          if (closing.length >= node.fence.length) {
-            close(node);
-            return 2;
-          }
-          // A partial line that may yet become the closing fence is held back.
-          if (tentative && closing) return 2;
-        }
-      }
-      skipColumns(Math.min(indent, node.fenceIndent!));
-      return 1;
-    case 'paragraph':
-    case 'table':
-      return blank ? 0 : 1;
-  }
-  // A list goes on as long as its items do; headings and rules are never open.
-  return 1;
-}
-
-/** GFM table start: `para`'s last line is the header row, this line the delimiter row. */
-function startTable(para: Node, rest: string): boolean {
-  if (!rest.includes('|') && !para.text!.includes('|')) return false;
-  const cells = splitRow(rest);
-  if (!cells.every((cell) => DELIM_CELL.test(cell))) return false;
-  const lines = para.text!.split('\n');
-  const head = splitRow(lines.pop()!);
-  if (head.length !== cells.length) return false;
-  const fields = {
-    align: cells.map((cell) => ALIGN[cell[0]! + cell.at(-1)] ?? null),
-    head: head.map(parseInline),
-    rows: [],
-  };
-  if (lines.length) {
-    para.text = lines.join('\n');
-    add('table', fields);
-  } else {
-    // A one-line paragraph becomes the table and keeps its id: no DOM churn.
-    Object.assign(para, { type: 'table', text: undefined }, fields);
-  }
-  return true;
-}
-
-/** One complete line (without its line ending). Spec appendix, "phase 1". */
-function parseLine(s: State, text: string): void {
-  state = s;
-  line = text;
-  pos = col = 0;
-  stack = [s.root];
-
-  // 1. Which open blocks does this line continue?
-  let container = s.root;
-  for (let child = last(container); child?.open; child = last(container)) {
-    const matched = continues(child);
-    if (!matched) break;
-    if (matched === 2) return;
-    container = child;
-    stack.push(child);
-  }
-  let tip = container;
-  while (last(tip)?.open) tip = last(tip)!;
-  const allMatched = tip === container;
-
-  // 2. New block starts (not inside code).
-  let started = false;
-  while (container.type !== 'code') {
-    const indent = indentAhead();
-    const inParagraph = container.type === 'paragraph';
-    if (indent >= 4) {
-      // Indented code interrupts no paragraph, lazy ones included (a paragraph is always the tip).
-      if (container.type !== 'table' && tip.type !== 'paragraph' && !isBlank(line.slice(pos))) {
-        skipColumns(4);
-        container = addCode({ lang: '', pending: '' });
-        started = true;
-      }
-      break;
-    }
-    const rest = line.slice(pos + indent);
-    if (tentative) {
-      // What is shown of an unfinished line must not change meaning when it
-      // completes: `-` may become a list, a rule or a setext underline, `|--`
-      // a table, `[x]:` a definition. Such lines wait for their end.
-      const tableRow = container.type === 'table' && rest.startsWith('|');
-      if (!tableRow && HOLD.test(rest)) {
-        // Except a delimiter row that already makes the paragraph a table header.
-        if (inParagraph && allMatched && rest.includes('-')) startTable(container, rest);
-        return;
-      }
-      const paragraphGoesOn = inParagraph || (tip.type === 'paragraph' && !allMatched && !started);
-      if (!paragraphGoesOn && container.type !== 'table' && HOLD_DEF.test(rest)) return;
-    }
-    if (rest[0] === '>') {
-      skipQuoteMarker();
-      container = add('blockquote', { kids: [] });
-      started = true;
-      continue;
-    }
-    let m = ATX.exec(rest);
-    if (m) {
-      const content = rest
-        .slice(m[1]!.length)
-        .replace(/(?:^|[ \t]+)#+[ \t]*$/, '')
-        .trim();
-      close(add('heading', { level: m[1]!.length, text: content }));
-      return;
-    }
-    if ((m = FENCE.exec(rest))) {
-      const info = unescapeMd(m[2]!.trim());
-      addCode({ fence: m[1], fenceIndent: indent, lang: info.split(/\s/)[0]! });
-      return;
-    }
-    if (inParagraph && allMatched) {
-      if (startTable(container, rest)) return;
-      if (SETEXT.test(rest)) {
-        container.type = 'heading';
-        container.level = rest[0] === '=' ? 1 : 2;
-        container.text = container.text!.trim();
-        close(container);
-        return;
-      }
-    }
-    if (HR.test(rest)) {
-      close(add('hr'));
-      return;
-    }
-    if ((m = LIST_MARKER.exec(rest))) {
-      const [marker, number] = m;
-      // Bullet or delimiter: a list goes on only with the same one.
-      const key = marker.at(-1);
-      const sameList = container.type === 'list' && container.marker === key;
-      // A new list interrupts a paragraph only with content, and only from 1 (spec § 5.2).
-      if (sameList || !(inParagraph && (isBlank(rest.slice(marker.length)) || (number && number !== '1')))) {
-        skipColumns(indent);
-        advance(marker.length);
-        const spaces = indentAhead();
-        const padding = isBlank(line.slice(pos)) || spaces > 4 ? 1 : spaces;
-        skipColumns(padding);
-        if (!sameList) {
-          container = add('list', { kids: [], ordered: !!number, start: Number(number ?? 1), marker: key, loose: false });
-        }
-        const task = TASK.exec(line.slice(pos));
-        container = add('item', { kids: [], indent: indent + marker.length + padding, task: task ? task[1] !== ' ' : undefined });
-        if (task) {
-          advance(3);
-          skipColumns(1);
-        }
-        started = true;
-        continue;
-      }
-    }
-    break;
-  }
-
-  // 3. The rest of the line is text for the deepest block.
-  const rest = line.slice(pos);
-  const blank = isBlank(rest);
-  const trimmed = rest.replace(/^[ \t]+/, '');
-  // Lazy continuation (spec § 5.1): the paragraph goes on, its containers stay open.
-  if (!started && !allMatched && !blank && tip.type === 'paragraph') container = tip;
-  else closeChildren(container);
-  if (container.type === 'code') {
-    codeLine(container, rest);
-  } else if (blank) {
-    // A blank line separates list items or their blocks; one inside a
-    // quote does not, nor does an item whose marker line is empty.
-    const list = nearestList();
-    if (list && !started && (container.type === 'item' || container.type === 'list')) list.blank = true;
-  } else if (container.type === 'paragraph') {
-    container.text += '\n' + trimmed;
-  } else if (container.type === 'table') {
-    // As many cells as the header: missing ones empty, extra ones dropped.
-    const cells = splitRow(rest);
-    container.rows!.push(container.align!.map((_, i) => parseInline(cells[i] ?? '')));
-  } else if (!defineLink(rest)) {
-    add('paragraph', { text: trimmed });
-  }
-  if (!blank) {
-    // Content after a blank line inside a list makes it loose.
-    for (const node of stack) {
-      if (node.type === 'list' && node.open && node.blank) {
-        node.loose = true;
-        node.blank = false;
-      }
-    }
-  }
-}
-
-/** Records `[label]: url "title"` (single-line form); returns false if `text` is not one. */
-function defineLink(text: string): boolean {
-  const m = DEFINITION.exec(text.trim());
-  if (!m || !m[1]!.trim()) return false;
-  const label = normalizeLabel(m[1]!);
-  if (!tentative && !state.defs.has(label)) {
-    const href = m[2]!.replace(/^<(.*)>$/, '$1');
-    // Copy on write: a new Map tells the renderer to resolve references again.
-    state.defs = new Map(state.defs).set(label, {
-      href: unescapeMd(href),
-      title: m[3] ? unescapeMd(m[3].slice(1, -1)) : undefined,
-    });
-  }
-  return true;
-}
-
-/** A copy of the open tail, which the unfinished line may change. */
+/** A copy of the open tail, which the unfinished line may change. Depth: MAX_NESTING at most. */
 function cloneOpen(node: Node): Node {
   const kids = node.kids?.slice();
   if (last(node)?.open) kids!.push(cloneOpen(kids!.pop()!));
@@ -562,54 +266,502 @@ function cloneOpen(node: Node): Node {
   return { ...node, kids, chunks: node.chunks?.slice(), rows: node.rows?.slice() };
 }
 
+/** The deepest open node under `node`. */
+function openTip(node: Node): Node {
+  while (last(node)?.open) node = last(node)!;
+  return node;
+}
+
+/** Where a line longer than LINE_CHARS is cut: after its last space or tab, else (not inside a surrogate pair) at the limit. */
+function cutAt(text: string): number {
+  const space = Math.max(text.lastIndexOf(' ', LINE_CHARS - 1), text.lastIndexOf('\t', LINE_CHARS - 1));
+  if (space >= LINE_CHARS / 2) return space + 1;
+  return /[\ud800-\udbff]/.test(text[LINE_CHARS - 1]!) ? LINE_CHARS - 1 : LINE_CHARS;
+}
+
+/**
+ * The block parser of one text. Its state (the open blocks, the definitions,
+ * the line being read) lives in this closure, one per stream.
+ */
+function createParser() {
+  const root: Node = { id: 0, type: 'doc', open: true, kids: [] };
+  let nextId = 1;
+  /** Blocks, table rows and definitions made: the budget MAX_BLOCKS counts these. */
+  let made = 0;
+  let defs = new Map<string, LinkDefinition>();
+  /** A snapshot holds `defs`: the next definition copies it, so the renderer sees a new Map. */
+  let defsShown = false;
+  // The line being parsed.
+  let line = '';
+  let pos = 0;
+  let col = 0;
+  let stack: Node[] = [];
+  /** Parsing the unfinished last line on a copy of the open tail. */
+  let tentative = false;
+
+  /** Columns of whitespace at `pos`, with tab stops of 4 (spec § 2.2). */
+  function indentAhead(): number {
+    let c = col;
+    for (let i = pos; line[i] === ' ' || line[i] === '\t'; i++) c += line[i] === ' ' ? 1 : tabWidth(c);
+    return c - col;
+  }
+
+  /** Consumes `n` columns of whitespace; a tab wider than what is left becomes spaces. */
+  function skipColumns(n: number): void {
+    while (n > 0) {
+      const ch = line[pos];
+      if (ch === ' ') {
+        advance(1);
+        n--;
+      } else if (ch === '\t') {
+        const width = tabWidth(col);
+        if (width > n) {
+          line = line.slice(0, pos) + ' '.repeat(width - n) + line.slice(pos + 1);
+          col += n;
+          return;
+        }
+        pos++, (col += width), (n -= width);
+      } else return;
+    }
+  }
+
+  function advance(n: number): void {
+    pos += n;
+    col += n;
+  }
+
+  /** Consumes a `>` (and its indentation) and the one space that may follow it. */
+  function skipQuoteMarker(): void {
+    skipColumns(indentAhead());
+    advance(1);
+    skipColumns(1);
+  }
+
+  /**
+   * Closes `node` and, first, its open descendants (at most MAX_NESTING). A
+   * list that ends on a blank line passes it to the enclosing list: the blank
+   * separates that list's items.
+   */
+  function close(node: Node, outerList?: Node): void {
+    if (!node.open) return;
+    const list = node.type === 'list';
+    const child = last(node);
+    if (child?.open) close(child, list ? node : outerList);
+    if (list && node.blank && outerList) outerList.blank = true;
+    node.open = false;
+    if (node.chunks) seal(node);
+    // The unfinished line may still change meaning: nothing it closes is final.
+    if (!tentative) node.frozen = build(node, true);
+  }
+
+  function nearestList(): Node | undefined {
+    for (let i = stack.length; i--; ) if (stack[i]!.type === 'list') return stack[i];
+    return undefined;
+  }
+
+  function closeChildren(node: Node): void {
+    const child = last(node);
+    if (child?.open) close(child, node.type === 'list' ? node : nearestList());
+  }
+
+  function make(type: Kind, fields: Partial<Node>): Node {
+    made++;
+    return { id: nextId++, type, open: true, ...fields };
+  }
+
+  /** Adds a node under the deepest open block that may hold it, closing the rest. */
+  function add(type: Kind, fields: Partial<Node> = {}): Node {
+    let parent = stack.at(-1)!;
+    // Items go into a list; other blocks into the document, a quote or an item.
+    while ((parent.type === 'list') !== (type === 'item') || !parent.kids) {
+      stack.pop();
+      close(parent, nearestList());
+      parent = stack.at(-1)!;
+    }
+    closeChildren(parent);
+    const node = make(type, fields);
+    parent.kids!.push(node);
+    stack.push(node);
+    return node;
+  }
+
+  function addCode(fields: Partial<Node>): Node {
+    return add('code', { chunks: [], cur: '', lines: 0, ...fields });
+  }
+
+  /** Adds `text` to an open paragraph, going on in a new block when the paragraph is long (`joint` separates them). */
+  function extend(para: Node, text: string, joint: string): void {
+    if (para.text!.length < PARAGRAPH_CHARS) {
+      para.text += joint + text;
+      para.lastLine = joint ? text : para.lastLine + text;
+      return;
+    }
+    let parent = root;
+    while (last(parent) !== para) parent = last(parent)!;
+    close(para);
+    parent.kids!.push(make('paragraph', { text, lastLine: text, more: true }));
+  }
+
+  /** Does the line continue `node`? 0 no, 1 yes (its prefix consumed), 2 yes and the line is used up. */
+  function continues(node: Node): 0 | 1 | 2 {
+    const indent = indentAhead();
+    const rest = line.slice(pos);
+    const blank = isBlank(rest);
+    switch (node.type) {
+      case 'blockquote':
+        if (indent > 3 || line[pos + indent] !== '>') return 0;
+        skipQuoteMarker();
+        return 1;
+      case 'item':
+        if (blank) return node.kids!.length ? 1 : 0;
+        if (indent < node.indent!) return 0;
+        skipColumns(node.indent!);
+        return 1;
+      case 'code':
+        if (!node.fence) {
+          if (indent >= 4) skipColumns(4);
+          else if (!blank) return 0;
+          return 1;
+        }
+        if (indent <= 3) {
+          const closing = rest.trim();
+          if (closing === node.fence[0]!.repeat(closing.length)) {
+            if (closing.length >= node.fence.length) {
+              close(node);
+              return 2;
+            }
+            // A partial line that may yet become the closing fence is held back.
+            if (tentative && closing) return 2;
+          }
+        }
+        skipColumns(Math.min(indent, node.fenceIndent!));
+        return 1;
+      case 'paragraph':
+      case 'table':
+        return blank ? 0 : 1;
+    }
+    // A list goes on as long as its items do; headings and rules are never open.
+    return 1;
+  }
+
+  /**
+   * GFM table start: `para`'s last line is the header row, this line the
+   * delimiter row. Only that last line is read: searching the whole
+   * paragraph for `|` on every line would cost its length each time.
+   */
+  function startTable(para: Node, rest: string): boolean {
+    const header = para.lastLine!;
+    if (!rest.includes('|') && !header.includes('|')) return false;
+    const cells = splitRow(rest);
+    if (!cells.every((cell) => DELIM_CELL.test(cell))) return false;
+    const head = splitRow(header);
+    if (head.length !== cells.length) return false;
+    const fields = {
+      align: cells.map((cell) => ALIGN[cell[0]! + cell.at(-1)] ?? null),
+      head: head.map(parseInline),
+      rows: [],
+    };
+    const above = para.text!.length - header.length - 1;
+    if (above > 0) {
+      para.text = para.text!.slice(0, above);
+      add('table', fields);
+    } else {
+      // A one-line paragraph becomes the table and keeps its id: no DOM churn.
+      Object.assign(para, { type: 'table', text: undefined }, fields);
+    }
+    return true;
+  }
+
+  /**
+   * One complete line (without its line ending), or a piece of one too long
+   * to wait for: `goesOn` says the previous piece was cut from this line.
+   * Spec appendix, "phase 1".
+   */
+  function parseLine(text: string, goesOn = false): void {
+    line = text;
+    pos = col = 0;
+    stack = [root];
+    if (goesOn) {
+      // The rest of a cut line belongs to the block its start went to.
+      const tip = openTip(root);
+      if (tip.type === 'paragraph') return extend(tip, text, '');
+      if (tip.type === 'code') return codeLine(tip, text);
+    }
+
+    // 1. Which open blocks does this line continue?
+    let container = root;
+    for (let child = last(container); child?.open; child = last(container)) {
+      const matched = continues(child);
+      if (!matched) break;
+      if (matched === 2) return;
+      container = child;
+      stack.push(child);
+    }
+    const tip = openTip(container);
+    const allMatched = tip === container;
+
+    // 2. New block starts (not inside code).
+    let started = false;
+    while (container.type !== 'code') {
+      const indent = indentAhead();
+      const inParagraph = container.type === 'paragraph';
+      // At the nesting limit, quote and list markers are text.
+      const nestable = stack.length <= MAX_NESTING;
+      if (indent >= 4) {
+        // Indented code interrupts no paragraph, lazy ones included (a paragraph is always the tip).
+        if (container.type !== 'table' && tip.type !== 'paragraph' && !isBlank(line.slice(pos))) {
+          skipColumns(4);
+          container = addCode({ lang: '', pending: '' });
+          started = true;
+        }
+        break;
+      }
+      const rest = line.slice(pos + indent);
+      if (tentative) {
+        // What is shown of an unfinished line must not change meaning when it
+        // completes: `-` may become a list, a rule or a setext underline, `|--`
+        // a table, `[x]:` a definition. Such lines wait for their end.
+        const tableRow = container.type === 'table' && rest.startsWith('|');
+        if (!tableRow && HOLD.test(rest)) {
+          // Except a delimiter row that already makes the paragraph a table header.
+          if (inParagraph && allMatched && rest.includes('-')) startTable(container, rest);
+          return;
+        }
+        const paragraphGoesOn = inParagraph || (tip.type === 'paragraph' && !allMatched && !started);
+        if (!paragraphGoesOn && container.type !== 'table' && HOLD_DEF.test(rest)) return;
+      }
+      if (rest[0] === '>' && nestable) {
+        skipQuoteMarker();
+        container = add('blockquote', { kids: [] });
+        started = true;
+        continue;
+      }
+      let m = ATX.exec(rest);
+      if (m) {
+        // Without the closing sequence: trailing `#`s after a space (or alone).
+        // Counted from the end, since a pattern anchored at `$` is tried at every position.
+        let content = rest.slice(m[1]!.length).trim();
+        let end = content.length;
+        while (content[end - 1] === '#') end--;
+        if (end < content.length && (!end || /[ \t]/.test(content[end - 1]!))) content = content.slice(0, end).trim();
+        close(add('heading', { level: m[1]!.length, text: content }));
+        return;
+      }
+      if ((m = FENCE.exec(rest))) {
+        const info = unescapeMd(m[2]!.trim());
+        addCode({ fence: m[1], fenceIndent: indent, lang: info.split(/\s/)[0]! });
+        return;
+      }
+      if (inParagraph && allMatched) {
+        if (startTable(container, rest)) return;
+        if (SETEXT.test(rest)) {
+          container.type = 'heading';
+          container.level = rest[0] === '=' ? 1 : 2;
+          container.text = container.text!.trim();
+          close(container);
+          return;
+        }
+      }
+      if (HR.test(rest)) {
+        close(add('hr'));
+        return;
+      }
+      if (nestable && (m = LIST_MARKER.exec(rest))) {
+        const [marker, number] = m;
+        // Bullet or delimiter: a list goes on only with the same one.
+        const key = marker.at(-1);
+        const sameList = container.type === 'list' && container.marker === key;
+        // A new list interrupts a paragraph only with content, and only from 1 (spec § 5.2).
+        if (sameList || !(inParagraph && (isBlank(rest.slice(marker.length)) || (number && number !== '1')))) {
+          skipColumns(indent);
+          advance(marker.length);
+          const spaces = indentAhead();
+          const padding = isBlank(line.slice(pos)) || spaces > 4 ? 1 : spaces;
+          skipColumns(padding);
+          if (!sameList) {
+            container = add('list', { kids: [], ordered: !!number, start: Number(number ?? 1), marker: key, loose: false });
+          }
+          const task = TASK.exec(line.slice(pos));
+          container = add('item', { kids: [], indent: indent + marker.length + padding, task: task ? task[1] !== ' ' : undefined });
+          if (task) {
+            advance(3);
+            skipColumns(1);
+          }
+          started = true;
+          continue;
+        }
+      }
+      break;
+    }
+
+    // 3. The rest of the line is text for the deepest block.
+    const rest = line.slice(pos);
+    const blank = isBlank(rest);
+    const trimmed = rest.replace(/^[ \t]+/, '');
+    // Lazy continuation (spec § 5.1): the paragraph goes on, its containers stay open.
+    if (!started && !allMatched && !blank && tip.type === 'paragraph') container = tip;
+    else closeChildren(container);
+    if (container.type === 'code') {
+      codeLine(container, rest);
+    } else if (blank) {
+      // A blank line separates list items or their blocks; one inside a
+      // quote does not, nor does an item whose marker line is empty.
+      const list = nearestList();
+      if (list && !started && (container.type === 'item' || container.type === 'list')) list.blank = true;
+    } else if (container.type === 'paragraph') {
+      extend(container, trimmed, '\n');
+    } else if (container.type === 'table') {
+      // As many cells as the header: missing ones empty, extra ones dropped.
+      const cells = splitRow(rest);
+      made++;
+      container.rows!.push(container.align!.map((_, i) => parseInline(cells[i] ?? '')));
+    } else if (!defineLink(rest)) {
+      add('paragraph', { text: trimmed, lastLine: trimmed });
+    }
+    if (!blank) {
+      // Content after a blank line inside a list makes it loose.
+      for (const node of stack) {
+        if (node.type === 'list' && node.open && node.blank) {
+          node.loose = true;
+          node.blank = false;
+        }
+      }
+    }
+  }
+
+  /** Records `[label]: url "title"` (single-line form); returns false if `text` is not one. */
+  function defineLink(text: string): boolean {
+    const m = DEFINITION.exec(text.trim());
+    if (!m || !m[1]!.trim()) return false;
+    const label = normalizeLabel(m[1]!);
+    if (!tentative && !defs.has(label)) {
+      const href = m[2]!.replace(/^<(.*)>$/, '$1');
+      // Copy on write, once per snapshot: a new Map tells the renderer to resolve references again.
+      if (defsShown) defs = new Map(defs);
+      defsShown = false;
+      made++;
+      defs.set(label, { href: unescapeMd(href), title: m[3] ? unescapeMd(m[3].slice(1, -1)) : undefined });
+    }
+    return true;
+  }
+
+  return {
+    parseLine,
+    /** Past the rendering bounds: what follows is plain text. */
+    full: (read: number) => made > MAX_BLOCKS || read > MAX_MARKDOWN,
+    /** Closes every block. */
+    end() {
+      stack = [root];
+      closeChildren(root);
+    },
+    /** The blocks and definitions, with `unfinished` (the last line so far) parsed on a copy of the open tail. */
+    snapshot(unfinished: string, goesOn: boolean): [Block[], ReadonlyMap<string, LinkDefinition>] {
+      let top = root;
+      if (unfinished) {
+        const saved = { root: root.kids, made, nextId };
+        root.kids = cloneOpen(root).kids;
+        tentative = true;
+        try {
+          parseLine(unfinished, goesOn);
+          top = { ...root };
+        } finally {
+          tentative = false;
+          ({ made, nextId } = saved);
+          root.kids = saved.root;
+        }
+      }
+      defsShown = true;
+      return [top.kids!.map(toBlock) as Block[], defs];
+    },
+  };
+}
+
 /** Starts parsing a new markdown text. */
 export function createMarkdownStream(): MarkdownStream {
-  const s: State = { root: { id: 0, type: 'doc', open: true, kids: [] }, nextId: 1, defs: new Map() };
+  const parser = createParser();
   let partial = '';
+  /** `partial` goes on from a line cut at LINE_CHARS. */
+  let goesOn = false;
+  let read = 0;
+  /** Past the bounds: the rest as sealed pieces and the growing one. */
+  let rest: string[] | undefined;
+  let restTail = '';
   let done = false;
   let snap: MarkdownSnapshot | undefined;
+
+  const toRest = (text: string) => {
+    restTail += text;
+    while (restTail.length >= REST_CHARS) {
+      // A high surrogate waits for its pair: the pieces become separate text nodes.
+      const cut = /[\ud800-\udbff]/.test(restTail[REST_CHARS - 1]!) ? REST_CHARS - 1 : REST_CHARS;
+      rest!.push(restTail.slice(0, cut));
+      restTail = restTail.slice(cut);
+    }
+  };
+  const feed = (text: string) => {
+    if (rest) return toRest(text);
+    if (parser.full(read)) {
+      rest = [];
+      parser.end();
+      return toRest(text);
+    }
+    read += text.length;
+    parser.parseLine(text, goesOn);
+  };
 
   return {
     append(text) {
       if (done || !text) return;
       snap = undefined;
       // NUL is replaced for security (spec § 2.3).
-      partial += text.replace(/\0/g, '\ufffd');
+      text = text.replace(/\0/g, '\ufffd');
+      if (rest) return toRest(text);
+      partial += text;
       // Only the new text can hold a line ending (and a CR held back before it).
       NEWLINE.lastIndex = Math.max(0, partial.length - text.length - 1);
       let start = 0;
       for (let m; (m = NEWLINE.exec(partial)); ) {
         // A CR at the very end may be the first half of a CRLF: wait for more.
         if (m[0] === '\r' && NEWLINE.lastIndex === partial.length) break;
-        parseLine(s, partial.slice(start, m.index));
-        start = NEWLINE.lastIndex;
+        const lineEnd = NEWLINE.lastIndex;
+        feed(partial.slice(start, m.index));
+        goesOn = false;
+        // Past the bounds the line ending is part of the plain text too.
+        if (rest) {
+          toRest(partial.slice(m.index));
+          partial = '';
+          return;
+        }
+        start = lineEnd;
       }
       if (start) partial = partial.slice(start);
+      // A line too long to wait for its end is parsed in pieces.
+      while (partial.length > LINE_CHARS && !rest) {
+        const cut = cutAt(partial);
+        feed(partial.slice(0, cut));
+        goesOn = true;
+        partial = partial.slice(cut);
+      }
+      if (rest) {
+        toRest(partial);
+        partial = '';
+      }
     },
     end() {
       if (done) return;
       snap = undefined;
-      if (partial) parseLine(s, partial.replace(/\r$/, ''));
+      if (partial) feed(partial.replace(/\r$/, ''));
       partial = '';
       done = true;
-      stack = [s.root];
-      closeChildren(s.root);
+      parser.end();
+      if (rest && restTail) rest.push(restTail);
+      restTail = '';
     },
     snapshot() {
       if (snap) return snap;
-      let root = s.root;
-      const unfinished = partial.replace(/\r$/, '');
-      if (unfinished) {
-        const copy: State = { ...s, root: cloneOpen(s.root) };
-        tentative = true;
-        try {
-          parseLine(copy, unfinished);
-        } finally {
-          tentative = false;
-        }
-        root = copy.root;
-      }
-      return (snap = { blocks: root.kids!.map(toBlock) as Block[], definitions: s.defs, done });
+      const [blocks, definitions] = parser.snapshot(partial.replace(/\r$/, ''), goesOn);
+      const restNow = rest ? (restTail ? [...rest, restTail] : rest.slice()) : [];
+      return (snap = { blocks, definitions, done, rest: restNow });
     },
   };
 }

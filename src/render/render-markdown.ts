@@ -13,7 +13,7 @@ import { safeUrl } from './safe-url.js';
  *
  * Finished blocks are wrapped in `guard`: a block object that has not
  * changed is skipped without walking its template, so a frame costs the open
- * tail plus one comparison per top-level block. Blocks are rendered by
+ * tail plus one comparison per top-level block (at most MAX_BLOCKS). Blocks are rendered by
  * position, not keyed: finished blocks never move (the parser only appends
  * and reshapes the open tail), so keys would buy nothing.
  */
@@ -83,11 +83,13 @@ export function renderMarkdown(doc: MarkdownSnapshot, options: RenderMarkdownOpt
     labels: options.labels ?? ENGLISH_LABELS,
     highlighter: options.highlighter,
   };
-  return html`<div class="md">${renderBlocks(doc.blocks, ctx)}</div>`;
+  // Text past the parser's bounds is shown as written, one text node per sealed piece.
+  return html`<div class="md">${renderBlocks(doc.blocks, ctx)}${doc.rest.length ? html`<div class="rest">${doc.rest}</div>` : ''}</div>`;
 }
 
 /**
- * Blocks or list items in order; closed ones are cached by object identity,
+ * Blocks or list items in order (nested at most MAX_NESTING deep, and inline
+ * content at most MAX_INLINE_NESTING: the recursion here is bounded); closed ones are cached by object identity,
  * rebuilt only when one of the context's values (the options, the
  * definitions) changes.
  */
@@ -102,7 +104,8 @@ function renderBlocks(list: readonly (Block | ListItem)[], ctx: Context) {
 function renderBlock(block: Block | ListItem, ctx: Context): unknown {
   switch (block.type) {
     case 'paragraph':
-      return html`<p>${renderInline(block.content, ctx)}</p>`;
+      // `more`: the next block of a paragraph too long for one.
+      return block.more ? html`<p class="more">${renderInline(block.content, ctx)}</p>` : html`<p>${renderInline(block.content, ctx)}</p>`;
     case 'heading':
       return HEADINGS[block.level - 1]!(renderInline(block.content, ctx));
     case 'hr':
