@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { chatOptionsFromEnv, createChatHandler, type MockOptions } from '../src/server/index.js';
+import { chatOptionsFromEnv, createChatHandler, mockProvider, type MockOptions } from '../src/server/index.js';
 import { toNodeListener } from '../src/server/node.js';
 
 /** Where the demo page's `<ai-chat endpoint>` points. */
@@ -23,7 +23,10 @@ export interface DemoBackend {
  */
 export function demoBackend(env: Record<string, string | undefined>): DemoBackend {
   const choice = chatOptionsFromEnv((name) => env[name]?.trim() || undefined);
-  const listener = toNodeListener(createChatHandler({ ...choice.options, mock: DEMO_MOCK }));
+  const { options } = choice;
+  const listener = toNodeListener(
+    createChatHandler(options.provider === 'mock' ? { ...options, provider: mockProvider(DEMO_MOCK) } : options),
+  );
   return {
     description: choice.description,
     middleware(req, res, next) {

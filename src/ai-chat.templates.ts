@@ -78,11 +78,19 @@ function renderContent(view: ChatView, message: ChatMessage, complete: boolean):
   }
 }
 
-function renderWaiting(strings: ChatStrings, waiting: Waiting): TemplateResult {
-  if (!waiting.notice) return html`<div class="note" part="notice">${strings.offline}</div>`;
-  const { attempt, maxRetries } = waiting.notice;
-  const seconds = Math.max(0, Math.ceil((waiting.until - Date.now()) / 1000));
-  return html`<div class="note" part="notice">${strings.reconnecting(attempt, maxRetries, seconds)}</div>`;
+/** How long a first word may take before the waiting line shows how long is left. */
+const QUIET_WAIT_MS = 10_000;
+
+function renderWaiting(strings: ChatStrings, waiting: Waiting): TemplateResult | typeof nothing {
+  const now = Date.now();
+  const seconds = Math.max(0, Math.ceil((waiting.until - now) / 1000));
+  const text = waiting.notice
+    ? strings.reconnecting(waiting.notice.attempt, waiting.notice.maxRetries, seconds)
+    : waiting.firstTokenSince === undefined
+      ? strings.offline
+      : now - waiting.firstTokenSince >= Math.min(QUIET_WAIT_MS, (waiting.until - waiting.firstTokenSince) / 2) &&
+        strings.waitingForAnswer(seconds);
+  return text ? html`<div class="note" part="notice">${text}</div>` : nothing;
 }
 
 function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | typeof nothing {

@@ -114,6 +114,7 @@ export class AiChat extends LitElement {
     maxRetries: { type: Number, attribute: 'max-retries', reflect: true },
     retryDelay: { type: Number, attribute: 'retry-delay', reflect: true },
     idleTimeout: { type: Number, attribute: 'idle-timeout', reflect: true },
+    firstTokenTimeout: { type: Number, attribute: 'first-token-timeout', reflect: true },
     timeout: { type: Number, reflect: true },
     maxResponseBytes: { type: Number, attribute: 'max-response-bytes', reflect: true },
     format: { reflect: true },
@@ -216,6 +217,14 @@ export class AiChat extends LitElement {
    * @default 30000
    */
   idleTimeout: number = DEFAULT_POLICY.idleTimeout;
+
+  /**
+   * Ms to wait for the first word of an answer; keep-alive pings do not
+   * count, so a server that only pings cannot keep the widget waiting
+   * forever. 0 turns it off. The waiting line says how long is left.
+   * @default 120000
+   */
+  firstTokenTimeout: number = DEFAULT_POLICY.firstTokenTimeout;
 
   /**
    * Ms one answer may take in all before it is stopped with an error; 0 means no limit.

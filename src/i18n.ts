@@ -28,6 +28,8 @@ export interface ChatStrings {
   thinking: string;
   jumpToLatest: string;
   offline: string;
+  /** Under an answer whose first word is slow to come, with the seconds left before the widget gives up (`first-token-timeout`). */
+  waitingForAnswer: (seconds: number) => string;
   reconnecting: (attempt: number, maxRetries: number, seconds: number) => string;
   /** The launcher button, closed and open. */
   openChat: string;
@@ -61,6 +63,7 @@ const en: ChatStrings = {
   thinking: 'Thinking',
   jumpToLatest: 'Jump to latest',
   offline: 'You are offline. Waiting for the connection…',
+  waitingForAnswer: (seconds) => `Still waiting for the answer (giving up in ${seconds} s)…`,
   reconnecting: (attempt, max, seconds) => `Reconnecting (${attempt} of ${max})${seconds > 0 ? ` in ${seconds} s` : ''}…`,
   openChat: 'Open chat',
   closeChat: 'Close chat',
@@ -88,6 +91,7 @@ const de: ChatStrings = {
   thinking: 'Gedankengang',
   jumpToLatest: 'Zum Neuesten',
   offline: 'Keine Verbindung. Warte, bis sie zurück ist …',
+  waitingForAnswer: (seconds) => `Warte noch auf die Antwort (Abbruch in ${seconds} s) …`,
   reconnecting: (attempt, max, seconds) =>
     `Verbinde neu (${attempt} von ${max})${seconds > 0 ? ` in ${seconds} s` : ''} …`,
   openChat: 'Chat öffnen',
@@ -130,6 +134,7 @@ const fr: ChatStrings = {
   thinking: 'Réflexion',
   jumpToLatest: 'Aller au plus récent',
   offline: 'Vous êtes hors ligne. En attente de la connexion…',
+  waitingForAnswer: (seconds) => `Toujours en attente de la réponse (abandon dans ${seconds} s)…`,
   reconnecting: (attempt, max, seconds) =>
     `Reconnexion (${attempt} sur ${max})${seconds > 0 ? ` dans ${seconds} s` : ''}…`,
   openChat: 'Ouvrir la discussion',

@@ -56,7 +56,7 @@ describe('the event-stream vectors, served over HTTP into parseEvent', () => {
         el.endpoint = flow.url;
         el.clear();
         await el.send('go');
-        const got = seen.map(({ type, data, id }) => ({ type, data, lastEventId: id }));
+        const got = seen.map(({ event, data, id }) => ({ type: event, data, lastEventId: id }));
         if (JSON.stringify(got) !== JSON.stringify(vector.expected)) {
           failures.push(`${vector.name} (${how}): got ${JSON.stringify(got).slice(0, 200)}`);
         }

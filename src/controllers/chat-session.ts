@@ -27,10 +27,14 @@ export interface SessionSettings {
   persist: string | undefined;
 }
 
-/** The waiting line under an answer: a retry countdown, or the offline wait. */
+/** The waiting line under an answer: a retry countdown, the offline wait, or a slow first word. */
 export interface Waiting {
   messageId: string;
+  /** A retry is scheduled. */
   notice?: RetryNotice;
+  /** No word yet; the line shows once the wait is long enough to wonder about. */
+  firstTokenSince?: number;
+  /** When the retry starts, or when the wait for the first word gives up; 0 when offline. */
   until: number;
 }
 
@@ -49,6 +53,7 @@ export function streamPolicy(settings: StreamPolicy): StreamPolicy {
     maxRetries: Math.floor(orDefault(settings.maxRetries, DEFAULT_POLICY.maxRetries)),
     retryDelay: orDefault(settings.retryDelay, DEFAULT_POLICY.retryDelay),
     idleTimeout: orDefault(settings.idleTimeout, DEFAULT_POLICY.idleTimeout),
+    firstTokenTimeout: orDefault(settings.firstTokenTimeout, DEFAULT_POLICY.firstTokenTimeout),
     timeout: orDefault(settings.timeout, DEFAULT_POLICY.timeout),
     maxResponseBytes: orDefault(settings.maxResponseBytes, DEFAULT_POLICY.maxResponseBytes) || DEFAULT_POLICY.maxResponseBytes,
     format: (FORMATS as readonly string[]).includes(settings.format) ? settings.format : 'auto',
@@ -184,8 +189,8 @@ export class ChatSession implements ReactiveController {
     if (!waiting && !this.#waiting) return;
     this.#waiting = waiting;
     clearInterval(this.#countdown);
-    // A visible countdown: re-render each second while a retry waits.
-    if (waiting?.notice) this.#countdown = setInterval(() => this.#host.requestUpdate(), 1000);
+    // A visible countdown: re-render each second while a retry or a first word waits.
+    if (waiting?.until) this.#countdown = setInterval(() => this.#host.requestUpdate(), 1000);
     this.#host.requestUpdate();
   }
 
@@ -204,6 +209,14 @@ export class ChatSession implements ReactiveController {
     this.announcement = '';
     this.#sync.save(this.#messages, true);
     const log = (...parts: unknown[]) => settings.debug && console.debug('[ai-chat]', ...parts);
+    const { firstTokenTimeout } = streamPolicy(settings.stream);
+    const awaitFirstToken = () => {
+      const now = Date.now();
+      if (!answer.content && firstTokenTimeout > 0)
+        this.#setWaiting({ messageId: answer.id, firstTokenSince: now, until: now + firstTokenTimeout });
+      else this.#setWaiting(undefined);
+    };
+    awaitFirstToken();
     const changed = () => {
       this.#setWaiting(undefined);
       this.#host.requestUpdate();
@@ -212,7 +225,8 @@ export class ChatSession implements ReactiveController {
     const sink: AnswerSink = {
       onOpen: (opened) => {
         if (answer.status === 'pending') answer.status = 'streaming';
-        this.#setWaiting(undefined);
+        // Each attempt waits for its first word afresh; pings do not end the wait.
+        awaitFirstToken();
         log('response', opened);
         emit(this.#host, 'ai-chat-open', { status: opened.status, format: opened.format, contentType: opened.contentType });
       },
@@ -232,7 +246,7 @@ export class ChatSession implements ReactiveController {
           attempt: notice.attempt,
           maxRetries: notice.maxRetries,
           delay: notice.delay,
-          reason: notice.reason,
+          error: notice.error,
           message: answer,
         });
       },
