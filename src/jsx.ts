@@ -33,8 +33,11 @@ export type AiChatJsxProps = Omit<DetailedHTMLProps<HTMLAttributes<AiChat>, AiCh
     'max-retries'?: number | string;
     'retry-delay'?: number | string;
     'idle-timeout'?: number | string;
+    'first-token-timeout'?: number | string;
     'max-response-bytes'?: number | string;
     'with-credentials'?: boolean;
+    'no-markdown'?: boolean;
+    'allow-images'?: boolean;
   };
 
 declare module 'react' {
