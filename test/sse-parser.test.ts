@@ -339,6 +339,22 @@ describe('createSseParser', () => {
       expect(outcome.events.map((e) => e.event)).to.deep.equal(['a', 'message']);
     });
 
+    it('says which events carried an id: field of their own (a NUL id, an id-only block and end() reset it)', () => {
+      const owned: Array<[string, boolean]> = [];
+      const parser = createSseParser({ onEvent: (event, carriesId) => owned.push([event.data, carriesId]) });
+      parser.feed(encoder.encode('id: 1\ndata: a\n\ndata: b\n\nid: 2\0x\ndata: c\n\nid\ndata: d\n\nid: 3\n\ndata: e\n\nid: 4\ndata: cut'));
+      parser.end();
+      parser.feed(encoder.encode('data: f\n\n'));
+      expect(owned).to.deep.equal([
+        ['a', true],
+        ['b', false],
+        ['c', false],
+        ['d', true],
+        ['e', false],
+        ['f', false],
+      ]);
+    });
+
     it('keeps the last event ID across events and ignores ids containing NUL', () => {
       const outcome = feedText('id: 1\ndata: a\n\ndata: b\n\nid: 2\0x\ndata: c\n\nid\ndata: d\n\n');
       expect(outcome.events.map((e) => e.id)).to.deep.equal(['1', '1', '1', '']);

@@ -1,7 +1,6 @@
 import { fail, formatBytes } from '../errors.js';
 import { createLineSplitter, type BodyKind, type ReaderInput } from './formats/index.js';
 import { createSseParser, SseLineTooLongError } from './sse-parser.js';
-import { looksLikeHtml } from './transport.js';
 
 /** What a body piece holds for the answer reader, or a `retry:` field for the retry policy. */
 export type BodyInput = ReaderInput | { retry: number };
@@ -18,8 +17,11 @@ export interface BodyReader {
   end(): BodyInput[];
 }
 
+/** An HTML page (a login form, a proxy's error page) whatever its content type claims. */
+export const looksLikeHtml = (text: string) => /^\s*<(!doctype\s+html|html|head|body)[\s>]/i.test(text);
+
 /** The longest line or event, in characters: the client's policy, the spec sets none. */
-export const MAX_EVENT_LENGTH = 1024 * 1024;
+const MAX_EVENT_LENGTH = 1024 * 1024;
 
 /** Enough of a body that starts with `<` to tell an HTML page (`<!doctype html>` is the longest opening). */
 const HTML_SNIFF_LENGTH = 16;

@@ -1,5 +1,14 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { chatFailure, formatBytes, formatSeconds, isRetryable, StreamFailureError, type ChatFailure, type ErrorCode } from '../errors.js';
+import {
+  chatFailure,
+  formatBytes,
+  formatSeconds,
+  isRetryable,
+  StreamFailureError,
+  type ChatFailure,
+  type ErrorCode,
+  type ErrorParams,
+} from '../errors.js';
 import type { ChatRequest, ChatStatus } from '../types.js';
 import { createBodyReader, type BodyInput } from './body-reader.js';
 import {
@@ -480,7 +489,7 @@ export class ChatStreamController implements ReactiveController {
     return { kind: 'complete' };
   }
 
-  #failed(code: ErrorCode, params?: Parameters<typeof chatFailure>[1]): AttemptResult {
+  #failed(code: ErrorCode, params?: ErrorParams): AttemptResult {
     return { kind: 'failed', failure: chatFailure(code, params) };
   }
 

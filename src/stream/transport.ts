@@ -1,6 +1,7 @@
 import { fetchEventSource } from '@microsoft/fetch-event-source';
 import { chatFailure, fail, StreamFailureError } from '../errors.js';
 import type { ChatRequest } from '../types.js';
+import { looksLikeHtml } from './body-reader.js';
 import { bodyKind, mediaType, type BodyKind } from './formats/index.js';
 import { errorText, FALLBACK_ERROR, parseJson } from './formats/json.js';
 
@@ -36,9 +37,6 @@ function requestHeaders(request: ChatRequest): Record<string, string> {
   headers['accept'] = 'text/event-stream';
   return headers;
 }
-
-/** An HTML page (a login form, a proxy's error page) whatever its content type claims. */
-export const looksLikeHtml = (text: string) => /^\s*<(!doctype\s+html|html|head|body)[\s>]/i.test(text);
 
 /**
  * The server's own words from an error body: any error shape the stream
