@@ -183,12 +183,20 @@ describe('ChatStreamController: time-outs on an injected clock', () => {
     const clock = new ManualClock();
     const stream = controllerWith({ clock });
     const armedDuringText: number[][] = [];
-    const { sink } = recorder({ onText: () => armedDuringText.push(clock.pending()) });
+    const timesArmed: number[] = [];
+    const { sink } = recorder({
+      onText: () => {
+        armedDuringText.push(clock.pending());
+        timesArmed.push(clock.armed.length);
+      },
+    });
     const running = stream.run(request(flow.url), sink, policy({ idleTimeout: 700, firstTokenTimeout: 0 }));
     // Waiting for the response: armed.
     expect(clock.pending()).to.deep.equal([700]);
     expect(await running).to.deep.equal({ status: 'done' });
     expect(armedDuringText).to.deep.equal([[], []]);
+    // Armed afresh at the request and again at the headers, before any body.
+    expect(timesArmed[0]).to.equal(2);
     expect(clock.pending(), 'every timer is cleared at the end').to.deep.equal([]);
   });
 

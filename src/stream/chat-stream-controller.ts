@@ -361,8 +361,11 @@ export class ChatStreamController implements ReactiveController {
     let idleTimer: unknown;
     // Armed only while the loop waits on the network: bytes that arrived and
     // are still being read are the client's time, not the server's silence.
-    const armIdle = () => (idleTimer = this.#after(policy.idleTimeout, stop('idle')));
     const disarmIdle = () => clock.clearTimeout(idleTimer);
+    const armIdle = () => {
+      disarmIdle();
+      idleTimer = this.#after(policy.idleTimeout, stop('idle'));
+    };
     let firstTokenTimer = state.hasContent ? undefined : this.#after(policy.firstTokenTimeout, stop('first-token'));
 
     let sawEndMarker = false;
@@ -421,6 +424,8 @@ export class ChatStreamController implements ReactiveController {
     armIdle();
     try {
       const response = await openResponse({ ...request, headers }, attempt.signal);
+      // The headers are bytes too: the wait for the body starts afresh.
+      armIdle();
       state.reader ??= createAnswerReader({
         format: policy.format,
         contentType: response.contentType,
