@@ -366,7 +366,7 @@ export class ChatStreamController implements ReactiveController {
       disarmIdle();
       idleTimer = this.#after(policy.idleTimeout, stop('idle'));
     };
-    let firstTokenTimer = state.hasContent ? undefined : this.#after(policy.firstTokenTimeout, stop('first-token'));
+    const firstTokenTimer = state.hasContent ? undefined : this.#after(policy.firstTokenTimeout, stop('first-token'));
 
     let sawEndMarker = false;
     let streamError: ChatFailure | undefined;
