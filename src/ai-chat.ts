@@ -1,7 +1,7 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { styles } from './ai-chat.styles.js';
 import { renderAiChat } from './ai-chat.templates.js';
-import { ChatSession } from './controllers/chat-session.js';
+import { ChatSession, DEFAULT_HISTORY_LIMIT } from './controllers/chat-session.js';
 import { ChildSuggestionsController } from './controllers/child-suggestions.js';
 import { FollowTailController } from './controllers/follow-tail.js';
 import { ProgressiveListController } from './controllers/progressive-list.js';
@@ -117,6 +117,7 @@ export class AiChat extends LitElement {
     firstTokenTimeout: { type: Number, attribute: 'first-token-timeout', reflect: true },
     timeout: { type: Number, reflect: true },
     maxResponseBytes: { type: Number, attribute: 'max-response-bytes', reflect: true },
+    historyLimit: { type: Number, attribute: 'history-limit', reflect: true },
     format: { reflect: true },
     noMarkdown: { type: Boolean, reflect: true, attribute: 'no-markdown' },
     allowImages: { type: Boolean, reflect: true, attribute: 'allow-images' },
@@ -161,6 +162,7 @@ export class AiChat extends LitElement {
     },
     stream: this,
     strings: this.#strings,
+    historyLimit: this.historyLimit,
     disabled: this.disabled,
     debug: this.debug,
     persist: this.persist,
@@ -237,6 +239,15 @@ export class AiChat extends LitElement {
    * @default 16777216
    */
   maxResponseBytes: number = DEFAULT_POLICY.maxResponseBytes;
+
+  /**
+   * The most messages one request carries: the newest ones (system prompts
+   * are always sent). Older ones stay on screen. Requests also stay under
+   * 900,000 bytes of text; the handler's defaults are 200 messages and
+   * 1,000,000 bytes, so the widget never sends what its own handler refuses.
+   * @default 100
+   */
+  historyLimit: number = DEFAULT_HISTORY_LIMIT;
 
   /**
    * The wire format: `auto` (detect from the content type, then the events),

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { emit } from '../events.js';
 import { describeError, type ChatStrings } from '../i18n.js';
-import { buildChatRequest, type RequestSettings } from '../request.js';
+import { buildChatRequest, MAX_HISTORY_BYTES, recentHistory, type RequestSettings } from '../request.js';
 import {
   ChatStreamController,
   DEFAULT_POLICY,
@@ -21,6 +21,8 @@ export interface SessionSettings {
   /** The attributes that shape how one answer is fetched, as set (`streamPolicy` checks them). */
   stream: StreamPolicy;
   strings: ChatStrings;
+  /** The most messages (system prompts aside) one request carries. */
+  historyLimit: number;
   disabled: boolean;
   debug: boolean;
   /** The `persist` key, if any. */
@@ -40,6 +42,9 @@ export interface Waiting {
 
 type SessionHost = ReactiveControllerHost &
   EventTarget & { requestUpdate(name?: PropertyKey, oldValue?: unknown): void };
+
+/** `history-limit` by default: well inside `createChatHandler`'s default `maxMessages` (200). */
+export const DEFAULT_HISTORY_LIMIT = 100;
 
 /**
  * Attribute values as set from HTML may be anything `Number()` makes of a
@@ -201,14 +206,19 @@ export class ChatSession implements ReactiveController {
     // that tab's: its question is not this tab's context.
     const unfinished = (message?: ChatMessage) => this.#sync.isUnfinishedElsewhere(message);
     const context = history.filter((message, i) => !unfinished(message) && !unfinished(history[i + 1]));
-    const request = buildChatRequest(settings.request, context);
+    const limit = settings.historyLimit >= 1 ? Math.floor(settings.historyLimit) : DEFAULT_HISTORY_LIMIT;
+    const recent = recentHistory(context, limit);
+    const request = buildChatRequest(settings.request, recent.messages);
     if (!emit(this.#host, 'ai-chat-send', { request }, { cancelable: true })) return undefined;
+    const log = (...parts: unknown[]) => settings.debug && console.debug('[ai-chat]', ...parts);
+    if (recent.leftOut > 0) {
+      log(`sent the newest ${recent.messages.length} messages; the ${recent.leftOut} before them were left out (history-limit ${limit}, at most ${MAX_HISTORY_BYTES} bytes of text)`);
+    }
 
     const answer = this.#create('assistant', '', 'pending');
     this.#replace([...history, answer]);
     this.announcement = '';
     this.#sync.save(this.#messages, true);
-    const log = (...parts: unknown[]) => settings.debug && console.debug('[ai-chat]', ...parts);
     const { firstTokenTimeout } = streamPolicy(settings.stream);
     const awaitFirstToken = () => {
       const now = Date.now();
