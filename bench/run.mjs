@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs';
 import { markdownTokens } from './markdown-source.mjs';
+import { runPathological } from './pathological.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -277,3 +278,6 @@ print(
 
 await browser.close();
 server.close();
+print();
+// Hostile answers (issue #13): every pathological input, worst frame and heap.
+if (!process.argv.includes('--no-pathological')) await runPathological(print);

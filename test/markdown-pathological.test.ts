@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { render } from 'lit';
 import { pathologicalInputs } from '../bench/pathological-inputs.mjs';
-import { createMarkdownStream, MAX_BLOCKS, MAX_NESTING, parseMarkdown, type Block } from '../src/render/markdown.js';
+import { createMarkdownStream, MAX_PIECES, MAX_NESTING, parseMarkdown, type Block } from '../src/render/markdown.js';
 import { MAX_INLINE_NESTING } from '../src/render/inline.js';
 import { MarkdownCache } from '../src/render/markdown-cache.js';
 import { renderMarkdown } from '../src/render/render-markdown.js';
@@ -60,7 +60,7 @@ function streamIntoDom(text: string, write = 64, perFrame = 16): HTMLElement {
   return host;
 }
 
-/** One input per case, at a size a test run can afford (and with fewer definitions than MAX_BLOCKS). */
+/** One input per case, at a size a test run can afford (and with fewer definitions than MAX_PIECES). */
 const INPUTS = pathologicalInputs(3000).map((input, i) =>
   input.text.length <= 200_000 && input.name !== 'many references' ? input : pathologicalInputs(300)[i]!,
 );
@@ -154,10 +154,10 @@ describe('bounded work per snapshot', () => {
       expect(blocks.slice(0, -2).every((b) => b.closed)).to.equal(true);
       for (const open of blocks.slice(-2)) expect(open.type === 'paragraph' && JSON.stringify(open.content).length).to.be.below(40_000);
     }
-    // 224 KB of one paragraph, in blocks that go on from each other.
+    // 224 KB of one paragraph, in paragraphs of bounded size.
     expect(parts).to.be.above(6);
     const { blocks } = stream.snapshot();
-    expect(blocks.slice(1).every((b) => b.type === 'paragraph' && b.more)).to.equal(true);
+    expect(blocks.every((b) => b.type === 'paragraph')).to.equal(true);
   });
 
   it('cuts a long line without line endings the same way', () => {
@@ -184,13 +184,14 @@ describe('bounded DOM', () => {
   }
 
   it('keeps the rest as written, in pieces, and nothing before the bound changes', () => {
-    const text = 'a\n\n'.repeat(MAX_BLOCKS + 10) + '*no em*\n';
+    // Each paragraph is two pieces: its block and its text.
+    const text = 'a\n\n'.repeat(MAX_PIECES / 2 + 10) + '*no em*\n';
     const snapshot = parseMarkdown(text);
-    expect(snapshot.blocks.length).to.be.at.most(MAX_BLOCKS + 1);
+    expect(snapshot.blocks.length).to.be.at.most(MAX_PIECES / 2 + 1);
     expect(snapshot.rest.join('')).to.have.string('*no em*\n');
     // Every paragraph is a block or plain text, never both, never neither.
     const rest = snapshot.rest.join('');
     expect(text.endsWith(rest)).to.equal(true);
-    expect(snapshot.blocks.length + rest.split('a').length - 1).to.equal(MAX_BLOCKS + 10);
+    expect(snapshot.blocks.length + rest.split('a').length - 1).to.equal(MAX_PIECES / 2 + 10);
   });
 });

@@ -40,12 +40,10 @@ export const MAX_INLINE_NESTING = 32;
  * paragraph (an array `splice` would shift everything after it).
  */
 interface Cell {
-  /** A finished node; otherwise the cell is the text `text`. */
+  /** A finished node, and how deep it nests; otherwise the cell is the text `text`. */
   node?: Inline;
-  text: string;
-  /** How deep `node` nests (0 for text). */
-  depth: number;
-  prev?: Cell | undefined;
+  depth?: number;
+  text?: string;
   next?: Cell | undefined;
   // Emphasis delimiter runs only (spec: "delimiter stack"): the character,
   // the run's original length (for the rule of 3), whether it may open or
@@ -60,8 +58,8 @@ interface Cell {
 }
 
 interface Bracket {
-  /** The `[` or `![` text cell. */
-  cell: Cell;
+  /** The cell before the `[` or `![` text cell. */
+  before: Cell;
   /** Source offset just after the `[`. */
   from: number;
   image: boolean;
@@ -168,25 +166,22 @@ function collect(first: Cell | undefined, end?: Cell): [Inline[], number] {
       if (pending) out.push(text(pending));
       pending = '';
       out.push(cell.node);
-      depth = Math.max(depth, cell.depth);
+      depth = Math.max(depth, cell.depth!);
     } else pending += cell.text;
   }
   if (pending) out.push(text(pending));
   return [out, depth];
 }
 
-/** Replaces the cells after `from` up to the end of the list by `cell`; returns it. */
+/** Replaces the cells after `from` up to `end` (or the end of the list) by `cell`; returns it. */
 function wrap(from: Cell, end: Cell | undefined, cell: Cell): Cell {
-  cell.prev = from;
   cell.next = end;
-  from.next = cell;
-  if (end) end.prev = cell;
-  return cell;
+  return (from.next = cell);
 }
 
 /** Parses one leaf block's text (paragraph, heading, table cell) into inline tokens. */
 export function parseInline(src: string): Inline[] {
-  const head: Cell = { text: '', depth: 0 };
+  const head: Cell = {};
   let tail = head;
   /** Top of the delimiter stack. */
   let delims: Cell | undefined;
@@ -204,10 +199,10 @@ export function parseInline(src: string): Inline[] {
     tail = wrap(tail, undefined, cell);
   };
   const flush = (end: number) => {
-    if (end > textStart) append({ text: src.slice(textStart, end), depth: 0 });
+    if (end > textStart) append({ text: src.slice(textStart, end) });
   };
   const push = (node: Inline, end: number, depth = 0) => {
-    append({ node, text: '', depth });
+    append({ node, depth });
     textStart = end;
   };
 
@@ -239,6 +234,7 @@ export function parseInline(src: string): Inline[] {
    */
   const emphasis = (bottom: Cell | undefined) => {
     const floor = new Map<string, number>();
+    let tooDeep = -1;
     let closer = bottom ? bottom.above : delims && first(delims);
     while (closer) {
       const next = closer.above;
@@ -249,7 +245,7 @@ export function parseInline(src: string): Inline[] {
       const ch = closer.ch!;
       // The rule of 3 depends on the closer's length modulo 3 and on whether it can open.
       const key = ch === '~' ? ch + closer.len : ch + (closer.open ? 3 : 0) + (closer.len! % 3);
-      const stop = Math.max(floor.get(key) ?? -1, bottom?.order ?? -1);
+      const stop = Math.max(floor.get(key) ?? -1, bottom?.order ?? -1, tooDeep);
       let opener = closer.below;
       for (; opener && opener.order! > stop; opener = opener.below) {
         if (!opener.open || opener.ch !== ch) continue;
@@ -262,13 +258,15 @@ export function parseInline(src: string): Inline[] {
           break;
       }
       if (opener && opener.order! > stop) {
-        const use = ch === '~' ? closer.len! : opener.text.length >= 2 && closer.text.length >= 2 ? 2 : 1;
+        const use = ch === '~' ? closer.len! : opener.text!.length >= 2 && closer.text!.length >= 2 ? 2 : 1;
         const [children, depth] = collect(opener.next, closer);
-        // Too deep: these delimiters stay text, like unmatched ones.
+        // Too deep: these delimiters stay text, like unmatched ones, and so
+        // does every opener below (its range would hold this one).
+        tooDeep = Math.max(tooDeep, depth < MAX_INLINE_NESTING ? -1 : opener.order!);
         if (depth < MAX_INLINE_NESTING) {
-          wrap(opener, closer, { node: { type: ch === '~' ? 'del' : use === 2 ? 'strong' : 'em', children }, text: '', depth: depth + 1 });
-          opener.text = opener.text.slice(use);
-          closer.text = closer.text.slice(use);
+          wrap(opener, closer, { node: { type: ch === '~' ? 'del' : use === 2 ? 'strong' : 'em', children }, depth: depth + 1 });
+          opener.text = opener.text!.slice(use);
+          closer.text = closer.text!.slice(use);
           // The delimiters between the two are text from now on.
           opener.above = closer;
           closer.below = opener;
@@ -303,9 +301,9 @@ export function parseInline(src: string): Inline[] {
     i = next;
     const ch = src[i];
     if (!ch) break;
-    // The end of the run of `ch` that starts here.
+    // The end of the run of `ch` that starts here (only runs matter; a run of `[` must not be rescanned per `[`).
     let k = i + 1;
-    while (src[k] === ch) k++;
+    if ('`*_~'.includes(ch)) while (src[k] === ch) k++;
     if (ch === '\n' || (ch === '\\' && src[i + 1] === '\n')) {
       // A line break is hard after a backslash or two spaces; trailing spaces go either way.
       let spaces = 0;
@@ -314,7 +312,7 @@ export function parseInline(src: string): Inline[] {
       const end = skipSpace(src, i + (ch === '\\' ? 2 : 1));
       if (ch === '\\' || spaces >= 2) push(BR, end);
       else {
-        append({ text: '\n', depth: 0 });
+        append({ text: '\n' });
         textStart = end;
       }
       i = end;
@@ -322,7 +320,7 @@ export function parseInline(src: string): Inline[] {
     }
     if (ch === '\\' && ASCII_PUNCT.test(src[i + 1] ?? '')) {
       flush(i);
-      append({ text: src[i + 1]!, depth: 0 });
+      append({ text: src[i + 1]! });
       textStart = i += 2;
       continue;
     }
@@ -353,7 +351,7 @@ export function parseInline(src: string): Inline[] {
         const close = ch === '_' ? right && (!left || ap) : right;
         if (open || close) {
           flush(i);
-          const cell: Cell = { text: src.slice(i, k), depth: 0, ch, len, open, close, order: order++, below: delims };
+          const cell: Cell = { text: src.slice(i, k), ch, len, open, close, order: order++, below: delims };
           if (delims) delims.above = cell;
           append((delims = cell));
           textStart = k;
@@ -366,11 +364,12 @@ export function parseInline(src: string): Inline[] {
       const image = ch === '!';
       flush(i);
       i += image ? 2 : 1;
-      append({ text: image ? '![' : '[', depth: 0 });
+      const before = tail;
+      append({ text: image ? '![' : '[' });
       textStart = i;
       const top = brackets.at(-1);
       if (top) top.inner = true;
-      brackets.push({ cell: tail, from: i, image, bottom: delims, inner: false });
+      brackets.push({ before, from: i, image, bottom: delims, inner: false });
       continue;
     }
     if (ch === ']') {
@@ -396,13 +395,12 @@ export function parseInline(src: string): Inline[] {
       }
       flush(i - 1);
       emphasis(b.bottom);
-      const [children, depth] = collect(b.cell.next);
+      const [children, depth] = collect(b.before.next!.next);
       if (depth >= MAX_INLINE_NESTING) {
         textStart = i - 1;
         continue;
       }
-      tail = b.cell.prev!;
-      tail.next = undefined;
+      (tail = b.before).next = undefined;
       if (!target) {
         push({ type: 'ref', label: normalizeLabel(label), image: b.image, children, suffix }, (i += suffix.length), depth + 1);
       } else if (b.image) {
@@ -424,7 +422,7 @@ export function parseInline(src: string): Inline[] {
     const reference = ch === '&' && entityAt(src, i);
     if (reference) {
       flush(i);
-      append({ text: reference[0], depth: 0 });
+      append({ text: reference[0] });
       textStart = i += reference[1];
       continue;
     }

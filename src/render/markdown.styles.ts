@@ -23,10 +23,6 @@ export const markdownStyles = css`
   .md .table-scroll {
     margin: 0.6em 0;
   }
-  /* A long paragraph cut into blocks reads as one. */
-  .md p.more {
-    margin-top: -0.6em;
-  }
   /* Text past the rendering bounds, as written. */
   .md .rest {
     white-space: pre-wrap;

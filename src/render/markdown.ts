@@ -17,10 +17,10 @@ export type { Inline } from './inline.js';
  * lines, so a long open fence is not copied either.
  *
  * Model output is hostile, so every cost is bounded (issue #13): containers
- * nest at most MAX_NESTING deep (deeper markers are text), a paragraph is cut
- * into blocks of PARAGRAPH_CHARS and a line into pieces of LINE_CHARS, so the
- * open tail a snapshot re-parses stays small; past MAX_BLOCKS blocks or
- * MAX_MARKDOWN characters the rest of the answer is kept as plain text.
+ * nest at most MAX_NESTING deep (deeper markers are text); a paragraph goes
+ * on in a new block after PARAGRAPH_CHARS and a line is cut after LINE_CHARS,
+ * so the open tail a snapshot re-parses stays small; past MAX_PIECES pieces
+ * or MAX_MARKDOWN characters the rest of the answer is kept as plain text.
  *
  * Nothing here produces HTML: the result is plain data for a renderer.
  */
@@ -38,8 +38,6 @@ interface BlockBase {
 export interface ParagraphBlock extends BlockBase {
   readonly type: 'paragraph';
   readonly content: readonly Inline[];
-  /** The paragraph goes on from the block before: a long one is cut into blocks of bounded size. */
-  readonly more?: boolean | undefined;
 }
 export interface HeadingBlock extends BlockBase {
   readonly type: 'heading';
@@ -108,7 +106,7 @@ export interface MarkdownSnapshot {
   /** `end()` was called: every block is closed. */
   readonly done: boolean;
   /**
-   * The text after the rendering bounds (MAX_BLOCKS, MAX_MARKDOWN), as
+   * The text after the rendering bounds (MAX_PIECES, MAX_MARKDOWN), as
    * written, in sealed pieces: shown as plain text, never dropped.
    */
   readonly rest: readonly string[];
@@ -132,12 +130,18 @@ export function codeText(block: CodeBlock): string {
 const CHUNK_LINES = 64;
 /** Block quotes and lists nest at most this deep (a list and its item are two levels). */
 export const MAX_NESTING = 32;
-/** A longer paragraph goes on in a new block, so a snapshot re-parses at most this much of it. */
+/** A longer paragraph goes on in a new one, so a snapshot re-parses at most this much of it. */
 const PARAGRAPH_CHARS = 16384;
-/** A longer line is cut (after a space if there is one) and goes on as the same paragraph or code. */
+/**
+ * A longer line is cut after its last space (where a line break reads the
+ * same in a paragraph), or at this length, and read as two lines.
+ */
 const LINE_CHARS = 16384;
-/** Past this many blocks (items, table rows and definitions count) the rest is plain text. */
-export const MAX_BLOCKS = 2000;
+/**
+ * Past this many pieces (blocks, list items, table rows, definitions and the
+ * inline pieces of closed blocks: what the DOM grows with) the rest is plain text.
+ */
+export const MAX_PIECES = 10000;
 /** Past this many characters the rest is plain text. */
 export const MAX_MARKDOWN = 262144;
 /** Characters per sealed piece of plain `rest` text. */
@@ -158,9 +162,6 @@ interface Node {
   frozen?: Public;
   // paragraph, heading
   text?: string | undefined;
-  /** A paragraph's last line: a table's header row if the next line is a delimiter row. */
-  lastLine?: string;
-  more?: boolean;
   level?: number;
   // code: fence char repeated (`undefined` for indented code), its indent
   fence?: string | undefined;
@@ -187,7 +188,6 @@ interface Node {
 
 /** Node fields that its public block carries as they are. */
 const PUBLIC_FIELDS: Partial<Record<Kind, (keyof Node)[]>> = {
-  paragraph: ['more'],
   heading: ['level'],
   code: ['lang'],
   list: ['ordered', 'start', 'loose'],
@@ -200,8 +200,8 @@ const ALIGN: Record<string, Align> = { ':-': 'left', '-:': 'right', '::': 'cente
 
 const NEWLINE = /\r\n|\r|\n/g;
 const HOLD = /^[-=*_+#>`~|:.)\d \t]*$/;
-/** A definition's start, `[label]:` or what may still become one. */
-const HOLD_DEF = /^\[[^\]]*(\]:|\]?[ \t]*$)/;
+/** A definition's start, `[label]:` or what may still become one (no backtracking over the label). */
+const HOLD_DEF = /^\[[^\]]*(\]:|\][ \t]*$|$)/;
 const LIST_MARKER = /^(?:[-+*]|(\d{1,9})[.)])(?=[ \t]|$)/;
 const TASK = /^\[([ xX])\](?=[ \t]|$)/;
 const ATX = /^(#{1,6})(?=[ \t]|$)/;
@@ -266,19 +266,6 @@ function cloneOpen(node: Node): Node {
   return { ...node, kids, chunks: node.chunks?.slice(), rows: node.rows?.slice() };
 }
 
-/** The deepest open node under `node`. */
-function openTip(node: Node): Node {
-  while (last(node)?.open) node = last(node)!;
-  return node;
-}
-
-/** Where a line longer than LINE_CHARS is cut: after its last space or tab, else (not inside a surrogate pair) at the limit. */
-function cutAt(text: string): number {
-  const space = Math.max(text.lastIndexOf(' ', LINE_CHARS - 1), text.lastIndexOf('\t', LINE_CHARS - 1));
-  if (space >= LINE_CHARS / 2) return space + 1;
-  return /[\ud800-\udbff]/.test(text[LINE_CHARS - 1]!) ? LINE_CHARS - 1 : LINE_CHARS;
-}
-
 /**
  * The block parser of one text. Its state (the open blocks, the definitions,
  * the line being read) lives in this closure, one per stream.
@@ -286,7 +273,7 @@ function cutAt(text: string): number {
 function createParser() {
   const root: Node = { id: 0, type: 'doc', open: true, kids: [] };
   let nextId = 1;
-  /** Blocks, table rows and definitions made: the budget MAX_BLOCKS counts these. */
+  /** Pieces made: the budget MAX_PIECES counts these. */
   let made = 0;
   let defs = new Map<string, LinkDefinition>();
   /** A snapshot holds `defs`: the next definition copies it, so the renderer sees a new Map. */
@@ -351,7 +338,7 @@ function createParser() {
     node.open = false;
     if (node.chunks) seal(node);
     // The unfinished line may still change meaning: nothing it closes is final.
-    if (!tentative) node.frozen = build(node, true);
+    if (!tentative) made += ((node.frozen = build(node, true)) as ParagraphBlock).content?.length ?? 0;
   }
 
   function nearestList(): Node | undefined {
@@ -387,19 +374,6 @@ function createParser() {
 
   function addCode(fields: Partial<Node>): Node {
     return add('code', { chunks: [], cur: '', lines: 0, ...fields });
-  }
-
-  /** Adds `text` to an open paragraph, going on in a new block when the paragraph is long (`joint` separates them). */
-  function extend(para: Node, text: string, joint: string): void {
-    if (para.text!.length < PARAGRAPH_CHARS) {
-      para.text += joint + text;
-      para.lastLine = joint ? text : para.lastLine + text;
-      return;
-    }
-    let parent = root;
-    while (last(parent) !== para) parent = last(parent)!;
-    close(para);
-    parent.kids!.push(make('paragraph', { text, lastLine: text, more: true }));
   }
 
   /** Does the line continue `node`? 0 no, 1 yes (its prefix consumed), 2 yes and the line is used up. */
@@ -446,14 +420,15 @@ function createParser() {
 
   /**
    * GFM table start: `para`'s last line is the header row, this line the
-   * delimiter row. Only that last line is read: searching the whole
-   * paragraph for `|` on every line would cost its length each time.
+   * delimiter row. The paragraph is read only for a delimiter row: searching
+   * it for `|` on every line would cost its length each time.
    */
   function startTable(para: Node, rest: string): boolean {
-    const header = para.lastLine!;
-    if (!rest.includes('|') && !header.includes('|')) return false;
     const cells = splitRow(rest);
     if (!cells.every((cell) => DELIM_CELL.test(cell))) return false;
+    const text = para.text!;
+    const header = text.slice(text.lastIndexOf('\n') + 1);
+    if (!rest.includes('|') && !header.includes('|')) return false;
     const head = splitRow(header);
     if (head.length !== cells.length) return false;
     const fields = {
@@ -461,9 +436,8 @@ function createParser() {
       head: head.map(parseInline),
       rows: [],
     };
-    const above = para.text!.length - header.length - 1;
-    if (above > 0) {
-      para.text = para.text!.slice(0, above);
+    if (header !== text) {
+      para.text = text.slice(0, -header.length - 1);
       add('table', fields);
     } else {
       // A one-line paragraph becomes the table and keeps its id: no DOM churn.
@@ -472,21 +446,11 @@ function createParser() {
     return true;
   }
 
-  /**
-   * One complete line (without its line ending), or a piece of one too long
-   * to wait for: `goesOn` says the previous piece was cut from this line.
-   * Spec appendix, "phase 1".
-   */
-  function parseLine(text: string, goesOn = false): void {
+  /** One complete line (without its line ending). Spec appendix, "phase 1". */
+  function parseLine(text: string): void {
     line = text;
     pos = col = 0;
     stack = [root];
-    if (goesOn) {
-      // The rest of a cut line belongs to the block its start went to.
-      const tip = openTip(root);
-      if (tip.type === 'paragraph') return extend(tip, text, '');
-      if (tip.type === 'code') return codeLine(tip, text);
-    }
 
     // 1. Which open blocks does this line continue?
     let container = root;
@@ -497,7 +461,8 @@ function createParser() {
       container = child;
       stack.push(child);
     }
-    const tip = openTip(container);
+    let tip = container;
+    while (last(tip)?.open) tip = last(tip)!;
     const allMatched = tip === container;
 
     // 2. New block starts (not inside code).
@@ -538,12 +503,12 @@ function createParser() {
       }
       let m = ATX.exec(rest);
       if (m) {
-        // Without the closing sequence: trailing `#`s after a space (or alone).
-        // Counted from the end, since a pattern anchored at `$` is tried at every position.
-        let content = rest.slice(m[1]!.length).trim();
-        let end = content.length;
-        while (content[end - 1] === '#') end--;
-        if (end < content.length && (!end || /[ \t]/.test(content[end - 1]!))) content = content.slice(0, end).trim();
+        // Without the closing sequence. Trimmed first: `[ \t]+#+` before `$` backtracks over long runs.
+        const content = rest
+          .slice(m[1]!.length)
+          .trim()
+          .replace(/(^|[ \t])#+$/, '')
+          .trim();
         close(add('heading', { level: m[1]!.length, text: content }));
         return;
       }
@@ -608,15 +573,17 @@ function createParser() {
       // quote does not, nor does an item whose marker line is empty.
       const list = nearestList();
       if (list && !started && (container.type === 'item' || container.type === 'list')) list.blank = true;
-    } else if (container.type === 'paragraph') {
-      extend(container, trimmed, '\n');
+    } else if (container.type === 'paragraph' && container.text!.length < PARAGRAPH_CHARS) {
+      container.text += '\n' + trimmed;
     } else if (container.type === 'table') {
       // As many cells as the header: missing ones empty, extra ones dropped.
+      // A cell is several DOM nodes: it counts three pieces.
       const cells = splitRow(rest);
-      made++;
+      made += 3 * container.align!.length;
       container.rows!.push(container.align!.map((_, i) => parseInline(cells[i] ?? '')));
-    } else if (!defineLink(rest)) {
-      add('paragraph', { text: trimmed, lastLine: trimmed });
+    } else if (container.type === 'paragraph' || !defineLink(rest)) {
+      // A long paragraph goes on in a new one (a lazy one, outside its quote or list).
+      add('paragraph', { text: trimmed });
     }
     if (!blank) {
       // Content after a blank line inside a list makes it loose.
@@ -648,30 +615,29 @@ function createParser() {
   return {
     parseLine,
     /** Past the rendering bounds: what follows is plain text. */
-    full: (read: number) => made > MAX_BLOCKS || read > MAX_MARKDOWN,
+    full: (read: number) => made > MAX_PIECES || read > MAX_MARKDOWN,
     /** Closes every block. */
     end() {
       stack = [root];
       closeChildren(root);
     },
     /** The blocks and definitions, with `unfinished` (the last line so far) parsed on a copy of the open tail. */
-    snapshot(unfinished: string, goesOn: boolean): [Block[], ReadonlyMap<string, LinkDefinition>] {
-      let top = root;
+    snapshot(unfinished: string): [Block[], ReadonlyMap<string, LinkDefinition>] {
+      let kids = root.kids!;
       if (unfinished) {
-        const saved = { root: root.kids, made, nextId };
+        const [madeBefore, idBefore] = [made, nextId];
         root.kids = cloneOpen(root).kids;
         tentative = true;
         try {
-          parseLine(unfinished, goesOn);
-          top = { ...root };
+          parseLine(unfinished);
         } finally {
           tentative = false;
-          ({ made, nextId } = saved);
-          root.kids = saved.root;
+          [made, nextId] = [madeBefore, idBefore];
+          [kids, root.kids] = [root.kids!, kids];
         }
       }
       defsShown = true;
-      return [top.kids!.map(toBlock) as Block[], defs];
+      return [kids.map(toBlock) as Block[], defs];
     },
   };
 }
@@ -680,8 +646,6 @@ function createParser() {
 export function createMarkdownStream(): MarkdownStream {
   const parser = createParser();
   let partial = '';
-  /** `partial` goes on from a line cut at LINE_CHARS. */
-  let goesOn = false;
   let read = 0;
   /** Past the bounds: the rest as sealed pieces and the growing one. */
   let rest: string[] | undefined;
@@ -689,13 +653,11 @@ export function createMarkdownStream(): MarkdownStream {
   let done = false;
   let snap: MarkdownSnapshot | undefined;
 
+  // The pieces are text nodes of one element, laid out as one text: a
+  // surrogate pair cut between two still reads as one character.
   const toRest = (text: string) => {
-    restTail += text;
-    while (restTail.length >= REST_CHARS) {
-      // A high surrogate waits for its pair: the pieces become separate text nodes.
-      const cut = /[\ud800-\udbff]/.test(restTail[REST_CHARS - 1]!) ? REST_CHARS - 1 : REST_CHARS;
-      rest!.push(restTail.slice(0, cut));
-      restTail = restTail.slice(cut);
+    for (restTail += text; restTail.length >= REST_CHARS; restTail = restTail.slice(REST_CHARS)) {
+      rest!.push(restTail.slice(0, REST_CHARS));
     }
   };
   const feed = (text: string) => {
@@ -706,7 +668,7 @@ export function createMarkdownStream(): MarkdownStream {
       return toRest(text);
     }
     read += text.length;
-    parser.parseLine(text, goesOn);
+    parser.parseLine(text);
   };
 
   return {
@@ -725,7 +687,6 @@ export function createMarkdownStream(): MarkdownStream {
         if (m[0] === '\r' && NEWLINE.lastIndex === partial.length) break;
         const lineEnd = NEWLINE.lastIndex;
         feed(partial.slice(start, m.index));
-        goesOn = false;
         // Past the bounds the line ending is part of the plain text too.
         if (rest) {
           toRest(partial.slice(m.index));
@@ -735,11 +696,11 @@ export function createMarkdownStream(): MarkdownStream {
         start = lineEnd;
       }
       if (start) partial = partial.slice(start);
-      // A line too long to wait for its end is parsed in pieces.
+      // A line too long to wait for its end is parsed in pieces (a surrogate pair is not cut).
       while (partial.length > LINE_CHARS && !rest) {
-        const cut = cutAt(partial);
+        let cut = partial.lastIndexOf(' ', LINE_CHARS) + 1 || LINE_CHARS;
+        if (/[\ud800-\udbff]/.test(partial[cut - 1]!)) cut--;
         feed(partial.slice(0, cut));
-        goesOn = true;
         partial = partial.slice(cut);
       }
       if (rest) {
@@ -759,7 +720,7 @@ export function createMarkdownStream(): MarkdownStream {
     },
     snapshot() {
       if (snap) return snap;
-      const [blocks, definitions] = parser.snapshot(partial.replace(/\r$/, ''), goesOn);
+      const [blocks, definitions] = parser.snapshot(partial.replace(/\r$/, ''));
       const restNow = rest ? (restTail ? [...rest, restTail] : rest.slice()) : [];
       return (snap = { blocks, definitions, done, rest: restNow });
     },

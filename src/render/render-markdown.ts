@@ -104,8 +104,7 @@ function renderBlocks(list: readonly (Block | ListItem)[], ctx: Context) {
 function renderBlock(block: Block | ListItem, ctx: Context): unknown {
   switch (block.type) {
     case 'paragraph':
-      // `more`: the next block of a paragraph too long for one.
-      return block.more ? html`<p class="more">${renderInline(block.content, ctx)}</p>` : html`<p>${renderInline(block.content, ctx)}</p>`;
+      return html`<p>${renderInline(block.content, ctx)}</p>`;
     case 'heading':
       return HEADINGS[block.level - 1]!(renderInline(block.content, ctx));
     case 'hr':
@@ -148,41 +147,64 @@ function renderBlock(block: Block | ListItem, ctx: Context): unknown {
   }
 }
 
-function renderInline(nodes: readonly Inline[], ctx: Context, inLink = false): unknown[] {
-  return nodes.map((node) => {
+/**
+ * Inline tokens to template parts. Neighbouring text is joined into one
+ * string, also across an unresolved reference or a refused link (both their
+ * text): Lit gives every part a marker node, and hostile text such as
+ * `[a](b` repeated would otherwise cost several nodes per few characters.
+ */
+function renderInline(nodes: readonly Inline[], ctx: Context, inLink = false, out: unknown[] = []): unknown[] {
+  const put = (part: unknown) => {
+    if (typeof part === 'string' && typeof out.at(-1) === 'string') out[out.length - 1] += part;
+    else out.push(part);
+  };
+  for (let node of nodes) {
     if (node.type === 'ref') {
       const def = ctx.defs.get(node.label);
-      if (!def) return [node.image ? '![' : '[', renderInline(node.children, ctx, inLink), ']' + node.suffix];
+      if (!def) {
+        put(node.image ? '![' : '[');
+        renderInline(node.children, ctx, inLink, out);
+        put(']' + node.suffix);
+        continue;
+      }
       node = node.image
         ? { type: 'image', src: def.href, alt: plainText(node.children) }
         : { type: 'link', href: def.href, children: node.children };
     }
-    const children = 'children' in node ? renderInline(node.children, ctx, inLink || node.type === 'link') : [];
     switch (node.type) {
       case 'text':
-        return node.text;
+        put(node.text);
+        break;
       case 'br':
-        return html`<br />`;
+        put(html`<br />`);
+        break;
       case 'code':
-        return html`<code>${node.text}</code>`;
+        put(html`<code>${node.text}</code>`);
+        break;
       case 'em':
-        return html`<em>${children}</em>`;
+        put(html`<em>${renderInline(node.children, ctx, inLink)}</em>`);
+        break;
       case 'strong':
-        return html`<strong>${children}</strong>`;
+        put(html`<strong>${renderInline(node.children, ctx, inLink)}</strong>`);
+        break;
       case 'del':
-        return html`<del>${children}</del>`;
+        put(html`<del>${renderInline(node.children, ctx, inLink)}</del>`);
+        break;
       case 'link': {
         // A link whose URL is refused, or one nested in another link, is its text.
         const url = inLink ? undefined : safeUrl(node.href);
-        return url ? html`<a href=${url} target="_blank" rel="noopener noreferrer">${children}</a>` : children;
+        if (url) put(html`<a href=${url} target="_blank" rel="noopener noreferrer">${renderInline(node.children, ctx, true)}</a>`);
+        else renderInline(node.children, ctx, inLink, out);
+        break;
       }
       case 'image': {
         // Images are their alt text unless allowed, and then only from `https:`.
         const url = ctx.images ? safeUrl(node.src, { image: true }) : undefined;
-        return url ? html`<img src=${url} alt=${node.alt} referrerpolicy="no-referrer" loading="lazy" />` : node.alt;
+        put(url ? html`<img src=${url} alt=${node.alt} referrerpolicy="no-referrer" loading="lazy" />` : node.alt);
       }
     }
-  });
+  }
+  return out;
 }
 
 const LABEL_MS = 2000;
