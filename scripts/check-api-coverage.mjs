@@ -15,6 +15,7 @@
 //
 //   node scripts/check-api-coverage.mjs             # CI; prints each missing name
 //   node scripts/check-api-coverage.mjs --verbose   # also the first test file using each name
+//   node scripts/check-api-coverage.mjs --manifest /tmp/custom-elements.json   # another manifest
 //
 // Ends with `api-coverage: N passed, N failed`.
 
@@ -103,7 +104,9 @@ const KINDS = [
   },
 ];
 
-const manifest = JSON.parse(readFileSync(join(ROOT, 'custom-elements.json'), 'utf8'));
+const manifestAt = process.argv.indexOf('--manifest');
+const manifestPath = manifestAt > 0 ? process.argv[manifestAt + 1] : join(ROOT, 'custom-elements.json');
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
 const elements = manifest.modules.flatMap((module) =>
   (module.declarations ?? []).filter((declaration) => declaration.customElement),
 );
