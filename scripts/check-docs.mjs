@@ -292,7 +292,12 @@ async function typeCheck(compiled) {
   // The Vue snippet's vite.config imports the plugin the framework apps install.
   const fromApps = createRequire(join(ROOT, 'test/apps/package.json'));
   for (const name of ['@vitejs/plugin-vue']) {
-    if (!existsSync(join(ROOT, 'node_modules', name))) paths[name] = [fromApps.resolve(name)];
+    if (existsSync(join(ROOT, 'node_modules', name))) continue;
+    try {
+      paths[name] = [fromApps.resolve(name)];
+    } catch {
+      throw new Error(`${name} is missing: run \`(cd test/apps && npm ci)\` first`);
+    }
   }
 
   // Under node_modules, so bare imports (react, @angular/core) resolve from the project's.
