@@ -103,7 +103,7 @@ export default defineConfig(({ command, mode }) => {
   // class itself lands once, in a shared chunk (dist/chunks/).
   const lib: LibraryOptions = iife
     ? {
-        entry: resolve(import.meta.dirname, 'src/index.ts'),
+        entry: resolve(import.meta.dirname, 'src/iife.ts'),
         name: 'AiChatElement',
         formats: ['iife'],
         fileName: () => 'ai-chat.iife.js',

@@ -45,7 +45,3 @@ export interface ChatRequestBody {
   [extra: string]: unknown;
 }
 
-/** The failure vocabulary lives in `errors.ts`; named here too so `export type * from './types.js'` carries it. */
-export type { ChatFailure, ErrorCode, ErrorParams, ErrorTexts } from './errors.js';
-/** @deprecated The old name of `ChatFailure`, kept only until the element's exports switch to the new one. */
-export type { ChatFailure as ChatError } from './errors.js';
