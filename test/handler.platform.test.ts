@@ -3,6 +3,7 @@ import {
   createChatHandler,
   MemoryResumeStore,
   mockProvider,
+  ResumeStoreFullError,
   parseMockFaults,
   UpstreamError,
   type ProviderAdapter,
@@ -336,24 +337,51 @@ describe('createChatHandler on the web platform', () => {
       await reading;
     });
 
-    it('forgets answers after ttlMs, and the oldest beyond maxEntries or maxSize', async () => {
+    it('forgets finished answers after ttlMs, never one still being written', async () => {
       const timed = new MemoryResumeStore({ ttlMs: 20 });
       await timed.create('old', 'fp');
+      await timed.create('writing', 'fp');
+      await timed.end('old');
       await sleep(40);
       expect(await timed.fingerprint('old')).to.equal(undefined);
+      expect(await timed.fingerprint('writing'), 'silent, but still being written').to.equal('fp');
+    });
 
-      const few = new MemoryResumeStore({ maxEntries: 2 });
-      for (const key of ['a', 'b', 'c']) await few.create(key, key);
-      expect(await few.fingerprint('a')).to.equal(undefined);
-      expect(await few.fingerprint('c')).to.equal('c');
+    it('beyond maxEntries or maxSize evicts finished answers, oldest first, and refuses a new one rather than drop one being written', async () => {
+      const few = new MemoryResumeStore({ maxEntries: 2, retryAfterSeconds: 7 });
+      for (const key of ['a', 'b']) await few.create(key, key);
+      const full = await few.create('c', 'c').catch((error: unknown) => error);
+      expect(full).to.be.instanceOf(ResumeStoreFullError);
+      expect((full as ResumeStoreFullError).retryAfterSeconds).to.equal(7);
+      expect(await few.fingerprint('a')).to.equal('a');
+      await few.end('b');
+      await few.end('a');
+      expect(await few.create('c', 'c')).to.equal(true);
+      expect(await few.fingerprint('b'), 'the first to finish goes first').to.equal(undefined);
+      expect(await few.fingerprint('a')).to.equal('a');
 
       const small = new MemoryResumeStore({ maxSize: 100 });
       await small.create('x', 'x');
       await small.append('x', frame(1, 'x'.repeat(80)));
       await small.create('y', 'y');
-      await small.append('y', frame(1, 'y'.repeat(80)));
+      expect(await small.append('y', frame(1, 'y'.repeat(80))), 'a live answer grows past maxSize').to.equal(true);
+      expect(await small.create('z', 'z').catch((error: unknown) => error)).to.be.instanceOf(ResumeStoreFullError);
+      await small.end('x');
+      expect(await small.create('z', 'z')).to.equal(true);
       expect(await small.fingerprint('x')).to.equal(undefined);
       expect(await small.fingerprint('y')).to.equal('y');
+    });
+
+    it('keeps at most maxAnswerSize of one answer, and its closing error frame past it', async () => {
+      const store = new MemoryResumeStore({ maxAnswerSize: 10 });
+      await store.create('k', 'fp');
+      expect(await store.append('k', frame(1, '12345678'))).to.equal(true);
+      expect(await store.append('k', frame(2, '123'))).to.equal(false);
+      expect(await store.append('k', { id: 2, event: 'error', data: '{"error":{}}' })).to.equal(true);
+      await store.end('k');
+      const seen: number[] = [];
+      for await (const next of store.read('k', 0, new AbortController().signal)) seen.push(next.id);
+      expect(seen).to.deep.equal([1, 2]);
     });
   });
 

@@ -2,129 +2,23 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../src/index.js';
 import type { AiChat } from '../src/ai-chat.js';
 import { until } from './helpers.js';
+import {
+  type ManifestEntry,
+  type Setup,
+  type SetupSpec,
+  setup,
+  harnessInfo,
+  conversation,
+  post,
+  parseSse,
+  readEvents,
+  expectJsonError,
+  expectIdsAscending,
+} from './handler-helpers.js';
 
 // The handler (src/server) runs in the test runner's Node process, mounted by
 // test/server/handler-harness.mjs, in front of fake providers that replay
 // test/fixtures byte for byte through the official SDKs.
-
-interface UpstreamSpec {
-  fixture?: string;
-  body?: string;
-  contentType?: string;
-  delayMs?: number;
-  acceptDelayMs?: number;
-  status?: number;
-  message?: string;
-  type?: string;
-  retryAfter?: number;
-  echoKey?: boolean;
-  failTimes?: number;
-  unreachable?: boolean;
-}
-
-interface SetupSpec {
-  provider: 'openai' | 'anthropic' | 'mock';
-  options?: Record<string, unknown>;
-  /** mockProvider options, for the mock. */
-  mock?: Record<string, unknown>;
-  upstream?: UpstreamSpec;
-}
-
-/** A raw HTTP/1.1 client of the harness, on a real socket (see test/server/handler-harness.mjs). */
-interface UploadSpec {
-  length: number;
-  body?: string;
-  intervalMs?: number;
-  waitMs?: number;
-  drop?: boolean;
-  clients?: number;
-}
-
-interface UpstreamRequest {
-  vendor: string;
-  path: string;
-  authorized: boolean;
-  body: Record<string, unknown>;
-  closedByClient: boolean;
-  completed: boolean;
-}
-
-interface HarnessLog {
-  upstream: UpstreamRequest[];
-  responses: Array<{ method: string; status: number; headers: Record<string, string> }>;
-  logs: string[];
-}
-
-interface Setup {
-  url: string;
-  crossOriginUrl: string;
-  log(): Promise<HarnessLog>;
-  upload(spec: UploadSpec): Promise<Array<{ status?: number; elapsedMs: number }>>;
-}
-
-interface SseEvent {
-  id?: string;
-  event?: string;
-  data: string;
-}
-
-interface ManifestEntry {
-  file: string;
-  expected: { text: string; reasoning: string; error: string | null };
-}
-
-async function setup(spec: SetupSpec): Promise<Setup> {
-  const answer = await fetch('/__handler/setup', { method: 'POST', body: JSON.stringify(spec) });
-  const { id, url, crossOriginUrl } = (await answer.json()) as { id: string; url: string; crossOriginUrl: string };
-  return {
-    url,
-    crossOriginUrl,
-    async log() {
-      return (await (await fetch(`/__handler/${id}/log`)).json()) as HarnessLog;
-    },
-    async upload(upload) {
-      const answer = await fetch(`/__handler/${id}/upload`, { method: 'POST', body: JSON.stringify(upload) });
-      return ((await answer.json()) as { results: Array<{ status?: number; elapsedMs: number }> }).results;
-    },
-  };
-}
-
-async function harnessInfo(): Promise<{ key: string; crossOrigin: string; console: string[] }> {
-  return (await fetch('/__handler/info')).json();
-}
-
-const conversation = (content = 'hi', extra: Record<string, unknown> = {}) => ({
-  messages: [{ role: 'user', content }],
-  stream: true,
-  ...extra,
-});
-
-function post(url: string, body: unknown, headers: Record<string, string> = {}, init: RequestInit = {}): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    ...init,
-  });
-}
-
-/** Enough of the event-stream format for what the handler writes and the LF fixtures hold. */
-function parseSse(text: string): { events: SseEvent[]; comments: string[] } {
-  const events: SseEvent[] = [];
-  const comments: string[] = [];
-  for (const block of text.split('\n\n')) {
-    if (!block.trim()) continue;
-    const event: Partial<SseEvent> & { data?: string } = {};
-    for (const line of block.split('\n')) {
-      if (line.startsWith(':')) comments.push(line);
-      else if (line.startsWith('id: ')) event.id = line.slice(4);
-      else if (line.startsWith('event: ')) event.event = line.slice(7);
-      else if (line.startsWith('data: ')) event.data = event.data === undefined ? line.slice(6) : `${event.data}\n${line.slice(6)}`;
-    }
-    if (event.data !== undefined) events.push(event as SseEvent);
-  }
-  return { events, comments };
-}
 
 async function fixtureText(file: string): Promise<string> {
   return (await fetch(`/test/fixtures/${file}`)).text();
@@ -134,38 +28,6 @@ let manifest: ManifestEntry[] | undefined;
 async function expectedFor(file: string): Promise<ManifestEntry['expected']> {
   manifest ??= (await (await fetch('/test/fixtures/manifest.json')).json()) as ManifestEntry[];
   return manifest.find((entry) => entry.file === file)!.expected;
-}
-
-/** Reads `response` until `count` events have arrived, then cuts the connection. */
-async function readEvents(response: Response, count: number, controller: AbortController): Promise<SseEvent[]> {
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    const { events } = parseSse(text.slice(0, text.lastIndexOf('\n\n') + 2));
-    if (events.length >= count) {
-      controller.abort();
-      return events.slice(0, count);
-    }
-  }
-  return parseSse(text).events;
-}
-
-async function expectJsonError(response: Response, status: number, type?: string): Promise<{ message: string; type: string }> {
-  expect(response.status, `status for ${type ?? 'error'}`).to.equal(status);
-  expect(response.headers.get('content-type')).to.equal('application/json');
-  const body = (await response.json()) as { error: { message: string; type: string } };
-  expect(body.error.message).to.be.a('string').and.not.equal('');
-  expect(body.error.type).to.be.a('string');
-  if (type) expect(body.error.type).to.equal(type);
-  return body.error;
-}
-
-function expectIdsAscending(events: SseEvent[], from = 1): void {
-  expect(events.map((event) => event.id)).to.deep.equal(events.map((_, index) => String(index + from)));
 }
 
 const chatAt = (url: string) => fixture<AiChat>(html`<ai-chat endpoint=${url}></ai-chat>`);
@@ -395,11 +257,15 @@ ConnectionRefusedError: [Errno 111] Connection refused (upstream 10.12.0.7:8443,
     });
 
     it('answers 405 with Allow for other methods', async () => {
-      for (const method of ['GET', 'PUT', 'DELETE']) {
+      for (const method of ['GET', 'PUT', 'PATCH']) {
         const response = await fetch(server.url, { method });
-        expect(response.headers.get('allow'), method).to.equal('POST, OPTIONS');
+        expect(response.headers.get('allow'), method).to.equal('POST, DELETE, OPTIONS');
         await expectJsonError(response, 405, 'method_not_allowed');
       }
+    });
+
+    it('answers 400 to a DELETE without the Idempotency-Key of the answer to stop', async () => {
+      await expectJsonError(await fetch(server.url, { method: 'DELETE' }), 400, 'missing_idempotency_key');
     });
 
     it('answers 415 for a body that is not declared as JSON', async () => {

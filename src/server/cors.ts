@@ -61,11 +61,11 @@ export function corsHeaders(request: Request, policy: CorsPolicy): Record<string
 export function preflightResponse(request: Request, policy: CorsPolicy): Response {
   const headers = corsHeaders(request, policy);
   if (headers['Access-Control-Allow-Origin']) {
-    headers['Access-Control-Allow-Methods'] = 'POST, OPTIONS';
+    headers['Access-Control-Allow-Methods'] = 'POST, DELETE, OPTIONS';
     headers['Access-Control-Allow-Headers'] = policy.allowedHeaders.join(', ');
     headers['Access-Control-Max-Age'] = '600';
   }
-  return new Response(null, { status: 204, headers: { Allow: 'POST, OPTIONS', ...headers } });
+  return new Response(null, { status: 204, headers: { Allow: 'POST, DELETE, OPTIONS', ...headers } });
 }
 
 /**

@@ -9,7 +9,7 @@
 export { createChatHandler, type ChatHandler } from './handler.js';
 export { chatOptionsFromEnv, DEFAULT_MODELS, type EnvChoice } from './from-env.js';
 export { HttpError, UpstreamError } from './errors.js';
-export { MemoryResumeStore, type MemoryResumeStoreOptions, type ResumeStore } from './resume.js';
+export { MemoryResumeStore, ResumeStoreFullError, type MemoryResumeStoreOptions, type ResumeStore } from './resume.js';
 export { mockProvider, mockTokens, parseMockFaults, type MockFaults, type MockOptions } from './providers/mock.js';
 export { SSE_HEADERS, type SseFrame } from './sse.js';
 export {

@@ -100,6 +100,14 @@ export interface ChatHandlerOptions {
    * Answers without the header stop at once. Default 5 000.
    */
   resumeGraceMs?: number;
+  /**
+   * Who sends a request, for example the user id from your session cookie or
+   * token. With it, an answer belongs to the user who asked: a resume or a
+   * `DELETE` with the same `Idempotency-Key` from anyone else gets 404, and a
+   * request it returns no user for gets 401. Without it, the key (random per
+   * turn) and the conversation guard an answer.
+   */
+  identify?: (request: Request) => string | null | undefined | Promise<string | null | undefined>;
   /** Log lines (upstream failures, SDK warnings); keys are scrubbed. `false` for none. Default `console`. */
   logger?: ChatLogger | false;
 }

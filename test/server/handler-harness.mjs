@@ -13,10 +13,15 @@
 //   POST /__handler/:id/upload  body: Upload           -> UploadResult
 //   GET  /__handler/info        -> { key, crossOrigin, console }
 //
-// A Setup is { provider: 'openai' | 'anthropic' | 'mock', options?, mock?, upstream? }.
+// A Setup is { provider: 'openai' | 'anthropic' | 'mock', options?, mock?, upstream?, store?, identifyHeader? }.
 // `options` are JSON-able createChatHandler options (the harness adds the
 // fake key, the fake provider's baseURL, a default model and a logger that
-// records every line); `mock` are mockProvider options for the mock.
+// records every line); `mock` are mockProvider options for the mock;
+// `store` are MemoryResumeStore options (the handler gets its own store);
+// `identifyHeader` names a request header `identify` reads the user from.
+// The log's records carry `at` (Date.now() in this process): for a provider
+// request when its connection closed (`closedAt`), for a response when the
+// handler answered.
 // `upstream` says what the fake provider answers:
 //   { fixture?: file in test/fixtures, body?: raw text instead of a fixture
 //     (with status: the raw error body, sent as contentType = 'text/html'),
@@ -129,9 +134,11 @@ async function fakeProvider(setup, vendor, req, res) {
     body: JSON.parse(body || 'null'),
     closedByClient: false,
     completed: false,
+    startedAt: Date.now(),
   };
   setup.upstreamLog.push(record);
   res.on('close', () => {
+    record.closedAt = Date.now();
     record.completed = res.writableFinished;
     record.closedByClient = !res.writableFinished;
   });
@@ -186,11 +193,13 @@ async function createSetup(spec, server, fakePort) {
           baseURL: upstream.unreachable ? 'http://127.0.0.1:9/v1' : `http://127.0.0.1:${fakePort}/s/${id}/${vendorPath}`,
         }),
     logger: { error: record('error'), warn: record('warn'), info: record('info'), debug: record('debug') },
+    ...(spec.store ? { resumeStore: new server.MemoryResumeStore(spec.store) } : {}),
+    ...(spec.identifyHeader ? { identify: (request) => request.headers.get(spec.identifyHeader) } : {}),
   };
   const handler = server.createChatHandler(options);
   setup.listener = server.toNodeListener(async (request) => {
     const response = await handler(request);
-    setup.responses.push({ method: request.method, status: response.status, headers: Object.fromEntries(response.headers) });
+    setup.responses.push({ method: request.method, status: response.status, headers: Object.fromEntries(response.headers), at: Date.now() });
     return response;
   });
   setups.set(id, setup);

@@ -88,9 +88,11 @@ function replyFor(messages: readonly ChatInputMessage[], script: MockOptions['sc
   return script[turn % script.length]!;
 }
 
+const TOKEN = /\S+\s*|\s+/g;
+
 /** Words with their trailing space or line break, the way models emit tokens. */
 export function mockTokens(text: string): string[] {
-  return text.match(/\S+\s*|\s+/g) ?? [];
+  return text.match(TOKEN) ?? [];
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -184,19 +186,28 @@ export function mockProvider(options: MockOptions = {}): ProviderAdapter {
         model: model || 'mock',
         choices: [{ index: 0, delta, finish_reason: finish }],
       });
-      const tokens = mockTokens(replyFor(messages, options.script));
+      const reply = replyFor(messages, options.script);
 
+      // Each chunk is built when it is sent, not all up front: a thousand
+      // answers in flight should cost what their words cost, not their chunks.
       async function* chunks(): AsyncGenerator<unknown> {
-        const all = [chunk({ role: 'assistant', content: '' }), ...tokens.map((content) => chunk({ content })), chunk({}, 'stop')];
-        for (const [index, next] of all.entries()) {
+        const tokens = reply.matchAll(TOKEN);
+        let next = tokens.next();
+        for (let index = 0; ; index++) {
           if (index === faults.errorAfter) {
             throw new UpstreamError(500, `The mock provider failed after ${index} chunks (fault error-after:${index}).`, 'mock_error');
           }
           if (index === faults.stallAfter) await untilAborted(signal);
-          const delay = index === 0 ? firstDelay : index < all.length - 1 ? tokenDelay : 0;
+          const last = index > 0 && next.done === true;
+          const delay = index === 0 ? firstDelay : last ? 0 : tokenDelay;
           if (delay > 0) await sleep(delay, signal);
           if (signal.aborted) return;
-          yield next;
+          if (index === 0) yield chunk({ role: 'assistant', content: '' });
+          else if (last) return yield chunk({}, 'stop');
+          else {
+            yield chunk({ content: next.value![0] });
+            next = tokens.next();
+          }
         }
       }
       const cutAfter = faults.cutAfter;
