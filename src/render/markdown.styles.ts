@@ -23,10 +23,13 @@ export const markdownStyles = css`
   .md .table-scroll {
     margin: 0.6em 0;
   }
-  /* Text past the rendering bounds, as written. */
+  /* Text past the rendering bounds, as written. Pieces off screen are not
+     laid out (a restored 16 MB answer would take seconds). */
   .md .rest {
     white-space: pre-wrap;
     overflow-wrap: anywhere;
+    content-visibility: auto;
+    contain-intrinsic-size: auto 40em;
   }
   .md :is(h1, h2, h3, h4, h5, h6) {
     margin: 0.9em 0 0.4em;

@@ -141,11 +141,15 @@ const LINE_CHARS = 16384;
  * Past this many pieces (blocks, list items, table rows, definitions and the
  * inline pieces of closed blocks: what the DOM grows with) the rest is plain text.
  */
-export const MAX_PIECES = 10000;
+export const MAX_PIECES = 4000;
 /** Past this many characters the rest is plain text. */
 export const MAX_MARKDOWN = 262144;
-/** Characters per sealed piece of plain `rest` text. */
-const REST_CHARS = 65536;
+/**
+ * Characters per sealed piece of plain `rest` text. Each piece is its own
+ * block, and the browser lays out only the last one as it grows: 8 KB of
+ * one-letter lines is some 5,000 line boxes.
+ */
+const REST_CHARS = 8192;
 
 /** The public block types, plus the document itself. */
 type Kind = Block['type'] | 'item' | 'doc';
@@ -653,11 +657,14 @@ export function createMarkdownStream(): MarkdownStream {
   let done = false;
   let snap: MarkdownSnapshot | undefined;
 
-  // The pieces are text nodes of one element, laid out as one text: a
-  // surrogate pair cut between two still reads as one character.
+  // Cut after a line ending where there is one, so that a piece's end
+  // (a new block) reads as the line break it is; never inside a surrogate pair.
   const toRest = (text: string) => {
-    for (restTail += text; restTail.length >= REST_CHARS; restTail = restTail.slice(REST_CHARS)) {
-      rest!.push(restTail.slice(0, REST_CHARS));
+    for (restTail += text; restTail.length >= REST_CHARS; ) {
+      let cut = restTail.lastIndexOf('\n', REST_CHARS) + 1 || REST_CHARS;
+      if (/[\ud800-\udbff]/.test(restTail[cut - 1]!)) cut--;
+      rest!.push(restTail.slice(0, cut));
+      restTail = restTail.slice(cut);
     }
   };
   const feed = (text: string) => {

@@ -83,8 +83,8 @@ export function renderMarkdown(doc: MarkdownSnapshot, options: RenderMarkdownOpt
     labels: options.labels ?? ENGLISH_LABELS,
     highlighter: options.highlighter,
   };
-  // Text past the parser's bounds is shown as written, one text node per sealed piece.
-  return html`<div class="md">${renderBlocks(doc.blocks, ctx)}${doc.rest.length ? html`<div class="rest">${doc.rest}</div>` : ''}</div>`;
+  // Text past the parser's bounds is shown as written, a block per sealed piece.
+  return html`<div class="md">${renderBlocks(doc.blocks, ctx)}${doc.rest.map((piece) => html`<div class="rest">${piece}</div>`)}</div>`;
 }
 
 /**
