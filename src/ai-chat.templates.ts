@@ -93,6 +93,24 @@ function renderWaiting(strings: ChatStrings, waiting: Waiting): TemplateResult |
   return text ? html`<div class="note" part="notice">${text}</div>` : nothing;
 }
 
+/**
+ * What follows an answer's text: the waiting line while it waits, or why it
+ * ended early and the Retry action. One binding for all of them keeps a
+ * finished message's DOM small (every binding is a comment node).
+ */
+function renderTrailer(view: ChatView, message: ChatMessage): unknown {
+  const { strings } = view;
+  if (view.waiting?.messageId === message.id) return renderWaiting(strings, view.waiting);
+  const why =
+    message.status === 'error'
+      ? html`<div class="error-text" part="error">${message.error}</div>`
+      : message.status === 'aborted' && html`<div class="note">${strings.stopped}</div>`;
+  if (!why) return nothing;
+  return view.canRetry(message)
+    ? html`${why}<button type="button" class="retry" part="retry-button" @click=${view.on.retry}>${strings.retry}</button>`
+    : why;
+}
+
 function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | typeof nothing {
   if (message.role === 'system') return nothing;
   const strings = view.strings;
@@ -110,12 +128,7 @@ function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | t
         </details>`
       : nothing}
     <div class="content">${renderContent(view, message, !writing)}</div>
-    ${message.status === 'error' ? html`<div class="error-text" part="error">${message.error}</div>` : nothing}
-    ${message.status === 'aborted' ? html`<div class="note">${strings.stopped}</div>` : nothing}
-    ${view.waiting?.messageId === message.id ? renderWaiting(strings, view.waiting) : nothing}
-    ${view.canRetry(message)
-      ? html`<button type="button" class="retry" part="retry-button" @click=${view.on.retry}>${strings.retry}</button>`
-      : nothing}
+    ${renderTrailer(view, message)}
   </div>`;
 }
 
