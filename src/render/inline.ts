@@ -65,8 +65,6 @@ interface Bracket {
   image: boolean;
   /** The delimiter on top of the stack when the bracket opened: emphasis inside stops there. */
   bottom: Cell | undefined;
-  /** Another `[` came after this one, so the text is no link label (spec § 4.7). */
-  inner: boolean;
 }
 
 const SPECIAL = /[\\`*_~![\]<&\n:]/g;
@@ -191,9 +189,8 @@ export function parseInline(src: string): Inline[] {
   let linkFloor = 0;
   /** Start of the plain text not yet put in a cell. */
   let textStart = 0;
-  /** Starts of backtick runs by length, found in one scan; `seen` is how far each list was consumed. */
+  /** Starts of backtick runs by length, found in one scan, each dropped once passed. */
   let runs: Map<number, number[]> | undefined;
-  const seen = new Map<number, number>();
 
   const append = (cell: Cell) => {
     tail = wrap(tail, undefined, cell);
@@ -220,10 +217,8 @@ export function parseInline(src: string): Inline[] {
       }
     }
     const list = runs.get(length) ?? [];
-    let n = seen.get(length) ?? 0;
-    while (n < list.length && list[n]! < from) n++;
-    seen.set(length, n);
-    return list[n] ?? -1;
+    while (list[0]! < from) list.shift();
+    return list[0] ?? -1;
   };
 
   /**
@@ -367,9 +362,7 @@ export function parseInline(src: string): Inline[] {
       const before = tail;
       append({ text: image ? '![' : '[' });
       textStart = i;
-      const top = brackets.at(-1);
-      if (top) top.inner = true;
-      brackets.push({ before, from: i, image, bottom: delims, inner: false });
+      brackets.push({ before, from: i, image, bottom: delims });
       continue;
     }
     if (ch === ']') {
@@ -387,9 +380,10 @@ export function parseInline(src: string): Inline[] {
         // render time, since a definition may arrive after the block is closed.
         const full = at(REF_LABEL, src, i);
         // A label is at most 999 characters, with no unescaped bracket (spec
-        // § 4.7), also none inside code or a URL: measured before it is sliced.
+        // § 4.7), also none inside code or a URL: measured before it is sliced,
+        // so nested brackets cost at most that per `]`.
         if (full?.[1]?.trim()) label = full[1];
-        else if (!b.inner && i - b.from <= 1000) label = src.slice(b.from, i - 1);
+        else if (i - b.from <= 1000) label = src.slice(b.from, i - 1);
         if (!label.trim() || /(^|[^\\])[[\]]/.test(label)) continue;
         suffix = full?.[0] ?? '';
       }

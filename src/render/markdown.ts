@@ -20,7 +20,7 @@ export type { Inline } from './inline.js';
  * nest at most MAX_NESTING deep (deeper markers are text); a paragraph goes
  * on in a new block after PARAGRAPH_CHARS and a line is cut after LINE_CHARS,
  * so the open tail a snapshot re-parses stays small; past MAX_PIECES pieces
- * or MAX_MARKDOWN characters the rest of the answer is kept as plain text.
+ * (blocks, inline pieces, characters) the rest of the answer is plain text.
  *
  * Nothing here produces HTML: the result is plain data for a renderer.
  */
@@ -106,7 +106,7 @@ export interface MarkdownSnapshot {
   /** `end()` was called: every block is closed. */
   readonly done: boolean;
   /**
-   * The text after the rendering bounds (MAX_PIECES, MAX_MARKDOWN), as
+   * The text after the rendering bound (MAX_PIECES), as
    * written, in sealed pieces: shown as plain text, never dropped.
    */
   readonly rest: readonly string[];
@@ -138,12 +138,12 @@ const PARAGRAPH_CHARS = 16384;
  */
 const LINE_CHARS = 16384;
 /**
- * Past this many pieces (blocks, list items, table rows, definitions and the
- * inline pieces of closed blocks: what the DOM grows with) the rest is plain text.
+ * Past this many pieces the rest is plain text. Pieces are what the DOM and
+ * the layout grow with: blocks, list items, table cells (three each),
+ * definitions, the inline pieces of closed blocks, and 64 characters of text
+ * (so at most 256 KB is markdown).
  */
 export const MAX_PIECES = 4000;
-/** Past this many characters the rest is plain text. */
-export const MAX_MARKDOWN = 262144;
 /**
  * Characters per sealed piece of plain `rest` text. Each piece is its own
  * block, and the browser lays out only the last one as it grows: 8 KB of
@@ -452,6 +452,7 @@ function createParser() {
 
   /** One complete line (without its line ending). Spec appendix, "phase 1". */
   function parseLine(text: string): void {
+    made += text.length >> 6;
     line = text;
     pos = col = 0;
     stack = [root];
@@ -619,7 +620,7 @@ function createParser() {
   return {
     parseLine,
     /** Past the rendering bounds: what follows is plain text. */
-    full: (read: number) => made > MAX_PIECES || read > MAX_MARKDOWN,
+    full: () => made > MAX_PIECES,
     /** Closes every block. */
     end() {
       stack = [root];
@@ -650,7 +651,6 @@ function createParser() {
 export function createMarkdownStream(): MarkdownStream {
   const parser = createParser();
   let partial = '';
-  let read = 0;
   /** Past the bounds: the rest as sealed pieces and the growing one. */
   let rest: string[] | undefined;
   let restTail = '';
@@ -669,12 +669,11 @@ export function createMarkdownStream(): MarkdownStream {
   };
   const feed = (text: string) => {
     if (rest) return toRest(text);
-    if (parser.full(read)) {
+    if (parser.full()) {
       rest = [];
       parser.end();
       return toRest(text);
     }
-    read += text.length;
     parser.parseLine(text);
   };
 
