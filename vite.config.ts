@@ -31,6 +31,14 @@ function chatBackend(mode: string): Plugin {
 const CSS_TARGETS = { chrome: 94 << 16, firefox: 93 << 16, safari: (16 << 16) | (4 << 8) };
 
 /**
+ * lightningcss's `Features.LightDark` flag, left out of the CSS transforms:
+ * the widget never writes `light-dark()`, yet for these targets every
+ * `color-scheme` would otherwise gain the two `--lightningcss-light/-dark`
+ * helper properties that only a lowered `light-dark()` reads.
+ */
+const LIGHT_DARK_FEATURE = 1 << 20;
+
+/**
  * Minifies the widget's `html` and `css` template literals in builds: Lit
  * keeps template text as written, so indentation and comments would
  * otherwise ship to every page.
@@ -42,7 +50,7 @@ function minifyTemplates(): Plugin {
     enforce: 'pre',
     async transform(code, id) {
       if (!/\/src\/(?!server\/).*\.ts$/.test(id) || !/\b(html|css|svg)`/.test(code)) return null;
-      const result = await minifyHTMLLiterals(code, { fileName: id, css: { targets: CSS_TARGETS } });
+      const result = await minifyHTMLLiterals(code, { fileName: id, css: { targets: CSS_TARGETS, exclude: LIGHT_DARK_FEATURE } });
       return result ? { code: result.code, map: result.map } : null;
     },
   };
