@@ -50,7 +50,13 @@ function minifyTemplates(): Plugin {
     enforce: 'pre',
     async transform(code, id) {
       if (!/\/src\/(?!server\/).*\.ts$/.test(id) || !/\b(html|css|svg)`/.test(code)) return null;
-      const result = await minifyHTMLLiterals(code, { fileName: id, css: { targets: CSS_TARGETS, exclude: LIGHT_DARK_FEATURE } });
+      const result = await minifyHTMLLiterals(code, {
+        fileName: id,
+        css: { targets: CSS_TARGETS, exclude: LIGHT_DARK_FEATURE },
+        // Quotes go only where HTML allows it (a value without spaces, quotes,
+        // `=`, `<`, `>` or backticks); Lit reads unquoted attribute bindings too.
+        html: { removeAttributeQuotes: true },
+      });
       return result ? { code: result.code, map: result.map } : null;
     },
   };
