@@ -96,6 +96,19 @@ describe('pathological markdown (cmark pathological_tests.py and #13)', () => {
   }
 });
 
+describe("cmark's pathological inputs at cmark's scale, parsed whole", () => {
+  // cmark gives each input a few seconds; a quadratic construct needs minutes
+  // at this size, so this suite's assertion is that each parse finishes
+  // (mocha's time-out fails it otherwise) with the text intact.
+  for (const { name, text } of pathologicalInputs(30_000)) {
+    if (text.length > 1_000_000 || name === 'many references') continue;
+    it(`parses "${name}" (${Math.round(text.length / 1024)} KB)`, () => {
+      const { blocks, rest } = parseMarkdown(text);
+      expect(blocks.length + rest.length).to.be.above(0);
+    });
+  }
+});
+
 describe('deep nesting', () => {
   const cases: [string, (n: number) => string][] = [
     ['block quotes', (n) => '> '.repeat(n) + 'a'],
