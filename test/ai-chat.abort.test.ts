@@ -52,6 +52,9 @@ describe('stopping an answer', () => {
     expect(message).to.equal(el.messages[1]);
     expect(message?.status).to.equal('aborted');
     await untilServerSeesClose(flow);
+    // Stop also cancels the turn on the server, named by the request's Idempotency-Key.
+    const [cancel] = await until(async () => ((await flow.cancels()).length ? flow.cancels() : undefined), 'the cancel');
+    expect(cancel!.headers['idempotency-key']).to.equal((await flow.requests())[0]!.headers['idempotency-key']);
   });
 
   it('abort() before the response arrives sends nothing more and ends aborted', async () => {

@@ -32,18 +32,28 @@ export interface RecordedRequest {
 
 export interface Scenario {
   url: string;
+  /** The chat requests (POST) the server received, in order. */
   requests(): Promise<RecordedRequest[]>;
+  /** The cancels (`DELETE`, sent by Stop) the server received. */
+  cancels(): Promise<Array<{ receivedAt: number; headers: Record<string, string> }>>;
 }
 
 /** Registers responses for the next requests to `scenario.url`, in order (the last one repeats). */
 export async function scenario(...responses: ScriptedResponse[]): Promise<Scenario> {
   const answer = await fetch('/__scenario', { method: 'POST', body: JSON.stringify({ responses }) });
   const { id } = (await answer.json()) as { id: string };
+  const log = async () =>
+    (await (await fetch(`/__log/${id}`)).json()) as {
+      requests: RecordedRequest[];
+      cancels: Array<{ receivedAt: number; headers: Record<string, string> }>;
+    };
   return {
     url: `/sse/${id}`,
     async requests() {
-      const log = await fetch(`/__log/${id}`);
-      return ((await log.json()) as { requests: RecordedRequest[] }).requests;
+      return (await log()).requests;
+    },
+    async cancels() {
+      return (await log()).cancels;
     },
   };
 }

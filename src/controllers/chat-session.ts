@@ -13,7 +13,7 @@ import {
 import { FORMATS, isSkipped } from '../stream/formats/index.js';
 import type { ChatMessage, ChatStatus, MessageRole, MessageStatus } from '../types.js';
 import { newMessageId } from '../conversation-store.js';
-import { ConversationSync } from './conversation-sync.js';
+import { ConversationSync, type SavedTurn } from './conversation-sync.js';
 
 /** What the session reads from its element each time it needs it (attributes can change at any time). */
 export interface SessionSettings {
@@ -80,6 +80,8 @@ export class ChatSession implements ReactiveController {
   #messages: ChatMessage[] = [];
   #waiting?: Waiting | undefined;
   #countdown?: ReturnType<typeof setInterval>;
+  /** The turn streaming now: saved with the conversation, and named by Stop's cancel. */
+  #turn?: SavedTurn | undefined;
   /** Text for the polite live region: a finished answer or an error, never each token. */
   announcement = '';
 
@@ -89,6 +91,7 @@ export class ChatSession implements ReactiveController {
     this.#stream = new ChatStreamController(host);
     this.#sync = new ConversationSync({
       messages: () => this.#messages,
+      turn: () => this.#turn,
       interruptedText: () => this.#interruptedText(),
       debug: () => this.#settings().debug,
       busy: () => this.busy,
@@ -136,6 +139,25 @@ export class ChatSession implements ReactiveController {
     // System prompts come from configuration, never from storage: anything
     // that can write to the origin's storage could plant one otherwise.
     this.#replace([...this.#messages.filter((message) => message.role === 'system'), ...restored]);
+    this.#resumeSavedTurn();
+  }
+
+  /**
+   * This tab was streaming an answer when it was reloaded: read on from the
+   * last event it showed, with the same Idempotency-Key, so the server
+   * replays the rest of the same answer (no second provider call). When the
+   * server no longer has it, the answer ends interrupted, as before.
+   */
+  #resumeSavedTurn(): void {
+    const saved = this.#sync.savedTurn();
+    const index = this.#messages.findIndex((message) => message.id === saved?.messageId);
+    const restored = this.#messages[index];
+    if (!saved || !saved.lastEventId || !restored || !this.#sync.isUnfinishedElsewhere(restored)) return;
+    // A copy: the restored object counts as another page's, and this page writes it now.
+    const answer: ChatMessage = { ...restored, status: 'streaming' };
+    delete answer.error;
+    const history = this.#messages.slice(0, index);
+    void this.#requestAnswer(history, { answer, resume: saved });
   }
 
   async send(text: string): Promise<ChatMessage | undefined> {
@@ -153,7 +175,26 @@ export class ChatSession implements ReactiveController {
   }
 
   abort(): void {
+    if (this.busy) this.#cancelTurn();
     this.#stream.abort();
+  }
+
+  /**
+   * Stop means stop paying: besides closing the connection (which a resuming
+   * server survives on purpose), tell the server to cancel the provider call.
+   * A failed cancel still stops the widget; debug logs it.
+   */
+  #cancelTurn(): void {
+    const turn = this.#turn;
+    const { request, debug } = this.#settings();
+    if (!turn || !request.endpoint) return;
+    const warn = (why: unknown) => debug && console.warn('[ai-chat] the cancel request failed:', why);
+    fetch(request.endpoint, {
+      method: 'DELETE',
+      headers: { ...request.headers, 'idempotency-key': turn.idempotencyKey },
+      credentials: request.withCredentials ? 'include' : 'same-origin',
+      keepalive: true,
+    }).then((response) => response.ok || warn(response.status), warn);
   }
 
   clear(): void {
@@ -200,7 +241,10 @@ export class ChatSession implements ReactiveController {
   }
 
   /** Sends `history` and streams the answer into a new assistant message after it. */
-  async #requestAnswer(history: ChatMessage[]): Promise<ChatMessage | undefined> {
+  async #requestAnswer(
+    history: ChatMessage[],
+    resumed?: { answer: ChatMessage; resume: SavedTurn },
+  ): Promise<ChatMessage | undefined> {
     const settings = this.#settings();
     // A turn another tab is (or was, before a reload) still answering is
     // that tab's: its question is not this tab's context.
@@ -215,7 +259,7 @@ export class ChatSession implements ReactiveController {
       log(`sent the newest ${recent.messages.length} messages; the ${recent.leftOut} before them were left out (history-limit ${limit}, at most ${MAX_HISTORY_BYTES} bytes of text)`);
     }
 
-    const answer = this.#create('assistant', '', 'pending');
+    const answer = resumed?.answer ?? this.#create('assistant', '', 'pending');
     this.#replace([...history, answer]);
     this.announcement = '';
     this.#sync.save(this.#messages, true);
@@ -233,6 +277,8 @@ export class ChatSession implements ReactiveController {
       this.#sync.save(this.#messages, false);
     };
     const sink: AnswerSink = {
+      onTurn: (idempotencyKey) => (this.#turn = { messageId: answer.id, idempotencyKey, lastEventId: '' }),
+      onEventId: (id) => this.#turn && (this.#turn.lastEventId = id),
       onOpen: (opened) => {
         if (answer.status === 'pending') answer.status = 'streaming';
         // Each attempt waits for its first word afresh; pings do not end the wait.
@@ -269,9 +315,10 @@ export class ChatSession implements ReactiveController {
         : undefined,
       onWarning: (warning) => settings.debug && console.warn('[ai-chat]', warning),
     };
-    const outcome = await this.#stream.run(request, sink, streamPolicy(settings.stream));
+    const outcome = await this.#stream.run(request, sink, streamPolicy(settings.stream), resumed?.resume);
+    this.#turn = undefined;
     this.#setWaiting(undefined);
-    this.#finish(answer, outcome);
+    this.#finish(answer, outcome, resumed !== undefined);
     this.#host.requestUpdate();
     // Other tabs may have saved while this one was busy (their events were
     // not adopted then): show the merged conversation.
@@ -280,7 +327,7 @@ export class ChatSession implements ReactiveController {
     return answer;
   }
 
-  #finish(answer: ChatMessage, outcome: AnswerOutcome): void {
+  #finish(answer: ChatMessage, outcome: AnswerOutcome, resumed: boolean): void {
     const strings = this.#settings().strings;
     answer.status = outcome.status;
     if (outcome.status === 'done') {
@@ -290,7 +337,10 @@ export class ChatSession implements ReactiveController {
       emit(this.#host, 'ai-chat-abort', { message: answer });
     } else {
       const text = describeError(outcome.error, strings);
-      answer.error = outcome.interrupted ? `${text} ${strings.incomplete}` : text;
+      // A resume the server refuses (it no longer has the answer) leaves what
+      // the reload interrupted, and says so, not the refusal's status.
+      answer.error =
+        resumed && outcome.error.code === 'http' ? this.#interruptedText() : outcome.interrupted ? `${text} ${strings.incomplete}` : text;
       this.announcement = strings.announceError(answer.error);
       emit(this.#host, 'ai-chat-error', { error: outcome.error, message: answer });
     }

@@ -1,5 +1,27 @@
 import { ConversationStore } from '../conversation-store.js';
+import type { TurnResume } from '../stream/chat-stream-controller.js';
 import type { ChatMessage } from '../types.js';
+
+/** The turn this tab is streaming, saved with the conversation so a reload can read on where it was. */
+export interface SavedTurn extends TurnResume {
+  messageId: string;
+}
+
+/**
+ * This tab's name, kept in `sessionStorage`: it survives a reload of the tab
+ * but is not shared with other tabs, so a reloaded page finds its own turn.
+ */
+function tabName(): string {
+  const random = Math.random().toString(36).slice(2, 10);
+  try {
+    const saved = sessionStorage.getItem('ai-chat-tab');
+    if (saved) return saved;
+    sessionStorage.setItem('ai-chat-tab', random);
+  } catch {
+    // No sessionStorage (privacy settings): a reload then cannot resume.
+  }
+  return random;
+}
 
 /** How often a streaming answer is saved with `persist`, so a reload keeps most of it. */
 const SAVE_WHILE_STREAMING_MS = 1000;
@@ -7,6 +29,8 @@ const SAVE_WHILE_STREAMING_MS = 1000;
 export interface ConversationSyncOptions {
   /** The current conversation, saved when the page goes away. */
   messages: () => readonly ChatMessage[];
+  /** The turn this tab is streaming, if any: saved with the messages, so its text and its last event id agree. */
+  turn: () => SavedTurn | undefined;
   /** The error text of an answer whose page went away mid-stream. */
   interruptedText: () => string;
   debug: () => boolean;
@@ -29,6 +53,7 @@ export class ConversationSync {
   #warned = false;
   #lastSave = 0;
   #pendingSave?: ReturnType<typeof setTimeout> | undefined;
+  #tab = tabName();
 
   constructor(options: ConversationSyncOptions) {
     this.#options = options;
@@ -79,6 +104,7 @@ export class ConversationSync {
     this.#lastSave = Date.now();
     const merged = this.#store.save(messages);
     if (!merged) this.#warn('could not save the conversation; it is kept in memory');
+    this.#write(this.#turnKey(), this.#options.turn());
     return merged;
   }
 
@@ -86,6 +112,35 @@ export class ConversationSync {
     clearTimeout(this.#pendingSave);
     this.#pendingSave = undefined;
     this.#store?.remove();
+    this.#write(this.#turnKey(), undefined);
+  }
+
+  /** The turn this tab was streaming before a reload, if it saved one. */
+  savedTurn(): SavedTurn | undefined {
+    try {
+      const raw = this.#store && localStorage.getItem(this.#turnKey());
+      const turn = raw ? (JSON.parse(raw) as Partial<SavedTurn>) : undefined;
+      if (typeof turn?.messageId === 'string' && typeof turn.idempotencyKey === 'string' && typeof turn.lastEventId === 'string') {
+        return { messageId: turn.messageId, idempotencyKey: turn.idempotencyKey, lastEventId: turn.lastEventId };
+      }
+    } catch {
+      // Unreadable: nothing to resume.
+    }
+    return undefined;
+  }
+
+  #turnKey(): string {
+    return `${this.#store?.key}:turn:${this.#tab}`;
+  }
+
+  #write(key: string, value: SavedTurn | undefined): void {
+    if (!this.#store) return;
+    try {
+      if (value) localStorage.setItem(key, JSON.stringify(value));
+      else localStorage.removeItem(key);
+    } catch {
+      // Full or blocked storage: the conversation itself reported it already.
+    }
   }
 
   isUnfinishedElsewhere(message: ChatMessage | undefined): boolean {
@@ -99,6 +154,7 @@ export class ConversationSync {
   }
 
   #onStorage = (event: StorageEvent): void => {
+    // The exact key: this tab's and other tabs' saved turns have longer ones.
     if (!this.#store || event.key !== this.#store.key || this.#options.busy()) return;
     if (event.newValue === null) return this.#options.changedElsewhere([]);
     const loaded = this.#store.parse(event.newValue);

@@ -89,6 +89,10 @@ export interface AnswerSink {
   onReasoning?(delta: string): void;
   /** A retry is scheduled (status is `retrying` until it starts). */
   onRetry?(notice: RetryNotice): void;
+  /** The turn started: its Idempotency-Key, which also names it to a cancel (`DELETE`). */
+  onTurn?(idempotencyKey: string): void;
+  /** An event with an id was read: resuming from it (`Last-Event-ID`) continues after what was shown. */
+  onEventId?(id: string): void;
   /** The browser is offline; the widget waits for `online` without spending attempts. */
   onOffline?(): void;
   /** With `debug`: every event (or line, text piece, JSON body), the format so far, and what was made of it. */
@@ -99,6 +103,13 @@ export interface AnswerSink {
 
 /** What the widget read, for `debug` logs. */
 export type DebugInput = ReaderInput;
+
+/** A turn that was streaming when its page went away, to be read on from where it was. */
+export interface TurnResume {
+  idempotencyKey: string;
+  /** The id of the last event shown; empty when none had one (then nothing can be resumed). */
+  lastEventId: string;
+}
 
 /** How one answer ended. `interrupted`: text had arrived and could not be resumed. */
 export type AnswerOutcome =
@@ -254,17 +265,24 @@ export class ChatStreamController implements ReactiveController {
    * Requests an answer and feeds it to `sink`, retrying by `policy`. Resolves
    * (never rejects) with how it ended. Callers must not start a run while `busy`.
    */
-  async run(request: ChatRequest, sink: AnswerSink, policy: StreamPolicy = DEFAULT_POLICY): Promise<AnswerOutcome> {
+  async run(
+    request: ChatRequest,
+    sink: AnswerSink,
+    policy: StreamPolicy = DEFAULT_POLICY,
+    resume?: TurnResume,
+  ): Promise<AnswerOutcome> {
     const runId = ++this.#runId;
     const turn = new AbortController();
     this.#abortController = turn;
     const state: TurnState = {
-      idempotencyKey: newIdempotencyKey(),
-      hasContent: false,
+      idempotencyKey: resume?.idempotencyKey ?? newIdempotencyKey(),
+      // A resumed turn has shown text already: its first request asks for the rest.
+      hasContent: resume !== undefined,
       renderedIds: new Set(),
-      lastRenderedId: '',
+      lastRenderedId: resume?.lastEventId ?? '',
       bytes: 0,
     };
+    sink.onTurn?.(state.idempotencyKey);
     let timedOut = false;
     const deadline = this.#after(policy.timeout, () => ((timedOut = true), turn.abort()));
 
@@ -401,7 +419,10 @@ export class ChatStreamController implements ReactiveController {
           return sink.onWarning?.(`dropped event ${id}: already rendered before the reconnect`);
         }
         if (input.carriesId) state.renderedIds.add(id);
-        if (id) state.lastRenderedId = id;
+        if (id && id !== state.lastRenderedId) {
+          state.lastRenderedId = id;
+          sink.onEventId?.(id);
+        }
       }
       const result = state.reader!.read(input);
       announceOpen('end' in input);

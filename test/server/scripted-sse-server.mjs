@@ -6,7 +6,8 @@
 //
 //   POST /__scenario            body: Scenario        -> { id }
 //   ANY  /sse/:id               answers with the scenario's next response
-//   GET  /__log/:id             -> { requests: RecordedRequest[] }
+//   GET  /__log/:id             -> { requests: RecordedRequest[], cancels: { receivedAt, headers }[] }
+//   DELETE /sse/:id             -> 204, recorded in `cancels` (the widget's Stop), never a scripted answer
 //
 // A Scenario is { responses: ScriptedResponse[] }; request n gets
 // responses[min(n, last)]. A ScriptedResponse is
@@ -96,9 +97,15 @@ async function answer(id, req, res) {
     // The preflight is answered for the request that follows it.
     res.writeHead(204, {
       ...corsHeaders(responseFor(scenario, scenario.requests.length), req),
-      'access-control-allow-methods': 'POST',
+      'access-control-allow-methods': 'POST, DELETE',
       'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
     });
+    res.end();
+    return;
+  }
+  if (req.method === 'DELETE') {
+    scenario.cancels.push({ receivedAt: Date.now(), headers: req.headers });
+    res.writeHead(204, corsHeaders(responseFor(scenario, scenario.requests.length), req));
     res.end();
     return;
   }
@@ -127,14 +134,14 @@ export async function handleScriptedSse(req, res) {
   if (url.pathname === '/__scenario' && req.method === 'POST') {
     const scenario = JSON.parse(await readBody(req));
     const id = randomUUID();
-    scenarios.set(id, { responses: scenario.responses, requests: [] });
+    scenarios.set(id, { responses: scenario.responses, requests: [], cancels: [] });
     sendJson(res, 200, { id });
     return true;
   }
   const log = url.pathname.match(/^\/__log\/([\w-]+)$/);
   if (log) {
     const scenario = scenarios.get(log[1]);
-    sendJson(res, scenario ? 200 : 404, { requests: scenario?.requests ?? [] });
+    sendJson(res, scenario ? 200 : 404, { requests: scenario?.requests ?? [], cancels: scenario?.cancels ?? [] });
     return true;
   }
   const sse = url.pathname.match(/^\/sse\/([\w-]+)$/);
