@@ -166,6 +166,12 @@ if (subpaths.includes('./server')) {
     return Object.keys(m).sort();
   });
 }
+if (subpaths.includes('./server/redis')) {
+  await step('import ./server/redis', async () => {
+    const m = await import('ai-chat-element/server/redis');
+    return Object.keys(m).sort();
+  });
+}
 await step('require .', () => typeof createRequire(import.meta.url)('ai-chat-element').AiChat);
 console.log(JSON.stringify(results));
 `,
@@ -213,6 +219,12 @@ console.log(JSON.stringify(results));
     await t.check('node: import "ai-chat-element/server" without its optional SDKs installed', () => {
       const keys = ok('import ./server');
       assert(keys.includes('createChatHandler'), `./server exports ${keys.join(', ')}`);
+    });
+  }
+  if (subpaths.includes('./server/redis')) {
+    await t.check('node: import "ai-chat-element/server/redis" without redis or ioredis installed', () => {
+      const keys = ok('import ./server/redis');
+      assert(keys.includes('redisResumeStore'), `./server/redis exports ${keys.join(', ')}`);
     });
   }
   await t.check('node: require("ai-chat-element") (require of an ES module, Node >= 20.19)', () => {

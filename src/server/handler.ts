@@ -460,9 +460,10 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       storeRecovered();
     } catch (error) {
       if (error instanceof HttpError) throw error;
-      if (error instanceof ResumeStoreFullError) {
+      // By name too: a store bundled with its own copy of the class.
+      if (error instanceof ResumeStoreFullError || (error as Error | undefined)?.name === 'ResumeStoreFullError') {
         throw new HttpError(503, 'server_busy', 'The server is answering as many questions as it can; try again shortly.', {
-          'Retry-After': String(error.retryAfterSeconds),
+          'Retry-After': String((error as ResumeStoreFullError).retryAfterSeconds ?? 5),
         });
       }
       // A store that is down must not take the chat with it: answer, without resume.
