@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { AiChat } from '../src/ai-chat.js';
 import { setup } from './handler-helpers.js';
-import { until } from './helpers.js';
+import { otherPage, reloadPage, until } from './helpers.js';
 
 // The widget against the real handler (test/server/handler-harness.mjs) and
 // its fake OpenAI provider, which counts the provider calls it receives.
@@ -11,25 +11,19 @@ const FULL_TEXT = WORDS.join('');
 const openAiBody = () =>
   [...WORDS.map((w) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: w } }] })}\n\n`), 'data: [DONE]\n\n'].join('');
 
-/** A page of its own on the same origin, running the script-tag bundle. */
-async function page(body: string): Promise<HTMLIFrameElement> {
-  const frame = document.createElement('iframe');
-  frame.srcdoc = `<!doctype html><meta charset="utf-8"><script src="/dist/ai-chat.iife.js"></script>${body}`;
-  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-  document.body.append(frame);
-  await loaded;
-  return frame;
-}
-
-async function reload(frame: HTMLIFrameElement): Promise<AiChat> {
-  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-  frame.contentWindow!.location.reload();
-  await loaded;
-  return frame.contentDocument!.querySelector('ai-chat') as AiChat;
-}
-
 let count = 0;
 const freshKey = () => `test-durable-${Date.now()}-${++count}`;
+
+/** A page with a persisted widget on the real handler, its answer streaming past `word`. */
+async function streamingPage(word: string) {
+  const server = await setup({ provider: 'openai', upstream: { body: openAiBody(), delayMs: 120 } });
+  const key = freshKey();
+  const frame = await otherPage(`<ai-chat endpoint="${server.url}" persist="${key}"></ai-chat>`);
+  const before = frame.contentDocument!.querySelector('ai-chat') as AiChat;
+  void before.send('Count for me');
+  await until(() => before.messages[1]?.content.includes(word), 'a few words');
+  return { server, key, frame, before };
+}
 
 describe('durable answers', () => {
   afterEach(() => {
@@ -37,15 +31,10 @@ describe('durable answers', () => {
   });
 
   it('a reload mid-answer reads on from the server: same text, no word twice or lost, one provider call', async () => {
-    const server = await setup({ provider: 'openai', upstream: { body: openAiBody(), delayMs: 120 } });
-    const key = freshKey();
-    const frame = await page(`<ai-chat endpoint="${server.url}" persist="${key}"></ai-chat>`);
+    const { server, frame, before } = await streamingPage('word5 ');
     try {
-      const before = frame.contentDocument!.querySelector('ai-chat') as AiChat;
-      void before.send('Count for me');
-      await until(() => before.messages[1]?.content.includes('word5 '), 'a few words');
       const shownAtReload = before.messages[1]!.content;
-      const after = await reload(frame);
+      const after = await reloadPage(frame);
       // What was on screen is on screen at once…
       await after.updateComplete;
       expect(after.messages[1]!.content.startsWith(shownAtReload.slice(0, 'word0 word1 '.length))).to.equal(true);
@@ -56,7 +45,7 @@ describe('durable answers', () => {
       const log = await server.log();
       expect(log.upstream).to.have.length(1);
       // Saved as done, so the next reload shows it finished.
-      const again = await reload(frame);
+      const again = await reloadPage(frame);
       await again.updateComplete;
       expect(again.messages[1]).to.include({ content: FULL_TEXT, status: 'done' });
     } finally {
@@ -65,20 +54,15 @@ describe('durable answers', () => {
   });
 
   it('falls back to the interrupted answer with Retry when the server no longer has it', async () => {
-    const server = await setup({ provider: 'openai', upstream: { body: openAiBody(), delayMs: 120 } });
-    const key = freshKey();
-    const frame = await page(`<ai-chat endpoint="${server.url}" persist="${key}"></ai-chat>`);
+    const { key, frame } = await streamingPage('word3 ');
     try {
-      const before = frame.contentDocument!.querySelector('ai-chat') as AiChat;
-      void before.send('Count for me');
-      await until(() => before.messages[1]?.content.includes('word3 '), 'a few words');
       // The turn saved as the page goes away names a key this server never saw.
       frame.contentWindow!.addEventListener('pagehide', () => {
         const turnKey = Object.keys(localStorage).find((name) => name.startsWith(`ai-chat:${key}:turn:`))!;
         const turn = JSON.parse(localStorage.getItem(turnKey)!);
         localStorage.setItem(turnKey, JSON.stringify({ ...turn, idempotencyKey: 'unknown-to-the-server' }));
       });
-      const after = await reload(frame);
+      const after = await reloadPage(frame);
       await until(() => after.messages[1]?.status === 'error', 'the interrupted answer', 8000);
       expect(after.messages[1]!.content).to.include('word0 ');
       expect(after.messages[1]!.error).to.match(/incomplete/);

@@ -1,29 +1,9 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { AiChat } from '../src/ai-chat.js';
-import { bubbleTexts, DONE, input, openAiEvent, part, scenario, shadow, until, wordStream } from './helpers.js';
+import { bubbleTexts, DONE, input, openAiEvent, otherPage, part, reloadPage, scenario, shadow, until, wordStream } from './helpers.js';
 
 let keyCount = 0;
 const freshKey = () => `test-${Date.now()}-${++keyCount}`;
-
-/** A second page on the same origin (another tab, as far as storage is concerned) running the script-tag bundle. */
-async function otherPage(body: string): Promise<HTMLIFrameElement> {
-  const frame = document.createElement('iframe');
-  frame.srcdoc = `<!doctype html><meta charset="utf-8"><script src="/dist/ai-chat.iife.js"></script>${body}`;
-  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-  document.body.append(frame);
-  await loaded;
-  return frame;
-}
-
-/** Reloads the page in `frame` for real and returns its widget once it has rendered. */
-async function reloadPage(frame: HTMLIFrameElement): Promise<AiChat> {
-  const reloaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-  frame.contentWindow!.location.reload();
-  await reloaded;
-  const restored = frame.contentDocument!.querySelector('ai-chat') as AiChat;
-  await restored.updateComplete;
-  return restored;
-}
 
 describe('saved conversations (persist)', () => {
   afterEach(() => {

@@ -129,3 +129,23 @@ export async function untilServerSeesClose(flow: Scenario, index = 0): Promise<R
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A second page on the same origin (another tab, as far as storage is concerned) running the script-tag bundle. */
+export async function otherPage(body: string): Promise<HTMLIFrameElement> {
+  const frame = document.createElement('iframe');
+  frame.srcdoc = `<!doctype html><meta charset="utf-8"><script src="/dist/ai-chat.iife.js"></script>${body}`;
+  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  document.body.append(frame);
+  await loaded;
+  return frame;
+}
+
+/** Reloads the page in `frame` for real and returns its widget once it has rendered. */
+export async function reloadPage(frame: HTMLIFrameElement): Promise<AiChat> {
+  const reloaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  frame.contentWindow!.location.reload();
+  await reloaded;
+  const restored = frame.contentDocument!.querySelector('ai-chat') as AiChat;
+  await restored.updateComplete;
+  return restored;
+}
