@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { minifyHTMLLiterals } from 'minify-literals';
+import { minify as terser } from 'terser';
 import { defineConfig, loadEnv, type LibraryOptions, type Plugin, type PreviewServer, type ViteDevServer } from 'vite';
 import { CHAT_PATH, demoBackend } from './demo/mock-backend.js';
 
@@ -62,6 +63,31 @@ function minifyTemplates(): Plugin {
   };
 }
 
+/**
+ * Runs terser's compressor (two passes, its safe defaults, no renaming) over
+ * the script-tag bundle before the build's own minifier renames and prints
+ * it. Terser inlines and folds more than oxc does, oxc renames and prints
+ * shorter than terser does: together they ship about 300 B gzip less than
+ * either alone. Only the IIFE build is minified, so only it needs this.
+ */
+function compressScriptBundle(): Plugin {
+  return {
+    name: 'ai-chat-compress-script-bundle',
+    apply: 'build',
+    async renderChunk(code) {
+      const result = await terser(code, {
+        ecma: 2022,
+        compress: { passes: 2 },
+        mangle: false,
+        // Chained by the bundler, so the published map still leads to src/.
+        sourceMap: true,
+      });
+      // `sourceMap: true` (not `asObject`) makes the map JSON text.
+      return { code: result.code ?? code, map: result.map as string | undefined };
+    },
+  };
+}
+
 // `vite build` writes the ES module for bundlers (lit and fetch-event-source
 // stay dependencies); `vite build --mode iife` writes the self-contained
 // classic script for a plain <script> tag; `--mode server` writes the
@@ -84,14 +110,13 @@ export default defineConfig(({ command, mode }) => {
           entry: {
             index: resolve(import.meta.dirname, 'src/server/index.ts'),
             node: resolve(import.meta.dirname, 'src/server/node.ts'),
-            redis: resolve(import.meta.dirname, 'src/server/redis.ts'),
           },
           formats: ['es'],
           fileName: (_format, name) => `${name}.js`,
         },
         rollupOptions: {
           // Optional peers, loaded only by the provider or adapter in use.
-          external: [/^openai($|\/)/, /^@anthropic-ai\/sdk($|\/)/, /^@hono\/node-server($|\/)/, /^redis$/, /^ioredis$/, /^node:/],
+          external: [/^openai($|\/)/, /^@anthropic-ai\/sdk($|\/)/, /^@hono\/node-server($|\/)/, /^node:/],
         },
       },
     };
@@ -139,7 +164,10 @@ export default defineConfig(({ command, mode }) => {
     // swapped for the server one.
     ...(command === 'serve' ? { resolve: demoSources, optimizeDeps: { exclude: ['svelte'] } } : {}),
     // The demo's Svelte page needs the Svelte compiler; the library builds do not.
-    plugins: command === 'serve' ? [chatBackend(mode), svelte({ configFile: false })] : [minifyTemplates()],
+    plugins:
+      command === 'serve'
+        ? [chatBackend(mode), svelte({ configFile: false })]
+        : [minifyTemplates(), ...(iife ? [compressScriptBundle()] : [])],
     build: {
       outDir: 'dist',
       emptyOutDir: !iife,
@@ -147,6 +175,9 @@ export default defineConfig(({ command, mode }) => {
       sourcemap: true,
       lib,
       rollupOptions: {
+        // The terser pass is most of the script-tag build's time by design:
+        // no warning that a plugin is slow.
+        checks: { bundlerTimings: !iife },
         external: iife ? [] : [/^lit($|\/)/, /^@lit\//, '@microsoft/fetch-event-source', /^react($|\/)/],
         output: iife ? {} : { chunkFileNames: 'chunks/[name]-[hash].js' },
       },
