@@ -11,6 +11,7 @@ import {
   type ExtractResult,
   type FormatName,
 } from '../src/stream/formats/index.js';
+import { createPartsBuilder, type ChatPart } from '../src/stream/parts.js';
 import type { StreamEvent } from '../src/stream/types.js';
 
 /** One entry of test/fixtures/manifest.json. */
@@ -18,7 +19,13 @@ interface Fixture {
   file: string;
   format: string;
   contentType: string;
-  expected: { text: string; reasoning: string; error: string | null };
+  expected: {
+    text: string;
+    reasoning: string;
+    error: string | null;
+    tools: { id: string | null; name: string | null; input: unknown; output?: unknown }[];
+    sources: { url: string; title: string | null }[];
+  };
   notes: string;
 }
 
@@ -30,7 +37,29 @@ interface Outcome {
   done: boolean;
   /** Text or reasoning that arrived after a `done`: the element would have stopped reading. */
   afterDone: boolean;
+  /** The answer's parts, folded by the parts builder as the element would. */
+  parts: ChatPart[];
 }
+
+/** The tool calls of an outcome in the manifest's shape: `{id, name, input, output?}`. */
+const toolsOf = (parts: ChatPart[]) =>
+  parts.flatMap((part) =>
+    part.type === 'tool'
+      ? [{ id: part.id, name: part.name, input: part.input, ...('output' in part ? { output: part.output } : {}) }]
+      : [],
+  );
+
+/** The sources of an outcome in the manifest's shape: `{url, title}`. */
+const sourcesOf = (parts: ChatPart[]) =>
+  parts.flatMap((part) => (part.type === 'source' ? [{ url: part.url, title: part.title }] : []));
+
+/** JSON with object keys sorted, so equal values compare equal as strings (fast enough for every split). */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, inner: unknown) =>
+    typeof inner === 'object' && inner !== null && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : inner,
+  );
 
 const fixtures: Fixture[] = [];
 const bodies = new Map<string, Uint8Array>();
@@ -43,7 +72,8 @@ async function load(name: string): Promise<Response> {
 
 /** Applies results the way the element does: an error ends the answer. */
 function collector(): { apply(result: ExtractResult): void; outcome: Outcome } {
-  const outcome: Outcome = { text: '', reasoning: '', error: null, done: false, afterDone: false };
+  const builder = createPartsBuilder();
+  const outcome: Outcome = { text: '', reasoning: '', error: null, done: false, afterDone: false, parts: builder.parts };
   return {
     outcome,
     apply(result) {
@@ -54,7 +84,8 @@ function collector(): { apply(result: ExtractResult): void; outcome: Outcome } {
         return;
       }
       if (outcome.error !== null) return;
-      if (outcome.done && (result.text || result.reasoning)) outcome.afterDone = true;
+      if (outcome.done && (result.text || result.reasoning || result.parts)) outcome.afterDone = true;
+      builder.add(result);
       outcome.text += result.text ?? '';
       outcome.reasoning += result.reasoning ?? '';
       if (result.error !== undefined) outcome.error = result.error;
@@ -129,6 +160,14 @@ function mismatch(fixture: Fixture, outcome: Outcome, where: string): string | u
   }
   if (outcome.error !== expected.error) wrong.push(`error ${JSON.stringify(outcome.error)}`);
   if (outcome.afterDone) wrong.push('text after done');
+  const tools = toolsOf(outcome.parts);
+  if (canonical(tools) !== canonical(expected.tools)) wrong.push(`tools ${JSON.stringify(tools).slice(0, 200)}`);
+  const sources = sourcesOf(outcome.parts);
+  if (canonical(sources) !== canonical(expected.sources)) wrong.push(`sources ${JSON.stringify(sources).slice(0, 200)}`);
+  // Each format says when a call's input is complete: none may be left streaming at the end.
+  if (outcome.parts.some((part) => part.type === 'tool' && part.state === 'input-streaming')) {
+    wrong.push('a tool input still streaming');
+  }
   return wrong.length > 0 ? `${fixture.file} (${where}): ${wrong.join(', ')}` : undefined;
 }
 
@@ -172,7 +211,7 @@ describe('answer reader: fixtures', () => {
     }
   });
 
-  it('auto: every fixture, whole, gives exactly the expected text, reasoning and error', () => {
+  it('auto: every fixture, whole, gives exactly the expected text, reasoning, error, tools and sources', () => {
     const failures = fixtures
       .map((fixture) => mismatch(fixture, read(fixture, 'auto', [bodies.get(fixture.file)!]).outcome, 'auto, whole'))
       .filter((failure) => failure !== undefined);
@@ -504,20 +543,31 @@ describe('answer reader: skipped events', () => {
     }
   });
 
-  it('skips tool calls, usage, pings, unknown types and unknown fields', () => {
+  it('never shows tool-call input as text: tool events carry parts, never text or reasoning', () => {
+    const events: StreamEvent[] = [
+      ev({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"a":' } }),
+      ev({ type: 'response.function_call_arguments.delta', item_id: 'fc', delta: '{"q":' }),
+      ev({ type: 'tool-input-delta', toolCallId: 'c', inputTextDelta: '{"x"' }),
+      ev({ candidates: [{ content: { parts: [{ functionCall: { name: 'f', args: {} } }] } }] }),
+      ev(chunk({ tool_calls: [{ index: 0, function: { arguments: '{"a":1}' } }] })),
+    ];
+    for (const event of events) {
+      const result = reader().event(event);
+      expect(result, event.data).to.not.have.any.keys('text', 'reasoning', 'skipped');
+      expect(result, event.data).to.have.property('parts').that.is.an('array').with.length.greaterThan(0);
+    }
+  });
+
+  it('skips usage, pings, signatures, repeated text, unknown types and unknown fields', () => {
     const events: StreamEvent[] = [
       ev({ type: 'ping' }, 'ping'),
       ev('1700000000', 'ping'),
-      ev({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"a":' } }),
       ev({ type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'abc' } }),
-      ev({ type: 'response.function_call_arguments.delta', delta: '{"q":' }),
       ev({ type: 'response.output_text.done', text: 'full text again' }),
-      ev({ type: 'tool-input-delta', toolCallId: 'c', inputTextDelta: '{"x"' }),
       ev({ type: 'TOOL_CALL_ARGS', toolCallId: 'c', delta: '{"x"' }),
       ev({ type: 'something-new', content: 'not text' }),
       ev({ unknown: 'field', other: 1 }),
       ev({ usage: { total_tokens: 1 } }, 'usage'),
-      ev({ candidates: [{ content: { parts: [{ functionCall: { name: 'f', args: {} } }] } }] }),
     ];
     for (const event of events) {
       expect(isSkipped(reader().event(event)), event.data).to.equal(true);

@@ -3,7 +3,8 @@
  * stream protocol v1 (AI SDK 4, `TYPE:JSON` lines in a text/plain body).
  * See test/fixtures/vercel.md.
  */
-import { errorText, extraction, isObject, isString, noAnswer, parseJson, skip } from './json.js';
+import type { PartDelta } from '../parts.js';
+import { errorText, extraction, isObject, isString, noAnswer, parseJson, skip, sourceDelta, str, toolDelta, type Json } from './json.js';
 import { readTyped } from './typed.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
@@ -17,13 +18,55 @@ import type { ExtractResult, FamilyReader } from './types.js';
 const TYPE =
   /^((start|finish)(-step)?|abort|message-metadata|file|source-(url|document)|(text|reasoning)-(start|delta|end))$|^(data|tool)-/;
 
+/**
+ * A tool, source or file piece of a UI message chunk or a data stream part,
+ * keyed by `toolCallId`; the names of the UI stream (`tool-input-delta`,
+ * `source-url`, `file`) and the codes of the data stream (`c`, `h`, `k`).
+ */
+function readPart(type: string, value: Json): PartDelta | undefined {
+  const { toolCallId: key, toolName: name, input, errorText: failed } = value;
+  const tool = (more: Parameters<typeof toolDelta>[3]) => toolDelta(key, key, name, more);
+  switch (type) {
+    case 'tool-input-start':
+    case 'b':
+      return tool({});
+    case 'tool-input-delta':
+      return tool({ args: str(value.inputTextDelta) });
+    case 'c':
+      return tool({ args: str(value.argsTextDelta) });
+    case 'tool-input-available':
+      return tool({ input });
+    case '9':
+      return tool({ input: value.args });
+    // An input the model got wrong: the call failed before it ran.
+    case 'tool-input-error':
+      return tool({ input, errorText: str(failed) });
+    case 'tool-output-available':
+      return tool({ output: value.output });
+    case 'a':
+      return tool({ output: value.result });
+    case 'tool-output-error':
+      return tool({ errorText: str(failed) });
+    case 'source-url':
+      return sourceDelta(value.url, value.title);
+    case 'h':
+      return value.sourceType === 'url' ? sourceDelta(value.url, value.title) : undefined;
+    case 'file':
+      return { type: 'file', mediaType: str(value.mediaType), url: str(value.url) };
+    case 'k':
+      return { type: 'file', mediaType: str(value.mimeType), url: `data:${str(value.mimeType)};base64,${str(value.data)}` };
+  }
+  return undefined;
+}
+
 export const createAiSdkReader = (): FamilyReader => ({
   name: 'ai-sdk',
   /** UI streams end with `finish` (then `[DONE]`), data streams with a `d:` part. */
   expectsTerminal: true,
   event({ value }) {
     if (!isObject(value) || !isString(value.type) || !TYPE.test(value.type)) return undefined;
-    return readTyped(value, value.type);
+    const part = readPart(value.type, value);
+    return part ? { parts: [part] } : readTyped(value, value.type);
   },
 });
 
@@ -64,6 +107,7 @@ export function readDataStreamLine(line: string): ExtractResult {
   if (code === 'g') return extraction({ reasoning: value as string }, 'empty reasoning part');
   if (code === '3') return { error: errorText(value) };
   if (code === 'd') return { done: true };
-  // The other codes are tool calls, sources, files, annotations and step markers.
-  return noAnswer(`data stream part ${code}`);
+  const piece = isObject(value) && readPart(code, value);
+  // The other codes are data, annotations, redacted reasoning and step markers.
+  return piece ? { parts: [piece] } : noAnswer(`data stream part ${code}`);
 }

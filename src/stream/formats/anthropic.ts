@@ -3,7 +3,21 @@
  * and forwarded (bare `data: {"type":"content_block_delta","delta":…}`).
  * See test/fixtures/anthropic.md and forwarded.md.
  */
-import { extraction, isArray, isObject, isString, noAnswer, readContent, skip, type Json } from './json.js';
+import type { PartDelta } from '../parts.js';
+import {
+  at,
+  extraction,
+  FALLBACK_ERROR,
+  isArray,
+  isObject,
+  isString,
+  readContent,
+  skip,
+  sourceDelta,
+  str,
+  toolDelta,
+  type Json,
+} from './json.js';
 import { readField, readTyped } from './typed.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
@@ -14,6 +28,32 @@ import type { ExtractResult, FamilyReader } from './types.js';
  */
 const TYPE = /^(message|content_block)_(start|delta|stop)$/;
 
+/**
+ * The tool and source pieces of a content block: a client (`tool_use`),
+ * server (`server_tool_use`, `web_search`...) or MCP tool call, a server
+ * tool's result block (`web_search_tool_result` and the like, joined to its
+ * call by `tool_use_id`; web search results are sources too), and a text
+ * block's citations. A streamed call's input arrives in fragments after its
+ * start, so only a whole block (`whole`) gives it.
+ */
+function readBlock(key: unknown, block: Json, whole?: boolean): PartDelta[] {
+  const { id, name, input, content } = block;
+  const type = String(block.type);
+  const parts: PartDelta[] = [];
+  if (type.endsWith('tool_use')) parts.push(toolDelta(key, id, name, whole ? { input } : {}));
+  if (type.endsWith('tool_result')) {
+    // `is_error` (MCP) or an error object (`web_search_tool_result_error`, with an `error_code`).
+    const code = at(content, 'error_code');
+    const failed = block.is_error === true || code !== undefined;
+    const more = failed ? { errorText: readContent(content).text || str(code) || FALLBACK_ERROR } : { output: content };
+    parts.push(toolDelta(key, block.tool_use_id, name, more));
+  }
+  for (const cited of [content, block.citations].flat()) {
+    if (isObject(cited) && isString(cited.url)) parts.push(sourceDelta(cited.url, cited.title));
+  }
+  return parts;
+}
+
 export function createAnthropicReader(): FamilyReader {
   /**
    * Raw streams end with `message_stop`; forwarded ones carry only deltas and
@@ -21,6 +61,8 @@ export function createAnthropicReader(): FamilyReader {
    * `message_start`, show the stream is the full one.
    */
   let full = false;
+  /** Blocks that are tool calls, by index: their input is complete at `content_block_stop`. */
+  const calls = new Set<unknown>();
   return {
     name: 'anthropic',
     get expectsTerminal() {
@@ -36,18 +78,28 @@ export function createAnthropicReader(): FamilyReader {
       if (name === undefined) return undefined;
       if (named || name === 'message_start' || name === 'message_stop') full = true;
       if (!isObject(value)) return skip(`${name} without a JSON object`);
+      const { index } = value;
+      if (name === 'content_block_stop' && calls.delete(index)) {
+        return { parts: [toolDelta(index, 0, 0, { state: 'input-available' })] };
+      }
       // A delta (`text_delta`, `thinking_delta`) or a block start (`text`,
       // `thinking`; empty in practice, but a non-empty start is part of the
-      // block) carries its text in the field its type names. Signature, tool
-      // input and citation deltas and other blocks add nothing.
+      // block) carries its text in the field its type names. Signature
+      // deltas and other blocks add nothing.
       const suffix = name === 'content_block_delta' ? '_delta' : name === 'content_block_start' ? '' : undefined;
       if (suffix !== undefined) {
         const key = suffix ? 'delta' : 'content_block';
         const part = value[key];
         if (!isObject(part)) return skip(`${name} without a ${key}`);
         const what = `${name} ${String(part.type)}`;
+        if (part.type === 'input_json_delta') {
+          return { parts: [toolDelta(index, 0, 0, { args: str(part.partial_json) })] };
+        }
         const field = ['text', 'thinking'].find((type) => part.type === type + suffix);
-        return field ? readField(part, field, field === 'thinking' ? 'reasoning' : 'text', what) : noAnswer(what);
+        if (field) return readField(part, field, field === 'thinking' ? 'reasoning' : 'text', what);
+        if (String(part.type).endsWith('tool_use')) calls.add(index);
+        const parts = readBlock(index, suffix ? { citations: part.citation } : part);
+        return extraction({ parts }, `${what} carries no answer text`);
       }
       return readTyped(value, name);
     },
@@ -57,5 +109,11 @@ export function createAnthropicReader(): FamilyReader {
 /** A non-streamed Messages API body (`type: "message"`). */
 export function readAnthropicMessage(value: Json): ExtractResult | undefined {
   if (value.type !== 'message' || !isArray(value.content)) return undefined;
-  return extraction(readContent(value.content));
+  const parts: PartDelta[] = [];
+  value.content.forEach((block, index) => {
+    if (!isObject(block)) return;
+    const { text, reasoning } = readContent([block]);
+    parts.push({ type: 'reasoning', text: reasoning }, { type: 'text', text }, ...readBlock(index, block, true));
+  });
+  return extraction({ parts });
 }

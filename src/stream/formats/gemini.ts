@@ -3,15 +3,27 @@
  * `generateContent` body): every event is a whole GenerateContentResponse.
  * See test/fixtures/gemini.md.
  */
-import { at, extraction, isArray, isObject, isString, skip, str, type Json } from './json.js';
+import type { PartDelta } from '../parts.js';
+import { at, extraction, isArray, isObject, isString, newKey, skip, sourceDelta, str, toolDelta, type Json } from './json.js';
 import type { ExtractResult, FamilyReader } from './types.js';
+
+/**
+ * Call keys by name: a `functionResponse` names its call (the latest of that
+ * name), as Gemini gives no call ids (newer models may).
+ */
+type Calls = Map<string, unknown>;
 
 const isGemini = (value: Json): boolean =>
   isArray(value.candidates) ||
   (!('choices' in value || 'type' in value) && (isObject(value.promptFeedback) || isObject(value.usageMetadata)));
 
-/** Text and reasoning of `candidates[0]`, and its finish reason ('' when none). */
-function readResponse(value: Json): [result: ExtractResult, finishReason: string] {
+/**
+ * Text, reasoning, calls (`functionCall`, with `args` an object), call
+ * results (`functionResponse`), generated files (`inlineData`) and grounding
+ * sources (`groundingMetadata.groundingChunks[].web`) of `candidates[0]`, and
+ * its finish reason ('' when none).
+ */
+function readResponse(value: Json, calls: Calls): [result: ExtractResult, finishReason: string] {
   const candidates = isArray(value.candidates) ? value.candidates : [];
   const candidate = candidates.find((c) => isObject(c) && (c.index === 0 || c.index === undefined)) ?? candidates[0];
   if (!isObject(candidate)) {
@@ -20,20 +32,41 @@ function readResponse(value: Json): [result: ExtractResult, finishReason: string
     if (isString(blockReason)) return [{ error: `The prompt was blocked (${blockReason}).` }, ''];
     return [skip('a response without candidates'), ''];
   }
-  const answer = { text: '', reasoning: '' };
-  const parts = at(candidate, 'content', 'parts');
-  for (const part of isArray(parts) ? parts : []) {
-    // functionCall, executableCode, inlineData and bare thoughtSignature parts add nothing.
-    if (isObject(part) && isString(part.text)) answer[part.thought === true ? 'reasoning' : 'text'] += part.text;
+  const parts: PartDelta[] = [];
+  const content = at(candidate, 'content', 'parts');
+  for (const part of isArray(content) ? content : []) {
+    if (!isObject(part)) continue;
+    const { text, functionCall: call, functionResponse: response, inlineData: file } = part;
+    // executableCode and bare thoughtSignature parts add nothing.
+    if (isString(text)) parts.push({ type: part.thought === true ? 'reasoning' : 'text', text });
+    if (isObject(call)) {
+      const key = call.id ?? newKey();
+      calls.set(str(call.name), key);
+      parts.push(toolDelta(key, call.id, call.name, { input: call.args ?? {} }));
+    }
+    if (isObject(response)) {
+      const key = response.id ?? calls.get(str(response.name)) ?? newKey();
+      parts.push(toolDelta(key, response.id, response.name, { output: response.response }));
+    }
+    if (isObject(file) && isString(file.data)) {
+      const mediaType = str(file.mimeType);
+      parts.push({ type: 'file', mediaType, url: `data:${mediaType};base64,${file.data}` });
+    }
+  }
+  const chunks = at(candidate, 'groundingMetadata', 'groundingChunks');
+  for (const chunk of isArray(chunks) ? chunks : []) {
+    const web = at(chunk, 'web');
+    if (isObject(web)) parts.push(sourceDelta(web.uri, web.title));
   }
   const finishReason = str(candidate.finishReason);
   const reason = finishReason ? `finish chunk (${finishReason})` : 'a candidate without text';
-  return [extraction(answer, reason), finishReason];
+  return [extraction({ parts }, reason), finishReason];
 }
 
 export function createGeminiReader(): FamilyReader {
   /** No sentinel: the last chunk is the one with `finishReason`. */
   let owed = true;
+  const calls: Calls = new Map();
   return {
     name: 'gemini',
     get expectsTerminal() {
@@ -41,7 +74,7 @@ export function createGeminiReader(): FamilyReader {
     },
     event({ value }) {
       if (!isObject(value) || !isGemini(value)) return undefined;
-      const [result, finishReason] = readResponse(value);
+      const [result, finishReason] = readResponse(value, calls);
       if (isArray(value.candidates) && value.candidates.length > 0) owed = !finishReason;
       return result;
     },
@@ -50,4 +83,4 @@ export function createGeminiReader(): FamilyReader {
 
 /** A non-streamed `generateContent` body. */
 export const readGeminiResponse = (value: Json): ExtractResult | undefined =>
-  isGemini(value) ? readResponse(value)[0] : undefined;
+  isGemini(value) ? readResponse(value, new Map())[0] : undefined;

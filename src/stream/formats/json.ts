@@ -1,3 +1,4 @@
+import { deltasOf, type PartDelta, type ToolDelta } from '../parts.js';
 import { isSkipped, type Extraction, type ExtractResult, type Skipped } from './types.js';
 
 export type Json = Record<string, unknown>;
@@ -35,32 +36,63 @@ export const notText = (field: string, value: unknown): string | undefined =>
   value === undefined || value === null || isString(value) ? undefined : `${field} is not a string`;
 
 /**
- * Joins several results into one, in order: text and reasoning concatenated,
- * `done` if any is done, the first error kept and anything after it dropped
- * (an error ends the answer). All skipped gives one skip with the first reason.
+ * Joins several results into one, in order: their pieces one after the
+ * other, `done` if any is done, the first error kept and anything after it
+ * dropped (an error ends the answer). All skipped gives one skip with the
+ * first reason.
  */
 export function mergeResults(results: ExtractResult[], emptyReason: string): ExtractResult {
   const read = results.filter((result): result is Extraction => !isSkipped(result));
   // All skipped: the first skip says why.
   if (read.length === 0) return results[0] ?? skip(emptyReason);
-  const done = read.some((result) => result.done);
-  const merged = { text: '', reasoning: '', done, error: undefined as string | undefined };
+  const parts: PartDelta[] = [];
+  let error: string | undefined;
   for (const result of read) {
-    if (merged.error !== undefined) break;
-    merged.text += result.text ?? '';
-    merged.reasoning += result.reasoning ?? '';
-    merged.error = result.error;
+    if (error !== undefined) break;
+    parts.push(...deltasOf(result));
+    error = result.error;
   }
-  return extraction(merged);
+  return extraction({ parts, done: read.some((result) => result.done), error });
 }
 
-/** An extraction without its empty parts (in a fixed key order); a skip when nothing is left. */
-export function extraction(parts: Extraction, emptyReason = 'no answer text in this event'): ExtractResult {
+/**
+ * An extraction without its empty parts (in a fixed key order); a skip when
+ * nothing is left. With `parts`, `text` and `reasoning` are their joined
+ * deltas, and `parts` stays only when it holds more than text.
+ */
+export function extraction(fields: Extraction, emptyReason = 'no answer text in this event'): ExtractResult {
+  const { parts } = fields;
   const result: Json = {};
+  if (parts) {
+    fields = { ...fields, text: '', reasoning: '' };
+    for (const part of parts) if ('text' in part) fields[part.type] += part.text;
+  }
   // `error` is never '': errorText always has a message.
-  for (const key of ['text', 'reasoning', 'done', 'error'] as const) if (parts[key]) result[key] = parts[key];
+  for (const key of ['text', 'reasoning', 'done', 'error'] as const) if (fields[key]) result[key] = fields[key];
+  if (parts?.some((part) => !('text' in part))) result.parts = parts;
   return Object.keys(result).length > 0 ? result : skip(emptyReason);
 }
+
+/** A tool call delta; an `id` or `name` that is not a string counts as absent (''). */
+export const toolDelta = (key: unknown, id: unknown, name: unknown, more?: Partial<ToolDelta>): ToolDelta => ({
+  type: 'tool',
+  key: String(key),
+  id: str(id),
+  name: str(name),
+  ...more,
+});
+
+let keys = 0;
+
+/** A key for a call that arrives whole with no id (Gemini, Ollama): unique among all answers, so never joined to another. */
+export const newKey = () => `#${keys++}`;
+
+/** A cited page; the builder drops it unless its URL is http(s). */
+export const sourceDelta = (url: unknown, title: unknown): PartDelta => ({
+  type: 'source',
+  url: str(url),
+  title: str(title) || null,
+});
 
 /**
  * Text and reasoning from a `content` that is a string or a list of typed

@@ -2,7 +2,7 @@
  * Ollama `/api/chat` and `/api/generate`: NDJSON lines, or one JSON body with
  * `stream: false`. See test/fixtures/ollama-and-openai-compat.md.
  */
-import { extraction, isArray, isObject, isString, notText, str, type Json } from './json.js';
+import { at, extraction, isArray, isObject, isString, newKey, notText, str, toolDelta, type Json } from './json.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
 /** `done` is a boolean on every line, with `message` (chat) or `response` (generate). */
@@ -14,11 +14,19 @@ function read(value: Json): ExtractResult {
   const { message } = value;
   const source: Json = isObject(message) ? message : { content: value.response, thinking: value.thinking };
   const { content, thinking } = source;
-  const problem =
-    notText('content', content) ??
-    notText('thinking', thinking) ??
-    (isArray(source.tool_calls) ? 'tool call' : 'a line without text');
-  return extraction({ text: str(content), reasoning: str(thinking), done: value.done === true }, problem);
+  const problem = notText('content', content) ?? notText('thinking', thinking) ?? 'a line without text';
+  // Calls arrive whole, `arguments` an object, usually without an id.
+  const calls = isArray(source.tool_calls) ? source.tool_calls : [];
+  const parts = [
+    { type: 'reasoning' as const, text: str(thinking) },
+    { type: 'text' as const, text: str(content) },
+    ...calls.map((call: unknown) =>
+      toolDelta(newKey(), at(call, 'id'), at(call, 'function', 'name'), {
+        input: at(call, 'function', 'arguments') ?? {},
+      }),
+    ),
+  ];
+  return extraction({ parts, done: value.done === true }, problem);
 }
 
 /** Every stream ends with a `done: true` line (the JS client throws without it). */

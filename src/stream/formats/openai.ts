@@ -3,24 +3,55 @@
  * llama.cpp, Ollama `/v1`, DeepSeek, Mistral, OpenRouter, Azure, Groq).
  * See test/fixtures/openai-chat.md and ollama-and-openai-compat.md.
  */
-import { extraction, isArray, isObject, isString, notText, readContent, skip, str, type Json } from './json.js';
+import { parseToolInput, type PartDelta } from '../parts.js';
+import {
+  at,
+  extraction,
+  isArray,
+  isObject,
+  isString,
+  notText,
+  readContent,
+  skip,
+  sourceDelta,
+  str,
+  toolDelta,
+  type Json,
+} from './json.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
 /** The choice the widget renders: index 0 (or the first, when there is no index); none without a list. */
 const firstChoice = (choices: unknown): unknown =>
   isArray(choices) ? (choices.find((choice) => isObject(choice) && choice.index === 0) ?? choices[0]) : undefined;
 
-/** Text, reasoning and why-not from a `delta` or a `message`. */
-function readMessage(message: Json): { text: string; reasoning: string; problem?: string } {
-  const { content } = message;
+/**
+ * The pieces of a `delta` or a `message`, and why-not: reasoning, text, then
+ * tool calls and `url_citation` annotations (search models). A streamed
+ * call's `arguments` are fragments joined per `index` (only the first names
+ * the call); a message's are whole, so they are parsed here.
+ */
+function readMessage(message: Json, whole?: boolean): { parts: PartDelta[]; problem?: string | undefined } {
+  const { content, tool_calls: calls, annotations } = message;
   // Mistral Magistral: typed parts; only text parts are answer text.
   const { text, reasoning } = readContent(content);
   // DeepSeek, xAI, llama.cpp, older vLLM: reasoning_content; OpenRouter,
-  // Ollama /v1, newer vLLM: reasoning. Read one, in case a server sends both.
+  // Ollama `/v1`, newer vLLM: reasoning. Read one, in case a server sends both.
   const thought = isString(message.reasoning_content) ? message.reasoning_content : message.reasoning;
+  const parts: PartDelta[] = [
+    { type: 'reasoning', text: reasoning + str(thought) },
+    { type: 'text', text: text + str(message.refusal) },
+  ];
+  (isArray(calls) ? calls : []).forEach((call, position) => {
+    const { id, index = position, function: fn } = isObject(call) ? call : ({} as Json);
+    const args = str(at(fn, 'arguments'));
+    parts.push(toolDelta(index, id, at(fn, 'name'), whole ? { input: parseToolInput(args) } : { args }));
+  });
+  for (const note of isArray(annotations) ? annotations : []) {
+    const cited = at(note, 'url_citation');
+    if (isObject(cited)) parts.push(sourceDelta(cited.url, cited.title));
+  }
   return {
-    text: text + str(message.refusal),
-    reasoning: reasoning + str(thought),
+    parts,
     problem: notText('content', isArray(content) ? undefined : content) ?? notText('reasoning', thought),
   };
 }
@@ -40,6 +71,8 @@ export function createOpenAiReader(): FamilyReader {
    */
   let owed = true;
   let fromProvider = false;
+  /** Calls whose argument fragments may still come: complete at `finish_reason`. */
+  const open = new Set<string>();
   return {
     name: 'openai',
     get expectsTerminal() {
@@ -58,14 +91,16 @@ export function createOpenAiReader(): FamilyReader {
       owed = !finish;
       const finished = finish ? `finish chunk (${finish})` : undefined;
       const { delta } = choice;
-      if (isObject(delta)) {
-        const { text, reasoning, problem } = readMessage(delta);
-        const reason = problem ?? (isArray(delta.tool_calls) ? 'tool call' : (finished ?? 'a delta without text'));
-        return extraction({ text, reasoning }, reason);
-      }
+      const read = isObject(delta) ? readMessage(delta) : undefined;
       // Legacy /v1/completions streams: choices[].text.
-      if (isString(choice.text)) return extraction({ text: choice.text }, 'empty text');
-      return skip(finished ?? 'a choice without a delta');
+      if (!read && isString(choice.text)) return extraction({ text: choice.text }, 'empty text');
+      const parts = read?.parts ?? [];
+      for (const part of parts) if (part.type === 'tool') open.add(part.key);
+      if (finish) {
+        for (const key of open) parts.push(toolDelta(key, 0, 0, { state: 'input-available' }));
+        open.clear();
+      }
+      return extraction({ parts }, read?.problem ?? finished ?? (read ? 'a delta without text' : 'a choice without a delta'));
     },
   };
 }
@@ -74,6 +109,6 @@ export function createOpenAiReader(): FamilyReader {
 export function readOpenAiCompletion(value: Json): ExtractResult | undefined {
   const choice = firstChoice(value.choices);
   if (!isObject(choice)) return undefined;
-  if (isObject(choice.message)) return extraction(readMessage(choice.message));
+  if (isObject(choice.message)) return extraction(readMessage(choice.message, true));
   return isString(choice.text) ? extraction({ text: choice.text }) : undefined;
 }

@@ -1,3 +1,4 @@
+import type { PartDelta } from '../parts.js';
 import type { StreamEvent } from '../types.js';
 
 /**
@@ -37,6 +38,14 @@ export interface Extraction {
   done?: boolean;
   /** The provider reported a failure inside the stream: its readable message. */
   error?: string;
+  /**
+   * Present only when the event carries more than text and reasoning (a tool
+   * call, a source, a file): every piece of the event in order, its text and
+   * reasoning deltas included, for `createPartsBuilder` (src/stream/parts.ts).
+   * `text` and `reasoning` still hold the joined text, so a consumer that
+   * only shows text can ignore it; its presence means the answer has content.
+   */
+  parts?: PartDelta[];
 }
 
 /** An event that carries nothing for the answer, with the reason (for `debug` logs). */

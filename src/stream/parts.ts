@@ -1,0 +1,199 @@
+/**
+ * The parts of an answer (issue #14): everything that was streamed, in order
+ * of arrival. Names follow the AI SDK's UI message parts where they name the
+ * same thing (`text`, `reasoning`, `mediaType`, `url`, `filename`).
+ *
+ * The format readers report part deltas (`Extraction.parts`); a builder
+ * folds them, result by result, into a `ChatPart[]`. Pure: no DOM.
+ * Everything in a part is model output, so it is data to show as text,
+ * never markup.
+ */
+import type { Extraction } from './formats/types.js';
+
+/** A tool call's life: its input streams, is complete, then has a result or failed. */
+export const TOOL_STATES = ['input-streaming', 'input-available', 'output-available', 'output-error'] as const;
+
+export type ToolState = (typeof TOOL_STATES)[number];
+
+export interface ToolPart {
+  type: 'tool';
+  /** The provider's call id (Responses: `call_id`), or null when the format gives none (Gemini, Ollama). */
+  id: string | null;
+  name: string | null;
+  /** The parsed JSON input once complete; while it streams, or if it never parses, the raw string. */
+  input: unknown;
+  /** The tool's result, when the stream carries it (server-side tools, AI SDK tool output). */
+  output?: unknown;
+  state: ToolState;
+  errorText?: string;
+}
+
+export interface SourcePart {
+  type: 'source';
+  /** Always http: or https: (others are dropped). */
+  url: string;
+  title: string | null;
+}
+
+export interface FilePart {
+  type: 'file';
+  mediaType: string;
+  /** Always data:, http: or https: (others are dropped). */
+  url: string;
+  filename?: string;
+}
+
+export type ChatPart =
+  | { type: 'text'; text: string }
+  | { type: 'reasoning'; text: string }
+  | ToolPart
+  | SourcePart
+  | FilePart;
+
+/**
+ * One step of a tool call as a format reports it. `key` joins the pieces of
+ * one call (a Chat Completions `index`, an Anthropic content block, a
+ * Responses item, an AI SDK `toolCallId`); a piece that names an `id` other
+ * than the call's starts a new call.
+ */
+export interface ToolDelta {
+  type: 'tool';
+  key: string;
+  id?: string | undefined;
+  name?: string | undefined;
+  /** A fragment of the JSON input, appended to the raw string. */
+  args?: string | undefined;
+  /** The whole input (already parsed): the input is complete. */
+  input?: unknown;
+  output?: unknown;
+  errorText?: string | undefined;
+  /** A state reached without a value: `input-available` once every fragment arrived (then the raw string is parsed). */
+  state?: ToolState;
+}
+
+/**
+ * What a format reader reports, in order. Text and reasoning deltas are
+ * joined into the part of their kind that is open; sources do not close it.
+ */
+export type PartDelta = { type: 'text' | 'reasoning'; text: string } | ToolDelta | SourcePart | FilePart;
+
+export interface PartsBuilder {
+  /** The parts so far. Parts are updated in place (text grows, a tool part changes state). */
+  readonly parts: ChatPart[];
+  /** Folds one reader result in; returns the parts it added and the tool parts whose state it changed. */
+  add(result: Extraction): ChatPart[];
+  /** The body ended cleanly: tool inputs still streaming are complete (parsed), returned as changed. */
+  end(): ChatPart[];
+}
+
+/** Only web pages are cited; a `javascript:` or relative URL never reaches a link. */
+const SAFE_SOURCE = /^https?:/i;
+const SAFE_FILE = /^(https?|data):/i;
+
+/** JSON input as parsed, or the raw string when it does not parse. */
+export function parseToolInput(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * A result's deltas in order. Without `parts`, a result is reasoning then
+ * text (the order of every format that sends both in one event).
+ */
+export const deltasOf = ({ parts, text = '', reasoning = '' }: Extraction): PartDelta[] =>
+  parts ?? [
+    { type: 'reasoning', text: reasoning },
+    { type: 'text', text },
+  ];
+
+export function createPartsBuilder(): PartsBuilder {
+  const parts: ChatPart[] = [];
+  /** Tool calls by key and by id, with their raw input so far. */
+  const tools = new Map<string, [part: ToolPart, raw: string]>();
+  const urls = new Set<string>();
+  /** The text or reasoning part the next delta of its kind extends. */
+  let open: ChatPart | undefined;
+  let changed: ChatPart[] = [];
+
+  const push = (part: ChatPart) => {
+    parts.push(part);
+    changed.push(part);
+  };
+
+  function advance(call: [ToolPart, string], state: ToolState | undefined) {
+    const [part, raw] = call;
+    if (!state || TOOL_STATES.indexOf(state) <= TOOL_STATES.indexOf(part.state)) return;
+    // Every fragment has arrived: parse once, not per fragment (a long input would cost quadratic time).
+    if (part.state === 'input-streaming' && raw) part.input = parseToolInput(raw);
+    part.state = state;
+    if (!changed.includes(part)) changed.push(part);
+  }
+
+  function tool(delta: ToolDelta) {
+    const { key, id } = delta;
+    let call = tools.get(key);
+    if (id && call?.[0].id && call[0].id !== id) call = undefined;
+    call ??= id ? tools.get(id) : undefined;
+    if (!call) {
+      open = undefined;
+      const part: ToolPart = { type: 'tool', id: null, name: null, input: {}, state: 'input-streaming' };
+      call = [part, ''];
+      push(part);
+    }
+    tools.set(key, call);
+    const [part] = call;
+    if (id) tools.set(id, call);
+    part.id = id || part.id;
+    part.name = delta.name || part.name;
+    if (delta.args) part.input = call[1] += delta.args;
+    let state = delta.state;
+    if (delta.input !== undefined) {
+      advance(call, 'input-available');
+      part.input = delta.input;
+    }
+    if (delta.output !== undefined) {
+      part.output = delta.output;
+      state = 'output-available';
+    }
+    if (delta.errorText !== undefined) {
+      part.errorText = delta.errorText;
+      state = 'output-error';
+    }
+    advance(call, state);
+  }
+
+  function apply(delta: PartDelta) {
+    if (delta.type === 'tool') return tool(delta);
+    if (delta.type === 'source') {
+      const { url } = delta;
+      if (!SAFE_SOURCE.test(url) || urls.has(url)) return;
+      urls.add(url);
+      return push({ type: 'source', url, title: delta.title });
+    }
+    if (delta.type === 'file') {
+      if (!SAFE_FILE.test(delta.url)) return;
+      open = undefined;
+      return push({ ...delta });
+    }
+    if (!delta.text) return;
+    if (open?.type === delta.type) (open as { text: string }).text += delta.text;
+    else push((open = { ...delta }));
+  }
+
+  return {
+    parts,
+    add(result) {
+      changed = [];
+      deltasOf(result).forEach(apply);
+      return changed;
+    },
+    end() {
+      changed = [];
+      tools.forEach((call) => advance(call, 'input-available'));
+      return changed;
+    },
+  };
+}
