@@ -27,27 +27,14 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 /**
- * Whether each failure may be retried (attempts left and user intent aside).
- * A chat request is a paid POST: only what a second try may well cure is
- * repeated. `status` means: by the HTTP status.
+ * The failures that may be retried (attempts left and user intent aside), and
+ * `http` by its status. A chat request is a paid POST: only what a second try
+ * may well cure is repeated. Not `first-token`: the server is there (it sends
+ * pings) but does not answer, and a new request would wait as long again; the
+ * reader decides with Retry. Every other code would meet the same answer
+ * again, and a code added later is not retried until it is listed here.
  */
-const RETRYABLE: Readonly<Record<ErrorCode, boolean | 'status'>> = {
-  http: 'status',
-  unreachable: true,
-  'connection-lost': true,
-  idle: true,
-  // The server is there (it sends pings) but does not answer: a new request
-  // would wait as long again. The reader decides with Retry.
-  'first-token': false,
-  incomplete: true,
-  'not-a-stream': false,
-  'bad-json': false,
-  'no-answer': false,
-  'too-large': false,
-  'event-too-large': false,
-  stream: false,
-  timeout: false,
-};
+const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set(['unreachable', 'connection-lost', 'idle', 'incomplete']);
 
 /** What an error message may mention. */
 export interface ErrorParams {
@@ -107,10 +94,9 @@ export function chatFailure(code: ErrorCode, params: ErrorParams = {}): ChatFail
   };
 }
 
-/** Whether a failure may be retried at all, by the table above. */
+/** Whether a failure may be retried at all, by the rules above. */
 export function isRetryable({ code, status }: Pick<ChatFailure, 'code' | 'status'>): boolean {
-  const rule = RETRYABLE[code];
-  return rule === 'status' ? status !== undefined && RETRYABLE_STATUSES.has(status) : rule;
+  return code === 'http' ? status !== undefined && RETRYABLE_STATUSES.has(status) : RETRYABLE_CODES.has(code);
 }
 
 /**
