@@ -179,7 +179,9 @@ export default defineConfig(({ command, mode }) => {
         // no warning that a plugin is slow.
         checks: { bundlerTimings: !iife },
         external: iife ? [] : [/^lit($|\/)/, /^@lit\//, '@microsoft/fetch-event-source', /^react($|\/)/],
-        output: iife ? {} : { chunkFileNames: 'chunks/[name]-[hash].js' },
+        // `window.AiChatElement` is a plain object holding the class, not a
+        // module namespace, so it needs no `Symbol.toStringTag` of 'Module'.
+        output: iife ? { generatedCode: { symbols: false } } : { chunkFileNames: 'chunks/[name]-[hash].js' },
       },
       minify: iife,
     },
