@@ -1,5 +1,4 @@
 import { expect } from '@open-wc/testing';
-import { createSseParser } from '../src/stream/sse-parser.js';
 import {
   bodyKind,
   createAnswerReader,
@@ -13,6 +12,7 @@ import {
 } from '../src/stream/formats/index.js';
 import { createPartsBuilder, type ChatPart } from '../src/stream/parts.js';
 import type { StreamEvent } from '../src/stream/types.js';
+import { feedBody } from './parts-feed.js';
 
 /** One entry of test/fixtures/manifest.json. */
 interface Fixture {
@@ -97,38 +97,7 @@ function collector(): { apply(result: ExtractResult): void; outcome: Outcome } {
 /** Feeds body chunks through the real pipeline, as the transport routes them by content type. */
 function feed(reader: AnswerReader, contentType: string, chunks: Uint8Array[]): Outcome {
   const { apply, outcome } = collector();
-  switch (bodyKind(contentType)) {
-    case 'sse': {
-      const parser = createSseParser({ onEvent: (event) => apply(reader.event(event)) });
-      for (const chunk of chunks) parser.feed(chunk);
-      parser.end();
-      break;
-    }
-    case 'ndjson': {
-      const splitter = createLineSplitter((line) => apply(reader.line(line)));
-      for (const chunk of chunks) splitter.feed(chunk);
-      splitter.end();
-      break;
-    }
-    case 'json': {
-      const decoder = new TextDecoder();
-      let text = '';
-      for (const chunk of chunks) text += decoder.decode(chunk, { stream: true });
-      text += decoder.decode();
-      apply(reader.complete(JSON.parse(text)));
-      break;
-    }
-    case 'plain': {
-      const decoder = new TextDecoder();
-      for (const chunk of chunks) apply(reader.plain(decoder.decode(chunk, { stream: true })));
-      const rest = decoder.decode();
-      if (rest) apply(reader.plain(rest));
-      break;
-    }
-    default:
-      throw new Error(`no route for ${contentType}`);
-  }
-  apply(reader.end());
+  feedBody(reader, contentType, chunks, apply);
   return outcome;
 }
 

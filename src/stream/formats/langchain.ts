@@ -3,7 +3,22 @@
  * (`/runs/stream`). Reported as the `generic` format.
  * See test/fixtures/langserve-langgraph.md.
  */
-import { at, extraction, isArray, isObject, isString, noAnswer, readContent, skip, str, type Json } from './json.js';
+import type { PartDelta } from '../parts.js';
+import {
+  at,
+  extraction,
+  FALLBACK_ERROR,
+  isArray,
+  isObject,
+  isString,
+  newKey,
+  noAnswer,
+  readContent,
+  skip,
+  str,
+  toolDelta,
+  type Json,
+} from './json.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
 /**
@@ -17,38 +32,90 @@ const SILENT = new Set(
 /** Message types whose content is the answer (tool and human messages are not). */
 const AI_TYPES = new Set(['AIMessageChunk', 'AIMessage', 'ai']);
 
+/** Message types that carry a tool's result. */
+const TOOL_TYPES = new Set(['ToolMessageChunk', 'ToolMessage', 'tool']);
+
+/**
+ * A LangChain.js message as `JSON.stringify` writes it (`toJSON`: `{"lc":1,
+ * "type":"constructor","id":[…,"AIMessageChunk"],"kwargs":{…}}`), as the
+ * plain message it stands for: its fields, and its class as `type`.
+ */
+function unwrap(message: unknown): unknown {
+  if (!isObject(message) || message.lc !== 1 || !isArray(message.id) || !isObject(message.kwargs)) return message;
+  return { ...message.kwargs, type: message.id[message.id.length - 1] };
+}
+
 /** Text and reasoning of an AI message chunk, or `undefined` when it is not one. */
-function readMessage(message: unknown): { text: string; reasoning: string } | undefined {
+function readMessage(raw: unknown): { text: string; reasoning: string } | undefined {
+  const message = unwrap(raw);
   if (!isObject(message) || !AI_TYPES.has(message.type as string)) return undefined;
   const { text, reasoning } = readContent(message.content);
   // DeepSeek and other reasoning models through langchain-openai.
   return { text, reasoning: reasoning + str(at(message, 'additional_kwargs', 'reasoning_content')) };
 }
 
-/** An AI message chunk as a result, or `undefined` when it is not one. */
-const readChunk = (message: unknown): ExtractResult | undefined => {
+/**
+ * An AI message chunk (text, reasoning and tool calls) or a tool message (a
+ * call's result) as a result, or `undefined` when it is neither. A chunk's
+ * calls stream as `tool_call_chunks` (`args` fragments, joined per message
+ * and `index`), complete at the chunk that says the message finished; a
+ * whole message has `tool_calls` with parsed `args`. `open` holds the calls
+ * still streaming.
+ */
+function readChunk(raw: unknown, open: Set<string>): ExtractResult | undefined {
+  const message = unwrap(raw);
   const read = readMessage(message);
-  return read && extraction(read, 'empty message chunk');
-};
+  if (!isObject(message)) return undefined;
+  const { id, content, tool_call_chunks: chunks, tool_calls: calls } = message;
+  if (TOOL_TYPES.has(message.type as string)) {
+    const call = message.tool_call_id;
+    const result = message.status === 'error' ? { errorText: readContent(content).text || FALLBACK_ERROR } : { output: content };
+    return { parts: [toolDelta(call, call, message.name, result)] };
+  }
+  if (!read) return undefined;
+  const parts: PartDelta[] = [
+    { type: 'reasoning', text: read.reasoning },
+    { type: 'text', text: read.text },
+  ];
+  if (isArray(chunks) && chunks.length > 0) {
+    chunks.forEach((chunk: unknown, position) => {
+      const key = `${str(id)} ${String(at(chunk, 'index') ?? position)}`;
+      open.add(key);
+      parts.push(toolDelta(key, at(chunk, 'id'), at(chunk, 'name'), { args: str(at(chunk, 'args')) }));
+    });
+  } else if (isArray(calls)) {
+    for (const call of calls) {
+      parts.push(toolDelta(at(call, 'id') ?? newKey(), at(call, 'id'), at(call, 'name'), { input: at(call, 'args') ?? {} }));
+    }
+  }
+  const meta = message.response_metadata;
+  if (at(meta, 'finish_reason') || at(meta, 'stop_reason') || message.chunk_position === 'last') {
+    for (const key of open) parts.push(toolDelta(key, 0, 0, { state: 'input-available' }));
+    open.clear();
+  }
+  return extraction({ parts }, 'empty message chunk');
+}
 
 /** `astream_events` record: `{"event":"on_chat_model_stream","data":{"chunk":{…}}}`. */
-function readStreamEvent({ event, data }: Json): ExtractResult | undefined {
+function readStreamEvent({ event, data }: Json, open: Set<string>): ExtractResult | undefined {
   if (!isString(event) || !event.startsWith('on_')) return undefined;
   if (event !== 'on_chat_model_stream') return noAnswer(event);
-  return readChunk(at(data, 'chunk')) ?? skip(`${event} without a message chunk`);
+  return readChunk(at(data, 'chunk'), open) ?? skip(`${event} without a message chunk`);
 }
 
 /** Tuple mode: `[messageChunk, metadata]`; the chunk's content is a delta. */
-function readTuple(value: unknown): ExtractResult | undefined {
+function readTuple(value: unknown, open: Set<string>): ExtractResult | undefined {
   if (!isArray(value) || value.length !== 2 || !isObject(value[1])) return undefined;
   const [message] = value;
   if (!isObject(message)) return undefined;
-  return readChunk(message) ?? skip(`${String(message.type)} message is not the answer`);
+  return readChunk(message, open) ?? skip(`${String(message.type)} message is not the answer`);
 }
 
 export function createLangChainReader(): FamilyReader {
   /** `messages/partial` text and reasoning so far, per message id. */
   const partial = new Map<string, { text: string; reasoning: string }>();
+  /** Tool calls whose `args` fragments may still come. */
+  const open = new Set<string>();
 
   /** Legacy `messages/partial`: an array of messages whose content is the text so far. */
   const readPartial = (value: unknown): ExtractResult => {
@@ -78,19 +145,20 @@ export function createLangChainReader(): FamilyReader {
       if (SILENT.has(mode)) return noAnswer(`${mode} event`);
       if (mode === 'end') return { done: true };
       if (mode === 'messages/partial') return readPartial(value);
-      if (mode === 'messages') return readTuple(value) ?? skip('messages without a message chunk');
+      if (mode === 'messages') return readTuple(value, open) ?? skip('messages without a message chunk');
       if (mode === 'data') {
         // LangServe: whatever the runnable yields; for chat models a message chunk.
         // A JSON string, number or boolean is text; data that is not JSON is not an answer.
         const scalar = value !== undefined && typeof value !== 'object';
         if (scalar) return extraction({ text: String(value) }, 'empty string');
-        const read = isObject(value) ? (readChunk(value) ?? readStreamEvent(value)) : undefined;
+        const read = isObject(value) ? (readChunk(value, open) ?? readStreamEvent(value, open)) : undefined;
         return read ?? skip('data without a message chunk');
       }
       // No telling event name: the same shapes forwarded as bare data.
-      if (isArray(value)) return readTuple(value);
-      if (!isObject(value)) return undefined;
-      return ('content' in value ? readChunk(value) : undefined) ?? readStreamEvent(value);
+      if (isArray(value)) return readTuple(value, open);
+      const message = unwrap(value);
+      if (!isObject(message)) return undefined;
+      return ('content' in message ? readChunk(message, open) : undefined) ?? readStreamEvent(message, open);
     },
   };
 }
