@@ -7,7 +7,9 @@
 // `--modules` also prints where the bytes come from, per source file, read
 // from the bundle's source map: minified bytes, and the gzip size of that
 // file's share on its own (shares compress worse alone than together, so
-// the gzip column adds up to more than the bundle).
+// the gzip column adds up to more than the bundle). Then the same per
+// folder (a package, or a folder of src/), scaled to the bundle's own
+// compression so that the folders add up to the bundle's gzip size.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
@@ -37,8 +39,26 @@ if (args.includes('--modules')) {
     shares.set(source, (shares.get(source) ?? '') + line.slice(mapping.generatedColumn, end));
   });
   const rows = [...shares].map(([source, text]) => [source, text.length, gzip(text)]).sort((a, b) => b[1] - a[1]);
-  console.log('   min B  gzip B  source');
-  for (const [source, bytes, zipped] of rows) console.log(`${String(bytes).padStart(8)}${String(zipped).padStart(8)}  ${source}`);
+  const table = (heading, lines) => {
+    console.log(`   min B  gzip B  ${heading}`);
+    for (const [name, bytes, zipped] of lines) console.log(`${String(bytes).padStart(8)}${String(zipped).padStart(8)}  ${name}`);
+  };
+  table('source', rows);
+
+  // `src/stream/formats/json.ts` → `src/stream/formats/`; `lit-html/directives/live.js` → `lit-html`,
+  // `@lit/reactive-element/css-tag.js` → `@lit/reactive-element`.
+  const folderOf = (source) => (source.startsWith('src/') ? source.replace(/[^/]*$/, '') : source.match(/^(@[^/]+\/)?[^/]+/)[0]);
+  const scale = total / rows.reduce((sum, [, , zipped]) => sum + zipped, 0);
+  const folders = new Map();
+  for (const [source, bytes, zipped] of rows) {
+    const [minified, scaled] = folders.get(folderOf(source)) ?? [0, 0];
+    folders.set(folderOf(source), [minified + bytes, scaled + zipped * scale]);
+  }
+  console.log('');
+  table(
+    'folder (gzip scaled to the bundle)',
+    [...folders].map(([folder, [bytes, scaled]]) => [folder, bytes, Math.round(scaled)]).sort((a, b) => b[2] - a[2]),
+  );
 }
 
 const verdict = total <= BUDGET ? 'within' : 'OVER';
