@@ -81,17 +81,12 @@ interface Entry {
   wake: Set<() => void>;
 }
 
-/** Resolves on the next `wake` of `entry` or when `signal` aborts. */
-function nextChange(entry: Entry, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const wake = () => {
-      entry.wake.delete(wake);
-      signal.removeEventListener('abort', wake);
-      resolve();
-    };
-    entry.wake.add(wake);
-    signal.addEventListener('abort', wake, { once: true });
-  });
+/** Calls everyone waiting on `entry` once; later waits register anew. */
+function wakeAll(entry: Entry): void {
+  if (entry.wake.size === 0) return;
+  const waiting = entry.wake;
+  entry.wake = new Set();
+  for (const wake of waiting) wake();
 }
 
 /** The default {@link ResumeStore}: this process's memory, bounded in answers and in text. */
@@ -137,7 +132,7 @@ export class MemoryResumeStore implements ResumeStore {
     entry.frames.push(frame);
     entry.size += frame.data.length;
     this.#size += frame.data.length;
-    for (const wake of [...entry.wake]) wake();
+    wakeAll(entry);
     // Over budget: forget finished answers, never one still being written.
     for (const oldest of this.#finished.keys()) {
       if (this.#size <= this.#maxSize) break;
@@ -152,7 +147,7 @@ export class MemoryResumeStore implements ResumeStore {
     entry.ended = true;
     entry.endedAt = Date.now();
     this.#finished.set(key, entry);
-    for (const wake of [...entry.wake]) wake();
+    wakeAll(entry);
   }
 
   async delete(key: string): Promise<void> {
@@ -164,13 +159,25 @@ export class MemoryResumeStore implements ResumeStore {
     if (!entry) return;
     let index = entry.frames.findIndex((frame) => frame.id > afterId);
     if (index === -1) index = entry.frames.length;
-    for (;;) {
-      while (index < entry.frames.length) {
-        if (signal.aborted) return;
-        yield entry.frames[index++]!;
+    // One abort listener for the whole read, not one per wait.
+    let waiting: (() => void) | undefined;
+    const stop = () => waiting?.();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      for (;;) {
+        while (index < entry.frames.length) {
+          if (signal.aborted) return;
+          yield entry.frames[index++]!;
+        }
+        if (entry.ended || signal.aborted) return;
+        await new Promise<void>((resolve) => {
+          waiting = resolve;
+          entry.wake.add(resolve);
+        });
+        entry.wake.delete(waiting!);
       }
-      if (entry.ended || signal.aborted) return;
-      await nextChange(entry, signal);
+    } finally {
+      signal.removeEventListener('abort', stop);
     }
   }
 
@@ -190,7 +197,7 @@ export class MemoryResumeStore implements ResumeStore {
     this.#finished.delete(key);
     this.#size -= entry.size;
     entry.ended = true;
-    for (const wake of [...entry.wake]) wake();
+    wakeAll(entry);
   }
 
   /** Expired answers are found from the front: finished answers are ordered by end. */

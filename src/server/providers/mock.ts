@@ -95,17 +95,23 @@ export function mockTokens(text: string): string[] {
   return text.match(TOKEN) ?? [];
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+/**
+ * Waits between tokens, cut short when `signal` aborts. One abort listener
+ * for the whole answer, not one a token: at thousands of answers in flight
+ * the listeners cost more than the timers.
+ */
+function pacer(signal: AbortSignal): (ms: number) => Promise<void> {
+  let cutShort: (() => void) | undefined;
+  signal.addEventListener('abort', () => cutShort?.(), { once: true });
+  return (ms) =>
+    new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const timer = setTimeout(resolve, ms);
+      cutShort = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
 }
 
 function untilAborted(signal: AbortSignal): Promise<void> {
@@ -191,6 +197,7 @@ export function mockProvider(options: MockOptions = {}): ProviderAdapter {
       // Each chunk is built when it is sent, not all up front: a thousand
       // answers in flight should cost what their words cost, not their chunks.
       async function* chunks(): AsyncGenerator<unknown> {
+        const sleep = pacer(signal);
         const tokens = reply.matchAll(TOKEN);
         let next = tokens.next();
         for (let index = 0; ; index++) {
@@ -200,7 +207,7 @@ export function mockProvider(options: MockOptions = {}): ProviderAdapter {
           if (index === faults.stallAfter) await untilAborted(signal);
           const last = index > 0 && next.done === true;
           const delay = index === 0 ? firstDelay : last ? 0 : tokenDelay;
-          if (delay > 0) await sleep(delay, signal);
+          if (delay > 0) await sleep(delay);
           if (signal.aborted) return;
           if (index === 0) yield chunk({ role: 'assistant', content: '' });
           else if (last) return yield chunk({}, 'stop');

@@ -1,0 +1,68 @@
+// One server under load for bench/handler.mjs, in a process of its own so
+// its RSS and CPU are its own: `bare` (node:http writing the same bytes the
+// handler writes), `memory` (createChatHandler with the default store) or
+// `redis` (with redisResumeStore). Talks to the bench over IPC: `ready` with
+// its port, then `sample` answers with RSS and CPU time.
+
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SERVER_DIR } from '../test/runtimes/build-server.mjs';
+
+const [kind, tokenCount, tokenDelayMs, redisUrl] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), process.argv[5]];
+
+/** The answer's tokens: what the mock streams, and what the bare server writes. */
+export const benchTokens = (count) => Array.from({ length: count }, (_, index) => `w${index + 1}${index + 1 < count ? ' ' : ''}`);
+
+function bareListener() {
+  const encode = (id, data) => `id: ${id}\ndata: ${data}\n\n`;
+  const tokens = benchTokens(tokenCount);
+  return (req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' });
+      const created = Math.floor(Date.now() / 1000);
+      const chunk = (delta, finish = null) =>
+        JSON.stringify({ id: 'chatcmpl-mock', object: 'chat.completion.chunk', created, model: 'mock', choices: [{ index: 0, delta, finish_reason: finish }] });
+      let index = 0;
+      let timer;
+      const next = () => {
+        if (index === 0) res.write(encode(1, chunk({ role: 'assistant', content: '' })));
+        else if (index <= tokens.length) res.write(encode(index + 1, chunk({ content: tokens[index - 1] })));
+        else {
+          res.write(encode(index + 1, chunk({}, 'stop')));
+          res.end(encode(index + 2, '[DONE]'));
+          return;
+        }
+        index += 1;
+        timer = setTimeout(next, index > tokens.length ? 0 : tokenDelayMs);
+      };
+      timer = setTimeout(next, tokenDelayMs);
+      res.on('close', () => clearTimeout(timer));
+    });
+  };
+}
+
+async function handlerListener() {
+  const load = (name) => import(pathToFileURL(join(SERVER_DIR, `${name}.js`)).href);
+  const [{ createChatHandler, mockProvider }, { toNodeListener }, { redisResumeStore }] = await Promise.all([load('index'), load('node'), load('redis')]);
+  const handler = createChatHandler({
+    provider: mockProvider({ script: [benchTokens(tokenCount).join('')], tokenDelayMs, firstTokenDelayMs: tokenDelayMs, faultsFromRequest: false }),
+    logger: false,
+    ...(kind === 'redis' ? { resumeStore: redisResumeStore({ url: redisUrl, prefix: `bench-${process.pid}:` }) } : {}),
+  });
+  return toNodeListener(handler);
+}
+
+const listener = kind === 'bare' ? bareListener() : await handlerListener();
+const server = createServer(listener);
+server.maxConnections = Infinity;
+server.listen(0, '127.0.0.1', () => process.send({ type: 'ready', port: server.address().port }));
+process.on('SIGINT', () => process.exit(0));
+process.on('message', (message) => {
+  if (message === 'sample') {
+    const cpu = process.cpuUsage();
+    process.send({ type: 'sample', rss: process.memoryUsage().rss, cpuMicros: cpu.user + cpu.system });
+  }
+  if (message === 'gc') globalThis.gc?.();
+});

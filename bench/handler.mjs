@@ -1,0 +1,157 @@
+// `node bench/handler.mjs [--sizes 100,500,1000,2000] [--no-redis]`: the chat
+// handler under load, side by side with a bare node:http SSE server writing
+// the same bytes. N concurrent streams of a paced 500-token mock answer
+// (20 ms a token), each sent with an Idempotency-Key as the widget does.
+// Per server: how many streams ended with the exact text and [DONE], how many
+// were refused up front with 503, how many were cut (anything else); time to
+// first byte (p50, p99); RSS per open stream (peak RSS over the idle RSS,
+// divided by the streams served); CPU per token (the server process's CPU
+// time over the tokens it delivered). Each server runs in a process of its own.
+
+import { fork } from 'node:child_process';
+import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { startRedis, redisAvailable } from '../scripts/redis-server.mjs';
+import { buildServer } from '../test/runtimes/build-server.mjs';
+
+const SERVER = fileURLToPath(new URL('./handler-server.mjs', import.meta.url));
+const TOKENS = 500;
+const TOKEN_DELAY_MS = 20;
+const arg = (name) => process.argv[process.argv.indexOf(name) + 1];
+const SIZES = process.argv.includes('--sizes') ? arg('--sizes').split(',').map(Number) : [100, 500, 1000, 2000];
+const EXPECTED = Array.from({ length: TOKENS }, (_, index) => `w${index + 1}`).join(' ');
+const BODY = JSON.stringify({ messages: [{ role: 'user', content: 'bench' }] });
+
+function startServer(kind, redisUrl) {
+  const child = fork(SERVER, [kind, String(TOKENS), String(TOKEN_DELAY_MS), redisUrl ?? ''], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting = new Map();
+  child.on('message', (message) => waiting.get(message.type)?.(message));
+  const next = (type) => new Promise((resolve) => waiting.set(type, resolve));
+  return {
+    ready: next('ready'),
+    async sample() {
+      const answer = next('sample');
+      child.send('sample');
+      return answer;
+    },
+    gc: () => child.send('gc'),
+    stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill())),
+  };
+}
+
+/** One stream as the widget reads it: the text of every chunk, [DONE], or the refusal. */
+function oneStream(port, key) {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    let ttfb;
+    const req = request(
+      { host: '127.0.0.1', port, path: '/', method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'idempotency-key': key, 'content-length': Buffer.byteLength(BODY) } },
+      (res) => {
+        if (res.statusCode === 503) {
+          res.resume();
+          return resolve({ outcome: 'refused', retryAfter: res.headers['retry-after'] });
+        }
+        let pending = '';
+        let text = '';
+        let done = false;
+        let tokens = 0;
+        res.setEncoding('utf8');
+        res.on('data', (data) => {
+          ttfb ??= performance.now() - started;
+          pending += data;
+          const blocks = pending.split('\n\n');
+          pending = blocks.pop();
+          for (const block of blocks) {
+            const line = block.split('\n').find((each) => each.startsWith('data: '));
+            if (!line) continue;
+            const payload = line.slice(6);
+            if (payload === '[DONE]') done = true;
+            else {
+              const content = JSON.parse(payload).choices?.[0]?.delta?.content;
+              if (content) {
+                text += content;
+                tokens += 1;
+              }
+            }
+          }
+        });
+        const end = () => resolve({ outcome: done && text === EXPECTED ? 'complete' : 'cut', ttfb, tokens });
+        res.on('end', end);
+        res.on('error', end);
+      },
+    );
+    req.on('error', () => resolve({ outcome: 'cut', tokens: 0 }));
+    req.end(BODY);
+  });
+}
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+};
+
+async function run(kind, size, redisUrl) {
+  const server = startServer(kind, redisUrl);
+  const { port } = await server.ready;
+  // Warm up (JIT, the bundle's lazy paths, Redis connections), then take the idle figures.
+  await Promise.all(Array.from({ length: 5 }, (_, index) => oneStream(port, `warm-${kind}-${size}-${index}`)));
+  server.gc();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const idle = await server.sample();
+  let peakRss = idle.rss;
+  const sampler = setInterval(async () => (peakRss = Math.max(peakRss, (await server.sample()).rss)), 250);
+  const results = await Promise.all(Array.from({ length: size }, (_, index) => oneStream(port, `${kind}-${size}-${index}-${process.pid}`)));
+  clearInterval(sampler);
+  const after = await server.sample();
+  peakRss = Math.max(peakRss, after.rss);
+  await server.stop();
+  const count = (outcome) => results.filter((result) => result.outcome === outcome).length;
+  const served = results.filter((result) => result.outcome !== 'refused');
+  const tokens = served.reduce((sum, result) => sum + (result.tokens ?? 0), 0);
+  const ttfbs = served.map((result) => result.ttfb).filter((value) => value !== undefined);
+  return {
+    kind,
+    size,
+    complete: count('complete'),
+    refused: count('refused'),
+    cut: count('cut'),
+    ttfbP50: percentile(ttfbs, 50),
+    ttfbP99: percentile(ttfbs, 99),
+    rssPerStreamKb: served.length ? (peakRss - idle.rss) / 1024 / served.length : NaN,
+    cpuPerTokenMicros: tokens ? (after.cpuMicros - idle.cpuMicros) / tokens : NaN,
+  };
+}
+
+await buildServer();
+const withRedis = !process.argv.includes('--no-redis') && redisAvailable();
+const redis = withRedis ? await startRedis() : undefined;
+const kinds = ['bare', 'memory', ...(redis ? ['redis'] : [])];
+const rows = [];
+try {
+  for (const size of SIZES) {
+    for (const kind of kinds) {
+      const row = await run(kind, size, redis?.url);
+      rows.push(row);
+      console.error(`  ${kind} ×${size}: ${row.complete} complete, ${row.refused} refused (503), ${row.cut} cut`);
+    }
+  }
+} finally {
+  await redis?.stop();
+}
+
+const fixed = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+console.log(`\nHandler under load: ${TOKENS}-token answers at ${TOKEN_DELAY_MS} ms a token, each with an Idempotency-Key; ratios against the bare server of the same size.\n`);
+console.log('| streams | server | complete | 503 | cut | TTFB p50 ms | TTFB p99 ms | RSS / stream KB | × bare | CPU / token µs | × bare |');
+console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const row of rows) {
+  const bare = rows.find((each) => each.kind === 'bare' && each.size === row.size);
+  const ratio = (field) => (row.kind === 'bare' ? '' : fixed(row[field] / bare[field], 2));
+  console.log(
+    `| ${row.size} | ${row.kind} | ${row.complete} | ${row.refused} | ${row.cut} | ${fixed(row.ttfbP50)} | ${fixed(row.ttfbP99)} | ${fixed(row.rssPerStreamKb, 1)} | ${ratio('rssPerStreamKb')} | ${fixed(row.cpuPerTokenMicros, 1)} | ${ratio('cpuPerTokenMicros')} |`,
+  );
+}
+const cut = rows.reduce((sum, row) => sum + row.cut, 0);
+if (cut > 0) {
+  console.error(`\n${cut} streams were cut.`);
+  process.exitCode = 1;
+}
