@@ -131,12 +131,12 @@ const CHUNK_LINES = 64;
 /** Block quotes and lists nest at most this deep (a list and its item are two levels). */
 export const MAX_NESTING = 32;
 /** A longer paragraph goes on in a new one, so a snapshot re-parses at most this much of it. */
-const PARAGRAPH_CHARS = 16384;
+const PARAGRAPH_CHARS = 8192;
 /**
  * A longer line is cut after its last space (where a line break reads the
  * same in a paragraph), or at this length, and read as two lines.
  */
-const LINE_CHARS = 16384;
+const LINE_CHARS = 8192;
 /**
  * Past this many pieces the rest is plain text. Pieces are what the DOM and
  * the layout grow with: blocks, list items, table cells (three each),
