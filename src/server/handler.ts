@@ -188,6 +188,11 @@ class LiveRun {
     clearTimeout(this.#timer);
   }
 
+  /** A reader on another instance is there: the grace starts again from now. */
+  touch(): void {
+    if (this.#readers === 0) this.#arm();
+  }
+
   cancel(): void {
     if (this.#finished || this.controller.signal.aborted) return;
     this.cancelled = true;
@@ -367,7 +372,8 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
   /** Runs the provider into the store, independent of any one response. */
   async function produce(key: string, stream: ProviderStream, run: LiveRun): Promise<void> {
     let lastId = 0;
-    const stopWatching = store.onCancel?.(key, () => run.cancel()) ?? (() => undefined);
+    const stopCancels = store.onCancel?.(key, () => run.cancel()) ?? (() => undefined);
+    const stopRemoteReaders = store.onRemoteReader?.(key, () => run.touch()) ?? (() => undefined);
     const last = (type: string, message: string) => ({ id: lastId + 1, event: 'error' as const, data: JSON.stringify(errorBody(type, message)) });
     try {
       for await (const frame of toFrames(stream, run.controller.signal)) {
@@ -388,7 +394,8 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       run.controller.abort();
       run.failed.abort();
     } finally {
-      stopWatching();
+      stopCancels();
+      stopRemoteReaders();
       run.finish();
       if (live.get(key) === run) live.delete(key);
       if (!run.failed.signal.aborted) await store.end(key).catch((error: unknown) => storeFailed(error, 'an answer could not be closed'));

@@ -33,7 +33,11 @@ export interface RedisResumeStoreOptions {
   maxAnswerSize?: number;
   /** `Retry-After` of the 503 when the store is full, in seconds. Default 5. */
   retryAfterSeconds?: number;
-  /** A command that takes longer fails, so a Redis that hangs is treated as down. Default 2000 ms. */
+  /**
+   * A command that takes longer fails, so a Redis that hangs is treated as
+   * down (one that is gone fails at once). Long enough that a busy instance
+   * is slowed, not failed. Default 10 000 ms.
+   */
   commandTimeoutMs?: number;
 }
 
@@ -158,6 +162,9 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
 redis.call('ZADD', KEYS[2], now + ttl, ARGV[6])
 return 1`;
 
+/** How often a reader on another instance says it still reads; keep `resumeGraceMs` above it. */
+const READER_BEAT_MS = 250;
+
 /** One pub/sub message per event: the frame, or the end. */
 interface Notice {
   i: number;
@@ -213,27 +220,34 @@ export function redisResumeStore(options: RedisResumeStoreOptions): RedisResumeS
   const maxAnswers = options.maxAnswers ?? 1000;
   const maxAnswerSize = options.maxAnswerSize ?? 4 * 1024 * 1024;
   const retryAfterSeconds = options.retryAfterSeconds ?? 5;
-  const timeoutMs = options.commandTimeoutMs ?? 2000;
+  const timeoutMs = options.commandTimeoutMs ?? 10_000;
   const ALL = `${prefix}all`;
   const DONE_SET = `${prefix}done`;
-  const CANCEL = `${prefix}cancel`;
+  /** Carries `c<key>` (stop that answer) and `r<key>` (someone on another instance reads it). */
+  const CONTROL = `${prefix}control`;
   const record = (key: string) => `${prefix}r:${key}`;
   const stream = (key: string) => `${prefix}s:${key}`;
   const channel = (key: string) => `${prefix}c:${key}`;
 
   /** Readers on this instance, by answer key. */
   const inboxes = new Map<string, Set<Inbox>>();
-  /** Answers this instance writes: their size so far and last id. */
-  const writing = new Map<string, { size: number; lastId: number }>();
-  const cancelListeners = new Map<string, Set<() => void>>();
-  let cancelSubscription: Promise<void> | undefined;
+  /**
+   * Answers this instance writes: their size so far, last id, and when a
+   * reader on another instance last said it follows (events are published
+   * only then: its own readers get them directly).
+   */
+  const writing = new Map<string, { size: number; lastId: number; remoteSeenAt: number }>();
+  const controlListeners = new Map<string, Set<() => void>>();
+  let controlSubscription: Promise<void> | undefined;
 
   const deliver = (key: string, notice: Notice) => {
     for (const inbox of inboxes.get(key) ?? []) inbox.push(notice);
   };
   const dispatch: Dispatch = (name, message) => {
-    if (name === CANCEL) {
-      for (const listener of cancelListeners.get(message) ?? []) listener();
+    if (name === CONTROL) {
+      const state = message.startsWith('r') ? writing.get(message.slice(1)) : undefined;
+      if (state) state.remoteSeenAt = Date.now();
+      for (const listener of controlListeners.get(message) ?? []) listener();
       return;
     }
     const key = name.slice(channel('').length);
@@ -261,13 +275,23 @@ export function redisResumeStore(options: RedisResumeStoreOptions): RedisResumeS
   }
   const command = (...args: Array<string | number>) => withTimeout(String(args[0]), (redis) => redis.command(args.map(String)));
 
-  /** The cancel channel, subscribed at once and again after a failure. */
-  const listenForCancels = () => {
-    cancelSubscription ??= withTimeout('SUBSCRIBE', (redis) => redis.subscribe(CANCEL)).catch(() => {
-      cancelSubscription = undefined;
+  /** The control channel, subscribed at once and again after a failure. */
+  const listenForControl = () => {
+    controlSubscription ??= withTimeout('SUBSCRIBE', (redis) => redis.subscribe(CONTROL)).catch(() => {
+      controlSubscription = undefined;
     });
   };
-  listenForCancels();
+  listenForControl();
+  function onControl(message: string, listener: () => void): () => void {
+    let set = controlListeners.get(message);
+    if (!set) controlListeners.set(message, (set = new Set()));
+    set.add(listener);
+    listenForControl();
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) controlListeners.delete(message);
+    };
+  }
 
   /** Keeps the answers this instance writes from expiring while they are silent (a model thinking). */
   const heartbeat = setInterval(() => {
@@ -279,7 +303,7 @@ export function redisResumeStore(options: RedisResumeStoreOptions): RedisResumeS
         command('ZADD', ALL, expiry, key),
       ]).catch(() => undefined);
     }
-  }, Math.max(1000, ttlMs / 3));
+  }, Math.max(50, ttlMs / 3));
   (heartbeat as { unref?: () => void }).unref?.();
 
   async function follow(key: string, inbox: Inbox, on: boolean): Promise<void> {
@@ -299,7 +323,7 @@ export function redisResumeStore(options: RedisResumeStoreOptions): RedisResumeS
       const now = Date.now();
       const created = await command('EVAL', CREATE, 3, record(key), ALL, DONE_SET, fingerprint, now, ttlMs, maxAnswers, prefix, key);
       if (Number(created) === -1) throw new ResumeStoreFullError(undefined, retryAfterSeconds);
-      if (Number(created) === 1) writing.set(key, { size: 0, lastId: 0 });
+      if (Number(created) === 1) writing.set(key, { size: 0, lastId: 0, remoteSeenAt: 0 });
       return Number(created) === 1;
     },
 
@@ -316,11 +340,13 @@ export function redisResumeStore(options: RedisResumeStoreOptions): RedisResumeS
       state.lastId = frame.id;
       const fields = ['i', frame.id, 'd', frame.data, ...(frame.event ? ['e', frame.event] : [])];
       const notice: Notice = { i: frame.id, d: frame.data, ...(frame.event ? { e: frame.event } : {}) };
+      // A remote reader that joined since gets what it missed by XRANGE, on a gap or its next quiet second.
+      const publish = Date.now() - state.remoteSeenAt < 4 * READER_BEAT_MS;
       // Sent together: the client pipelines them.
       await Promise.all([
         command('XADD', stream(key), `${frame.id}-0`, ...fields),
         ...(frame.id === 1 ? [command('PEXPIRE', stream(key), ttlMs)] : []),
-        command('PUBLISH', channel(key), JSON.stringify(notice)),
+        ...(publish ? [command('PUBLISH', channel(key), JSON.stringify(notice))] : []),
       ]);
       deliver(key, notice);
       return true;
@@ -354,6 +380,11 @@ export function redisResumeStore(options: RedisResumeStoreOptions): RedisResumeS
     async *read(key, afterId, signal) {
       const inbox = new Inbox();
       await follow(key, inbox, true);
+      // Tells the instance writing the answer that someone reads it here, so its grace does not run out.
+      const remote = !writing.has(key);
+      const beat = () => void command('PUBLISH', CONTROL, `r${key}`).catch(() => undefined);
+      if (remote) beat();
+      const beating = remote ? setInterval(beat, READER_BEAT_MS) : undefined;
       try {
         let last = afterId;
         // The backlog from the stream, again after a gap in the notices or a quiet second.
@@ -367,11 +398,14 @@ export function redisResumeStore(options: RedisResumeStoreOptions): RedisResumeS
           }
           return ended;
         };
-        if (yield* catchUp()) return;
+        // A reader where the answer is written gets every later event directly: it reads Redis only for what came before.
+        const local = writing.get(key);
+        if ((!local || afterId < local.lastId) && (yield* catchUp())) return;
         while (!signal.aborted) {
           await inbox.wait(1000, signal);
           if (signal.aborted) return;
           if (inbox.notices.length === 0) {
+            if (writing.has(key)) continue;
             // Quiet: re-read in case a notice was lost, and stop if the answer expired.
             if (yield* catchUp()) return;
             if (!writing.has(key) && (await command('EXISTS', record(key))) === 0) return;
@@ -389,24 +423,17 @@ export function redisResumeStore(options: RedisResumeStoreOptions): RedisResumeS
           }
         }
       } finally {
+        clearInterval(beating);
         await follow(key, inbox, false);
       }
     },
 
     async cancel(key) {
-      await command('PUBLISH', CANCEL, key);
+      await command('PUBLISH', CONTROL, `c${key}`);
     },
 
-    onCancel(key, listener) {
-      let set = cancelListeners.get(key);
-      if (!set) cancelListeners.set(key, (set = new Set()));
-      set.add(listener);
-      listenForCancels();
-      return () => {
-        set.delete(listener);
-        if (set.size === 0) cancelListeners.delete(key);
-      };
-    },
+    onCancel: (key, listener) => onControl(`c${key}`, listener),
+    onRemoteReader: (key, listener) => onControl(`r${key}`, listener),
 
     async close() {
       clearInterval(heartbeat);

@@ -41,6 +41,12 @@ export interface ResumeStore {
   cancel?(key: string): Promise<void>;
   /** Calls `listener` when {@link cancel} is called for `key` on any instance; returns the unsubscribe. */
   onCancel?(key: string, listener: () => void): () => void;
+  /**
+   * Calls `listener` again and again (every 250 ms or so) while a reader on
+   * another instance follows `key`, so the instance running the provider
+   * does not stop it for want of readers; returns the unsubscribe.
+   */
+  onRemoteReader?(key: string, listener: () => void): () => void;
 }
 
 /** Thrown by {@link ResumeStore.create} when the store is full of answers still being written. */

@@ -54,8 +54,11 @@ export function parseEvents(text) {
   return events;
 }
 
-/** Reads events until `count` have come (then cuts the connection) or the stream ends. */
-export async function readEvents(response, count = Infinity) {
+/**
+ * Reads events until `count` have come (then cuts the connection) or the
+ * stream ends; `onEvents` sees the events so far after each read.
+ */
+export async function readEvents(response, count = Infinity, onEvents = () => undefined) {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let text = '';
@@ -64,6 +67,7 @@ export async function readEvents(response, count = Infinity) {
     if (done) return parseEvents(text);
     text += decoder.decode(value, { stream: true });
     const events = parseEvents(text.slice(0, text.lastIndexOf('\n\n') + 2));
+    onEvents(events);
     if (events.length >= count) {
       await reader.cancel().catch(() => undefined);
       return events.slice(0, count);

@@ -94,6 +94,25 @@ describe('bounds on Redis', () => {
   });
 });
 
+describe('expiry on Redis', () => {
+  it('forgets a finished answer after ttlMs, but never one still being written, however long it is silent', async () => {
+    // 40 tokens at 150 ms: six seconds of answer, forty times the TTL.
+    const config = { redisUrl: redis.url, client: 'url', tokens: 40, tokenDelayMs: 150, store: { prefix: 'ttl:', ttlMs: 150 } };
+    const [a, b] = await Promise.all([startInstance(config), startInstance(config)]);
+    try {
+      const first = await readEvents(await post(a.url, { 'idempotency-key': 'ttl-1' }), 2);
+      await sleep(1500);
+      const rest = await readEvents(await post(b.url, { 'idempotency-key': 'ttl-1', 'last-event-id': String(first.at(-1).id) }));
+      assert.equal(textOf([...first, ...rest]), Array.from({ length: 40 }, (_, index) => `w${index + 1}`).join(' '), JSON.stringify(rest.slice(0, 3)));
+      await sleep(400);
+      const late = await post(b.url, { 'idempotency-key': 'ttl-1', 'last-event-id': '3' });
+      assert.equal(late.status, 409, 'a finished answer is gone after ttlMs');
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+});
+
 describe('Redis down', () => {
   it('at start: the handler answers in full without resume, and logs the failure once', async () => {
     const nowhere = `redis://127.0.0.1:${await freePort()}`;
@@ -114,14 +133,16 @@ describe('Redis down', () => {
 
   it('mid-stream: the answer ends without [DONE], its provider stops, and the next answer is served without resume', async () => {
     const own = await startRedis();
-    const a = await startInstance({ redisUrl: own.url, client: 'url', tokens: TOKENS, tokenDelayMs: 20, store: { commandTimeoutMs: 500 } });
+    const a = await startInstance({ redisUrl: own.url, client: 'url', tokens: TOKENS, tokenDelayMs: 50, store: { commandTimeoutMs: 500 } });
     try {
       const response = await post(a.url, { 'idempotency-key': 'mid-1' });
-      const reading = readEvents(response);
-      await sleep(300);
-      await own.kill();
-      const events = await reading;
-      assert.notEqual(events.at(-1)?.data, '[DONE]');
+      // Redis dies once a few events have come.
+      let killed;
+      const events = await readEvents(response, Infinity, (sofar) => {
+        if (sofar.length >= 5) killed ??= own.kill();
+      });
+      await killed;
+      assert.notEqual(events.at(-1)?.data, '[DONE]', JSON.stringify((await a.stats()).logs));
       assert.ok(events.length > 3 && events.length < TOKENS, `${events.length} events before the cut`);
       await until(async () => (await a.stats()).calls[0].abortedAt, 'the provider to stop');
       const next = await readEvents(await post(a.url, { 'idempotency-key': 'mid-2' }));
