@@ -304,7 +304,7 @@ describe('parts: Anthropic', () => {
 });
 
 describe('parts: Gemini', () => {
-  it('reads functionCall and functionResponse, grounding sources and inline files', () => {
+  it('reads functionCall and functionResponse, and grounding sources', () => {
     const chunk = (parts: unknown[], extra: Record<string, unknown> = {}) => ({
       candidates: [{ content: { role: 'model', parts }, index: 0, ...extra }],
     });
@@ -327,7 +327,6 @@ describe('parts: Gemini', () => {
     expect(answer.parts).to.deep.equal([
       { type: 'tool', id: null, name: 'lookup', input: { q: 'x' }, output: { found: true }, state: 'output-available' },
       { type: 'text', text: 'Here.' },
-      { type: 'file', mediaType: 'image/png', url: 'data:image/png;base64,iVBORw0KGgo=' },
       { type: 'source', url: 'https://g.example/a', title: 'g.example' },
     ]);
   });
@@ -401,13 +400,12 @@ describe('parts: AI SDK UI message stream', () => {
 });
 
 describe('parts: AI SDK 4 data stream', () => {
-  it('reads h: sources and k: files in order with the text around them', () => {
+  it('reads h: sources in order with the text around them, and drops an unsafe one', () => {
     const body = [
       'f:{"messageId":"m"}',
       '0:"See "',
       'h:{"sourceType":"url","id":"s","url":"https://v4.example/","title":"V4"}',
       '0:"this."',
-      'k:{"mimeType":"image/png","data":"AAAA"}',
       'h:{"sourceType":"url","id":"t","url":"javascript:alert(1)"}',
       'd:{"finishReason":"stop"}',
       '',
@@ -416,7 +414,6 @@ describe('parts: AI SDK 4 data stream', () => {
     expect(answer.parts).to.deep.equal([
       { type: 'text', text: 'See this.' },
       { type: 'source', url: 'https://v4.example/', title: 'V4' },
-      { type: 'file', mediaType: 'image/png', url: 'data:image/png;base64,AAAA' },
     ]);
   });
 

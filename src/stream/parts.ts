@@ -71,11 +71,18 @@ export interface ToolDelta {
   state?: ToolState;
 }
 
+/** Answer text and reasoning (reasoning first), the shape of a result without parts. */
+export interface TextDelta {
+  type?: undefined;
+  text?: string | undefined;
+  reasoning?: string | undefined;
+}
+
 /**
  * What a format reader reports, in order. Text and reasoning deltas are
  * joined into the part of their kind that is open; sources do not close it.
  */
-export type PartDelta = { type: 'text' | 'reasoning'; text: string } | ToolDelta | SourcePart | FilePart;
+export type PartDelta = TextDelta | ToolDelta | SourcePart | FilePart;
 
 export interface PartsBuilder {
   /** The parts so far. Parts are updated in place (text grows, a tool part changes state). */
@@ -100,14 +107,11 @@ export function parseToolInput(raw: string): unknown {
 }
 
 /**
- * A result's deltas in order. Without `parts`, a result is reasoning then
- * text (the order of every format that sends both in one event).
+ * A result's deltas in order. Without `parts`, a result is its own text
+ * delta: reasoning then text (the order of every format that sends both in
+ * one event).
  */
-export const deltasOf = ({ parts, text = '', reasoning = '' }: Extraction): PartDelta[] =>
-  parts ?? [
-    { type: 'reasoning', text: reasoning },
-    { type: 'text', text },
-  ];
+export const deltasOf = (result: Extraction): PartDelta[] => result.parts ?? [result];
 
 export function createPartsBuilder(): PartsBuilder {
   const parts: ChatPart[] = [];
@@ -115,7 +119,7 @@ export function createPartsBuilder(): PartsBuilder {
   const tools = new Map<string, [part: ToolPart, raw: string]>();
   const urls = new Set<string>();
   /** The text or reasoning part the next delta of its kind extends. */
-  let open: ChatPart | undefined;
+  let open: { type: 'text' | 'reasoning'; text: string } | undefined;
   let changed: ChatPart[] = [];
 
   const push = (part: ChatPart) => {
@@ -178,9 +182,14 @@ export function createPartsBuilder(): PartsBuilder {
       open = undefined;
       return push({ ...delta });
     }
-    if (!delta.text) return;
-    if (open?.type === delta.type) (open as { text: string }).text += delta.text;
-    else push((open = { ...delta }));
+    write('reasoning', delta.reasoning);
+    write('text', delta.text);
+  }
+
+  function write(type: 'text' | 'reasoning', text: string | undefined) {
+    if (!text) return;
+    if (open?.type === type) open.text += text;
+    else push((open = { type, text }));
   }
 
   return {

@@ -4,7 +4,19 @@
  * See test/fixtures/vercel.md.
  */
 import type { PartDelta } from '../parts.js';
-import { errorText, extraction, isObject, isString, noAnswer, parseJson, skip, sourceDelta, str, toolDelta, type Json } from './json.js';
+import {
+  errorText,
+  extraction,
+  isObject,
+  isString,
+  noAnswer,
+  parseJson,
+  skip,
+  sourceDelta,
+  str,
+  toolDelta,
+  type Json,
+} from './json.js';
 import { readTyped } from './typed.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
@@ -19,44 +31,37 @@ const TYPE =
   /^((start|finish)(-step)?|abort|message-metadata|file|source-(url|document)|(text|reasoning)-(start|delta|end))$|^(data|tool)-/;
 
 /**
- * A tool, source or file piece of a UI message chunk or a data stream part,
- * keyed by `toolCallId`; the names of the UI stream (`tool-input-delta`,
- * `source-url`, `file`) and the codes of the data stream (`c`, `h`, `k`).
+ * Tool chunks of the UI stream and tool parts of the data stream (by code),
+ * all keyed by `toolCallId`: the tool delta field each fills, and the field
+ * of the chunk it comes from.
  */
+const TOOL_PARTS: Record<string, string> = {
+  'tool-input-start': '',
+  b: '',
+  'tool-input-delta': 'args inputTextDelta',
+  c: 'args argsTextDelta',
+  'tool-input-available': 'input input',
+  9: 'input args',
+  'tool-output-available': 'output output',
+  a: 'output result',
+  // An input the model got wrong: the call failed before it ran.
+  'tool-input-error': 'errorText errorText',
+  'tool-output-error': 'errorText errorText',
+};
+
+/** A tool, source (`source-url`, `h`) or file piece of a UI message chunk or a data stream part. */
 function readPart(type: string, value: Json): PartDelta | undefined {
-  const { toolCallId: key, toolName: name, input, errorText: failed } = value;
-  const tool = (more: Parameters<typeof toolDelta>[3]) => toolDelta(key, key, name, more);
-  switch (type) {
-    case 'tool-input-start':
-    case 'b':
-      return tool({});
-    case 'tool-input-delta':
-      return tool({ args: str(value.inputTextDelta) });
-    case 'c':
-      return tool({ args: str(value.argsTextDelta) });
-    case 'tool-input-available':
-      return tool({ input });
-    case '9':
-      return tool({ input: value.args });
-    // An input the model got wrong: the call failed before it ran.
-    case 'tool-input-error':
-      return tool({ input, errorText: str(failed) });
-    case 'tool-output-available':
-      return tool({ output: value.output });
-    case 'a':
-      return tool({ output: value.result });
-    case 'tool-output-error':
-      return tool({ errorText: str(failed) });
-    case 'source-url':
-      return sourceDelta(value.url, value.title);
-    case 'h':
-      return value.sourceType === 'url' ? sourceDelta(value.url, value.title) : undefined;
-    case 'file':
-      return { type: 'file', mediaType: str(value.mediaType), url: str(value.url) };
-    case 'k':
-      return { type: 'file', mediaType: str(value.mimeType), url: `data:${str(value.mimeType)};base64,${str(value.data)}` };
+  const { toolCallId: key, url, title } = value;
+  const spec = TOOL_PARTS[type];
+  if (spec !== undefined) {
+    const [to, from] = spec.split(' ');
+    const field = value[from!];
+    // Fragments and messages are text; input and output are any JSON.
+    const more = to ? { [to]: /^[ae]/.test(to) ? str(field) : field } : {};
+    return toolDelta(key, key, value.toolName, more);
   }
-  return undefined;
+  if (type === 'source-url' || value.sourceType === 'url') return sourceDelta(url, title);
+  return type === 'file' ? { type, mediaType: str(value.mediaType), url: str(url) } : undefined;
 }
 
 export const createAiSdkReader = (): FamilyReader => ({

@@ -11,6 +11,7 @@ import {
   isArray,
   isObject,
   isString,
+  noAnswer,
   readContent,
   skip,
   sourceDelta,
@@ -99,7 +100,7 @@ export function createAnthropicReader(): FamilyReader {
         if (field) return readField(part, field, field === 'thinking' ? 'reasoning' : 'text', what);
         if (String(part.type).endsWith('tool_use')) calls.add(index);
         const parts = readBlock(index, suffix ? { citations: part.citation } : part);
-        return extraction({ parts }, `${what} carries no answer text`);
+        return extraction({ parts }, noAnswer(what).skipped);
       }
       return readTyped(value, name);
     },
@@ -112,8 +113,7 @@ export function readAnthropicMessage(value: Json): ExtractResult | undefined {
   const parts: PartDelta[] = [];
   value.content.forEach((block, index) => {
     if (!isObject(block)) return;
-    const { text, reasoning } = readContent([block]);
-    parts.push({ type: 'reasoning', text: reasoning }, { type: 'text', text }, ...readBlock(index, block, true));
+    parts.push(readContent([block]), ...readBlock(index, block, true));
   });
   return extraction({ parts });
 }

@@ -19,8 +19,7 @@ const isGemini = (value: Json): boolean =>
 
 /**
  * Text, reasoning, calls (`functionCall`, with `args` an object), call
- * results (`functionResponse`), generated files (`inlineData`) and grounding
- * sources (`groundingMetadata.groundingChunks[].web`) of `candidates[0]`, and
+ * results (`functionResponse`) and grounding sources (`groundingMetadata.groundingChunks[].web`) of `candidates[0]`, and
  * its finish reason ('' when none).
  */
 function readResponse(value: Json, calls: Calls): [result: ExtractResult, finishReason: string] {
@@ -36,9 +35,9 @@ function readResponse(value: Json, calls: Calls): [result: ExtractResult, finish
   const content = at(candidate, 'content', 'parts');
   for (const part of isArray(content) ? content : []) {
     if (!isObject(part)) continue;
-    const { text, functionCall: call, functionResponse: response, inlineData: file } = part;
-    // executableCode and bare thoughtSignature parts add nothing.
-    if (isString(text)) parts.push({ type: part.thought === true ? 'reasoning' : 'text', text });
+    const { text, functionCall: call, functionResponse: response } = part;
+    // executableCode, inlineData and bare thoughtSignature parts add nothing.
+    if (isString(text)) parts.push({ [part.thought === true ? 'reasoning' : 'text']: text });
     if (isObject(call)) {
       const key = call.id ?? newKey();
       calls.set(str(call.name), key);
@@ -47,10 +46,6 @@ function readResponse(value: Json, calls: Calls): [result: ExtractResult, finish
     if (isObject(response)) {
       const key = response.id ?? calls.get(str(response.name)) ?? newKey();
       parts.push(toolDelta(key, response.id, response.name, { output: response.response }));
-    }
-    if (isObject(file) && isString(file.data)) {
-      const mediaType = str(file.mimeType);
-      parts.push({ type: 'file', mediaType, url: `data:${mediaType};base64,${file.data}` });
     }
   }
   const chunks = at(candidate, 'groundingMetadata', 'groundingChunks');

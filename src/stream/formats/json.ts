@@ -65,11 +65,15 @@ export function extraction(fields: Extraction, emptyReason = 'no answer text in 
   const result: Json = {};
   if (parts) {
     fields = { ...fields, text: '', reasoning: '' };
-    for (const part of parts) if ('text' in part) fields[part.type] += part.text;
+    for (const part of parts) {
+      if (part.type) continue;
+      fields.text += part.text ?? '';
+      fields.reasoning += part.reasoning ?? '';
+    }
   }
   // `error` is never '': errorText always has a message.
   for (const key of ['text', 'reasoning', 'done', 'error'] as const) if (fields[key]) result[key] = fields[key];
-  if (parts?.some((part) => !('text' in part))) result.parts = parts;
+  if (parts?.some((part) => part.type)) result.parts = parts;
   return Object.keys(result).length > 0 ? result : skip(emptyReason);
 }
 
@@ -81,6 +85,21 @@ export const toolDelta = (key: unknown, id: unknown, name: unknown, more?: Parti
   name: str(name),
   ...more,
 });
+
+/**
+ * Tracks the calls of a message whose input streams in fragments: give it
+ * each event's pieces and whether the message ended there; at the end it
+ * adds a completion for every call (their input can then be parsed).
+ */
+export function createOpenCalls(): (parts: PartDelta[], ended: unknown) => PartDelta[] {
+  const open = new Set<string>();
+  return (parts, ended) => {
+    for (const part of parts) if (part.type === 'tool') open.add(part.key);
+    if (ended) for (const key of open) parts.push(toolDelta(key, 0, 0, { state: 'input-available' }));
+    if (ended) open.clear();
+    return parts;
+  };
+}
 
 let keys = 0;
 

@@ -6,6 +6,7 @@
 import type { PartDelta } from '../parts.js';
 import {
   at,
+  createOpenCalls,
   extraction,
   FALLBACK_ERROR,
   isArray,
@@ -32,8 +33,10 @@ const SILENT = new Set(
 /** Message types whose content is the answer (tool and human messages are not). */
 const AI_TYPES = new Set(['AIMessageChunk', 'AIMessage', 'ai']);
 
-/** Message types that carry a tool's result. */
-const TOOL_TYPES = new Set(['ToolMessageChunk', 'ToolMessage', 'tool']);
+/** Message types that carry a tool's result: `tool`, `ToolMessage`, `ToolMessageChunk`. */
+const TOOL_TYPE = /^(tool|ToolMessage)/;
+
+type OpenCalls = ReturnType<typeof createOpenCalls>;
 
 /**
  * A LangChain.js message as `JSON.stringify` writes it (`toJSON`: `{"lc":1,
@@ -62,25 +65,21 @@ function readMessage(raw: unknown): { text: string; reasoning: string } | undefi
  * whole message has `tool_calls` with parsed `args`. `open` holds the calls
  * still streaming.
  */
-function readChunk(raw: unknown, open: Set<string>): ExtractResult | undefined {
+function readChunk(raw: unknown, open: OpenCalls): ExtractResult | undefined {
   const message = unwrap(raw);
   const read = readMessage(message);
   if (!isObject(message)) return undefined;
   const { id, content, tool_call_chunks: chunks, tool_calls: calls } = message;
-  if (TOOL_TYPES.has(message.type as string)) {
+  if (TOOL_TYPE.test(str(message.type))) {
     const call = message.tool_call_id;
     const result = message.status === 'error' ? { errorText: readContent(content).text || FALLBACK_ERROR } : { output: content };
     return { parts: [toolDelta(call, call, message.name, result)] };
   }
   if (!read) return undefined;
-  const parts: PartDelta[] = [
-    { type: 'reasoning', text: read.reasoning },
-    { type: 'text', text: read.text },
-  ];
+  const parts: PartDelta[] = [read];
   if (isArray(chunks) && chunks.length > 0) {
     chunks.forEach((chunk: unknown, position) => {
       const key = `${str(id)} ${String(at(chunk, 'index') ?? position)}`;
-      open.add(key);
       parts.push(toolDelta(key, at(chunk, 'id'), at(chunk, 'name'), { args: str(at(chunk, 'args')) }));
     });
   } else if (isArray(calls)) {
@@ -89,22 +88,19 @@ function readChunk(raw: unknown, open: Set<string>): ExtractResult | undefined {
     }
   }
   const meta = message.response_metadata;
-  if (at(meta, 'finish_reason') || at(meta, 'stop_reason') || message.chunk_position === 'last') {
-    for (const key of open) parts.push(toolDelta(key, 0, 0, { state: 'input-available' }));
-    open.clear();
-  }
-  return extraction({ parts }, 'empty message chunk');
+  const ended = at(meta, 'finish_reason') || at(meta, 'stop_reason') || message.chunk_position === 'last';
+  return extraction({ parts: open(parts, ended) }, 'empty message chunk');
 }
 
 /** `astream_events` record: `{"event":"on_chat_model_stream","data":{"chunk":{…}}}`. */
-function readStreamEvent({ event, data }: Json, open: Set<string>): ExtractResult | undefined {
+function readStreamEvent({ event, data }: Json, open: OpenCalls): ExtractResult | undefined {
   if (!isString(event) || !event.startsWith('on_')) return undefined;
   if (event !== 'on_chat_model_stream') return noAnswer(event);
   return readChunk(at(data, 'chunk'), open) ?? skip(`${event} without a message chunk`);
 }
 
 /** Tuple mode: `[messageChunk, metadata]`; the chunk's content is a delta. */
-function readTuple(value: unknown, open: Set<string>): ExtractResult | undefined {
+function readTuple(value: unknown, open: OpenCalls): ExtractResult | undefined {
   if (!isArray(value) || value.length !== 2 || !isObject(value[1])) return undefined;
   const [message] = value;
   if (!isObject(message)) return undefined;
@@ -115,7 +111,7 @@ export function createLangChainReader(): FamilyReader {
   /** `messages/partial` text and reasoning so far, per message id. */
   const partial = new Map<string, { text: string; reasoning: string }>();
   /** Tool calls whose `args` fragments may still come. */
-  const open = new Set<string>();
+  const open = createOpenCalls();
 
   /** Legacy `messages/partial`: an array of messages whose content is the text so far. */
   const readPartial = (value: unknown): ExtractResult => {

@@ -18,8 +18,7 @@ function read(value: Json): ExtractResult {
   // Calls arrive whole, `arguments` an object, usually without an id.
   const calls = isArray(source.tool_calls) ? source.tool_calls : [];
   const parts = [
-    { type: 'reasoning' as const, text: str(thinking) },
-    { type: 'text' as const, text: str(content) },
+    { reasoning: str(thinking), text: str(content) },
     ...calls.map((call: unknown) =>
       toolDelta(newKey(), at(call, 'id'), at(call, 'function', 'name'), {
         input: at(call, 'function', 'arguments') ?? {},

@@ -11,6 +11,7 @@ import {
   isArray,
   isObject,
   isString,
+  noAnswer,
   readContent,
   skip,
   sourceDelta,
@@ -43,8 +44,8 @@ function readItem(item: unknown, done: boolean): PartDelta[] {
   const name = item.name ?? str(type).slice(0, -5);
   if (!done) return [toolDelta(id, callId ?? id, name, { args: str(args) })];
   const input = isString(args) ? parseToolInput(args) : (item.input ?? item.action ?? {});
-  const server = callId === undefined && { output: item.output ?? item.outputs ?? item.results, state: 'output-available' as const };
-  return [toolDelta(id, callId ?? id, name, { input, ...server, errorText: str(item.error) || undefined })];
+  const server = callId === undefined && { output: item.output, state: 'output-available' as const };
+  return [toolDelta(id, callId ?? id, name, { input, ...server })];
 }
 
 export function createOpenAiResponsesReader(): FamilyReader {
@@ -67,10 +68,10 @@ export function createOpenAiResponsesReader(): FamilyReader {
         return { error: failed ? errorText(value.response) : 'The response failed.', done: true };
       }
       if (name.startsWith('response.output_item.')) {
-        return extraction({ parts: readItem(value.item, name.endsWith('done')) }, `${name} carries no answer text`);
+        return extraction({ parts: readItem(value.item, name.endsWith('done')) }, noAnswer(name).skipped);
       }
       if (name === 'response.output_text.annotation.added') {
-        return extraction({ parts: citations(value.annotation) }, 'an annotation that is not a link');
+        return extraction({ parts: citations(value.annotation) }, noAnswer(name).skipped);
       }
       // Argument fragments of a function, custom tool or MCP call, then the whole arguments.
       const [, end] = /_(?:arguments|input)\.(delta|done)$/.exec(name) ?? [];
@@ -94,12 +95,12 @@ export function readResponsesBody(value: Json): ExtractResult | undefined {
   let reasoning = false;
   for (const item of value.output) {
     if (!isObject(item)) continue;
-    if (item.type === 'message' && isArray(item.content)) parts.push({ type: 'text', text: readContent(item.content).text });
+    if (item.type === 'message' && isArray(item.content)) parts.push({ text: readContent(item.content).text });
     if (item.type === 'reasoning' && isArray(item.summary)) {
       for (const part of item.summary) {
         if (!isObject(part) || !isString(part.text)) continue;
         // Summary parts are paragraphs, kept apart as when they stream.
-        parts.push({ type: 'reasoning', text: (reasoning ? '\n\n' : '') + part.text });
+        parts.push({ reasoning: (reasoning ? '\n\n' : '') + part.text });
         reasoning = true;
       }
     }

@@ -6,6 +6,7 @@
 import { parseToolInput, type PartDelta } from '../parts.js';
 import {
   at,
+  createOpenCalls,
   extraction,
   isArray,
   isObject,
@@ -37,10 +38,7 @@ function readMessage(message: Json, whole?: boolean): { parts: PartDelta[]; prob
   // DeepSeek, xAI, llama.cpp, older vLLM: reasoning_content; OpenRouter,
   // Ollama `/v1`, newer vLLM: reasoning. Read one, in case a server sends both.
   const thought = isString(message.reasoning_content) ? message.reasoning_content : message.reasoning;
-  const parts: PartDelta[] = [
-    { type: 'reasoning', text: reasoning + str(thought) },
-    { type: 'text', text: text + str(message.refusal) },
-  ];
+  const parts: PartDelta[] = [{ reasoning: reasoning + str(thought), text: text + str(message.refusal) }];
   (isArray(calls) ? calls : []).forEach((call, position) => {
     const { id, index = position, function: fn } = isObject(call) ? call : ({} as Json);
     const args = str(at(fn, 'arguments'));
@@ -71,8 +69,8 @@ export function createOpenAiReader(): FamilyReader {
    */
   let owed = true;
   let fromProvider = false;
-  /** Calls whose argument fragments may still come: complete at `finish_reason`. */
-  const open = new Set<string>();
+  /** Argument fragments are complete at `finish_reason`. */
+  const calls = createOpenCalls();
   return {
     name: 'openai',
     get expectsTerminal() {
@@ -94,12 +92,7 @@ export function createOpenAiReader(): FamilyReader {
       const read = isObject(delta) ? readMessage(delta) : undefined;
       // Legacy /v1/completions streams: choices[].text.
       if (!read && isString(choice.text)) return extraction({ text: choice.text }, 'empty text');
-      const parts = read?.parts ?? [];
-      for (const part of parts) if (part.type === 'tool') open.add(part.key);
-      if (finish) {
-        for (const key of open) parts.push(toolDelta(key, 0, 0, { state: 'input-available' }));
-        open.clear();
-      }
+      const parts = calls(read?.parts ?? [], finish);
       return extraction({ parts }, read?.problem ?? finished ?? (read ? 'a delta without text' : 'a choice without a delta'));
     },
   };
