@@ -218,6 +218,19 @@ describe('answer reader: fixtures', () => {
     expect(wrong).to.deep.equal([]);
   });
 
+  it('an answer of only tool calls is an answer: its results carry parts, which the element counts as content', () => {
+    const toolOnly = fixtures.filter((f) => f.expected.text === '' && f.expected.error === null && f.expected.tools.length > 0);
+    expect(toolOnly.map((f) => f.file)).to.include.members(['openai-chat-tool-calls.sse', 'ollama-chat-tools.ndjson']);
+    for (const fixture of toolOnly) {
+      const reader = createAnswerReader({ format: 'auto', contentType: fixture.contentType });
+      const withParts: ExtractResult[] = [];
+      feedBody(reader, fixture.contentType, [bodies.get(fixture.file)!], (result) => {
+        if (!isSkipped(result) && result.parts) withParts.push(result);
+      });
+      expect(withParts, fixture.file).to.not.be.empty;
+    }
+  });
+
   it('a complete fixture never looks cut: without its end marker, expectsTerminal is false', () => {
     const wrong = fixtures
       .filter((fixture) => fixture.expected.error === null)
