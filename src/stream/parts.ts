@@ -115,8 +115,8 @@ export const deltasOf = (result: Extraction): PartDelta[] => result.parts ?? [re
 
 export function createPartsBuilder(): PartsBuilder {
   const parts: ChatPart[] = [];
-  /** Tool calls by key and by id, with their raw input so far. */
-  const tools = new Map<string, [part: ToolPart, raw: string]>();
+  /** Tool calls by key and by id. While a call streams, its `input` is the raw string so far. */
+  const tools = new Map<string, ToolPart>();
   const urls = new Set<string>();
   /** The text or reasoning part the next delta of its kind extends. */
   let open: { type: 'text' | 'reasoning'; text: string } | undefined;
@@ -127,35 +127,32 @@ export function createPartsBuilder(): PartsBuilder {
     changed.push(part);
   };
 
-  function advance(call: [ToolPart, string], state: ToolState | undefined) {
-    const [part, raw] = call;
+  function advance(part: ToolPart, state: ToolState | undefined) {
     if (!state || TOOL_STATES.indexOf(state) <= TOOL_STATES.indexOf(part.state)) return;
-    // Every fragment has arrived: parse once, not per fragment (a long input would cost quadratic time).
-    if (part.state === 'input-streaming' && raw) part.input = parseToolInput(raw);
+    // Every fragment has arrived: parse once, not per fragment (a long input
+    // would cost quadratic time). No fragment at all is no argument.
+    if (part.state === 'input-streaming') part.input = part.input ? parseToolInput(part.input as string) : {};
     part.state = state;
     if (!changed.includes(part)) changed.push(part);
   }
 
   function tool(delta: ToolDelta) {
     const { key, id } = delta;
-    let call = tools.get(key);
-    if (id && call?.[0].id && call[0].id !== id) call = undefined;
-    call ??= id ? tools.get(id) : undefined;
-    if (!call) {
+    let part = tools.get(key);
+    if (id && part?.id && part.id !== id) part = undefined;
+    part ??= id ? tools.get(id) : undefined;
+    if (!part) {
       open = undefined;
-      const part: ToolPart = { type: 'tool', id: null, name: null, input: {}, state: 'input-streaming' };
-      call = [part, ''];
-      push(part);
+      push((part = { type: 'tool', id: null, name: null, input: '', state: 'input-streaming' }));
     }
-    tools.set(key, call);
-    const [part] = call;
-    if (id) tools.set(id, call);
+    tools.set(key, part);
+    if (id) tools.set(id, part);
     part.id = id || part.id;
     part.name = delta.name || part.name;
-    if (delta.args) part.input = call[1] += delta.args;
+    if (delta.args && part.state === 'input-streaming') (part.input as string) += delta.args;
     let state = delta.state;
     if (delta.input !== undefined) {
-      advance(call, 'input-available');
+      advance(part, 'input-available');
       part.input = delta.input;
     }
     if (delta.output !== undefined) {
@@ -166,7 +163,7 @@ export function createPartsBuilder(): PartsBuilder {
       part.errorText = delta.errorText;
       state = 'output-error';
     }
-    advance(call, state);
+    advance(part, state);
   }
 
   function apply(delta: PartDelta) {
@@ -201,7 +198,7 @@ export function createPartsBuilder(): PartsBuilder {
     },
     end() {
       changed = [];
-      tools.forEach((call) => advance(call, 'input-available'));
+      tools.forEach((part) => advance(part, 'input-available'));
       return changed;
     },
   };

@@ -1,6 +1,8 @@
 /**
  * The answer reader: turns what an endpoint streams, in any of the formats
- * real backends use, into text, reasoning, end and error, without a DOM.
+ * real backends use, into text, reasoning, end and error, and the deltas of
+ * tool calls, sources and files (`Extraction.parts`, folded into an
+ * answer's parts by `createPartsBuilder` in ../parts.ts), without a DOM.
  *
  * How detection decides (`format: 'auto'`):
  * 1. The content type and headers: `application/json` is one complete body;
