@@ -87,7 +87,10 @@ export type PartDelta = TextDelta | ToolDelta | SourcePart | FilePart;
 export interface PartsBuilder {
   /** The parts so far. Parts are updated in place (text grows, a tool part changes state). */
   readonly parts: ChatPart[];
-  /** Folds one reader result in; returns the parts it added and the tool parts whose state it changed. */
+  /**
+   * Folds one reader result in; returns the parts it added and the tool
+   * parts whose state it changed, each once per change, in order.
+   */
   add(result: Extraction): ChatPart[];
   /** The body ended cleanly: tool inputs still streaming are complete (parsed), returned as changed. */
   end(): ChatPart[];
@@ -133,7 +136,9 @@ export function createPartsBuilder(): PartsBuilder {
     // would cost quadratic time). No fragment at all is no argument.
     if (part.state === 'input-streaming') part.input = part.input ? parseToolInput(part.input as string) : {};
     part.state = state;
-    if (!changed.includes(part)) changed.push(part);
+    // Once per change, and once for a part added in the same step (constant
+    // time: a search of the list would be quadratic for many calls at end()).
+    if (changed[changed.length - 1] !== part) changed.push(part);
   }
 
   function tool(delta: ToolDelta) {
