@@ -19,6 +19,7 @@ const TOKENS = 500;
 const TOKEN_DELAY_MS = 20;
 const arg = (name) => process.argv[process.argv.indexOf(name) + 1];
 const SIZES = process.argv.includes('--sizes') ? arg('--sizes').split(',').map(Number) : [100, 500, 1000, 2000];
+const KINDS = process.argv.includes('--kinds') ? arg('--kinds').split(',') : ['bare', 'memory', 'redis'];
 const EXPECTED = Array.from({ length: TOKENS }, (_, index) => `w${index + 1}`).join(' ');
 const BODY = JSON.stringify({ messages: [{ role: 'user', content: 'bench' }] });
 
@@ -75,12 +76,15 @@ function oneStream(port, key) {
             }
           }
         });
-        const end = () => resolve({ outcome: done && text === EXPECTED ? 'complete' : 'cut', ttfb, tokens });
-        res.on('end', end);
+        const end = (error) =>
+          resolve({ outcome: done && text === EXPECTED ? 'complete' : 'cut', ttfb, tokens, why: `${res.statusCode} ${error?.code ?? error?.message ?? ''} last: ${pending.slice(-120) || blocksSeen.at(-1)}` });
+        const blocksSeen = [];
+        res.on('data', (data) => blocksSeen.push(String(data).slice(-160)) > 2 && blocksSeen.shift());
+        res.on('end', () => end());
         res.on('error', end);
       },
     );
-    req.on('error', () => resolve({ outcome: 'cut', tokens: 0 }));
+    req.on('error', (error) => resolve({ outcome: 'cut', tokens: 0, why: `request ${error.code ?? error.message}` }));
     req.end(BODY);
   });
 }
@@ -106,6 +110,9 @@ async function run(kind, size, redisUrl) {
   peakRss = Math.max(peakRss, after.rss);
   await server.stop();
   const count = (outcome) => results.filter((result) => result.outcome === outcome).length;
+  const whys = new Map();
+  for (const result of results.filter((each) => each.outcome === 'cut')) whys.set(result.why, (whys.get(result.why) ?? 0) + 1);
+  for (const [why, times] of [...whys].slice(0, 5)) console.error(`    cut ×${times}: ${why}`);
   const served = results.filter((result) => result.outcome !== 'refused');
   const tokens = served.reduce((sum, result) => sum + (result.tokens ?? 0), 0);
   const ttfbs = served.map((result) => result.ttfb).filter((value) => value !== undefined);
@@ -125,7 +132,7 @@ async function run(kind, size, redisUrl) {
 await buildServer();
 const withRedis = !process.argv.includes('--no-redis') && redisAvailable();
 const redis = withRedis ? await startRedis() : undefined;
-const kinds = ['bare', 'memory', ...(redis ? ['redis'] : [])];
+const kinds = KINDS.filter((kind) => kind !== 'redis' || redis);
 const rows = [];
 try {
   for (const size of SIZES) {
@@ -145,7 +152,7 @@ console.log('| streams | server | complete | 503 | cut | TTFB p50 ms | TTFB p99 
 console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) {
   const bare = rows.find((each) => each.kind === 'bare' && each.size === row.size);
-  const ratio = (field) => (row.kind === 'bare' ? '' : fixed(row[field] / bare[field], 2));
+  const ratio = (field) => (row.kind === 'bare' || !bare ? '' : fixed(row[field] / bare[field], 2));
   console.log(
     `| ${row.size} | ${row.kind} | ${row.complete} | ${row.refused} | ${row.cut} | ${fixed(row.ttfbP50)} | ${fixed(row.ttfbP99)} | ${fixed(row.rssPerStreamKb, 1)} | ${ratio('rssPerStreamKb')} | ${fixed(row.cpuPerTokenMicros, 1)} | ${ratio('cpuPerTokenMicros')} |`,
   );

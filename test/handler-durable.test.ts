@@ -79,6 +79,25 @@ describe('chat handler: durable answers (#15)', function () {
     });
   });
 
+  describe('two instances on one Redis, behind one URL', () => {
+    it('sends a resume to the other instance mid-answer and gets the exact rest; a DELETE there stops the provider here', async () => {
+      const server = await setup({ provider: 'openai', redis: true, upstream: { fixture: FIXTURE, delayMs: 100 } });
+      const controller = new AbortController();
+      const first = await readEvents(await post(server.url, conversation(), { 'idempotency-key': 'redis-1' }, { signal: controller.signal }), 3, controller);
+      const resumed = await post(server.url, conversation(), { 'idempotency-key': 'redis-1', 'last-event-id': first.at(-1)!.id! });
+      expect(dataOf([...first, ...parseSse(await resumed.text()).events])).to.deep.equal(await fixtureData());
+
+      const reader = readEvents(await post(server.url, conversation('two'), { 'idempotency-key': 'redis-2' }), 100, new AbortController());
+      await until(async () => (await server.log()).upstream.length === 2, 'the second answer to start');
+      expect((await cancel(server.url, 'redis-2')).status).to.equal(204);
+      expect(JSON.parse((await reader).at(-1)!.data).error.type).to.equal('cancelled');
+      const log = await server.log();
+      expect(log.upstream, 'one provider call per answer').to.have.length(2);
+      expect(log.upstream[1]!.completed).to.equal(false);
+      expect(log.responses.map((entry) => `${entry.method} ${entry.instance}`)).to.deep.equal(['POST A', 'POST B', 'POST A', 'DELETE B']);
+    });
+  });
+
   describe('identify: an answer belongs to its user', () => {
     it('answers 404 to another user’s resume or DELETE of the same key, and keeps the owner’s answer running', async () => {
       const server = await setup({ provider: 'openai', identifyHeader: 'x-user', upstream: { fixture: FIXTURE, delayMs: 80 } });

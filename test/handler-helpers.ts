@@ -27,6 +27,8 @@ export interface SetupSpec {
   store?: Record<string, number>;
   /** `identify` reads the user from this request header. */
   identifyHeader?: string;
+  /** Two instances sharing a real redis-server; resumes (Last-Event-ID) and DELETEs go to instance B, the rest to A. */
+  redis?: boolean;
 }
 
 /** A raw HTTP/1.1 client of the harness, on a real socket (see test/server/handler-harness.mjs). */
@@ -54,7 +56,7 @@ export interface UpstreamRequest {
 export interface HarnessLog {
   upstream: UpstreamRequest[];
   /** `at`: Date.now() in the harness when the handler answered. */
-  responses: Array<{ method: string; status: number; headers: Record<string, string>; at: number }>;
+  responses: Array<{ method: string; status: number; headers: Record<string, string>; at: number; instance: 'A' | 'B' }>;
   logs: string[];
 }
 

@@ -19,6 +19,11 @@
 // records every line); `mock` are mockProvider options for the mock;
 // `store` are MemoryResumeStore options (the handler gets its own store);
 // `identifyHeader` names a request header `identify` reads the user from.
+// `redis: true` runs TWO handlers (instances A and B) sharing a real
+// redis-server through redisResumeStore (started on first use, stopped when
+// this process exits), behind one URL that acts as a load balancer sending a
+// request with `Last-Event-ID`, and every DELETE, to B and the rest to A;
+// each logged response says which `instance` answered.
 // The log's records carry `at` (Date.now() in this process): for a provider
 // request when its connection closed (`closedAt`), for a response when the
 // handler answered.
@@ -46,6 +51,7 @@ import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startRedis } from '../../scripts/redis-server.mjs';
 import { readBody, sendJson } from './scripted-sse-server.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -61,6 +67,8 @@ const DEFAULT_MODELS = { openai: 'gpt-4.1-nano', anthropic: 'claude-sonnet-4-0',
 const HANDLER_PATH = /^\/handler\/([\w-]+)(\/.*)?$/;
 
 const setups = new Map();
+/** The redis-server of the `redis: true` setups, started on first use. */
+let redisServer;
 const consoleLines = [];
 let ready;
 
@@ -196,14 +204,28 @@ async function createSetup(spec, server, fakePort) {
     ...(spec.store ? { resumeStore: new server.MemoryResumeStore(spec.store) } : {}),
     ...(spec.identifyHeader ? { identify: (request) => request.headers.get(spec.identifyHeader) } : {}),
   };
-  const handler = server.createChatHandler(options);
+  const instances = { A: server.createChatHandler(await withRedis(spec, options, server, id)) };
+  if (spec.redis) instances.B = server.createChatHandler(await withRedis(spec, options, server, id));
   setup.listener = server.toNodeListener(async (request) => {
-    const response = await handler(request);
-    setup.responses.push({ method: request.method, status: response.status, headers: Object.fromEntries(response.headers), at: Date.now() });
+    const instance = instances.B && (request.method === 'DELETE' || request.headers.has('last-event-id')) ? 'B' : 'A';
+    const response = await instances[instance](request);
+    setup.responses.push({ method: request.method, status: response.status, headers: Object.fromEntries(response.headers), at: Date.now(), instance });
     return response;
   });
   setups.set(id, setup);
   return setup;
+}
+
+/** `options` with a Redis store of its own (one per instance, one key prefix per setup) when the setup asks for Redis. */
+async function withRedis(spec, options, server, id) {
+  if (!spec.redis) return options;
+  if (!redisServer) {
+    redisServer = startRedis();
+    const { kill } = await redisServer;
+    process.once('exit', () => void kill());
+  }
+  const { url } = await redisServer;
+  return { ...options, resumeStore: server.redisResumeStore({ url, prefix: `harness-${id}:` }) };
 }
 
 /** One raw HTTP/1.1 upload to a setup's handler on the loopback port (see Upload above). */
@@ -265,21 +287,23 @@ function startLoopbackServer() {
 
 async function start() {
   await build({
-    entryPoints: [join(root, 'src/server/index.ts'), join(root, 'src/server/node.ts')],
+    entryPoints: ['index', 'node', 'redis'].map((name) => join(root, `src/server/${name}.ts`)),
     outdir,
     bundle: true,
     // The SDKs and the Node adapter stay real packages from node_modules.
     packages: 'external',
+    // One copy of the modules the entries share.
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     logLevel: 'warning',
   });
   const load = (file) => import(`${pathToFileURL(join(outdir, file)).href}?v=${Date.now()}`);
-  const [server, node] = await Promise.all([load('index.js'), load('node.js')]);
+  const [server, node, redis] = await Promise.all([load('index.js'), load('node.js'), load('redis.js')]);
   recordConsole();
   const loopback = await startLoopbackServer();
-  return { server: { ...server, ...node }, port: loopback.address().port };
+  return { server: { ...server, ...node, ...redis }, port: loopback.address().port };
 }
 
 /** Koa middleware for @web/test-runner's dev server. */
