@@ -110,13 +110,14 @@ export default defineConfig(({ command, mode }) => {
           entry: {
             index: resolve(import.meta.dirname, 'src/server/index.ts'),
             node: resolve(import.meta.dirname, 'src/server/node.ts'),
+            redis: resolve(import.meta.dirname, 'src/server/redis.ts'),
           },
           formats: ['es'],
           fileName: (_format, name) => `${name}.js`,
         },
         rollupOptions: {
           // Optional peers, loaded only by the provider or adapter in use.
-          external: [/^openai($|\/)/, /^@anthropic-ai\/sdk($|\/)/, /^@hono\/node-server($|\/)/, /^node:/],
+          external: [/^openai($|\/)/, /^@anthropic-ai\/sdk($|\/)/, /^@hono\/node-server($|\/)/, /^redis$/, /^ioredis$/, /^node:/],
         },
       },
     };
