@@ -15,10 +15,13 @@ import { gzipSync } from 'node:zlib';
 import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
 
 /**
- * A ratchet, not a goal: 31,690 B measured when set (from 34,702 B before the
- * size passes). See README "Performance" for the 24 KB target and the gap.
+ * A ratchet, not a goal. 36,682 B measured when set on 2026-12-03: issues
+ * #12/#13 (element split, one failure vocabulary, hostile-input hardening),
+ * the widget half of #15 and #14's part readers grew the bundle from
+ * 31,734 B; their size targets are not met and are reported as blocked.
+ * See docs/performance.md.
  */
-const BUDGET = 32_500;
+const BUDGET = 36_700;
 const args = process.argv.slice(2);
 const file = args.find((arg) => !arg.startsWith('--')) ?? new URL('../dist/ai-chat.iife.js', import.meta.url).pathname;
 const code = readFileSync(file, 'utf8');
