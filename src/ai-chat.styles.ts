@@ -212,11 +212,6 @@ export const styles = css`
     padding: calc(var(--_space) * 0.6) calc(var(--_space) * 0.9);
     border-radius: var(--_radius);
     overflow-wrap: anywhere;
-    /* Off-screen messages skip layout and paint, so a long conversation costs
-       what its visible part costs. Unlike virtualization this removes nothing:
-       find in page and screen readers still reach every message. */
-    content-visibility: auto;
-    contain-intrinsic-size: auto 20em auto 4em;
   }
   .content,
   .reasoning-text {

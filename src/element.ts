@@ -33,6 +33,15 @@ export {
 export { ERROR_CODES, type ChatFailure, type ErrorCode, type ErrorParams, type ErrorTexts } from './errors.js';
 export type { ChatStrings, ChatStringsOverride } from './i18n.js';
 export { FORMATS, type Extraction, type FormatName, type ParseEvent } from './stream/formats/types.js';
+export {
+  TOOL_STATES,
+  type FilePart,
+  type PartDelta,
+  type SourcePart,
+  type TextDelta,
+  type ToolDelta,
+  type ToolState,
+} from './stream/parts.js';
 export type { StreamEvent } from './stream/types.js';
 export { TOKEN_TYPES, type Highlighter, type HighlightToken, type TokenType } from './render/highlight-types.js';
 export type {

@@ -38,6 +38,7 @@ import {
   type ErrorParams,
   type ErrorTexts,
   type Extraction,
+  type FilePart,
   type FormatName,
   type Highlighter,
   type HighlightToken,
@@ -45,10 +46,16 @@ import {
   type MessageStatus,
   type Mode,
   type ParseEvent,
+  type PartDelta,
   type Position,
+  type SourcePart,
   type StreamEvent,
+  type TextDelta,
   type Theme,
   type TokenType,
+  type ToolDelta,
+  type ToolState,
+  TOOL_STATES,
 } from 'ai-chat-element';
 import * as fromElement from 'ai-chat-element/element';
 
@@ -148,6 +155,12 @@ export const sameTypes: [
   Same<ParseEvent, fromElement.ParseEvent>,
   Same<StreamEvent, fromElement.StreamEvent>,
   Same<Extraction, fromElement.Extraction>,
+  Same<PartDelta, fromElement.PartDelta>,
+  Same<TextDelta, fromElement.TextDelta>,
+  Same<ToolDelta, fromElement.ToolDelta>,
+  Same<SourcePart, fromElement.SourcePart>,
+  Same<FilePart, fromElement.FilePart>,
+  Same<ToolState, fromElement.ToolState>,
   Same<Highlighter, fromElement.Highlighter>,
   Same<HighlightToken, fromElement.HighlightToken>,
   Same<TokenType, fromElement.TokenType>,
@@ -174,6 +187,7 @@ export const sameTypes: [
 ] = [
   true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
   true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
+  true, true, true, true, true, true,
 ];
 export const sameValues: boolean[] = [
   fromElement.AiChat === AiChat,
@@ -187,3 +201,11 @@ export const sameValues: boolean[] = [
   fromElement.MESSAGE_ROLES === MESSAGE_ROLES,
   fromElement.MESSAGE_STATUSES === MESSAGE_STATUSES,
 ];
+
+// A parseEvent may report parts beside text: a tool call and a cited page.
+const toolState: ToolState = TOOL_STATES[0];
+export const partDeltas: PartDelta[] = [
+  { type: 'tool', key: 'call-1', name: 'getOrder', args: '{"id":7}', state: toolState },
+  { type: 'source', url: 'https://example.com', title: null },
+];
+export const sameToolStates: boolean = fromElement.TOOL_STATES === TOOL_STATES;
