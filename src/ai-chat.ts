@@ -434,6 +434,9 @@ export class AiChat extends LitElement {
   /** Resolves once the final state is on screen; a failed render never turns into a rejection. */
   async #settled(message: ChatMessage | undefined): Promise<ChatMessage | undefined> {
     if (message) await this.updateComplete.catch(() => undefined);
+    // The last render's growth is followed from the next resize callback; a
+    // caller reading the scroll position now must already see the end.
+    if (message && !this.#tail.awayFromLatest) this.#tail.jumpToLatest();
     return message;
   }
 
