@@ -8,7 +8,15 @@
  * Everything in a part is model output, so it is data to show as text,
  * never markup.
  */
-import type { Extraction } from './formats/types.js';
+/**
+ * What the builder reads of a reader's result: the shape of `Extraction`
+ * (formats/types.ts), named here so the two modules do not import each other.
+ */
+interface ReadResult {
+  text?: string;
+  reasoning?: string;
+  parts?: PartDelta[];
+}
 
 /** A tool call's life: its input streams, is complete, then has a result or failed. */
 export const TOOL_STATES = ['input-streaming', 'input-available', 'output-available', 'output-error'] as const;
@@ -91,7 +99,7 @@ export interface PartsBuilder {
    * Folds one reader result in; returns the parts it added and the tool
    * parts whose state it changed, each once per change, in order.
    */
-  add(result: Extraction): ChatPart[];
+  add(result: ReadResult): ChatPart[];
   /** The body ended cleanly: tool inputs still streaming are complete (parsed), returned as changed. */
   end(): ChatPart[];
 }
@@ -114,7 +122,7 @@ export function parseToolInput(raw: string): unknown {
  * delta: reasoning then text (the order of every format that sends both in
  * one event).
  */
-export const deltasOf = (result: Extraction): PartDelta[] => result.parts ?? [result];
+export const deltasOf = (result: ReadResult): PartDelta[] => result.parts ?? [result];
 
 export function createPartsBuilder(): PartsBuilder {
   const parts: ChatPart[] = [];
