@@ -9,6 +9,7 @@
 export const ERROR_CODES = [
   'http', // the server answered with an error status
   'unreachable', // no response at all
+  'cross-origin', // the browser refused a cross-origin request the server did not allow (CORS)
   'connection-lost', // the body was cut
   'idle', // no byte for idle-timeout ms
   'first-token', // bytes (pings) but no text for first-token-timeout ms
@@ -23,8 +24,15 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** Statuses worth another attempt: the server may well answer next time (RFC 9110 §15, RFC 6585 §4). */
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+/**
+ * Statuses worth another attempt: the server may well answer next time (RFC
+ * 9110 §15.6, RFC 6585 §4). Not a plain 500: from a chat route it is nearly
+ * always the route's own bug (a body it cannot read, a missing key), which
+ * answers the same the next time, and each retry re-runs the route, maybe a
+ * paid provider call. 502, 503 and 504 are the gateway's or the server's
+ * word that the next try may succeed; 408 and 429 ask for it.
+ */
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
 
 /**
  * The failures that may be retried (attempts left and user intent aside), and
@@ -45,6 +53,10 @@ export interface ErrorParams {
   contentType?: string;
   /** A size or a duration, already formatted ("16 MiB", "30 s"). */
   limit?: string;
+  /** The page's origin, which a cross-origin server must allow. */
+  origin?: string;
+  /** The request headers a cross-origin server must allow, comma-separated ("Content-Type, Authorization"). */
+  headers?: string;
 }
 
 /**
@@ -71,6 +83,8 @@ export const statusLine = ({ status, statusText }: ErrorParams) => `${status ?? 
 export const ENGLISH_ERRORS: ErrorTexts = {
   http: (p) => `The server answered ${statusLine(p)}${p.said ? `: ${p.said}` : '.'}`,
   unreachable: () => 'Could not reach the server. Check your connection and try again.',
+  'cross-origin': (p) =>
+    `The browser refused the cross-origin request: the server's CORS settings must allow the origin ${p.origin} and the headers ${p.headers}.`,
   'connection-lost': () => 'The connection was lost while the answer was arriving.',
   idle: (p) => `The server went silent for ${p.limit}.`,
   'first-token': (p) => `The server sent no answer within ${p.limit}.`,

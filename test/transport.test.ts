@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { StreamFailureError } from '../src/errors.js';
+import { isRetryable, StreamFailureError } from '../src/errors.js';
 import { createBodyReader } from '../src/stream/body-reader.js';
 import { openResponse, type OpenedResponse } from '../src/stream/transport.js';
 import type { ChatRequest } from '../src/types.js';
@@ -129,6 +129,70 @@ describe('transport: openResponse over loopback', () => {
     })();
     await reading.catch(() => undefined);
     await untilServerSeesClose(flow);
+  });
+});
+
+/** The same scripted endpoint, on the other loopback name: another origin than the page's. */
+function otherOrigin(url: string): string {
+  const cross = new URL(url, location.href);
+  cross.hostname = location.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
+  return cross.href;
+}
+
+describe('transport: cross-origin', () => {
+  const turn = { 'idempotency-key': 'turn-1', 'last-event-id': '7', authorization: 'Bearer t' };
+
+  it('same-origin, sends the turn’s Idempotency-Key and Last-Event-ID as headers', async () => {
+    const flow = await scenario({ contentType: 'text/plain', chunks: ['ok'] });
+    await bodyText(await openResponse(request(flow.url, { headers: turn }), new AbortController().signal));
+    const [sent] = await flow.requests();
+    expect(sent!.headers['idempotency-key']).to.equal('turn-1');
+    expect(sent!.headers['last-event-id']).to.equal('7');
+    expect(JSON.parse(sent!.body)).to.deep.equal({ messages: [{ role: 'user', content: 'go' }], stream: true });
+  });
+
+  it('cross-origin, carries them in the JSON body, so the preflight asks only for Content-Type and the page’s own headers', async () => {
+    const flow = await scenario({ contentType: 'text/plain', chunks: ['ok'], cors: 'plain' });
+    const opened = await openResponse(request(otherOrigin(flow.url), { headers: turn }), new AbortController().signal);
+    expect(await bodyText(opened)).to.equal('ok');
+    const [sent] = await flow.requests();
+    expect(sent!.headers['idempotency-key']).to.equal(undefined);
+    expect(sent!.headers['last-event-id']).to.equal(undefined);
+    expect(sent!.headers['authorization']).to.equal('Bearer t');
+    expect(JSON.parse(sent!.body)).to.deep.equal({
+      messages: [{ role: 'user', content: 'go' }],
+      stream: true,
+      idempotencyKey: 'turn-1',
+      lastEventId: '7',
+    });
+  });
+
+  it('cross-origin to an endpoint that allows them (opted in), sends them as headers', async () => {
+    const flow = await scenario({ contentType: 'text/plain', chunks: ['ok'], cors: 'plain' });
+    const url = otherOrigin(flow.url);
+    await bodyText(await openResponse(request(url, { headers: turn }), new AbortController().signal, { turnHeadersCrossOrigin: true }));
+    const [sent] = await flow.requests();
+    expect(sent!.headers['idempotency-key']).to.equal('turn-1');
+    expect(JSON.parse(sent!.body).idempotencyKey).to.equal(undefined);
+  });
+
+  it('a refused cross-origin request names the origin and the headers to allow, not the connection', async () => {
+    // No CORS headers at all: the preflight fails, the POST is never sent.
+    const flow = await scenario({ contentType: 'text/plain', chunks: ['never shown'] });
+    const error = await failureOf(openResponse(request(otherOrigin(flow.url), { headers: turn }), new AbortController().signal));
+    expect(error.failure.code).to.equal('cross-origin');
+    expect(error.failure.message).to.equal(
+      `The browser refused the cross-origin request: the server's CORS settings must allow the origin ${location.origin} and the headers Authorization, Content-Type.`,
+    );
+    expect(isRetryable(error.failure)).to.equal(false);
+    // What reached the server: the probe, never the POST.
+    expect((await flow.requests()).map((sent) => sent.method)).to.deep.equal(['HEAD']);
+  });
+
+  it('a cross-origin server that is not there is still unreachable (and retried)', async () => {
+    const nobody = await failureOf(openResponse(request('http://localhost:9/chat'), new AbortController().signal));
+    expect(nobody.failure.code).to.equal('unreachable');
+    expect(isRetryable(nobody.failure)).to.equal(true);
   });
 });
 

@@ -29,13 +29,82 @@ export interface OpenedResponse {
 /** The most of an error body read to find the server's message. */
 const ERROR_BODY_LIMIT = 64 * 1024;
 
-/** Lower-cased names, so ours and an integrator's never both go out. */
-function requestHeaders(request: ChatRequest): Record<string, string> {
+/**
+ * The turn's own headers (IETF Idempotency-Key draft; HTML's Last-Event-ID),
+ * and the body fields that carry them where a header would need the
+ * server's leave: a cross-origin request with a header outside the
+ * CORS-safelisted ones is preflighted, and stock CORS settings (Starlette's
+ * `CORSMiddleware`, Hono's `cors({ allowHeaders })` with a list) refuse names
+ * they were not told about, failing the whole request.
+ */
+const TURN_HEADERS = [
+  ['idempotency-key', 'idempotencyKey'],
+  ['last-event-id', 'lastEventId'],
+] as const;
+
+/** Headers a browser sends cross-origin without the server's leave (Fetch, CORS-safelisted request-header); ours are always safelisted values. */
+const SAFELISTED = new Set(['accept', 'accept-language', 'content-language']);
+
+/** Where a request goes: another origin than the page's (no `location` outside a page: same-origin). */
+function crossOrigin(url: string): string | undefined {
+  if (typeof location === 'undefined') return undefined;
+  const target = new URL(url, location.href).origin;
+  return target === location.origin ? undefined : target;
+}
+
+/** `content-type` as the CORS settings spell it: `Content-Type`. */
+const headerName = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
+
+interface WireRequest {
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * The headers and body as they go out. Lower-cased names, so ours and an
+ * integrator's never both go out. Cross-origin, unless the page said the
+ * server allows them, the turn's headers travel in the JSON body instead:
+ * `Content-Type` is then the one header a stock CORS setting must allow, and
+ * every one of them does.
+ */
+function wireRequest(request: ChatRequest, keysInBody: boolean): WireRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = String(value);
   headers['content-type'] = 'application/json';
   headers['accept'] = 'text/event-stream';
-  return headers;
+  const body: Record<string, unknown> = { ...request.body };
+  if (keysInBody) {
+    for (const [header, field] of TURN_HEADERS) {
+      if (headers[header] === undefined) continue;
+      body[field] = headers[header];
+      delete headers[header];
+    }
+  }
+  return { headers, body: JSON.stringify(body) };
+}
+
+/**
+ * After a fetch that got no response at all from another origin: whether
+ * the server is there, so the browser must have refused the request (CORS).
+ * A `no-cors` HEAD needs no leave from the server: it resolves, unreadable,
+ * whenever the server answers anything, and fails as the request did when
+ * the server is down. It never reaches the route's POST handler.
+ */
+async function serverAnswers(url: string, signal: AbortSignal): Promise<boolean> {
+  try {
+    await fetch(url, { method: 'HEAD', mode: 'no-cors', credentials: 'omit', cache: 'no-store', signal });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The failure for a request the browser refused: what the server's CORS settings must allow. */
+function refusedCrossOrigin(headers: Record<string, string>): StreamFailureError {
+  const needed = Object.keys(headers)
+    .filter((name) => !SAFELISTED.has(name))
+    .map(headerName);
+  return new StreamFailureError(chatFailure('cross-origin', { origin: location.origin, headers: needed.join(', ') }));
 }
 
 /**
@@ -119,12 +188,23 @@ async function checkResponse(response: Response, released: () => void): Promise<
   };
 }
 
+/** How the request is sent, beyond what the request itself says. */
+export interface TransportOptions {
+  /**
+   * The endpoint allows `Idempotency-Key` and `Last-Event-ID` cross-origin
+   * (as `createChatHandler` does): send them as headers there too. Same-origin
+   * they are always headers.
+   */
+  turnHeadersCrossOrigin?: boolean;
+}
+
 /**
  * Sends one chat request and resolves with its response once the headers say
  * the body can be read. Rejects with a {@link StreamFailureError} for an error
- * status, a body that is not a stream, or no response at all; rejects with
- * `signal.reason` when `signal` aborts first. The caller reads `pieces` to
- * the end, or leaves the loop, or aborts `signal`: each ends the request.
+ * status, a body that is not a stream, a cross-origin request the browser
+ * refused, or no response at all; rejects with `signal.reason` when `signal`
+ * aborts first. The caller reads `pieces` to the end, or leaves the loop, or
+ * aborts `signal`: each ends the request.
  *
  * fetch-event-source makes the request, but its parser breaks the event-stream
  * rules in ways no option can fix (see README, "Reading the stream"), and its
@@ -134,22 +214,35 @@ async function checkResponse(response: Response, released: () => void): Promise<
  * gets a body-less copy to read nothing from. The library aborts its request
  * as soon as `onopen` returns, so `onopen` waits until the caller is done.
  */
-export function openResponse(request: ChatRequest, signal: AbortSignal): Promise<OpenedResponse> {
+export function openResponse(request: ChatRequest, signal: AbortSignal, options: TransportOptions = {}): Promise<OpenedResponse> {
   return new Promise((resolve, reject) => {
     // fetch-event-source ignores a signal that is already aborted and sends anyway.
     if (signal.aborted) return reject(signal.reason);
+    const otherOrigin = crossOrigin(request.url);
+    const wire = wireRequest(request, otherOrigin !== undefined && !options.turnHeadersCrossOrigin);
     let response: Response | undefined;
     let opened = false;
     fetchEventSource(request.url, {
       method: 'POST',
       // A plain object: the library silently drops a `Headers` instance.
-      headers: requestHeaders(request),
-      body: JSON.stringify(request.body),
+      headers: wire.headers,
+      body: wire.body,
       credentials: request.withCredentials ? 'include' : 'same-origin',
       signal,
       openWhenHidden: true,
       async fetch(input, init) {
-        response = await fetch(input, init);
+        try {
+          response = await fetch(input, init);
+        } catch (cause) {
+          // A refused cross-origin request and an unreachable server are the
+          // same TypeError to the page: ask the server whether it is there.
+          // Offline, nothing is there; an abort is no failure at all.
+          const online = typeof navigator === 'undefined' || navigator.onLine !== false;
+          if (otherOrigin && online && !signal.aborted && (await serverAnswers(request.url, signal))) {
+            throw refusedCrossOrigin(wire.headers);
+          }
+          throw cause;
+        }
         // Status 200 because a copy of a 204 or 304 may not have a body at all.
         return new Response('', { status: 200, headers: response.headers });
       },
