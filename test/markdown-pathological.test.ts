@@ -196,6 +196,37 @@ describe('bounded DOM', () => {
     });
   }
 
+  it('shows a growing code fence as one block box per sealed chunk: earlier lines keep their nodes and are not laid out again', () => {
+    const host = document.createElement('div');
+    document.body.append(host);
+    const cache = new MarkdownCache<object>();
+    const message = {};
+    let text = '```\n' + 'code line\n'.repeat(300);
+    render(renderMarkdown(cache.get(message, text, false)), host);
+    const boxes = () => [...host.querySelectorAll('pre code > div')];
+    const first = boxes()[0]!;
+    const firstText = first.textContent;
+    text += 'more code\n'.repeat(300);
+    render(renderMarkdown(cache.get(message, text, false)), host);
+    // One text in one box would be laid out whole on every frame (345 ms at 200 KB).
+    expect(boxes().length).to.be.above(5);
+    expect(boxes()[0]).to.equal(first);
+    expect(first.textContent).to.equal(firstText);
+    expect(getComputedStyle(first).display).to.equal('block');
+    expect(host.querySelector('pre code')!.textContent).to.equal(text.slice(4));
+    host.remove();
+  });
+
+  it('bounds a code fence of short lines like any text: past the bound the rest is plain text', () => {
+    const text = '```\n' + 'code line\n'.repeat(200_000);
+    const snapshot = parseMarkdown(text);
+    const code = snapshot.blocks[0]!;
+    expect(code.type).to.equal('code');
+    const shown = code.type === 'code' ? code.chunks.join('') : '';
+    expect(shown.length).to.be.at.most(MAX_PIECES * 64);
+    expect(shown + snapshot.rest.join('')).to.equal(text.slice(4));
+  });
+
   it('keeps the rest as written, in pieces, and nothing before the bound changes', () => {
     // Each paragraph is two pieces: its block and its text.
     const text = 'a\n\n'.repeat(MAX_PIECES / 2 + 10) + '*no em*\n';

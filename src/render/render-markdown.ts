@@ -46,24 +46,32 @@ interface Context {
 /** Token classes come from this fixed list, never from the highlighter's output. */
 const TOKEN_CLASSES: ReadonlySet<unknown> = new Set(TOKEN_TYPES);
 
+/** Longer code is left plain: its highlighted spans would be laid out in one task. */
+const HIGHLIGHT_CHARS = 65536;
+
 /**
- * A finished code block's text as highlighted tokens: each a text binding in
- * a span whose class is checked against TOKEN_CLASSES. A highlighter that
- * throws or returns junk leaves the block plain.
+ * A code block's content. Each sealed chunk is its own block box, so a
+ * growing fence only lays out its last chunk: in one box the browser lays
+ * out every line again on each frame (345 ms a frame at 200 KB). A finished
+ * block is highlighted tokens instead: each a text binding in a span whose
+ * class is checked against TOKEN_CLASSES. A highlighter that throws or
+ * returns junk leaves the block plain.
  */
-function highlighted(block: CodeBlock, highlighter: Highlighter): unknown {
+function codeContent(block: CodeBlock, highlighter: Highlighter | undefined): unknown {
   let tokens: unknown;
   try {
-    tokens = highlighter(codeText(block), block.lang);
+    const text = block.closed && highlighter ? codeText(block) : '';
+    if (text && text.length < HIGHLIGHT_CHARS) tokens = highlighter!(text, block.lang);
   } catch {
     // Plain, below.
   }
-  if (!Array.isArray(tokens)) return block.chunks;
-  return tokens.map((token: HighlightToken | undefined) => {
-    const text = typeof token?.text === 'string' ? token.text : '';
-    const type = token?.type;
-    return TOKEN_CLASSES.has(type) ? html`<span class="tok-${type}">${text}</span>` : text;
-  });
+  return Array.isArray(tokens)
+    ? tokens.map((token: HighlightToken | undefined) => {
+        const text = typeof token?.text === 'string' ? token.text : '';
+        const type = token?.type;
+        return TOKEN_CLASSES.has(type) ? html`<span class="tok-${type}">${text}</span>` : text;
+      })
+    : block.chunks.map((chunk) => html`<div>${chunk}</div>`);
 }
 
 const HEADINGS = [
@@ -112,11 +120,9 @@ function renderBlock(block: Block | ListItem, ctx: Context): unknown {
     case 'blockquote':
       return html`<blockquote>${renderBlocks(block.children, ctx)}</blockquote>`;
     case 'code':
-      // Each sealed chunk is its own text node, so a growing fence only
-      // rewrites its last chunk.
       return html`<div class="code-block"><div class="code-bar"><span class="code-lang">${block.lang}</span
           ><button type="button" class="copy" aria-live="polite" ?disabled=${!block.closed} @click=${(event: Event) => copyCode(event, ctx.labels)}>${ctx.labels.copy}</button></div
-        ><pre><code>${block.closed && ctx.highlighter ? highlighted(block, ctx.highlighter) : block.chunks}</code></pre></div>`;
+        ><pre><code>${codeContent(block, ctx.highlighter)}</code></pre></div>`;
     case 'list': {
       const items = renderBlocks(block.items, ctx);
       const loose = block.loose ? 'loose' : 'tight';
