@@ -1,11 +1,15 @@
 import { API_KEY_ENV, readEnv } from './env.js';
+import { mockTools } from './providers/mock.js';
 import type { ChatHandlerOptions, ProviderName } from './types.js';
 
 /** Models used when `AI_CHAT_MODEL` is unset. */
 export const DEFAULT_MODELS = { openai: 'gpt-4.1-mini', anthropic: 'claude-haiku-4-5' } as const;
 
 export interface EnvChoice {
-  /** Options for {@link createChatHandler}: a real provider when asked for and its key is set, the mock otherwise. */
+  /**
+   * Options for {@link createChatHandler}: a real provider when asked for and
+   * its key is set, the mock otherwise, with the demo's `local_time` tool.
+   */
   options: ChatHandlerOptions;
   provider: ProviderName;
   /** One line for a start-up log: which provider and model, or why the mock. Never the key. */
@@ -34,14 +38,14 @@ export function chatOptionsFromEnv(read: (name: string) => string | undefined = 
     }
     return {
       provider: 'mock',
-      options: { provider: 'mock' },
+      options: { provider: 'mock', tools: mockTools },
       description: `the mock provider: AI_CHAT_PROVIDER=${wanted} but ${API_KEY_ENV[wanted]} is not set`,
     };
   }
   const hint = wanted && wanted !== 'mock' ? `unknown AI_CHAT_PROVIDER "${wanted}"; ` : '';
   return {
     provider: 'mock',
-    options: { provider: 'mock' },
+    options: { provider: 'mock', tools: mockTools },
     description: `the mock provider (${hint}set AI_CHAT_PROVIDER=openai|anthropic and its key for a real model)`,
   };
 }

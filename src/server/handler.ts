@@ -17,8 +17,18 @@ import { openAiProvider } from './providers/openai.js';
 import { MemoryResumeStore, ResumeStoreFullError, type ResumeStore } from './resume.js';
 import { scrub, scrubbingLogger } from './secrets.js';
 import { DONE, encodeFrame, PING, SSE_HEADERS, type SseFrame } from './sse.js';
-import type { ChatHandlerOptions, ChatLogger, ProviderAdapter, ProviderStream } from './types.js';
-import { readChatInput, type ChatInput, type InputLimits } from './validate.js';
+import { callPart, createStepReader, runTool, toolErrorChunk, toolOutputChunk } from './tools.js';
+import type {
+  ChatHandlerOptions,
+  ChatInputMessage,
+  ChatLogger,
+  ChatToolCallPart,
+  ProviderAdapter,
+  ProviderStream,
+  ServerTool,
+  ToolDefinition,
+} from './types.js';
+import { readChatInput, TOOL_NAME, type ChatInput, type InputLimits } from './validate.js';
 
 /** A standard fetch handler: Node (through an adapter), Deno, Bun, Workers. */
 export type ChatHandler = (request: Request) => Promise<Response>;
@@ -35,6 +45,34 @@ interface Config {
   secrets: string[];
   logger: ChatLogger;
   identify: ChatHandlerOptions['identify'];
+  tools: Map<string, ServerTool>;
+  /** The server tools as offered to the model. */
+  toolDefinitions: ToolDefinition[];
+  maxSteps: number;
+}
+
+/** The server tools, checked at start-up: names providers accept, an `execute` each. */
+function readServerTools(tools: ChatHandlerOptions['tools']): Map<string, ServerTool> {
+  const map = new Map<string, ServerTool>();
+  for (const [name, tool] of Object.entries(tools ?? {})) {
+    if (!TOOL_NAME.test(name)) throw new TypeError(`createChatHandler: the tool name "${name}" must be 1 to 64 letters, digits, _ or -.`);
+    if (typeof tool?.execute !== 'function') throw new TypeError(`createChatHandler: the tool "${name}" needs an \`execute\` function.`);
+    map.set(name, tool);
+  }
+  return map;
+}
+
+/**
+ * Ends an answer on purpose with `event: error` and its own words (not a
+ * provider failure): what was streamed before it stays.
+ */
+class AnswerStop extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
@@ -77,9 +115,19 @@ function resolveConfig(options: ChatHandlerOptions): Config {
     throw new TypeError('createChatHandler: `provider` must be "openai", "anthropic", "mock" or an adapter.');
   }
 
+  const tools = readServerTools(options.tools);
+  const maxSteps = positive('maxSteps', options.maxSteps, 5);
+  if (!Number.isInteger(maxSteps)) throw new TypeError('createChatHandler: `maxSteps` must be a whole number.');
   return {
     provider: adapter,
     model,
+    tools,
+    toolDefinitions: [...tools].map(([name, tool]) => ({
+      name,
+      ...(tool.description ? { description: tool.description } : {}),
+      parameters: tool.parameters ?? { type: 'object', properties: {} },
+    })),
+    maxSteps,
     allowedModels: options.allowedModels ?? (model ? [model] : []),
     limits: {
       maxMessages: positive('maxMessages', options.maxMessages, 200),
@@ -128,7 +176,7 @@ async function sha256(text: string): Promise<string> {
 
 /** Ties a key to one request, so reusing a key for another conversation is refused rather than answered wrongly. */
 function fingerprintOf(input: ChatInput): Promise<string> {
-  return sha256(JSON.stringify([input.model, input.messages]));
+  return sha256(JSON.stringify([input.model, input.messages, input.tools]));
 }
 
 /**
@@ -227,9 +275,16 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
   const details = (failure: ProviderFailure) =>
     `${failure.status ?? 'no status'} ${failure.type}: ${failure.message.length > 2000 ? `${failure.message.slice(0, 2000)}…` : failure.message}`;
 
+  /** The tools offered to the model: the server's, then the page's (a server tool wins a name both have). */
+  const offeredTools = (input: ChatInput): ToolDefinition[] =>
+    config.tools.size === 0 && input.tools.length === 0
+      ? []
+      : [...config.toolDefinitions, ...input.tools.filter((tool) => !config.tools.has(tool.name))];
+
+  /** Calls the provider for the first step: a refusal here is an HTTP status, not an event. */
   async function startProvider(request: Request, input: ChatInput, signal: AbortSignal): Promise<ProviderStream> {
     try {
-      return await config.provider.start({ messages: input.messages, model: input.model, request, signal });
+      return await config.provider.start({ messages: input.messages, model: input.model, tools: offeredTools(input), request, signal });
     } catch (error) {
       if (error instanceof HttpError) throw error;
       if (signal.aborted || isAbortError(error)) {
@@ -241,11 +296,80 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
     }
   }
 
-  /** The provider's chunks as numbered events, ending with `[DONE]` or one `event: error`. */
-  async function* toFrames(stream: ProviderStream, signal: AbortSignal): AsyncGenerator<SseFrame> {
+  /**
+   * The chunks of a whole answer. Without server tools (or a provider
+   * dialect to read calls in) they are the provider's, as they come. With
+   * them, each step's chunks are forwarded (call ids made unique), then the
+   * results of the server tools it called as `tool-output-available` /
+   * `tool-output-error` chunks; the model is called again with them until
+   * it answers without calling a server tool, a call is for the page (the
+   * page runs it and sends a follow-up), or `maxSteps` calls were made
+   * (`event: error` `max_steps`, after everything streamed so far).
+   */
+  function answerChunks(first: ProviderStream, request: Request, input: ChatInput, signal: AbortSignal): AsyncIterable<unknown> {
+    const { dialect } = first;
+    if (config.tools.size === 0 || !dialect) return first.chunks;
+    const tools = offeredTools(input);
+    return (async function* steps() {
+      const ids = new Set<string>();
+      let messages: ChatInputMessage[] = input.messages;
+      let stream = first;
+      for (let step = 1; ; step++) {
+        const reader = createStepReader(stream.dialect ?? dialect, ids);
+        const held: unknown[] = [];
+        for await (const chunk of stream.chunks) {
+          if (signal.aborted) return;
+          if (reader.read(chunk)) yield chunk;
+          else held.push(chunk);
+        }
+        if (signal.aborted) return;
+        const calls = reader.calls.map(callPart);
+        const mine = calls.filter((call) => config.tools.has(call.toolName));
+        if (mine.length === 0) return yield* held;
+        // Run in parallel; each result goes out in call order as soon as it and those before it are in.
+        const context = (call: ChatToolCallPart) => ({ signal, toolCallId: call.toolCallId, messages });
+        const running = mine.map((call) =>
+          runTool(config.tools.get(call.toolName)!, call, context(call), (error) =>
+            logger.warn(`[ai-chat] the tool ${call.toolName} failed:`, error),
+          ),
+        );
+        // Settled even when one rejects (an abort): no rejection is left unhandled.
+        running.forEach((run) => run.catch(() => undefined));
+        const results = new Map<string, ChatToolCallPart>();
+        for (const run of running) {
+          const result = await run.catch((error: unknown) => {
+            if (signal.aborted) return undefined;
+            throw error;
+          });
+          if (!result || signal.aborted) return;
+          results.set(result.toolCallId, result);
+          yield result.state === 'output-available'
+            ? toolOutputChunk(result.toolCallId, result.output)
+            : toolErrorChunk(result.toolCallId, result.errorText ?? 'The tool failed.');
+        }
+        // A call for the page: it runs it and sends the conversation on.
+        if (mine.length < calls.length) return yield* held;
+        if (step >= config.maxSteps) {
+          throw new AnswerStop(
+            'max_steps',
+            `The answer stopped after ${config.maxSteps} steps of tool calls. Send a message to let it go on.`,
+          );
+        }
+        const parts = [
+          ...(reader.text ? [{ type: 'text' as const, text: reader.text }] : []),
+          ...calls.map((call) => results.get(call.toolCallId) ?? call),
+        ];
+        messages = [...messages, { role: 'assistant', content: reader.text, parts }];
+        stream = await config.provider.start({ messages, model: input.model, tools, request, signal });
+      }
+    })();
+  }
+
+  /** The answer's chunks as numbered events, ending with `[DONE]` or one `event: error`. */
+  async function* toFrames(chunks: AsyncIterable<unknown>, signal: AbortSignal): AsyncGenerator<SseFrame> {
     let id = 0;
     try {
-      for await (const chunk of stream.chunks) {
+      for await (const chunk of chunks) {
         if (signal.aborted) return;
         const data = JSON.stringify(chunk);
         if (data !== undefined) yield { id: ++id, data };
@@ -254,6 +378,10 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       if (!signal.aborted) yield { id: ++id, data: DONE };
     } catch (error) {
       if (signal.aborted || isAbortError(error)) return;
+      if (error instanceof AnswerStop) {
+        yield { id: ++id, event: 'error', data: JSON.stringify(errorBody(error.type, error.message)) };
+        return;
+      }
       const failure = describeProviderError(error);
       logger.warn(`[ai-chat] ${config.provider.name} failed mid-stream: ${details(failure)}`);
       yield { id: ++id, event: 'error', data: JSON.stringify(streamErrorBody(failure)) };
@@ -328,7 +456,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       unlink();
       run.abort();
     };
-    return streamResponse(toFrames(stream, run.signal), cors, onEnd, stream.wrapBody?.bind(stream));
+    return streamResponse(toFrames(answerChunks(stream, request, input, run.signal), run.signal), cors, onEnd, stream.wrapBody?.bind(stream));
   }
 
   /** Reads the stored answer `key` after `afterId`, following it live while it runs. */
@@ -370,13 +498,13 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
   }
 
   /** Runs the provider into the store, independent of any one response. */
-  async function produce(key: string, stream: ProviderStream, run: LiveRun): Promise<void> {
+  async function produce(key: string, chunks: AsyncIterable<unknown>, run: LiveRun): Promise<void> {
     let lastId = 0;
     const stopCancels = store.onCancel?.(key, () => run.cancel()) ?? (() => undefined);
     const stopRemoteReaders = store.onRemoteReader?.(key, () => run.touch()) ?? (() => undefined);
     const last = (type: string, message: string) => ({ id: lastId + 1, event: 'error' as const, data: JSON.stringify(errorBody(type, message)) });
     try {
-      for await (const frame of toFrames(stream, run.controller.signal)) {
+      for await (const frame of toFrames(chunks, run.controller.signal)) {
         if ((await store.append(key, frame)) === false) {
           run.controller.abort();
           await store.append(key, last('answer_too_long', 'The answer was stopped: it grew past the size the server keeps for one answer.'));
@@ -499,7 +627,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       // From here on the answer outlives this request (for `resumeGraceMs`).
       unlink();
     }
-    void produce(key, stream, run);
+    void produce(key, answerChunks(stream, request, input, run.controller.signal), run);
     const response = readerResponse(request, key, 0, cors, stream.wrapBody?.bind(stream));
     // Its response reads now (and counts as the reader).
     run.detach();

@@ -10,13 +10,22 @@ export { createChatHandler, type ChatHandler } from './handler.js';
 export { chatOptionsFromEnv, DEFAULT_MODELS, type EnvChoice } from './from-env.js';
 export { HttpError, UpstreamError } from './errors.js';
 export { MemoryResumeStore, ResumeStoreFullError, type MemoryResumeStoreOptions, type ResumeStore } from './resume.js';
-export { mockProvider, mockTokens, parseMockFaults, type MockFaults, type MockOptions } from './providers/mock.js';
+export { mockProvider, mockTokens, mockTools, parseMockFaults, type MockFaults, type MockOptions } from './providers/mock.js';
 export { SSE_HEADERS, type SseFrame } from './sse.js';
 export {
   CHAT_ROLES,
+  PROVIDER_DIALECTS,
   PROVIDER_NAMES,
+  TOOL_CALL_STATES,
   type ChatHandlerOptions,
   type ChatInputMessage,
+  type ChatMessagePart,
+  type ChatToolCallPart,
+  type ProviderDialect,
+  type ServerTool,
+  type ToolCallState,
+  type ToolContext,
+  type ToolDefinition,
   type ChatLogger,
   type ChatRole,
   type ErrorBody,

@@ -8,15 +8,86 @@ export type ChatRole = (typeof CHAT_ROLES)[number];
 export const PROVIDER_NAMES = ['openai', 'anthropic', 'mock'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
-/** One message of a validated request: only these two fields go to the provider. */
+/** The states of a tool call, as the AI SDK's UI message parts name them. */
+export const TOOL_CALL_STATES = ['input-streaming', 'input-available', 'output-available', 'output-error'] as const;
+export type ToolCallState = (typeof TOOL_CALL_STATES)[number];
+
+/**
+ * A tool call and its result in a request, shaped like the AI SDK's
+ * `dynamic-tool` UI message part: a call the model made in an earlier step,
+ * with the result the server or the page gave it.
+ */
+export interface ChatToolCallPart {
+  type: 'dynamic-tool';
+  toolCallId: string;
+  toolName: string;
+  state: ToolCallState;
+  /** The parsed input; a string when it never parsed. */
+  input: unknown;
+  output?: unknown;
+  errorText?: string;
+}
+
+/**
+ * A part of a request message, the AI SDK's UI message parts the widget
+ * sends. Sources and files are accepted but not sent to the provider;
+ * `step-start` separates the steps of an answer.
+ */
+export type ChatMessagePart =
+  | { type: 'text'; text: string }
+  | { type: 'reasoning'; text: string }
+  | ChatToolCallPart
+  | { type: 'source-url'; sourceId: string; url: string; title?: string }
+  | { type: 'file'; mediaType: string; url: string; filename?: string }
+  | { type: 'step-start' };
+
+/**
+ * One message of a validated request: `role` and `content`, and `parts`
+ * when the message carries tool calls (only then; nothing else the client
+ * sent goes on).
+ */
 export interface ChatInputMessage {
   role: ChatRole;
   content: string;
+  parts?: ChatMessagePart[];
+}
+
+/** A tool offered to the model: the page's (from the request's `tools`) or the server's. */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema of the input object. */
+  parameters: Record<string, unknown>;
+}
+
+/** What a server tool's `execute` gets besides its input. */
+export interface ToolContext {
+  /** Aborted when the answer stops (the user pressed Stop, the client left): stop the work. */
+  signal: AbortSignal;
+  /** The model's id for this call. */
+  toolCallId: string;
+  /** The conversation so far, as validated. */
+  messages: readonly ChatInputMessage[];
+}
+
+/** A tool the handler runs itself (see `ChatHandlerOptions.tools`). */
+export interface ServerTool {
+  description?: string;
+  /** JSON Schema of the input object; default: an object with any properties. */
+  parameters?: Record<string, unknown>;
+  /**
+   * Runs the call. What it returns (any JSON value) is the result the model
+   * and the page see. What it throws becomes an error result: its message
+   * is what the model and the user read, so throw messages meant for them.
+   */
+  execute(input: unknown, context: ToolContext): unknown;
 }
 
 /** What a provider adapter is asked for once the request passed validation. */
 export interface ProviderRequest {
   messages: ChatInputMessage[];
+  /** Tools to offer the model: the server's, then the page's. Empty for none. */
+  tools: ToolDefinition[];
   /** The configured model, or the request's `model` when it is in `allowedModels`. */
   model: string;
   /** The incoming request, read-only (the mock reads its `?fault=` parameter). Never forward its headers. */
@@ -36,7 +107,18 @@ export interface ProviderStream {
    * that response as a departed client would.
    */
   wrapBody?(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array>;
+  /**
+   * The shape of `chunks` when they are OpenAI `chat.completion.chunk`
+   * objects or Anthropic stream events: with it the handler can read the
+   * tool calls a step asks for and run the server's tools. Without it the
+   * chunks are forwarded as they are and the answer is one step.
+   */
+  dialect?: ProviderDialect;
 }
+
+/** The chunk shapes whose tool calls the handler reads. */
+export const PROVIDER_DIALECTS = ['openai', 'anthropic'] as const;
+export type ProviderDialect = (typeof PROVIDER_DIALECTS)[number];
 
 /**
  * A provider: turns validated messages into a stream of JSON-serialisable
@@ -79,6 +161,17 @@ export interface ChatHandlerOptions {
   allowCredentials?: boolean;
   /** Request headers a cross-origin caller may send besides the default ones. */
   allowedHeaders?: readonly string[];
+  /**
+   * Tools the handler runs itself: when the model asks for one, the handler
+   * executes it, streams the call and its result to the widget, gives the
+   * result back to the model, and goes on until the model answers with text
+   * or `maxSteps` is reached. Calls of tools not listed here (the page's)
+   * are streamed to the page and not run. Needs a provider with a
+   * `dialect` (`openai`, `anthropic` and `mock` have one).
+   */
+  tools?: Record<string, ServerTool>;
+  /** Most provider calls for one answer when server tools run. Default 5. */
+  maxSteps?: number;
   /** Most messages in one request (413 beyond). Default 200. */
   maxMessages?: number;
   /** Largest request body in bytes (413 beyond). Default 1 000 000. */

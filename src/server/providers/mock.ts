@@ -1,5 +1,5 @@
 import { HttpError, UpstreamError } from '../errors.js';
-import type { ChatInputMessage, ProviderAdapter, ProviderStream } from '../types.js';
+import type { ChatInputMessage, ProviderAdapter, ProviderStream, ServerTool, ToolDefinition } from '../types.js';
 
 export interface MockOptions {
   /**
@@ -88,6 +88,55 @@ function replyFor(messages: readonly ChatInputMessage[], script: MockOptions['sc
   return script[turn % script.length]!;
 }
 
+/**
+ * The demo's server tool (`npm run dev` offers it to the mock): the server's
+ * local time, in the IANA time zone asked for (an unknown zone fails, which
+ * shows a failed step).
+ */
+export const mockTools: Record<string, ServerTool> = {
+  local_time: {
+    description: 'The current local time of the server, or in the IANA time zone given.',
+    parameters: { type: 'object', properties: { timeZone: { type: 'string', description: 'An IANA time zone, e.g. Europe/Paris' } } },
+    execute(input) {
+      const asked = (input as { timeZone?: unknown } | null)?.timeZone;
+      const timeZone = typeof asked === 'string' && asked ? asked : Intl.DateTimeFormat().resolvedOptions().timeZone;
+      // Throws a RangeError for a zone Intl does not know: the model sees it as a failed call.
+      const time = new Date().toLocaleTimeString('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' });
+      return { time, timeZone };
+    },
+  },
+};
+
+/**
+ * The tools the mock calls for a question: every offered tool the question
+ * names, and `local_time` also for a question about the time. Only a
+ * question does it: after the results come back, the mock answers in text.
+ */
+function toolsToCall(messages: readonly ChatInputMessage[], tools: readonly ToolDefinition[]): string[] {
+  const last = messages.at(-1);
+  if (last?.role !== 'user') return [];
+  const words = new Set(last.content.toLowerCase().match(/[\w-]+/g) ?? []);
+  return tools
+    .map((tool) => tool.name)
+    .filter((name) => words.has(name.toLowerCase()) || (name === 'local_time' && words.has('time')));
+}
+
+/** The mock's words about the results of the calls it made, when the conversation ends with them. */
+function resultsReply(messages: readonly ChatInputMessage[]): string | undefined {
+  const calls = messages.at(-1)?.parts?.filter((part) => part.type === 'dynamic-tool') ?? [];
+  if (messages.at(-1)?.role !== 'assistant' || calls.length === 0) return undefined;
+  return calls
+    .map((call) => {
+      const output = call.output as { time?: unknown; timeZone?: unknown } | undefined;
+      if (call.state === 'output-error') return `The tool \`${call.toolName}\` failed: ${call.errorText ?? ''}`;
+      if (call.toolName === 'local_time' && typeof output?.time === 'string') {
+        return `It is **${output.time}** on the server (${String(output.timeZone)}), says the \`local_time\` tool.`;
+      }
+      return `The tool \`${call.toolName}\` answered: \`${JSON.stringify(call.output) ?? 'nothing'}\``;
+    })
+    .join('\n\n');
+}
+
 const TOKEN = /\S+\s*|\s+/g;
 
 /** Words with their trailing space or line break, the way models emit tokens. */
@@ -164,16 +213,20 @@ function cutAfterEvents(body: ReadableStream<Uint8Array>, events: number): Reada
   });
 }
 
+let mockCalls = 0;
+
 /**
  * A deterministic stand-in for a model: scripted markdown replies streamed
  * token by token as OpenAI `chat.completion.chunk` objects, with faults on
- * demand for demos and tests.
+ * demand for demos and tests. Offered tools (the server's and the page's)
+ * are called when the question names them, `local_time` also for a question
+ * about the time; with their results it says what they answered.
  */
 export function mockProvider(options: MockOptions = {}): ProviderAdapter {
   const fromRequest = options.faultsFromRequest ?? true;
   return {
     name: 'mock',
-    async start({ messages, model, request, signal }): Promise<ProviderStream> {
+    async start({ messages, model, request, signal, tools = [] }): Promise<ProviderStream> {
       const faults = {
         ...parseMockFaults(options.faults ?? ''),
         ...(fromRequest ? parseMockFaults(requestFaults(request)) : {}),
@@ -184,7 +237,7 @@ export function mockProvider(options: MockOptions = {}): ProviderAdapter {
       const tokenDelay = faults.tokenDelayMs ?? options.tokenDelayMs ?? 30;
       const firstDelay = options.firstTokenDelayMs ?? 200;
       const created = Math.floor(Date.now() / 1000);
-      const chunk = (delta: Record<string, string>, finish: string | null = null) => ({
+      const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
         id: 'chatcmpl-mock',
         object: 'chat.completion.chunk',
         created,
@@ -192,7 +245,10 @@ export function mockProvider(options: MockOptions = {}): ProviderAdapter {
         model: model || 'mock',
         choices: [{ index: 0, delta, finish_reason: finish }],
       });
-      const reply = replyFor(messages, options.script);
+      const calls = toolsToCall(messages, tools);
+      const reply = calls.length > 0 ? '' : (resultsReply(messages) ?? replyFor(messages, options.script));
+      // Ids unique across calls, as a provider's are.
+      const callId = (index: number) => `call_mock_${created.toString(36)}_${(mockCalls++).toString(36)}_${index}`;
 
       // Each chunk is built when it is sent, not all up front: a thousand
       // answers in flight should cost what their words cost, not their chunks.
@@ -210,7 +266,14 @@ export function mockProvider(options: MockOptions = {}): ProviderAdapter {
           if (delay > 0) await sleep(delay);
           if (signal.aborted) return;
           if (index === 0) yield chunk({ role: 'assistant', content: '' });
-          else if (last) return yield chunk({}, 'stop');
+          else if (calls.length > 0) {
+            // Each call whole in one chunk, as some compatible servers send them.
+            for (const [position, name] of calls.entries()) {
+              const call = { index: position, id: callId(position), type: 'function', function: { name, arguments: '{}' } };
+              yield chunk({ tool_calls: [call] });
+            }
+            return yield chunk({}, 'tool_calls');
+          } else if (last) return yield chunk({}, 'stop');
           else {
             yield chunk({ content: next.value![0] });
             next = tokens.next();
@@ -218,7 +281,7 @@ export function mockProvider(options: MockOptions = {}): ProviderAdapter {
         }
       }
       const cutAfter = faults.cutAfter;
-      return { chunks: chunks(), ...(cutAfter !== undefined ? { wrapBody: (body) => cutAfterEvents(body, cutAfter) } : {}) };
+      return { chunks: chunks(), dialect: 'openai', ...(cutAfter !== undefined ? { wrapBody: (body) => cutAfterEvents(body, cutAfter) } : {}) };
     },
   };
 }
