@@ -221,6 +221,32 @@ describe('body reader', () => {
     expect(() => page.read(bytes('type html><p>Login'))).to.throw(StreamFailureError, /text\/html, not an event stream/);
   });
 
+  it('notices a stream that arrived in one read: SSE events, NDJSON lines, plain-text words', () => {
+    const bodies = [
+      ['sse', 'data: a\n\ndata: b\n\ndata: c\n\n', '3 events'],
+      ['ndjson', '{"response":"a"}\n{"response":"b"}\n{"response":"c"}\n', '3 lines'],
+      ['plain', 'A whole answer at once.', '5 words'],
+    ] as const;
+    for (const [kind, body, pieces] of bodies) {
+      const buffered = createBodyReader(kind, 200);
+      buffered.read(bytes(body));
+      buffered.end();
+      expect(buffered.bufferedNotice(1), kind).to.equal(
+        `the response arrived in one piece (${pieces} at once): a proxy or compression is buffering the stream; send Cache-Control: no-transform and see "Buffering" in docs/backend.md`,
+      );
+      // The same body over several reads streamed.
+      expect(buffered.bufferedNotice(2), kind).to.equal(undefined);
+    }
+    // Two pieces fit in one packet by chance; a JSON body is whole by design.
+    const short = createBodyReader('plain', 200);
+    short.read(bytes('Hi there'));
+    expect(short.bufferedNotice(1)).to.equal(undefined);
+    const json = createBodyReader('json', 200);
+    json.read(bytes('{"choices":[{"message":{"content":"one two three four"}}]}'));
+    json.end();
+    expect(json.bufferedNotice(1)).to.equal(undefined);
+  });
+
   it('refuses an NDJSON line or SSE event longer than the limit, and unreadable JSON', () => {
     expect(() => createBodyReader('ndjson', 200, 10).read(bytes('{"a":"0123456789"}\n'))).to.throw(/longer than/);
     expect(() => createBodyReader('sse', 200, 10).read(bytes('data: 0123456789abc'))).to.throw(/longer than/);

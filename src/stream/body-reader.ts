@@ -15,6 +15,21 @@ export interface BodyReader {
   read(bytes: Uint8Array): BodyInput[];
   /** The body ended cleanly: what was buffered, then `{ end: true }`. */
   end(): BodyInput[];
+  /**
+   * For the debug log, once the body ended: a warning when a body that
+   * should stream came in `reads` = 1 network read although it held several
+   * pieces of answer (events, lines, words), which is what a buffering proxy
+   * or compression middleware does to a stream.
+   */
+  bufferedNotice(reads: number): string | undefined;
+}
+
+/** More pieces than this in one read: not streamed (two fit in one packet by chance). */
+const BUFFERED_PIECES = 2;
+
+function notice(reads: number, pieces: number, unit: string): string | undefined {
+  if (reads !== 1 || pieces <= BUFFERED_PIECES) return undefined;
+  return `the response arrived in one piece (${pieces} ${unit} at once): a proxy or compression is buffering the stream; send Cache-Control: no-transform and see "Buffering" in docs/backend.md`;
 }
 
 /** An HTML page (a login form, a proxy's error page) whatever its content type claims. */
@@ -28,8 +43,9 @@ const HTML_SNIFF_LENGTH = 16;
 
 function sseInputs(maxEventLength: number): BodyReader {
   let out: BodyInput[] = [];
+  let events = 0;
   const parser = createSseParser({
-    onEvent: (event, carriesId) => out.push({ event, carriesId }),
+    onEvent: (event, carriesId) => (events++, out.push({ event, carriesId })),
     onRetry: (ms) => out.push({ retry: ms }),
     maxLineLength: maxEventLength,
   });
@@ -43,7 +59,11 @@ function sseInputs(maxEventLength: number): BodyReader {
     }
     return out;
   };
-  return { read: (bytes) => take(() => parser.feed(bytes)), end: () => [...take(() => parser.end()), { end: true }] };
+  return {
+    read: (bytes) => take(() => parser.feed(bytes)),
+    end: () => [...take(() => parser.end()), { end: true }],
+    bufferedNotice: (reads) => notice(reads, events, 'events'),
+  };
 }
 
 function ndjsonInputs(maxEventLength: number): BodyReader {
@@ -52,8 +72,13 @@ function ndjsonInputs(maxEventLength: number): BodyReader {
     if (line.length > maxEventLength) fail('event-too-large', { limit: formatBytes(maxEventLength) });
     out.push({ line });
   });
-  const take = (step: () => void) => ((out = []), step(), out);
-  return { read: (bytes) => take(() => splitter.feed(bytes)), end: () => [...take(() => splitter.end()), { end: true }] };
+  let lines = 0;
+  const take = (step: () => void) => ((out = []), step(), (lines += out.length), out);
+  return {
+    read: (bytes) => take(() => splitter.feed(bytes)),
+    end: () => [...take(() => splitter.end()), { end: true }],
+    bufferedNotice: (reads) => notice(reads, lines, 'lines'),
+  };
 }
 
 /**
@@ -64,7 +89,10 @@ function ndjsonInputs(maxEventLength: number): BodyReader {
 function plainInputs(status: number): BodyReader {
   const decoder = new TextDecoder();
   let held: string | undefined = '';
+  // Words, for the buffering notice: a word cut between two reads counts twice, which only matters past one read.
+  let words = 0;
   const pass = (text: string, final: boolean): BodyInput[] => {
+    words += text.match(/\S+/g)?.length ?? 0;
     if (held !== undefined) {
       held += text;
       const start = held.trimStart();
@@ -79,6 +107,7 @@ function plainInputs(status: number): BodyReader {
   return {
     read: (bytes) => pass(decoder.decode(bytes, { stream: true }), false),
     end: () => [...pass(decoder.decode(), true), { end: true }],
+    bufferedNotice: (reads) => notice(reads, words, 'words'),
   };
 }
 
@@ -98,6 +127,8 @@ function jsonInputs(status: number): BodyReader {
       }
       return [{ json }, { end: true }];
     },
+    // One JSON body is whole by design.
+    bufferedNotice: () => undefined,
   };
 }
 

@@ -234,19 +234,23 @@ const corsSetting = (prefix, pageOrigin) => snippetStartingWith(DOC, prefix).tri
  * Sends `question` from a fresh <ai-chat> on the page and returns what the
  * reader sees: the answer's text and reasoning as shown, and how it ended.
  */
-function ask(page, endpoint, question) {
+function ask(page, endpoint, question, { debug = false } = {}) {
   return page.evaluate(
-    async ({ endpoint, question }) => {
+    async ({ endpoint, question, debug }) => {
       const el = document.createElement('ai-chat');
       el.setAttribute('endpoint', endpoint);
       el.setAttribute('retry-delay', '50');
+      if (debug) el.setAttribute('debug', '');
+      const warnings = [];
+      const warn = console.warn;
+      console.warn = (...args) => (args[0] === '[ai-chat]' ? warnings.push(String(args[1])) : warn(...args));
       document.body.replaceChildren(el);
       await el.updateComplete;
       let retries = 0;
       let error;
       el.addEventListener('ai-chat-retry', () => (retries += 1));
       el.addEventListener('ai-chat-error', (event) => (error = event.detail.error));
-      const message = await el.send(question);
+      const message = await el.send(question).finally(() => (console.warn = warn));
       await el.updateComplete;
       const bubbles = el.shadowRoot.querySelectorAll('.message');
       const answer = bubbles[bubbles.length - 1];
@@ -257,9 +261,10 @@ function ask(page, endpoint, question) {
         reasoning: answer.querySelector('.reasoning-text')?.textContent?.trim() ?? '',
         error: error ? { code: error.code, message: error.message } : undefined,
         retries,
+        warnings,
       };
     },
-    { endpoint, question },
+    { endpoint, question, debug },
   );
 }
 
@@ -385,6 +390,39 @@ serve({ fetch: app.fetch, port: ${port} });
 `;
 }
 
+/**
+ * Express's `compression`, added as the guide's Buffering section says, to
+ * the Express + openai recipe: with the recipe's `Cache-Control:
+ * no-transform` the answer still streams; without it, compression holds it
+ * to the end, and the widget's debug log says so.
+ */
+async function checkCompression(page, fake, pageOrigin, question) {
+  const port = await freePort();
+  const setting = snippetStartingWith(DOC, "import compression from 'compression';").trim();
+  const [importLine, , useLine] = setting.split('\n');
+  const base = recipe("import cors from 'cors';\nimport express from 'express';\nimport OpenAI from 'openai';", { port, pageOrigin, language: 'js' });
+  const compressed = swap(`${importLine}\n${base}`, 'app.use(express.json());', `app.use(express.json());\n${useLine}`, 'Express + openai');
+  const env = { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${fake.url}/v1` };
+  const cases = [
+    ['Express + openai + compression(): with Cache-Control: no-transform, it lets the stream through', compressed, false],
+    ['Express + openai + compression(): without no-transform, it buffers the stream and the debug log says so', swap(compressed, "'no-cache, no-transform'", "'no-cache'", 'Express + openai'), true],
+  ];
+  for (const [label, code, buffered] of cases) {
+    await t.check(label, async () => {
+      const running = await runBackend('express-compression.mjs', code, port, env);
+      try {
+        const q = question();
+        const seen = await ask(page, `http://127.0.0.1:${port}/api/chat`, q, { debug: true });
+        assertEqual(seen.content, `OpenAI heard: ${q}`, 'answer');
+        const noticed = seen.warnings.some((warning) => warning.startsWith('the response arrived in one piece'));
+        assertEqual(noticed, buffered, `buffering noticed (warnings: ${JSON.stringify(seen.warnings)})`);
+      } finally {
+        await running.stop();
+      }
+    });
+  }
+}
+
 let typescript;
 function loadTypeScript() {
   return typescript;
@@ -461,6 +499,8 @@ async function main() {
         });
       }
     }
+
+    await checkCompression(page, fake, pageOrigin, question);
 
     await t.check('the page logged no errors', () => {
       // A refused cross-origin request is logged by Chromium itself on the stranger page only.
