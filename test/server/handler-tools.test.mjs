@@ -17,6 +17,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { snippetsOf } from '../../scripts/doc-snippets.mjs';
 import { buildServer, SERVER_DIR } from '../runtimes/build-server.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -721,5 +722,95 @@ describe('the mock provider with the demo tool (npm run dev)', () => {
     );
     const widget = readSplit(await response.text(), 5);
     assert.deepEqual(widget.parts, [{ type: 'text', text: 'Just this.' }]);
+  });
+
+  /** One answer of a mock handler to `body`, as the widget reads it. */
+  async function mockAnswer(options, body) {
+    const handler = server.createChatHandler({ logger: false, ...options });
+    const request = new Request('http://localhost/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return readSplit(await (await handler(request)).text(), 13);
+  }
+
+  it('with toolRounds, calls the tool that many times before it answers; maxSteps ends it earlier', async () => {
+    const provider = server.mockProvider({ tokenDelayMs: 0, firstTokenDelayMs: 0, toolRounds: 3 });
+    const body = { messages: [{ role: 'user', content: 'The time, please.' }] };
+    const three = await mockAnswer({ provider, tools: server.mockTools }, body);
+    assert.deepEqual(three.parts.map((part) => part.state ?? part.type), ['output-available', 'output-available', 'output-available', 'text']);
+    assert.equal(new Set(toolParts(three.parts).map((part) => part.id)).size, 3);
+    const two = await mockAnswer({ provider, tools: server.mockTools, maxSteps: 2 }, body);
+    assert.equal(toolParts(two.parts).length, 2);
+    assert.match(two.error, /stopped after 2 steps/);
+  });
+
+  it('calls a page tool the question names, and answers with the result the page sends back', async () => {
+    const provider = server.mockProvider({ tokenDelayMs: 0, firstTokenDelayMs: 0 });
+    const tools = [{ name: 'getOrder', parameters: { type: 'object', properties: {} } }];
+    const ask = { role: 'user', content: 'Use getOrder, please.' };
+    const first = await mockAnswer({ provider }, { messages: [ask], tools });
+    const [call] = first.parts;
+    assert.equal(first.done, true);
+    assert.deepEqual({ name: call.name, state: call.state, input: call.input }, { name: 'getOrder', state: 'input-available', input: {} });
+    const result = { type: 'dynamic-tool', toolCallId: call.id, toolName: 'getOrder', state: 'output-available', input: {}, output: { status: 'shipped' } };
+    const second = await mockAnswer({ provider }, { messages: [ask, { role: 'assistant', content: '', parts: [result] }], tools });
+    assert.deepEqual(second.parts, [{ type: 'text', text: 'The tool `getOrder` answered: `{"status":"shipped"}`' }]);
+  });
+});
+
+describe('docs/tools.md: its examples are what the handler does', () => {
+  const blocks = snippetsOf('docs/tools.md').filter((snippet) => snippet.checkedBy === 'test/server/handler-tools.test.mjs');
+  const [request, openAiMessages, anthropicMessages, stream] = blocks;
+
+  it('has the four checked examples', () => {
+    assert.equal(blocks.length, 4);
+  });
+
+  it('the follow-up request becomes the Chat Completions and Messages API turns it shows', async () => {
+    for (const [provider, expected, fixture] of [
+      ['openai', openAiMessages, 'openai-chat.sse'],
+      ['anthropic', anthropicMessages, 'anthropic.sse'],
+    ]) {
+      reset({ fixture });
+      const { url } = await serve({ provider });
+      const response = await post(url, JSON.parse(request.code));
+      assert.equal(response.status, 200, provider);
+      await response.text();
+      assert.deepEqual(fake.requests[0].body.messages, JSON.parse(expected.code), provider);
+    }
+  });
+
+  it('the stream it shows is the handler’s, byte for byte, and the widget reads a done step and the text', async () => {
+    const events = parseSse(stream.code);
+    const providerChunks = events.filter((event) => event.data.includes('chat.completion.chunk')).map((event) => JSON.parse(event.data));
+    // The model's two steps: each ends with its finish chunk.
+    const steps = [providerChunks.slice(0, 2), providerChunks.slice(2)];
+    const asked = [];
+    const provider = {
+      name: 'doc',
+      async start({ messages, tools }) {
+        asked.push({ messages, tools: tools.map((tool) => tool.name) });
+        const chunks = structuredClone(steps[asked.length - 1]);
+        return { dialect: 'openai', chunks: (async function* () { yield* chunks; })() };
+      },
+    };
+    const inputs = [];
+    const handler = server.createChatHandler({
+      provider,
+      logger: false,
+      tools: { local_time: { execute: (input) => (inputs.push(input), { time: '14:05' }) } },
+    });
+    const body = JSON.stringify({ messages: [{ role: 'user', content: 'What time is it in Paris?' }] });
+    const response = await handler(new Request('http://localhost/', { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
+    const text = await response.text();
+    assert.equal(text, stream.code);
+    assert.deepEqual(inputs, [{ timeZone: 'Europe/Paris' }]);
+    assert.deepEqual(asked.map((call) => call.tools), [['local_time'], ['local_time']]);
+    assert.deepEqual(asked[1].messages.at(-1).parts, [
+      { type: 'dynamic-tool', toolCallId: 'call_1', toolName: 'local_time', state: 'output-available', input: { timeZone: 'Europe/Paris' }, output: { time: '14:05' } },
+    ]);
+    const widget = readSplit(text, 3);
+    assert.deepEqual(widget.parts, [
+      { type: 'tool', id: 'call_1', name: 'local_time', input: { timeZone: 'Europe/Paris' }, output: { time: '14:05' }, state: 'output-available' },
+      { type: 'text', text: 'It is 14:05 in Paris.' },
+    ]);
   });
 });

@@ -16,6 +16,12 @@ export interface MockOptions {
   faults?: string;
   /** Read faults from a request's `?fault=` parameter or `X-Mock-Fault` header. Default true. */
   faultsFromRequest?: boolean;
+  /**
+   * How many times in a row the mock calls the tools a question names
+   * before it answers in text. Default 1; more shows (and tests) several
+   * steps and `maxSteps`.
+   */
+  toolRounds?: number;
 }
 
 /** Knobs of one mock answer, from `faults` and the request. */
@@ -108,17 +114,24 @@ export const mockTools: Record<string, ServerTool> = {
 };
 
 /**
- * The tools the mock calls for a question: every offered tool the question
- * names, and `local_time` also for a question about the time. Only a
- * question does it: after the results come back, the mock answers in text.
+ * The tools the mock calls: every offered tool the last question names, and
+ * `local_time` also for a question about the time, `rounds` times in a row
+ * (a round is done when the conversation after the question holds a call of
+ * each); then it answers in text.
  */
-function toolsToCall(messages: readonly ChatInputMessage[], tools: readonly ToolDefinition[]): string[] {
-  const last = messages.at(-1);
-  if (last?.role !== 'user') return [];
-  const words = new Set(last.content.toLowerCase().match(/[\w-]+/g) ?? []);
-  return tools
+function toolsToCall(messages: readonly ChatInputMessage[], tools: readonly ToolDefinition[], rounds: number): string[] {
+  // ES2022 has no findLastIndex.
+  const asked = messages.map((message) => message.role).lastIndexOf('user');
+  if (asked === -1) return [];
+  const words = new Set(messages[asked]!.content.toLowerCase().match(/[\w-]+/g) ?? []);
+  const names = tools
     .map((tool) => tool.name)
     .filter((name) => words.has(name.toLowerCase()) || (name === 'local_time' && words.has('time')));
+  const made = messages
+    .slice(asked + 1)
+    .flatMap((message) => message.parts ?? [])
+    .filter((part) => part.type === 'dynamic-tool' && names.includes(part.toolName)).length;
+  return names.length > 0 && made < rounds * names.length ? names : [];
 }
 
 /** The mock's words about the results of the calls it made, when the conversation ends with them. */
@@ -245,8 +258,9 @@ export function mockProvider(options: MockOptions = {}): ProviderAdapter {
         model: model || 'mock',
         choices: [{ index: 0, delta, finish_reason: finish }],
       });
-      const calls = toolsToCall(messages, tools);
-      const reply = calls.length > 0 ? '' : (resultsReply(messages) ?? replyFor(messages, options.script));
+      const calls = toolsToCall(messages, tools, options.toolRounds ?? 1);
+      // A script, when given, says every text answer, after tool results too.
+      const reply = calls.length > 0 ? '' : ((options.script ? undefined : resultsReply(messages)) ?? replyFor(messages, options.script));
       // Ids unique across calls, as a provider's are.
       const callId = (index: number) => `call_mock_${created.toString(36)}_${(mockCalls++).toString(36)}_${index}`;
 
