@@ -64,7 +64,7 @@ interface Bracket {
   from: number;
   image: boolean;
   /** The delimiter on top of the stack when the bracket opened: emphasis inside stops there. */
-  bottom: Cell | undefined;
+  bottom: Cell;
 }
 
 const SPECIAL = /[\\`*_~![\]<&\n:]/g;
@@ -179,18 +179,18 @@ function wrap(from: Cell, end: Cell | undefined, cell: Cell): Cell {
 
 /** Parses one leaf block's text (paragraph, heading, table cell) into inline tokens. */
 export function parseInline(src: string): Inline[] {
-  const head: Cell = {};
+  // The list's first cell is also the delimiter stack's bottom: below every run.
+  const head: Cell = { order: -1 };
   let tail = head;
   /** Top of the delimiter stack. */
-  let delims: Cell | undefined;
-  let order = 0;
+  let delims = head;
   const brackets: Bracket[] = [];
   /** Brackets below this index are inactive `[` (no links inside links); `![` stay active. */
   let linkFloor = 0;
   /** Start of the plain text not yet put in a cell. */
   let textStart = 0;
   /** Starts of backtick runs by length, found in one scan, each dropped once passed. */
-  let runs: Map<number, number[]> | undefined;
+  let runs: number[][] | undefined;
 
   const append = (cell: Cell) => {
     tail = wrap(tail, undefined, cell);
@@ -206,17 +206,10 @@ export function parseInline(src: string): Inline[] {
   /** Where the next run of exactly `length` backticks at or after `from` starts, or -1 (spec § 6.1). */
   const closingBackticks = (from: number, length: number): number => {
     if (!runs) {
-      runs = new Map();
-      for (let k = src.indexOf('`'); k >= 0; ) {
-        let end = k + 1;
-        while (src[end] === '`') end++;
-        const list = runs.get(end - k) ?? [];
-        list.push(k);
-        runs.set(end - k, list);
-        k = src.indexOf('`', end);
-      }
+      runs = [];
+      for (const m of src.matchAll(/`+/g)) (runs[m[0].length] ??= []).push(m.index);
     }
-    const list = runs.get(length) ?? [];
+    const list = runs[length] ?? [];
     while (list[0]! < from) list.shift();
     return list[0] ?? -1;
   };
@@ -227,10 +220,10 @@ export function parseInline(src: string): Inline[] {
    * is the "openers bottom": per kind of closer, the order below which no
    * opener can match it, so no closer walks over the same openers twice.
    */
-  const emphasis = (bottom: Cell | undefined) => {
+  const emphasis = (bottom: Cell) => {
     const floor = new Map<string, number>();
     let tooDeep = -1;
-    let closer = bottom ? bottom.above : delims && first(delims);
+    let closer = bottom.above;
     while (closer) {
       const next = closer.above;
       if (!closer.close) {
@@ -240,9 +233,10 @@ export function parseInline(src: string): Inline[] {
       const ch = closer.ch!;
       // The rule of 3 depends on the closer's length modulo 3 and on whether it can open.
       const key = ch === '~' ? ch + closer.len : ch + (closer.open ? 3 : 0) + (closer.len! % 3);
-      const stop = Math.max(floor.get(key) ?? -1, bottom?.order ?? -1, tooDeep);
-      let opener = closer.below;
-      for (; opener && opener.order! > stop; opener = opener.below) {
+      const stop = Math.max(floor.get(key) ?? -1, bottom.order!, tooDeep);
+      // The walk ends at `head` at the latest: its order is below every stop.
+      let opener = closer.below!;
+      for (; opener.order! > stop; opener = opener.below!) {
         if (!opener.open || opener.ch !== ch) continue;
         // GFM: `~` pairs only with a run of the same length. CommonMark "rule of 3".
         if (
@@ -252,7 +246,7 @@ export function parseInline(src: string): Inline[] {
         )
           break;
       }
-      if (opener && opener.order! > stop) {
+      if (opener.order! > stop) {
         const use = ch === '~' ? closer.len! : opener.text!.length >= 2 && closer.text!.length >= 2 ? 2 : 1;
         const [children, depth] = collect(opener.next, closer);
         // Too deep: these delimiters stay text, like unmatched ones, and so
@@ -273,22 +267,18 @@ export function parseInline(src: string): Inline[] {
           continue;
         }
       }
-      floor.set(key, closer.below?.order ?? -1);
+      floor.set(key, closer.below!.order!);
       if (!closer.open) unstack(closer);
       closer = next;
     }
     // What is left above `bottom` is text.
-    if (bottom) bottom.above = undefined;
+    bottom.above = undefined;
     delims = bottom;
   };
-  const first = (top: Cell) => {
-    while (top.below) top = top.below;
-    return top;
-  };
   const unstack = (cell: Cell) => {
-    if (cell.below) cell.below.above = cell.above;
+    cell.below!.above = cell.above;
     if (cell.above) cell.above.below = cell.below;
-    else delims = cell.below;
+    else delims = cell.below!;
   };
 
   for (let i = 0; i < src.length; ) {
@@ -346,8 +336,8 @@ export function parseInline(src: string): Inline[] {
         const close = ch === '_' ? right && (!left || ap) : right;
         if (open || close) {
           flush(i);
-          const cell: Cell = { text: src.slice(i, k), ch, len, open, close, order: order++, below: delims };
-          if (delims) delims.above = cell;
+          const cell: Cell = { text: src.slice(i, k), ch, len, open, close, order: i, below: delims };
+          delims.above = cell;
           append((delims = cell));
           textStart = k;
         }
@@ -451,6 +441,6 @@ export function parseInline(src: string): Inline[] {
     i++;
   }
   flush(src.length);
-  emphasis(undefined);
+  emphasis(head);
   return collect(head.next)[0];
 }

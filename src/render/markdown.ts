@@ -648,34 +648,38 @@ function createParser() {
   };
 }
 
+/**
+ * Where to cut `text` at most `max` long: after its last `after`, else at
+ * `max`; never inside a surrogate pair.
+ */
+function cutAt(text: string, after: string, max: number): number {
+  const at = text.lastIndexOf(after, max) + 1 || max;
+  return /[\ud800-\udbff]/.test(text[at - 1]!) ? at - 1 : at;
+}
+
 /** Starts parsing a new markdown text. */
 export function createMarkdownStream(): MarkdownStream {
   const parser = createParser();
   let partial = '';
-  /** Past the bounds: the rest as sealed pieces and the growing one. */
+  /** Past the bounds: the rest as sealed pieces, the last one growing. */
   let rest: string[] | undefined;
-  let restTail = '';
   let done = false;
   let snap: MarkdownSnapshot | undefined;
 
   // Cut after a line ending where there is one, so that a piece's end
-  // (a new block) reads as the line break it is; never inside a surrogate pair.
+  // (a new block) reads as the line break it is.
   const toRest = (text: string) => {
-    for (restTail += text; restTail.length >= REST_CHARS; ) {
-      let cut = restTail.lastIndexOf('\n', REST_CHARS) + 1 || REST_CHARS;
-      if (/[\ud800-\udbff]/.test(restTail[cut - 1]!)) cut--;
-      rest!.push(restTail.slice(0, cut));
-      restTail = restTail.slice(cut);
-    }
+    let tail = rest!.pop() + text;
+    for (let at; tail.length >= REST_CHARS; tail = tail.slice(at)) rest!.push(tail.slice(0, (at = cutAt(tail, '\n', REST_CHARS))));
+    rest!.push(tail);
   };
+  // Only called before the bounds are reached.
   const feed = (text: string) => {
-    if (rest) return toRest(text);
     if (parser.full()) {
-      rest = [];
+      rest = [''];
       parser.end();
-      return toRest(text);
-    }
-    parser.parseLine(text);
+      toRest(text);
+    } else parser.parseLine(text);
   };
 
   return {
@@ -689,27 +693,16 @@ export function createMarkdownStream(): MarkdownStream {
       // Only the new text can hold a line ending (and a CR held back before it).
       NEWLINE.lastIndex = Math.max(0, partial.length - text.length - 1);
       let start = 0;
-      for (let m; (m = NEWLINE.exec(partial)); ) {
+      for (let m; !rest && (m = NEWLINE.exec(partial)); ) {
         // A CR at the very end may be the first half of a CRLF: wait for more.
         if (m[0] === '\r' && NEWLINE.lastIndex === partial.length) break;
-        const lineEnd = NEWLINE.lastIndex;
         feed(partial.slice(start, m.index));
         // Past the bounds the line ending is part of the plain text too.
-        if (rest) {
-          toRest(partial.slice(m.index));
-          partial = '';
-          return;
-        }
-        start = lineEnd;
+        start = rest ? m.index : NEWLINE.lastIndex;
       }
-      if (start) partial = partial.slice(start);
-      // A line too long to wait for its end is parsed in pieces (a surrogate pair is not cut).
-      while (partial.length > LINE_CHARS && !rest) {
-        let cut = partial.lastIndexOf(' ', LINE_CHARS) + 1 || LINE_CHARS;
-        if (/[\ud800-\udbff]/.test(partial[cut - 1]!)) cut--;
-        feed(partial.slice(0, cut));
-        partial = partial.slice(cut);
-      }
+      partial = partial.slice(start);
+      // A line too long to wait for its end is parsed in pieces.
+      for (let at; partial.length > LINE_CHARS && !rest; partial = partial.slice(at)) feed(partial.slice(0, (at = cutAt(partial, ' ', LINE_CHARS))));
       if (rest) {
         toRest(partial);
         partial = '';
@@ -718,18 +711,17 @@ export function createMarkdownStream(): MarkdownStream {
     end() {
       if (done) return;
       snap = undefined;
+      // Past the bounds `partial` is empty: `feed` is not called then.
       if (partial) feed(partial.replace(/\r$/, ''));
       partial = '';
       done = true;
       parser.end();
-      if (rest && restTail) rest.push(restTail);
-      restTail = '';
     },
     snapshot() {
       if (snap) return snap;
       const [blocks, definitions] = parser.snapshot(partial.replace(/\r$/, ''));
-      const restNow = rest ? (restTail ? [...rest, restTail] : rest.slice()) : [];
-      return (snap = { blocks, definitions, done, rest: restNow });
+      // A copy without the growing piece while it is empty.
+      return (snap = { blocks, definitions, done, rest: rest?.filter((piece) => piece) ?? [] });
     },
   };
 }
