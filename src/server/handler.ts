@@ -456,7 +456,8 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       unlink();
       run.abort();
     };
-    return streamResponse(toFrames(answerChunks(stream, request, input, run.signal), run.signal), cors, onEnd, stream.wrapBody?.bind(stream));
+    const frames = toFrames(answerChunks(stream, request, input, run.signal), run.signal);
+    return streamResponse(frames, cors, onEnd, stream.wrapBody?.bind(stream));
   }
 
   /** Reads the stored answer `key` after `afterId`, following it live while it runs. */

@@ -130,8 +130,8 @@ const jsonEvents = (events) => events.filter((event) => event.data !== '[DONE]' 
  * fed through the real SSE parser in the given byte pieces, as the stream
  * controller does (a result's parts, its text, its end and error).
  */
-function readAsWidget(bytes, cuts = []) {
-  const answer = reader.createAnswerReader({ format: 'auto', contentType: 'text/event-stream' });
+function readAsWidget(bytes, cuts = [], format = 'auto') {
+  const answer = reader.createAnswerReader({ format, contentType: 'text/event-stream' });
   const builder = reader.createPartsBuilder();
   const state = { text: '', done: false, error: undefined };
   const parser = reader.createSseParser({
@@ -248,8 +248,9 @@ describe('server tools: the loop', () => {
     ]);
     assert.deepEqual(second.tools, first.tools);
 
-    // What the widget makes of it.
+    // What the widget makes of it, detecting the format and with format="openai".
     const widget = readSplit(text);
+    assert.deepEqual(readAsWidget(new TextEncoder().encode(text), [], 'openai'), widget);
     assert.equal(widget.format, 'openai');
     assert.equal(widget.done, true);
     assert.equal(widget.error, undefined);
@@ -299,6 +300,7 @@ describe('server tools: the loop', () => {
     assert.equal(second.system, 'Be brief.');
 
     const widget = readSplit(text);
+    assert.deepEqual(readAsWidget(new TextEncoder().encode(text), [], 'anthropic'), widget);
     assert.equal(widget.format, 'anthropic');
     assert.equal(widget.done, true);
     assert.deepEqual(widget.parts, [
