@@ -29,7 +29,7 @@ const BUFFERED_PIECES = 2;
 
 function notice(reads: number, pieces: number, unit: string): string | undefined {
   if (reads !== 1 || pieces <= BUFFERED_PIECES) return undefined;
-  return `the response arrived in one piece (${pieces} ${unit} at once): a proxy or compression is buffering the stream; send Cache-Control: no-transform and see "Buffering" in docs/backend.md`;
+  return `the response arrived in one piece (${pieces} ${unit} at once): a proxy or compression is buffering the stream (send Cache-Control: no-transform)`;
 }
 
 /** An HTML page (a login form, a proxy's error page) whatever its content type claims. */

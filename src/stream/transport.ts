@@ -30,81 +30,38 @@ export interface OpenedResponse {
 const ERROR_BODY_LIMIT = 64 * 1024;
 
 /**
- * The turn's own headers (IETF Idempotency-Key draft; HTML's Last-Event-ID),
- * and the body fields that carry them where a header would need the
- * server's leave: a cross-origin request with a header outside the
- * CORS-safelisted ones is preflighted, and stock CORS settings (Starlette's
- * `CORSMiddleware`, Hono's `cors({ allowHeaders })` with a list) refuse names
- * they were not told about, failing the whole request.
+ * The body field that carries one of the turn's own headers (IETF
+ * Idempotency-Key draft; HTML's Last-Event-ID) cross-origin: there a header
+ * outside the CORS-safelisted ones needs the server's leave in a preflight,
+ * and stock CORS settings (Starlette's `CORSMiddleware`, Hono's
+ * `cors({ allowHeaders })` with a list) refuse names they were not told
+ * about, failing the whole request.
  */
-const TURN_HEADERS = [
-  ['idempotency-key', 'idempotencyKey'],
-  ['last-event-id', 'lastEventId'],
-] as const;
+const turnField = (header: string) =>
+  header === 'idempotency-key' ? 'idempotencyKey' : header === 'last-event-id' ? 'lastEventId' : '';
 
-/** Headers a browser sends cross-origin without the server's leave (Fetch, CORS-safelisted request-header); ours are always safelisted values. */
-const SAFELISTED = new Set(['accept', 'accept-language', 'content-language']);
-
-/** Where a request goes: another origin than the page's (no `location` outside a page: same-origin). */
-function crossOrigin(url: string): string | undefined {
-  if (typeof location === 'undefined') return undefined;
-  const target = new URL(url, location.href).origin;
-  return target === location.origin ? undefined : target;
-}
-
-/** `content-type` as the CORS settings spell it: `Content-Type`. */
-const headerName = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
-
-interface WireRequest {
-  headers: Record<string, string>;
-  body: string;
-}
+/** Whether a request goes to another origin than the page's (outside a page: no). */
+const isCrossOrigin = (url: string) => typeof location !== 'undefined' && new URL(url, location.href).origin !== location.origin;
 
 /**
  * The headers and body as they go out. Lower-cased names, so ours and an
- * integrator's never both go out. Cross-origin, unless the page said the
- * server allows them, the turn's headers travel in the JSON body instead:
- * `Content-Type` is then the one header a stock CORS setting must allow, and
- * every one of them does.
+ * integrator's never both go out. With `turnInBody` (cross-origin, unless the
+ * caller knows the server allows them) the turn's headers travel in the JSON
+ * body: `Content-Type` is then the one header a stock CORS setting must
+ * allow, and every one of them does.
  */
-function wireRequest(request: ChatRequest, keysInBody: boolean): WireRequest {
+function wireRequest(request: ChatRequest, turnInBody: boolean): { headers: Record<string, string>; body: string } {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = String(value);
+  const body: Record<string, unknown> = { ...request.body };
+  for (const [name, value] of Object.entries(request.headers)) {
+    const header = name.toLowerCase();
+    const field = turnInBody && turnField(header);
+    if (field) body[field] = String(value);
+    else headers[header] = String(value);
+  }
   headers['content-type'] = 'application/json';
   headers['accept'] = 'text/event-stream';
-  const body: Record<string, unknown> = { ...request.body };
-  if (keysInBody) {
-    for (const [header, field] of TURN_HEADERS) {
-      if (headers[header] === undefined) continue;
-      body[field] = headers[header];
-      delete headers[header];
-    }
-  }
   return { headers, body: JSON.stringify(body) };
-}
-
-/**
- * After a fetch that got no response at all from another origin: whether
- * the server is there, so the browser must have refused the request (CORS).
- * A `no-cors` HEAD needs no leave from the server: it resolves, unreadable,
- * whenever the server answers anything, and fails as the request did when
- * the server is down. It never reaches the route's POST handler.
- */
-async function serverAnswers(url: string, signal: AbortSignal): Promise<boolean> {
-  try {
-    await fetch(url, { method: 'HEAD', mode: 'no-cors', credentials: 'omit', cache: 'no-store', signal });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The failure for a request the browser refused: what the server's CORS settings must allow. */
-function refusedCrossOrigin(headers: Record<string, string>): StreamFailureError {
-  const needed = Object.keys(headers)
-    .filter((name) => !SAFELISTED.has(name))
-    .map(headerName);
-  return new StreamFailureError(chatFailure('cross-origin', { origin: location.origin, headers: needed.join(', ') }));
 }
 
 /**
@@ -218,8 +175,8 @@ export function openResponse(request: ChatRequest, signal: AbortSignal, options:
   return new Promise((resolve, reject) => {
     // fetch-event-source ignores a signal that is already aborted and sends anyway.
     if (signal.aborted) return reject(signal.reason);
-    const otherOrigin = crossOrigin(request.url);
-    const wire = wireRequest(request, otherOrigin !== undefined && !options.turnHeadersCrossOrigin);
+    const otherOrigin = isCrossOrigin(request.url);
+    const wire = wireRequest(request, otherOrigin && !options.turnHeadersCrossOrigin);
     let response: Response | undefined;
     let opened = false;
     fetchEventSource(request.url, {
@@ -236,12 +193,23 @@ export function openResponse(request: ChatRequest, signal: AbortSignal, options:
         } catch (cause) {
           // A refused cross-origin request and an unreachable server are the
           // same TypeError to the page: ask the server whether it is there.
+          // A `no-cors` HEAD needs no leave: it resolves, unreadable, when
+          // the server answers anything, and never reaches the route's POST.
           // Offline, nothing is there; an abort is no failure at all.
-          const online = typeof navigator === 'undefined' || navigator.onLine !== false;
-          if (otherOrigin && online && !signal.aborted && (await serverAnswers(request.url, signal))) {
-            throw refusedCrossOrigin(wire.headers);
-          }
-          throw cause;
+          const refused =
+            otherOrigin &&
+            navigator.onLine !== false &&
+            !signal.aborted &&
+            (await fetch(request.url, { method: 'HEAD', mode: 'no-cors', credentials: 'omit', cache: 'no-store', signal }).then(
+              () => true,
+              () => false,
+            ));
+          if (!refused) throw cause;
+          // What the server's CORS settings must allow: every header but `Accept` (safelisted for our value), as they spell them.
+          const headers = Object.keys(wire.headers)
+            .filter((name) => name !== 'accept')
+            .map((name) => name.replace(/\b\w/g, (letter) => letter.toUpperCase()));
+          throw new StreamFailureError(chatFailure('cross-origin', { origin: location.origin, headers: headers.join(', ') }));
         }
         // Status 200 because a copy of a 204 or 304 may not have a body at all.
         return new Response('', { status: 200, headers: response.headers });
