@@ -443,6 +443,87 @@ describe('server tools: the loop', () => {
   });
 });
 
+describe('server tools: results', () => {
+  /** A provider whose n-th call streams `steps[n]` (chunk objects), with or without a dialect. */
+  function stepsProvider(steps, dialect = 'openai') {
+    const calls = [];
+    return {
+      calls,
+      name: 'steps',
+      async start(request) {
+        calls.push(request);
+        const chunks = structuredClone(steps[calls.length - 1] ?? []);
+        return { ...(dialect ? { dialect } : {}), chunks: (async function* () { yield* chunks; })() };
+      },
+    };
+  }
+  const choice = (delta, finish = null) => ({ object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] });
+  const callChunk = (index, id, name, args) => choice({ tool_calls: [{ index, id, type: 'function', function: { name, arguments: args } }] });
+  async function answer(provider, tools) {
+    const handler = server.createChatHandler({ provider, tools, logger: false });
+    const body = JSON.stringify({ messages: [{ role: 'user', content: 'go' }] });
+    const text = await (await handler(new Request('http://localhost/', { method: 'POST', headers: { 'content-type': 'application/json' }, body }))).text();
+    return { text, chunks: jsonEvents(parseSse(text)) };
+  }
+
+  it('runs a step’s calls at once and sends results in call order; no result is null; a result that is not JSON and an input that is not JSON are errors', async () => {
+    const provider = stepsProvider([
+      [
+        callChunk(0, 'c_slow', 'slow', '{}'),
+        callChunk(1, 'c_fast', 'fast', '{}'),
+        callChunk(2, 'c_big', 'big', '{}'),
+        callChunk(3, 'c_bad', 'fast', '{"unclosed'),
+        choice({}, 'tool_calls'),
+      ],
+      [choice({ content: 'Done.' }), choice({}, 'stop')],
+    ]);
+    const order = [];
+    const tools = {
+      slow: { execute: async () => (await sleep(50), order.push('slow'), 'slow result') },
+      fast: { execute: () => void order.push('fast') },
+      big: { execute: () => 10n },
+    };
+    const { text, chunks } = await answer(provider, tools);
+    assert.deepEqual(order, ['fast', 'slow'], 'the fast tool did not wait for the slow one; the bad input ran nothing');
+    assert.deepEqual(
+      chunks.filter((chunk) => String(chunk.type).startsWith('tool-output')),
+      [
+        { type: 'tool-output-available', toolCallId: 'c_slow', output: 'slow result' },
+        { type: 'tool-output-available', toolCallId: 'c_fast', output: null },
+        { type: 'tool-output-error', toolCallId: 'c_big', errorText: 'The tool returned a result that is not JSON.' },
+        { type: 'tool-output-error', toolCallId: 'c_bad', errorText: 'The tool input is not valid JSON.' },
+      ],
+    );
+    const sent = provider.calls[1].messages.at(-1).parts;
+    assert.deepEqual(sent.map((part) => part.state), ['output-available', 'output-available', 'output-error', 'output-error']);
+    assert.equal(sent[3].input, '{"unclosed', 'the raw input goes back to the model');
+    assert.equal(readSplit(text, 5).parts.at(-1).text, 'Done.');
+  });
+
+  it('a provider without a dialect is forwarded as one step: its calls go to the page', async () => {
+    const provider = stepsProvider([[callChunk(0, 'c1', 'fast', '{}'), choice({}, 'tool_calls')]], null);
+    let ran = false;
+    const { chunks } = await answer(provider, { fast: { execute: () => (ran = true) } });
+    assert.equal(ran, false);
+    assert.equal(provider.calls.length, 1);
+    assert.deepEqual(provider.calls[0].tools.map((tool) => tool.name), ['fast'], 'the server’s tools are still offered');
+    assert.ok(!chunks.some((chunk) => chunk.type));
+  });
+
+  it('a provider that fails in a later step ends the answer with event: error after the results', async () => {
+    reset({ fixture: 'openai-chat-tool-calls.sse' });
+    const { url, logs } = await serve({ provider: 'openai', tools: { 'test-tool': { execute: () => 'ok' } } });
+    const text = await (await post(url, question)).text();
+    const events = parseSse(text);
+    assert.equal(fake.requests.length, 2);
+    assert.deepEqual(JSON.parse(events.at(-1).data), { error: { message: 'The AI provider failed while answering.', type: 'server_error' } });
+    assert.ok(logs.some((line) => line.includes('nothing queued')), 'the provider’s words are in the log');
+    const widget = readSplit(text);
+    assert.equal(widget.error, 'The AI provider failed while answering.');
+    assert.equal(toolParts(widget.parts)[0].state, 'output-available');
+  });
+});
+
 describe('server tools: Stop', () => {
   /** A tool that runs until its signal aborts, and says when it started and how it ended. */
   function slowTool() {
