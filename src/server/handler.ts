@@ -342,6 +342,8 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
             throw error;
           });
           if (!result || signal.aborted) return;
+          // A tool's error message goes to the model and the user: no key may ride along.
+          if (result.errorText !== undefined) result.errorText = scrub(result.errorText, config.secrets);
           results.set(result.toolCallId, result);
           yield result.state === 'output-available'
             ? toolOutputChunk(result.toolCallId, result.output)

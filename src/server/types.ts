@@ -86,8 +86,12 @@ export interface ServerTool {
 /** What a provider adapter is asked for once the request passed validation. */
 export interface ProviderRequest {
   messages: ChatInputMessage[];
-  /** Tools to offer the model: the server's, then the page's. Empty for none. */
-  tools: ToolDefinition[];
+  /**
+   * Tools to offer the model: the server's, then the page's. The handler
+   * always sets it (empty for none); optional for code that calls an
+   * adapter itself.
+   */
+  tools?: ToolDefinition[];
   /** The configured model, or the request's `model` when it is in `allowedModels`. */
   model: string;
   /** The incoming request, read-only (the mock reads its `?fault=` parameter). Never forward its headers. */

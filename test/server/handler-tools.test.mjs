@@ -510,6 +510,19 @@ describe('server tools: results', () => {
     assert.ok(!chunks.some((chunk) => chunk.type));
   });
 
+  it('keeps the provider key out of a tool’s error message, for the widget and for the model', async () => {
+    reset({ fixture: 'openai-chat-tool-calls.sse' }, { fixture: 'openai-chat.sse' });
+    const execute = () => {
+      throw new Error(`The lookup failed with ${KEY}.`);
+    };
+    const { url } = await serve({ provider: 'openai', tools: { 'test-tool': { execute } } });
+    const text = await (await post(url, question)).text();
+    const error = jsonEvents(parseSse(text)).find((chunk) => chunk.type === 'tool-output-error');
+    assert.match(error.errorText, /^The lookup failed with .+\.$/);
+    assert.ok(!text.includes(KEY));
+    assert.ok(!JSON.stringify(fake.requests[1].body).includes(KEY));
+  });
+
   it('a provider that fails in a later step ends the answer with event: error after the results', async () => {
     reset({ fixture: 'openai-chat-tool-calls.sse' });
     const { url, logs } = await serve({ provider: 'openai', tools: { 'test-tool': { execute: () => 'ok' } } });

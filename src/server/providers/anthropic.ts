@@ -81,7 +81,7 @@ export function anthropicProvider(settings: SdkSettings): ProviderAdapter {
   });
   return {
     name: 'anthropic',
-    async start({ messages, model, tools, signal }) {
+    async start({ messages, model, tools = [], signal }) {
       const anthropic = await client();
       const { system, turns } = toAnthropicRequest(messages);
       const body = {

@@ -56,7 +56,7 @@ export function openAiProvider(settings: SdkSettings): ProviderAdapter {
   };
   return {
     name: 'openai',
-    async start({ messages, model, tools, signal }) {
+    async start({ messages, model, tools = [], signal }) {
       const openai = await client();
       const body = { model, messages: toOpenAiMessages(messages), stream: true, ...toOpenAiTools(tools), ...tokenLimit() };
       // The messages are built above from validated input, in the API's documented shapes.
