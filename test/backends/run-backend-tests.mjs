@@ -43,6 +43,7 @@ const t = checks('backends');
 // --- fake model servers -------------------------------------------------------
 
 const OPENAI_REASONING = 'Weighing the question.';
+const OPENAI_TOOL = { text: 'Let me look that up.', name: 'get_weather', input: { city: 'Paris' } };
 const OLLAMA_THINKING = 'Thinking locally.';
 const LANGCHAIN_ANSWER = 'LangChain streams this, one piece at a time.';
 
@@ -79,6 +80,15 @@ async function startFakeModels() {
           choices: [{ index: 0, delta, finish_reason: finish }],
         })}\n\n`;
       res.write(chunk({ role: 'assistant', content: '' }));
+      if (question.includes('weather')) {
+        // A tool call, its arguments in fragments, as Chat Completions streams it.
+        res.write(chunk({ content: OPENAI_TOOL.text }));
+        const call = { index: 0, id: 'call_1', type: 'function', function: { name: OPENAI_TOOL.name, arguments: '' } };
+        res.write(chunk({ tool_calls: [call] }));
+        for (const fragment of ['{"city"', ':"Par', 'is"}']) res.write(chunk({ tool_calls: [{ index: 0, function: { arguments: fragment } }] }));
+        res.write(chunk({}, 'tool_calls'));
+        return res.end('data: [DONE]\n\n');
+      }
       res.write(chunk({ reasoning_content: OPENAI_REASONING }));
       for (const word of words(`OpenAI heard: ${question}`)) {
         res.write(chunk({ content: word }));
@@ -234,13 +244,14 @@ const corsSetting = (prefix, pageOrigin) => snippetStartingWith(DOC, prefix).tri
  * Sends `question` from a fresh <ai-chat> on the page and returns what the
  * reader sees: the answer's text and reasoning as shown, and how it ended.
  */
-function ask(page, endpoint, question, { debug = false } = {}) {
+function ask(page, endpoint, question, { debug = false, headers = {} } = {}) {
   return page.evaluate(
-    async ({ endpoint, question, debug }) => {
+    async ({ endpoint, question, debug, headers }) => {
       const el = document.createElement('ai-chat');
       el.setAttribute('endpoint', endpoint);
       el.setAttribute('retry-delay', '50');
       if (debug) el.setAttribute('debug', '');
+      el.headers = headers;
       const warnings = [];
       const warn = console.warn;
       console.warn = (...args) => (args[0] === '[ai-chat]' ? warnings.push(String(args[1])) : warn(...args));
@@ -260,11 +271,15 @@ function ask(page, endpoint, question, { debug = false } = {}) {
         shown: answer.querySelector('.content')?.textContent?.trim() ?? '',
         reasoning: answer.querySelector('.reasoning-text')?.textContent?.trim() ?? '',
         error: error ? { code: error.code, message: error.message } : undefined,
+        tools: [...answer.querySelectorAll('[part~="tool"]')].map((tool) => ({
+          name: tool.querySelector('[part~="tool-name"]')?.textContent,
+          input: JSON.parse(tool.querySelector('[part~="tool-input"]')?.textContent ?? 'null'),
+        })),
         retries,
         warnings,
       };
     },
-    { endpoint, question, debug },
+    { endpoint, question, debug, headers },
   );
 }
 
@@ -273,8 +288,16 @@ async function expectAnswer(page, endpoint, question, expected, server) {
   const seen = await ask(page, endpoint, question);
   if (seen.status !== 'done' && server) seen.serverLog = server.output.join('').slice(-1500);
   assertEqual(
-    { status: seen.status, error: seen.error, content: seen.content, shown: seen.shown, reasoning: seen.reasoning, serverLog: seen.serverLog },
-    { status: 'done', error: undefined, content: expected.text, shown: expected.text.trim(), reasoning: expected.reasoning ?? '', serverLog: undefined },
+    { status: seen.status, error: seen.error, content: seen.content, shown: seen.shown, reasoning: seen.reasoning, tools: seen.tools, serverLog: seen.serverLog },
+    {
+      status: 'done',
+      error: undefined,
+      content: expected.text,
+      shown: expected.text.trim(),
+      reasoning: expected.reasoning ?? '',
+      tools: expected.tools ?? [],
+      serverLog: undefined,
+    },
     `the answer from ${endpoint}`,
   );
 }
@@ -295,6 +318,17 @@ function backends(fake) {
       language: 'python',
       routes: [{ path: '/api/chat', expect: (q) => ({ text: `FastAPI heard: ${q} ` }) }],
       corsLine: 'app.add_middleware(CORSMiddleware, allow_origins=["https://www.example.com"], allow_methods=["POST"])',
+      extra: async (page, port, problems) => {
+        await t.check('FastAPI: a page header the settings do not allow (Authorization) is named in the error, not retried', async () => {
+          const logged = problems.length;
+          const seen = await ask(page, `http://127.0.0.1:${port}/api/chat`, 'with a token', { headers: { Authorization: 'Bearer t' } });
+          // Chromium's own console lines about this refusal and the probe's 405 are what this check expects.
+          problems.splice(logged);
+          assertEqual(seen.error?.code, 'cross-origin', 'error code');
+          assert(seen.error.message.includes('the headers Authorization, Content-Type.'), seen.error.message);
+          assertEqual(seen.retries, 0, 'retries');
+        });
+      },
       variants: ['app.add_middleware(CORSMiddleware, allow_origins=["*"]'],
     },
     {
@@ -312,6 +346,12 @@ function backends(fake) {
       prefix: "import cors from 'cors';\nimport express from 'express';\nimport OpenAI from 'openai';",
       env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${fake.url}/v1` },
       routes: [{ path: '/api/chat', expect: (q) => ({ text: `OpenAI heard: ${q}`, reasoning: OPENAI_REASONING }) }],
+      extra: async (page, port) => {
+        await t.check('Express + openai SDK: a tool call is shown as a tool part, cross-origin', async () => {
+          const { text, name, input } = OPENAI_TOOL;
+          await expectAnswer(page, `http://127.0.0.1:${port}/api/chat`, 'What is the weather in Paris?', { text, tools: [{ name, input }] });
+        });
+      },
       corsLine: "app.use(cors({ origin: 'https://www.example.com' }));",
       variants: ['app.use(cors());', "app.use(cors({ origin: 'https://www.example.com', allowedHeaders"],
     },
@@ -482,6 +522,7 @@ async function main() {
             assertEqual(seen.retries, 0, 'retries');
           });
         }
+        await backend.extra?.(page, port, problems);
       } finally {
         await server.stop();
       }
