@@ -523,6 +523,18 @@ describe('server tools: results', () => {
     assert.ok(!JSON.stringify(fake.requests[1].body).includes(KEY));
   });
 
+  it('runs a tool once per turn: a retry with the same Idempotency-Key gets the stored answer, results included', async () => {
+    reset({ fixture: 'openai-chat-tool-calls.sse' }, { fixture: 'openai-chat.sse' });
+    let runs = 0;
+    const { url } = await serve({ provider: 'openai', tools: { 'test-tool': { execute: () => ++runs } } });
+    const headers = { 'idempotency-key': 'once-per-turn-1' };
+    const first = await (await post(url, question, { headers })).text();
+    const again = await (await post(url, question, { headers })).text();
+    assert.equal(runs, 1);
+    assert.equal(fake.requests.length, 2, 'the two steps of the first request only');
+    assert.equal(again, first);
+  });
+
   it('a provider that fails in a later step ends the answer with event: error after the results', async () => {
     reset({ fixture: 'openai-chat-tool-calls.sse' });
     const { url, logs } = await serve({ provider: 'openai', tools: { 'test-tool': { execute: () => 'ok' } } });
