@@ -368,6 +368,10 @@ describe('markdown inline', () => {
     expect(md('nohttps://x.com and http:// alone')).to.equal('<p>nohttps://x.com and http:// alone</p>');
     // A scheme written as a character reference is no bare URL: text, and no crash.
     expect(md('&#104;ttp://example.com and &#x68;ttps://x.com')).to.equal('<p>http://example.com and https://x.com</p>');
+    // After a construct the scheme starts the plain text; after a letter or digit it is part of a word.
+    expect(md('http://a.com *https://b.com* 1http://c.com [t](https://d.co')).to.equal(
+      '<p><a href="http://a.com">http://a.com</a> <em><a href="https://b.com">https://b.com</a></em> 1http://c.com [t](https://d.co</p>',
+    );
   });
 
   it('parses images', () => {

@@ -231,8 +231,9 @@ export function parseInline(src: string): Inline[] {
         continue;
       }
       const ch = closer.ch!;
-      // The rule of 3 depends on the closer's length modulo 3 and on whether it can open.
-      const key = ch === '~' ? ch + closer.len : ch + (closer.open ? 3 : 0) + (closer.len! % 3);
+      // The rule of 3 depends on the closer's length modulo 3 and on whether it
+      // can open; `~` on its length (1 or 2), which that keeps apart too.
+      const key = ch + closer.open + (closer.len! % 3);
       const stop = Math.max(floor.get(key) ?? -1, bottom.order!, tooDeep);
       // The walk ends at `head` at the latest: its order is below every stop.
       let opener = closer.below!;
@@ -411,16 +412,12 @@ export function parseInline(src: string): Inline[] {
       continue;
     }
     // GFM "extended autolink": a bare http(s) URL in text. The scheme is read
-    // from the source, and only from plain text (`&#104;ttp://` is no URL).
-    const scheme = ch === ':' && src.startsWith('//', i + 1) ? (src.startsWith('https', i - 5) ? 5 : src.startsWith('http', i - 4) ? 4 : 0) : 0;
+    // from the source, only from plain text (`&#104;ttp://` is no URL), and
+    // not after a letter or digit; a few characters are searched, not the text.
+    const scheme = ch === ':' && src.startsWith('//', i + 1) ? (/(?:^|[^a-zA-Z\d])(https?)$/.exec(src.slice(Math.max(textStart, i - 6), i))?.[1]!.length ?? 0) : 0;
     const start = i - scheme;
-    if (
-      scheme &&
-      start >= textStart &&
-      !/[a-zA-Z0-9]/.test(start > textStart ? src[start - 1]! : '') &&
-      // Not a link destination still being written: `[text](https://exa`.
-      !/\]\(<?$/.test(src.slice(Math.max(0, start - 3), start))
-    ) {
+    // Not a link destination still being written: `[text](https://exa`.
+    if (scheme && !/\]\(<?$/.test(src.slice(Math.max(0, start - 3), start))) {
       const url = at(BARE_URL, src, start)![0];
       // Trailing punctuation is the sentence's; a `)` only if unbalanced.
       // Counted once, then trimmed from the end: no rescans of the URL.
@@ -433,8 +430,9 @@ export function parseInline(src: string): Inline[] {
         else break;
       }
       if (end > scheme + 3) {
+        const href = url.slice(0, end);
         flush(start);
-        push(autolink(url.slice(0, end), url.slice(0, end)), (i = start + end));
+        push(autolink(href, href), (i = start + end));
         continue;
       }
     }

@@ -25,7 +25,7 @@ export const markdownStyles = css`
   }
   /* Text past the rendering bounds, as written. Pieces off screen are not
      laid out (a restored 16 MB answer would take seconds). */
-  .md .rest {
+  .rest {
     white-space: pre-wrap;
     overflow-wrap: anywhere;
     content-visibility: auto;

@@ -355,11 +355,6 @@ function createParser() {
     if (child?.open) close(child, node.type === 'list' ? node : nearestList());
   }
 
-  function make(type: Kind, fields: Partial<Node>): Node {
-    made++;
-    return { id: nextId++, type, open: true, ...fields };
-  }
-
   /** Adds a node under the deepest open block that may hold it, closing the rest. */
   function add(type: Kind, fields: Partial<Node> = {}): Node {
     let parent = stack.at(-1)!;
@@ -370,7 +365,8 @@ function createParser() {
       parent = stack.at(-1)!;
     }
     closeChildren(parent);
-    const node = make(type, fields);
+    made++;
+    const node: Node = { id: nextId++, type, open: true, ...fields };
     parent.kids!.push(node);
     stack.push(node);
     return node;

@@ -47,7 +47,7 @@ interface Context {
 const TOKEN_CLASSES: ReadonlySet<unknown> = new Set(TOKEN_TYPES);
 
 /** Longer code is left plain: its highlighted spans would be laid out in one task. */
-const HIGHLIGHT_CHARS = 65536;
+const HIGHLIGHT_CHARS = 32768;
 
 /**
  * A code block's content. Each sealed chunk is its own block box, so a
