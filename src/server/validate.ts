@@ -108,7 +108,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Whether `value` nests at most `limit` arrays and objects deep; a loop, so the input never chooses a recursion depth. */
-export function withinDepth(value: unknown, limit: number): boolean {
+function withinDepth(value: unknown, limit: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length > 0) {
     const [item, depth] = stack.pop()!;
