@@ -150,9 +150,14 @@ const ALLOWED_METHODS = 'POST, DELETE, OPTIONS';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const EVENT_ID = /^\d{1,15}$/;
 
-function readIdempotencyKey(request: Request): string | undefined {
-  const key = request.headers.get('idempotency-key');
-  if (key === null) return undefined;
+/**
+ * The turn's `Idempotency-Key`: the header, or else the body's
+ * `idempotencyKey`, where the widget puts it cross-origin so that stock CORS
+ * settings need not allow the header.
+ */
+function readIdempotencyKey(request: Request, input?: ChatInput): string | undefined {
+  const key = request.headers.get('idempotency-key') ?? input?.idempotencyKey;
+  if (key === null || key === undefined) return undefined;
   const trimmed = key.trim().replace(/^"(.*)"$/, '$1');
   if (!IDEMPOTENCY_KEY.test(trimmed)) {
     throw new HttpError(400, 'invalid_idempotency_key', '`Idempotency-Key` must be 1 to 255 printable ASCII characters.');
@@ -160,8 +165,9 @@ function readIdempotencyKey(request: Request): string | undefined {
   return trimmed;
 }
 
-function readLastEventId(request: Request): number | undefined {
-  const value = request.headers.get('last-event-id')?.trim();
+/** `Last-Event-ID`: the header, or else the body's `lastEventId` (see {@link readIdempotencyKey}). */
+function readLastEventId(request: Request, input: ChatInput): number | undefined {
+  const value = (request.headers.get('last-event-id') ?? input.lastEventId)?.trim();
   if (!value) return undefined;
   if (!EVENT_ID.test(value)) throw new HttpError(400, 'invalid_last_event_id', '`Last-Event-ID` must be an event id this server sent.');
   return Number(value);
@@ -576,7 +582,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
   }
 
   async function answerResumable(request: Request, input: ChatInput, key: string, cors: Record<string, string>): Promise<Response> {
-    const lastEventId = readLastEventId(request);
+    const lastEventId = readLastEventId(request, input);
     const owner = await ownerOf(request);
     const mine: TurnRecord = { owner, fingerprint: await fingerprintOf(input) };
     const resume = (known: TurnRecord | undefined) => {
@@ -647,7 +653,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       checkOrigin(request, config.cors);
       if (request.method === 'DELETE') return await cancel(request, cors);
       const input = await readChatInput(request, config.limits, config.model, config.allowedModels);
-      const key = readIdempotencyKey(request);
+      const key = readIdempotencyKey(request, input);
       return key === undefined ? await answerOnce(request, input, cors) : await answerResumable(request, input, key, cors);
     } catch (error) {
       if (error instanceof HttpError && error.status === CLIENT_GONE) logger.debug(`[ai-chat] ${error.message}`);

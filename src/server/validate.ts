@@ -23,6 +23,9 @@ export interface ChatInput {
   model: string;
   /** The page's tools (the request's `tools`), offered to the model beside the server's. */
   tools: ToolDefinition[];
+  /** The turn's key and last event id from the body, where the widget puts them cross-origin (the headers win). */
+  idempotencyKey?: string;
+  lastEventId?: string;
 }
 
 /** Most parts in one message. */
@@ -252,6 +255,14 @@ function readModel(value: unknown, model: string, allowedModels: readonly string
   return value;
 }
 
+/** `{ [name]: value }` for a string field, nothing when absent; a 400 for anything else. */
+function turnField(fields: Record<string, unknown>, name: 'idempotencyKey' | 'lastEventId'): Partial<ChatInput> {
+  const value = fields[name];
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'string') throw invalid(`\`${name}\` must be a string.`);
+  return { [name]: value };
+}
+
 /**
  * Reads and checks a chat request before any provider call: JSON content
  * type, size, JSON syntax, `messages` shape and count, and `model` against the
@@ -284,5 +295,7 @@ export async function readChatInput(
     messages: readMessages(fields.messages, limits.maxMessages),
     model: readModel(fields.model, model, allowedModels),
     tools: readTools(fields.tools),
+    ...turnField(fields, 'idempotencyKey'),
+    ...turnField(fields, 'lastEventId'),
   };
 }
