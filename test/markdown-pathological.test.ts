@@ -1,10 +1,14 @@
 import { expect } from '@open-wc/testing';
 import { render } from 'lit';
 import { pathologicalInputs } from '../bench/pathological-inputs.mjs';
+import { resolveStrings } from '../src/i18n.js';
 import { createMarkdownStream, MAX_PIECES, MAX_NESTING, parseMarkdown, type Block } from '../src/render/markdown.js';
 import { MAX_INLINE_NESTING } from '../src/render/inline.js';
 import { MarkdownCache } from '../src/render/markdown-cache.js';
 import { renderMarkdown } from '../src/render/render-markdown.js';
+
+/** The code blocks' button texts, as the element passes them. */
+const labels = resolveStrings('en');
 
 /*
  * Hostile answers (issue #13): cmark's test/pathological_tests.py inputs and
@@ -54,9 +58,9 @@ function streamIntoDom(text: string, write = 64, perFrame = 16): HTMLElement {
   const message = {};
   let writes = 0;
   for (let end = write; end < text.length; end += write) {
-    if (++writes % perFrame === 0) render(renderMarkdown(cache.get(message, text.slice(0, end), false)), host);
+    if (++writes % perFrame === 0) render(renderMarkdown(cache.get(message, text.slice(0, end), false), { labels }), host);
   }
-  render(renderMarkdown(cache.get(message, text, true)), host);
+  render(renderMarkdown(cache.get(message, text, true), { labels }), host);
   return host;
 }
 
@@ -125,7 +129,7 @@ describe('deep nesting', () => {
         const text = make(levels);
         const host = document.createElement('div');
         document.body.append(host);
-        render(renderMarkdown(parseMarkdown(text)), host);
+        render(renderMarkdown(parseMarkdown(text), { labels }), host);
         expectSameWords(host.textContent!, kind === 'links' ? text.replace('(u)', '') : text);
         expect(depth(host)).to.be.below(2 * MAX_NESTING + 2 * MAX_INLINE_NESTING + 10);
         host.remove();
@@ -202,12 +206,12 @@ describe('bounded DOM', () => {
     const cache = new MarkdownCache<object>();
     const message = {};
     let text = '```\n' + 'code line\n'.repeat(300);
-    render(renderMarkdown(cache.get(message, text, false)), host);
+    render(renderMarkdown(cache.get(message, text, false), { labels }), host);
     const boxes = () => [...host.querySelectorAll('pre code > div')];
     const first = boxes()[0]!;
     const firstText = first.textContent;
     text += 'more code\n'.repeat(300);
-    render(renderMarkdown(cache.get(message, text, false)), host);
+    render(renderMarkdown(cache.get(message, text, false), { labels }), host);
     // One text in one box would be laid out whole on every frame (345 ms at 200 KB).
     expect(boxes().length).to.be.above(5);
     expect(boxes()[0]).to.equal(first);

@@ -1,9 +1,13 @@
 import { expect } from '@open-wc/testing';
 import { render } from 'lit';
+import { resolveStrings } from '../src/i18n.js';
 import { createMarkdownStream } from '../src/render/markdown.js';
 import { markdownStyles } from '../src/render/markdown.styles.js';
 import { renderMarkdown } from '../src/render/render-markdown.js';
 import { assertSafe, forbidImageFetches, frames, interact, loadCorpus, own, PayloadWatch, type Payload } from './xss-kit.js';
+
+/** The code blocks' button texts, as the element passes them. */
+const labels = resolveStrings('en');
 
 const corpus = await loadCorpus();
 
@@ -40,7 +44,7 @@ describe('markdown XSS corpus', () => {
     const where = `${entry.id} ${split ? 'split' : 'whole'}${allowImages ? ' +images' : ''}`;
     const root = mount();
     const stream = createMarkdownStream();
-    const show = () => render(renderMarkdown(stream.snapshot(), { allowImages }), root);
+    const show = () => render(renderMarkdown(stream.snapshot(), { allowImages, labels }), root);
     if (split) {
       stream.append(entry.payload.slice(0, entry.split));
       show();

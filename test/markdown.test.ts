@@ -1,5 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { render } from 'lit';
+import { resolveStrings } from '../src/i18n.js';
 import {
   codeText,
   createMarkdownStream,
@@ -14,6 +15,9 @@ import { markdownStyles } from '../src/render/markdown.styles.js';
 import { renderMarkdown } from '../src/render/render-markdown.js';
 import { safeUrl } from '../src/render/safe-url.js';
 import { forbidImageFetches } from './xss-kit.js';
+
+/** The code blocks' button texts, as the element passes them. */
+const labels = resolveStrings('en');
 
 // Images in these tests point at made-up hosts: the page must not fetch them.
 before(forbidImageFetches);
@@ -611,7 +615,7 @@ describe('renderMarkdown', () => {
     return el;
   }
   const show = (el: HTMLElement, snapshot: MarkdownSnapshot, allowImages = false) =>
-    render(renderMarkdown(snapshot, { allowImages }), el.shadowRoot!);
+    render(renderMarkdown(snapshot, { allowImages, labels }), el.shadowRoot!);
   const $ = (el: HTMLElement, selector: string) => el.shadowRoot!.querySelector(selector);
   const $$ = (el: HTMLElement, selector: string) => [...el.shadowRoot!.querySelectorAll(selector)];
 
@@ -769,7 +773,7 @@ describe('renderMarkdown', () => {
 
   it('is accessible', async () => {
     const el = await fixture<HTMLElement>(html`<div></div>`);
-    render(renderMarkdown(parseMarkdown(LONG_ANSWER)), el);
+    render(renderMarkdown(parseMarkdown(LONG_ANSWER), { labels }), el);
     await expect(el).to.be.accessible();
   });
 });

@@ -26,12 +26,11 @@ export interface CodeLabels {
   copyFailed: string;
 }
 
-const ENGLISH_LABELS: CodeLabels = { copy: 'Copy', copied: 'Copied', copyFailed: 'Press Ctrl+C' };
-
 export interface RenderMarkdownOptions {
   /** Show `https:` images (off by default: an image fetch tells its host who reads the answer). */
   allowImages?: boolean;
-  labels?: CodeLabels;
+  /** The element's strings in the reader's language hold them. */
+  labels: CodeLabels;
   /** Colours finished code blocks; see `highlight.ts`. */
   highlighter?: Highlighter | undefined;
 }
@@ -84,11 +83,11 @@ const HEADINGS = [
 ];
 
 /** Renders a markdown snapshot (see `createMarkdownStream`) inside a `<div class="md">`. */
-export function renderMarkdown(doc: MarkdownSnapshot, options: RenderMarkdownOptions = {}): TemplateResult {
+export function renderMarkdown(doc: MarkdownSnapshot, options: RenderMarkdownOptions): TemplateResult {
   const ctx: Context = {
     images: !!options.allowImages,
     defs: doc.definitions,
-    labels: options.labels ?? ENGLISH_LABELS,
+    labels: options.labels,
     highlighter: options.highlighter,
   };
   // Text past the parser's bounds is shown as written, a block per sealed piece.
