@@ -231,6 +231,22 @@ describe('bounded DOM', () => {
     expect(shown + snapshot.rest.join('')).to.equal(text.slice(4));
   });
 
+  it('never cuts a surrogate pair where it cuts a long line or the rest into pieces', () => {
+    // Cut every 8 KB at an odd offset, read as lines; a paragraph goes on in a new one past 8 KB.
+    const line = 'a' + '\u{1f600}'.repeat(9000);
+    const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+    const host = document.createElement('div');
+    render(renderMarkdown(parseMarkdown(line), { labels }), host);
+    const paragraphs = [...host.querySelectorAll('p')].map((p) => p.textContent!);
+    expect(paragraphs.length).to.be.above(1);
+    expect(paragraphs.filter((text) => lone.test(text))).to.deep.equal([]);
+    expect(paragraphs.join('').replace(/\n/g, '')).to.equal(line);
+    const { rest } = parseMarkdown('a\n\n'.repeat(MAX_PIECES) + line);
+    expect(rest.length).to.be.above(1);
+    expect(rest.filter((piece) => lone.test(piece))).to.deep.equal([]);
+    expect(rest.join('').endsWith(line)).to.equal(true);
+  });
+
   it('keeps the rest as written, in pieces, and nothing before the bound changes', () => {
     // Each paragraph is two pieces: its block and its text.
     const text = 'a\n\n'.repeat(MAX_PIECES / 2 + 10) + '*no em*\n';

@@ -23,11 +23,11 @@ export const markdownStyles = css`
   .md .table-scroll {
     margin: 0.6em 0;
   }
-  /* Text past the rendering bounds, as written. Pieces off screen are not
-     laid out (a restored 16 MB answer would take seconds). */
+  /* Text past the rendering bounds, as written (long words wrap as the
+     message's do). Pieces off screen are not laid out (a restored 16 MB
+     answer would take seconds). */
   .rest {
     white-space: pre-wrap;
-    overflow-wrap: anywhere;
     content-visibility: auto;
     contain-intrinsic-size: auto 40em;
   }

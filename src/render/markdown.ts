@@ -650,7 +650,8 @@ function createParser() {
  */
 function cutAt(text: string, after: string, max: number): number {
   const at = text.lastIndexOf(after, max) + 1 || max;
-  return /[\ud800-\udbff]/.test(text[at - 1]!) ? at - 1 : at;
+  // A code point past U+FFFF here: `at` would fall inside its pair.
+  return text.codePointAt(at - 1)! > 0xffff ? at - 1 : at;
 }
 
 /** Starts parsing a new markdown text. */
