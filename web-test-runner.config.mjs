@@ -10,7 +10,7 @@ import { summaryReporter } from './test/server/summary-reporter.mjs';
 const executablePath = requireChromium();
 
 export default {
-  files: ['test/**/*.test.ts', '!test/apps/**'],
+  files: ['test/**/*.test.ts', '!test/apps/**', '!test/backends/**'],
   // The page's origin is 127.0.0.1; tests reach the same server as
   // http://localhost:<port> when they need a cross-origin endpoint.
   hostname: '127.0.0.1',

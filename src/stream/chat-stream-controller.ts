@@ -15,6 +15,7 @@ import {
   createAnswerReader,
   isSkipped,
   type AnswerReader,
+  type Extraction,
   type ExtractResult,
   type FormatName,
   type ParseEvent,
@@ -89,6 +90,8 @@ export interface AnswerSink {
   onReasoning?(delta: string): void;
   /** A retry is scheduled (status is `retrying` until it starts). */
   onRetry?(notice: RetryNotice): void;
+  /** Everything read, in order, before `onText` and `onReasoning` hear its text: for the answer's parts. */
+  onRead?(result: Extraction): void;
   /** The turn started: its Idempotency-Key, which also names it to a cancel (`DELETE`). */
   onTurn?(idempotencyKey: string): void;
   /** An event with an id was read: resuming from it (`Last-Event-ID`) continues after what was shown. */
@@ -388,7 +391,6 @@ export class ChatStreamController implements ReactiveController {
 
     let sawEndMarker = false;
     let streamError: ChatFailure | undefined;
-    let events = 0;
     let reads = 0;
     let opened: Omit<AnswerOpened, 'format'> | undefined;
     const finished = () => sawEndMarker || streamError !== undefined || attempt.signal.aborted;
@@ -409,7 +411,6 @@ export class ChatStreamController implements ReactiveController {
       if ('retry' in input) return void (state.serverRetryMs = clampServerRetry(input.retry));
       // Past the end marker (or an error) in the same piece: the answer is over.
       if (finished()) return;
-      if ('event' in input || 'line' in input) events += 1;
       if ('event' in input) {
         const { id } = input.event;
         // A resumed stream may replay events already shown: drop those. Only
@@ -428,7 +429,8 @@ export class ChatStreamController implements ReactiveController {
       announceOpen('end' in input);
       sink.onDebug?.(input, state.reader!.format, result);
       if (isSkipped(result)) return;
-      if ((result.text || result.reasoning) && !state.hasContent) {
+      sink.onRead?.(result);
+      if ((result.text || result.reasoning || result.parts) && !state.hasContent) {
         state.hasContent = true;
         clock.clearTimeout(firstTokenTimer);
       }
@@ -482,11 +484,8 @@ export class ChatStreamController implements ReactiveController {
         armIdle();
       }
       if (!finished()) body.end().forEach(take);
-      if (reads === 1 && events > 2) {
-        sink.onWarning?.(
-          `the response arrived in one piece (${events} events at once): a proxy or compression is buffering the stream`,
-        );
-      }
+      const buffered = body.bufferedNotice(reads);
+      if (buffered) sink.onWarning?.(buffered);
     } catch (error) {
       if (!attempt.signal.aborted) {
         if (error instanceof StreamFailureError) return { kind: 'failed', failure: error.failure, retryAfter: error.retryAfter };

@@ -40,8 +40,13 @@ const ERROR_BODY_LIMIT = 64 * 1024;
 const turnField = (header: string) =>
   header === 'idempotency-key' ? 'idempotencyKey' : header === 'last-event-id' ? 'lastEventId' : '';
 
-/** Whether a request goes to another origin than the page's (outside a page: no). */
-const isCrossOrigin = (url: string) => typeof location !== 'undefined' && new URL(url, location.href).origin !== location.origin;
+/**
+ * Whether a request goes to another origin than the page's (outside a page:
+ * no). Resolved as fetch resolves it, against the document's base URL: in a
+ * `srcdoc` frame `location.href` is `about:srcdoc`, which resolves nothing.
+ */
+const isCrossOrigin = (url: string) =>
+  typeof document !== 'undefined' && new URL(url, document.baseURI).origin !== location.origin;
 
 /**
  * The headers and body as they go out. Lower-cased names, so ours and an
