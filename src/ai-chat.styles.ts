@@ -229,6 +229,41 @@ export const styles = css`
     color: var(--ai-chat-assistant-text, var(--_t-text));
     border-end-start-radius: 4px;
   }
+  /* Tool steps, sources and files of an answer: model output, shown as text and checked links. */
+  .tool {
+    margin-block-end: calc(var(--_space) * 0.5);
+    font-size: 0.9em;
+  }
+  .tool summary {
+    cursor: pointer;
+  }
+  .tool-label,
+  [part~='tool-status'] {
+    color: var(--_muted);
+  }
+  .tool pre {
+    margin: 0 0 0.4em;
+    padding: 0.4em;
+    max-height: 16em;
+    overflow: auto;
+    white-space: pre-wrap;
+    background: var(--_surface);
+    border-radius: 4px;
+  }
+  .sources {
+    margin: 0.5em 0 0;
+    padding-inline-start: 1.5em;
+    font-size: 0.9em;
+  }
+  .sources a,
+  a[part~='file'] {
+    color: var(--_accent);
+    text-underline-offset: 0.15em;
+  }
+  img[part~='file'] {
+    display: block;
+    max-width: 100%;
+  }
   /* Waiting for the first word (the markdown wrapper means :empty cannot tell). */
   .message.typing .content::after {
     content: '…';

@@ -7,6 +7,7 @@ import type { ChatStrings } from './i18n.js';
 import type { Highlighter } from './render/highlight-types.js';
 import type { MarkdownCache } from './render/markdown-cache.js';
 import { renderMarkdown } from './render/render-markdown.js';
+import type { ChatPart, FilePart, SourcePart, ToolPart } from './stream/parts.js';
 import type { ChatMessage } from './types.js';
 
 /** Everything the templates show, and the handlers they call: the element builds one per render. */
@@ -81,6 +82,72 @@ function renderContent(view: ChatView, message: ChatMessage, complete: boolean):
 /** How long a first word may take before the waiting line shows how long is left. */
 const QUIET_WAIT_MS = 10_000;
 
+/** How much of a tool's input or output is shown: the rest is cut, said with an ellipsis. */
+const MAX_TOOL_TEXT = 20_000;
+
+/** A tool's input or output as text: strings as they are, anything else as indented JSON. Never markup. */
+function toolText(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return text.length > MAX_TOOL_TEXT ? `${text.slice(0, MAX_TOOL_TEXT)}…` : text;
+}
+
+function renderTool(strings: ChatStrings, tool: ToolPart): TemplateResult {
+  const failed = tool.state === 'output-error';
+  const status = failed ? strings.toolFailed : tool.state === 'output-available' ? strings.toolDone : strings.toolRunning;
+  const result = failed ? (tool.errorText ?? '') : tool.output;
+  return html`<details class="tool ${tool.state}" part="tool">
+    <summary><span part="tool-name">${tool.name ?? '?'}</span> <span part="tool-status">${status}</span></summary>
+    <div class="tool-label">${strings.toolInput}</div>
+    <pre part="tool-input">${toolText(tool.input)}</pre>
+    ${result === undefined
+      ? nothing
+      : html`<div class="tool-label">${strings.toolOutput}</div>
+          <pre part="tool-output">${toolText(result)}</pre>`}
+  </details>`;
+}
+
+/** Links only to web pages: the parts builder keeps no other source, and this checks again where the link is made. */
+const isWebUrl = (url: string) => /^https?:/i.test(url);
+
+function renderSources(strings: ChatStrings, sources: SourcePart[]): TemplateResult | typeof nothing {
+  const safe = sources.filter((source) => isWebUrl(source.url));
+  if (safe.length === 0) return nothing;
+  return html`<ol class="sources" part="sources" aria-label=${strings.sources}>
+    ${safe.map(
+      (source) =>
+        html`<li part="source">
+          <a href=${source.url} target="_blank" rel="noopener noreferrer nofollow">${source.title || source.url}</a>
+        </li>`,
+    )}
+  </ol>`;
+}
+
+/** An image only with `allow-images` and over https (no tracking by default); anything else is a link. */
+function renderFile(view: ChatView, file: FilePart): TemplateResult {
+  const name = file.filename || file.mediaType;
+  return view.allowImages && file.mediaType.startsWith('image/') && file.url.startsWith('https:')
+    ? html`<img part="file" src=${file.url} alt=${name} referrerpolicy="no-referrer" loading="lazy" />`
+    : html`<a part="file" href=${file.url} download=${file.filename ?? ''} target="_blank" rel="noopener noreferrer">${name}</a>`;
+}
+
+/** Tool steps go before the text they led to; sources and files after it. */
+function partsOf(parts: readonly ChatPart[] | undefined) {
+  const tools: ToolPart[] = [];
+  const sources: SourcePart[] = [];
+  const files: FilePart[] = [];
+  for (const part of parts ?? []) {
+    if (part.type === 'tool') tools.push(part);
+    else if (part.type === 'source') sources.push(part);
+    else if (part.type === 'file') files.push(part);
+  }
+  return { tools, sources, files };
+}
+
 function renderWaiting(strings: ChatStrings, waiting: Waiting): TemplateResult | typeof nothing {
   const now = Date.now();
   const seconds = Math.max(0, Math.ceil((waiting.until - now) / 1000));
@@ -115,6 +182,7 @@ function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | t
   if (message.role === 'system') return nothing;
   const strings = view.strings;
   const writing = message.status === 'pending' || message.status === 'streaming';
+  const { tools, sources, files } = partsOf(message.parts);
   return html`<div
     class="message ${message.role} ${message.status} ${writing && !message.content ? 'typing' : ''}"
     part="message message-${message.role}"
@@ -127,7 +195,11 @@ function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | t
           <div class="reasoning-text">${message.reasoning}</div>
         </details>`
       : nothing}
+    ${tools.length ? tools.map((tool) => renderTool(strings, tool)) : nothing}
     <div class="content">${renderContent(view, message, !writing)}</div>
+    ${sources.length || files.length
+      ? html`${renderSources(strings, sources)}${files.map((file) => renderFile(view, file))}`
+      : nothing}
     ${renderTrailer(view, message)}
   </div>`;
 }

@@ -43,6 +43,14 @@ export type Position = (typeof POSITIONS)[number];
  * @csspart message-user - The reader's messages.
  * @csspart message-assistant - The assistant's messages (the welcome message too).
  * @csspart reasoning - The collapsed "Thinking" section of an answer.
+ * @csspart tool - One tool call of an answer: a collapsed step with its name and state.
+ * @csspart tool-name - The tool's name.
+ * @csspart tool-status - Running, Done or Failed.
+ * @csspart tool-input - The call's input, as JSON text.
+ * @csspart tool-output - The tool's result or error, as text.
+ * @csspart sources - The numbered list of sources after an answer.
+ * @csspart source - One source: a link to the cited page.
+ * @csspart file - A file the model returned: an image (with `allow-images`) or a link.
  * @csspart error - The line that explains a failed answer.
  * @csspart notice - The "Reconnecting…" or "Offline…" line under an answer that is waiting.
  * @csspart retry-button - The button under a failed or stopped answer that asks again.
@@ -94,6 +102,7 @@ export type Position = (typeof POSITIONS)[number];
  * @fires {CustomEvent<AiChatMessageDetail>} ai-chat-abort - An answer was stopped.
  * @fires {CustomEvent<AiChatOpenDetail>} ai-chat-open - A response opened the stream; `detail` has its HTTP status and the detected format.
  * @fires {CustomEvent<AiChatRetryDetail>} ai-chat-retry - A failed attempt will be retried after `detail.delay` ms.
+ * @fires {CustomEvent<AiChatPartDetail>} ai-chat-part - A tool call, source or file arrived in an answer, or a tool call changed state; `detail.part` is in `message.parts`.
  */
 export class AiChat extends LitElement {
   static override styles = [styles, markdownStyles];

@@ -19,8 +19,29 @@ function isMessage(value: unknown): value is ChatMessage {
     (MESSAGE_ROLES as readonly unknown[]).includes(m.role) &&
     (MESSAGE_STATUSES as readonly unknown[]).includes(m.status) &&
     (m.reasoning === undefined || typeof m.reasoning === 'string') &&
-    (m.error === undefined || typeof m.error === 'string')
+    (m.error === undefined || typeof m.error === 'string') &&
+    (m.parts === undefined || (Array.isArray(m.parts) && m.parts.every(isPart)))
   );
+}
+
+/** A saved part is shown as text or as a checked link, so its shape is all that needs checking. */
+function isPart(value: unknown): boolean {
+  const part = value as Record<string, unknown> | null;
+  if (typeof part !== 'object' || part === null) return false;
+  const text = (key: string) => typeof part[key] === 'string';
+  switch (part.type) {
+    case 'text':
+    case 'reasoning':
+      return text('text');
+    case 'tool':
+      return (part.name === null || text('name')) && typeof part.state === 'string';
+    case 'source':
+      return text('url');
+    case 'file':
+      return text('url') && text('mediaType');
+    default:
+      return false;
+  }
 }
 
 export const isInProgress = (message: ChatMessage | undefined) =>
@@ -204,7 +225,7 @@ function readStored(raw: string): LoadResult {
   }
 }
 
-function plain({ id, role, content, status, reasoning, error }: ChatMessage): ChatMessage {
+function plain({ id, role, content, status, reasoning, error, parts }: ChatMessage): ChatMessage {
   return {
     id,
     role,
@@ -212,5 +233,6 @@ function plain({ id, role, content, status, reasoning, error }: ChatMessage): Ch
     status,
     ...(reasoning !== undefined ? { reasoning } : {}),
     ...(error !== undefined ? { error } : {}),
+    ...(parts !== undefined ? { parts } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import type { ChatPart } from './stream/parts.js';
 import type { ChatFailure } from './errors.js';
 import type { ChatMessage, ChatRequest } from './types.js';
 
@@ -17,6 +18,12 @@ export interface AiChatMessageDetail {
 export interface AiChatErrorDetail {
   /** Why the answer failed: `code` from `ERROR_CODES`, the English `message`, the `status`. */
   error: ChatFailure;
+  message: ChatMessage;
+}
+
+export interface AiChatPartDetail {
+  /** The tool call, source or file that arrived, or the tool call whose state changed (it is the object in `message.parts`). */
+  part: ChatPart;
   message: ChatMessage;
 }
 
@@ -54,6 +61,7 @@ export interface AiChatEventMap {
   'ai-chat-abort': CustomEvent<AiChatMessageDetail>;
   'ai-chat-retry': CustomEvent<AiChatRetryDetail>;
   'ai-chat-open': CustomEvent<AiChatOpenDetail>;
+  'ai-chat-part': CustomEvent<AiChatPartDetail>;
 }
 
 export type AiChatEventName = keyof AiChatEventMap;

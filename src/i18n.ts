@@ -40,6 +40,15 @@ export interface ChatStrings {
   /** Spoken by the live region once an answer is complete, and on failure. */
   announceAnswer: (text: string) => string;
   announceError: (text: string) => string;
+  /** A tool step: running, done and failed; its input and output; the list of cited sources. */
+  toolRunning: string;
+  toolDone: string;
+  toolFailed: string;
+  toolInput: string;
+  toolOutput: string;
+  sources: string;
+  /** Spoken once a tool step has finished or failed. */
+  announceTool: (name: string, failed: boolean) => string;
   errors: ErrorTexts;
 }
 
@@ -71,6 +80,13 @@ const en: ChatStrings = {
   suggestionsLabel: 'Suggestions',
   announceAnswer: (text) => `Answer: ${text}`,
   announceError: (text) => `Error: ${text}`,
+  toolRunning: 'Running',
+  toolDone: 'Done',
+  toolFailed: 'Failed',
+  toolInput: 'Input',
+  toolOutput: 'Output',
+  sources: 'Sources',
+  announceTool: (name, failed) => `Tool ${name} ${failed ? 'failed' : 'done'}`,
   errors: ENGLISH_ERRORS,
 };
 
@@ -100,9 +116,18 @@ const de: ChatStrings = {
   suggestionsLabel: 'Vorschläge',
   announceAnswer: (text) => `Antwort: ${text}`,
   announceError: (text) => `Fehler: ${text}`,
+  toolRunning: 'Läuft',
+  toolDone: 'Fertig',
+  toolFailed: 'Fehlgeschlagen',
+  toolInput: 'Eingabe',
+  toolOutput: 'Ergebnis',
+  sources: 'Quellen',
+  announceTool: (name, failed) => `Werkzeug ${name} ${failed ? 'fehlgeschlagen' : 'fertig'}`,
   errors: {
     http: (p) => `Der Server antwortete mit ${statusLine(p)}${p.said ? `: ${p.said}` : '.'}`,
     unreachable: () => 'Der Server ist nicht erreichbar. Prüfe die Verbindung und versuche es erneut.',
+    'cross-origin': (p) =>
+      `Der Browser hat die Cross-Origin-Anfrage abgelehnt: Die CORS-Einstellungen des Servers müssen den Ursprung ${p.origin} und die Header ${p.headers} erlauben.`,
     'connection-lost': () => 'Die Verbindung brach ab, während die Antwort eintraf.',
     idle: (p) => `Der Server hat ${p.limit} lang nichts gesendet.`,
     'first-token': (p) => `Der Server hat innerhalb von ${p.limit} keine Antwort begonnen.`,
@@ -143,9 +168,18 @@ const fr: ChatStrings = {
   suggestionsLabel: 'Suggestions',
   announceAnswer: (text) => `Réponse : ${text}`,
   announceError: (text) => `Erreur : ${text}`,
+  toolRunning: 'En cours',
+  toolDone: 'Terminé',
+  toolFailed: 'Échec',
+  toolInput: 'Entrée',
+  toolOutput: 'Résultat',
+  sources: 'Sources',
+  announceTool: (name, failed) => `Outil ${name} ${failed ? 'en échec' : 'terminé'}`,
   errors: {
     http: (p) => `Le serveur a répondu ${statusLine(p)}${p.said ? ` : ${p.said}` : '.'}`,
     unreachable: () => 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.',
+    'cross-origin': (p) =>
+      `Le navigateur a refusé la requête cross-origin : les réglages CORS du serveur doivent autoriser l'origine ${p.origin} et les en-têtes ${p.headers}.`,
     'connection-lost': () => 'La connexion a été perdue pendant la réponse.',
     idle: (p) => `Le serveur est resté muet pendant ${p.limit}.`,
     'first-token': (p) => `Le serveur n’a commencé aucune réponse en ${p.limit}.`,

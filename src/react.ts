@@ -46,6 +46,7 @@ const events: EventProps = {
   onAiChatError: event('ai-chat-error'),
   onAiChatAbort: event('ai-chat-abort'),
   onAiChatRetry: event('ai-chat-retry'),
+  onAiChatPart: event('ai-chat-part'),
 };
 
 /** The React component for `<ai-chat>`; its ref is the element, for `send()`, `abort()`, `clear()`. */

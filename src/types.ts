@@ -1,3 +1,5 @@
+import type { ChatPart } from './stream/parts.js';
+
 /** Who wrote a message. `system` messages are sent but never shown. */
 export const MESSAGE_ROLES = ['system', 'user', 'assistant'] as const;
 export type MessageRole = (typeof MESSAGE_ROLES)[number];
@@ -25,6 +27,12 @@ export interface ChatMessage {
   reasoning?: string;
   /** Why the message failed, as shown to the reader; set when `status` is `error`. */
   error?: string;
+  /**
+   * Everything the answer streamed, in order of arrival: text, reasoning,
+   * tool calls, sources and files. Set once an answer has more than text;
+   * `content` and `reasoning` stay the joined text either way.
+   */
+  parts?: ChatPart[];
 }
 
 /** The request `<ai-chat>` is about to send; listeners of `ai-chat-send` may change it. */

@@ -2,12 +2,13 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { AiChat } from '../src/ai-chat.js';
 import type { AiChatOpenDetail } from '../src/events.js';
 import { DONE, openAiEvent, scenario, shadow, type ScriptedChunk } from './helpers.js';
+import { canonical, sourcesOf, toolsOf } from './parts-feed.js';
 
 interface ManifestEntry {
   file: string;
   format: string;
   contentType: string;
-  expected: { text: string; reasoning: string; error: string | null };
+  expected: { text: string; reasoning: string; error: string | null; tools: unknown[]; sources: unknown[] };
 }
 
 let manifest: ManifestEntry[] = [];
@@ -43,7 +44,7 @@ describe('every provider format, end to end', () => {
     }
   });
 
-  it('renders exactly the expected text, reasoning and error of every fixture, whole and in odd chunks', async function () {
+  it('renders exactly the expected text, reasoning, error, tool calls and sources of every fixture, whole and in odd chunks', async function () {
     this.timeout(120_000);
     expect(manifest.length).to.be.at.least(39);
     const failures: string[] = [];
@@ -66,12 +67,15 @@ describe('every provider format, end to end', () => {
         if ((message.reasoning ?? '') !== reasoning) failures.push(`${where}: reasoning differs`);
         if (error !== null) {
           if (message.status !== 'error' || message.error !== error) failures.push(`${where}: error ${message.error}`);
-        } else if (text === '' && reasoning === '') {
-          // Tool calls only: nothing a reader can see, so the widget says so rather than show an empty bubble.
-          if (message.error !== 'The server sent no answer.') failures.push(`${where}: expected "no answer", got ${message.status}`);
         } else if (message.status !== 'done') {
           failures.push(`${where}: status ${message.status} ${message.error ?? ''}`);
         }
+        // Tool calls and sources, as the manifest gives them: an answer made only of calls ends done.
+        const parts = message.parts ?? [];
+        if (canonical(toolsOf(parts)) !== canonical(entry.expected.tools)) failures.push(`${where}: tools differ`);
+        if (canonical(sourcesOf(parts)) !== canonical(entry.expected.sources)) failures.push(`${where}: sources differ`);
+        const steps = shadow(el).querySelectorAll('[part~="tool-name"]');
+        if (steps.length !== entry.expected.tools.length) failures.push(`${where}: ${steps.length} tool steps shown`);
         el.remove();
       }
     }

@@ -12,7 +12,7 @@ import {
 } from '../src/stream/formats/index.js';
 import { createPartsBuilder, type ChatPart } from '../src/stream/parts.js';
 import type { StreamEvent } from '../src/stream/types.js';
-import { feedBody } from './parts-feed.js';
+import { canonical, feedBody, sourcesOf, toolsOf } from './parts-feed.js';
 
 /** One entry of test/fixtures/manifest.json. */
 interface Fixture {
@@ -40,26 +40,6 @@ interface Outcome {
   /** The answer's parts, folded by the parts builder as the element would. */
   parts: ChatPart[];
 }
-
-/** The tool calls of an outcome in the manifest's shape: `{id, name, input, output?}`. */
-const toolsOf = (parts: ChatPart[]) =>
-  parts.flatMap((part) =>
-    part.type === 'tool'
-      ? [{ id: part.id, name: part.name, input: part.input, ...('output' in part ? { output: part.output } : {}) }]
-      : [],
-  );
-
-/** The sources of an outcome in the manifest's shape: `{url, title}`. */
-const sourcesOf = (parts: ChatPart[]) =>
-  parts.flatMap((part) => (part.type === 'source' ? [{ url: part.url, title: part.title }] : []));
-
-/** JSON with object keys sorted, so equal values compare equal as strings (fast enough for every split). */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_key, inner: unknown) =>
-    typeof inner === 'object' && inner !== null && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : inner,
-  );
 
 const fixtures: Fixture[] = [];
 const bodies = new Map<string, Uint8Array>();

@@ -6,6 +6,7 @@
  */
 import { createSseParser } from '../src/stream/sse-parser.js';
 import { bodyKind, createLineSplitter, type AnswerReader, type ExtractResult } from '../src/stream/formats/index.js';
+import type { ChatPart } from '../src/stream/parts.js';
 
 export function feedBody(
   reader: AnswerReader,
@@ -46,3 +47,23 @@ export function feedBody(
   }
   apply(reader.end());
 }
+
+/** The tool calls of an outcome in the manifest's shape: `{id, name, input, output?}`. */
+export const toolsOf = (parts: ChatPart[]) =>
+  parts.flatMap((part) =>
+    part.type === 'tool'
+      ? [{ id: part.id, name: part.name, input: part.input, ...('output' in part ? { output: part.output } : {}) }]
+      : [],
+  );
+
+/** The sources of an outcome in the manifest's shape: `{url, title}`. */
+export const sourcesOf = (parts: ChatPart[]) =>
+  parts.flatMap((part) => (part.type === 'source' ? [{ url: part.url, title: part.title }] : []));
+
+/** JSON with object keys sorted, so equal values compare equal as strings (fast enough for every split). */
+export const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, inner: unknown) =>
+    typeof inner === 'object' && inner !== null && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : inner,
+  );

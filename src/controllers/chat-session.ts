@@ -11,6 +11,7 @@ import {
   type StreamPolicy,
 } from '../stream/chat-stream-controller.js';
 import { FORMATS, isSkipped } from '../stream/formats/index.js';
+import { createPartsBuilder, type ChatPart } from '../stream/parts.js';
 import type { ChatMessage, ChatStatus, MessageRole, MessageStatus } from '../types.js';
 import { newMessageId } from '../conversation-store.js';
 import { ConversationSync, type SavedTurn } from './conversation-sync.js';
@@ -276,7 +277,26 @@ export class ChatSession implements ReactiveController {
       this.#host.requestUpdate();
       this.#sync.save(this.#messages, false);
     };
+    // Parts: everything the answer streams, in order. Kept on the message
+    // once it has more than text (tool calls, sources, files).
+    const builder = createPartsBuilder();
+    const earlier = answer.parts ?? [];
+    const partsChanged = (changedParts: ChatPart[]) => {
+      if (!builder.parts.some((part) => part.type !== 'text' && part.type !== 'reasoning') && !earlier.length) return;
+      answer.parts = [...earlier, ...builder.parts];
+      for (const part of changedParts) {
+        if (part.type === 'text' || part.type === 'reasoning') continue;
+        // Each step's end is spoken once; its start and its input are not, so a
+        // busy agent does not flood the live region.
+        if (part.type === 'tool' && (part.state === 'output-available' || part.state === 'output-error')) {
+          this.announcement = settings.strings.announceTool(part.name ?? '', part.state === 'output-error');
+        }
+        emit(this.#host, 'ai-chat-part', { part, message: answer });
+      }
+      changed();
+    };
     const sink: AnswerSink = {
+      onRead: (result) => partsChanged(builder.add(result)),
       onTurn: (idempotencyKey) => (this.#turn = { messageId: answer.id, idempotencyKey, lastEventId: '' }),
       onEventId: (id) => this.#turn && (this.#turn.lastEventId = id),
       onOpen: (opened) => {
@@ -316,6 +336,7 @@ export class ChatSession implements ReactiveController {
       onWarning: (warning) => settings.debug && console.warn('[ai-chat]', warning),
     };
     const outcome = await this.#stream.run(request, sink, streamPolicy(settings.stream), resumed?.resume);
+    if (outcome.status === 'done') partsChanged(builder.end());
     this.#turn = undefined;
     this.#setWaiting(undefined);
     this.#finish(answer, outcome, resumed !== undefined);
