@@ -29,7 +29,16 @@ export interface SetupSpec {
   identifyHeader?: string;
   /** Two instances sharing a real redis-server; resumes (Last-Event-ID) and DELETEs go to instance B, the rest to A. */
   redis?: boolean;
+  /** Server tools: the demo's `mockTools` (`local_time`), as `npm run dev` has them. */
+  mockTools?: boolean;
+  /** A server tool `broken_lookup` that throws {@link FAILING_TOOL_MESSAGE}. */
+  failingTool?: boolean;
+  /** A server tool `slow_lookup` that takes 30 s unless aborted; the log says `tool slow_lookup started` / `aborted`. */
+  slowTool?: boolean;
 }
+
+/** What the harness's `broken_lookup` tool throws (test/server/handler-harness.mjs). */
+export const FAILING_TOOL_MESSAGE = 'The order service is down for maintenance.';
 
 /** A raw HTTP/1.1 client of the harness, on a real socket (see test/server/handler-harness.mjs). */
 export interface UploadSpec {

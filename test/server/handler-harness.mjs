@@ -19,6 +19,13 @@
 // records every line); `mock` are mockProvider options for the mock;
 // `store` are MemoryResumeStore options (the handler gets its own store);
 // `identifyHeader` names a request header `identify` reads the user from.
+// Server tools are code, which JSON cannot carry, so a setup names them:
+// `mockTools: true` gives the handler the demo's `mockTools` (`local_time`),
+// as `npm run dev` does; `failingTool: true` adds `broken_lookup`, which
+// throws FAILING_TOOL_MESSAGE; `slowTool: true` adds `slow_lookup`, which
+// answers after 30 s unless its signal aborts first, and then logs
+// `tool slow_lookup started` and `tool slow_lookup aborted`. The mock calls
+// a tool when the question names it.
 // `redis: true` runs TWO handlers (instances A and B) sharing a real
 // redis-server through redisResumeStore (started on first use, stopped when
 // this process exits), behind one URL that acts as a load balancer sending a
@@ -62,6 +69,48 @@ const fixtures = join(root, 'test/fixtures');
 export const FAKE_KEY = 'sk-test-FAKEKEY-0000-do-not-leak-4f1c2a';
 
 const DEFAULT_MODELS = { openai: 'gpt-4.1-nano', anthropic: 'claude-sonnet-4-0', mock: 'mock' };
+
+/** What `broken_lookup` (a setup's `failingTool`) throws; test/handler-helpers.ts has the same sentence for the browser. */
+const FAILING_TOOL_MESSAGE = 'The order service is down for maintenance.';
+/** How long `slow_lookup` (a setup's `slowTool`) takes when nothing stops it: longer than any test waits. */
+const SLOW_TOOL_MS = 30_000;
+const EMPTY_OBJECT_SCHEMA = { type: 'object', properties: {} };
+
+/** The server tools a setup names (see the header): named, since a setup is JSON and a tool is code. */
+function setupTools(spec, server, log) {
+  const tools = { ...(spec.mockTools ? server.mockTools : {}) };
+  if (spec.failingTool) {
+    tools.broken_lookup = {
+      description: 'Looks an order up; its service is down.',
+      parameters: EMPTY_OBJECT_SCHEMA,
+      execute() {
+        throw new Error(FAILING_TOOL_MESSAGE);
+      },
+    };
+  }
+  if (spec.slowTool) {
+    tools.slow_lookup = {
+      description: 'Looks something up, slowly.',
+      parameters: EMPTY_OBJECT_SCHEMA,
+      execute(_input, { signal }) {
+        log('tool slow_lookup started');
+        return new Promise((resolve, reject) => {
+          const timer = setTimeout(() => resolve({ found: true }), SLOW_TOOL_MS);
+          signal.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer);
+              log('tool slow_lookup aborted');
+              reject(signal.reason);
+            },
+            { once: true },
+          );
+        });
+      },
+    };
+  }
+  return Object.keys(tools).length ? { tools } : {};
+}
 
 /** `/handler/:id[/...]`: a setup's handler, on the test server and on the cross-origin port alike. */
 const HANDLER_PATH = /^\/handler\/([\w-]+)(\/.*)?$/;
@@ -203,6 +252,7 @@ async function createSetup(spec, server, fakePort) {
     logger: { error: record('error'), warn: record('warn'), info: record('info'), debug: record('debug') },
     ...(spec.store ? { resumeStore: new server.MemoryResumeStore(spec.store) } : {}),
     ...(spec.identifyHeader ? { identify: (request) => request.headers.get(spec.identifyHeader) } : {}),
+    ...setupTools(spec, server, (line) => setup.logs.push(`info ${line}`)),
   };
   const instances = { A: server.createChatHandler(await withRedis(spec, options, server, id)) };
   if (spec.redis) instances.B = server.createChatHandler(await withRedis(spec, options, server, id));
