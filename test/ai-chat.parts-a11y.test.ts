@@ -1,0 +1,265 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { emulateMedia } from '@web/test-runner-commands';
+import type { AiChat } from '../src/ai-chat.js';
+import { part, scenario, shadow, until, type ScriptedChunk } from './helpers.js';
+
+// Tool steps and sources for everyone (#14): axe with steps running, done and
+// failed and a source list on screen; the live region says each step's end
+// once and nothing while inputs stream; the steps and links stay readable in
+// the dark theme; every new text exists in German and French.
+
+const UI_STREAM = { 'x-vercel-ai-ui-message-stream': 'v1' };
+const uiEvent = (value: Record<string, unknown>) => `data: ${JSON.stringify(value)}\n\n`;
+
+/** A tool step's events: its start, its input in fragments, then its result or error (or nothing: still running). */
+function step(id: string, name: string, input: Record<string, unknown>, end?: { output: unknown } | { errorText: string }): string[] {
+  const json = JSON.stringify(input);
+  const half = json.length >> 1;
+  const events = [
+    uiEvent({ type: 'tool-input-start', toolCallId: id, toolName: name }),
+    uiEvent({ type: 'tool-input-delta', toolCallId: id, inputTextDelta: json.slice(0, half) }),
+    uiEvent({ type: 'tool-input-delta', toolCallId: id, inputTextDelta: json.slice(half) }),
+  ];
+  if (!end) return events;
+  events.push(uiEvent({ type: 'tool-input-available', toolCallId: id, toolName: name, input }));
+  events.push(
+    'output' in end
+      ? uiEvent({ type: 'tool-output-available', toolCallId: id, output: end.output })
+      : uiEvent({ type: 'tool-output-error', toolCallId: id, errorText: end.errorText }),
+  );
+  return events;
+}
+
+const text = (id: string, words: string) => [
+  uiEvent({ type: 'text-start', id }),
+  uiEvent({ type: 'text-delta', id, delta: words }),
+  uiEvent({ type: 'text-end', id }),
+];
+
+/** One step done, one failed, one still running, some text and two sources; the answer is still streaming. */
+const threeSteps = (): ScriptedChunk[] => [
+  uiEvent({ type: 'start' }),
+  ...step('c1', 'getOrder', { id: 7 }, { output: { status: 'shipped' } }),
+  ...step('c2', 'searchDocs', { q: 'refund' }, { errorText: 'The search service is down.' }),
+  ...step('c3', 'trackParcel', { parcel: 'X1' }),
+  ...text('t1', 'Your order has shipped; tracking it now.'),
+  uiEvent({ type: 'source-url', sourceId: 's1', url: 'https://example.com/orders', title: 'Order help' }),
+  // No title: the link shows its URL.
+  uiEvent({ type: 'source-url', sourceId: 's2', url: 'https://example.com/shipping' }),
+];
+
+const statuses = (el: AiChat) => [...shadow(el).querySelectorAll('[part~="tool-status"]')].map((node) => node.textContent);
+
+/** An element whose answer shows three steps (done, failed, running) and two sources; the answer hangs open. */
+async function stepsOnScreen(attributes: { theme?: string; lang?: string } = {}) {
+  const flow = await scenario({ headers: UI_STREAM, chunks: threeSteps(), end: 'hang' });
+  const el = await fixture<AiChat>(
+    html`<ai-chat endpoint=${flow.url} theme=${attributes.theme ?? 'auto'} lang=${attributes.lang ?? 'en'}></ai-chat>`,
+  );
+  const sending = el.send('Where is my order?');
+  await until(() => shadow(el).querySelectorAll('[part~="source"]').length === 2 && statuses(el).length === 3, 'three steps and two sources');
+  await el.updateComplete;
+  return { el, sending };
+}
+
+async function stop({ el, sending }: { el: AiChat; sending: Promise<unknown> }) {
+  el.abort();
+  await sending;
+}
+
+/** The colour behind a node: its own background, or the nearest ancestor's that is not transparent. */
+function backgroundBehind(node: Element): string {
+  for (let at: Element | null = node; at; at = at.parentElement) {
+    const background = getComputedStyle(at).backgroundColor;
+    if (background !== 'rgba(0, 0, 0, 0)' && background !== 'transparent') return background;
+  }
+  return getComputedStyle(document.body).backgroundColor;
+}
+
+/** WCAG contrast ratio of two opaque `rgb()` colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (rgb: string) => {
+    const linear = rgb.match(/[\d.]+/g)!.slice(0, 3).map((v) => ((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))(Number(v) / 255));
+    return 0.2126 * linear[0]! + 0.7152 * linear[1]! + 0.0722 * linear[2]!;
+  };
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (light + 0.05) / (dark + 0.05);
+}
+
+/** Every piece of a step and of the source list a reader reads, with its text colour and the colour behind it. */
+function readablePieces(el: AiChat): Array<[string, string, string]> {
+  const root = shadow(el);
+  for (const details of root.querySelectorAll<HTMLDetailsElement>('[part~="tool"]')) details.open = true;
+  const pieces = [
+    ...['tool-name', 'tool-status', 'tool-input', 'tool-output'].map((name) => [name, root.querySelector(`[part~="${name}"]`)] as const),
+    ['step label', root.querySelector('[part~="tool"] .tool-label')] as const,
+    ['source link', root.querySelector('[part~="source"] a')] as const,
+    ['source number', root.querySelector('[part~="source"]')] as const,
+  ];
+  return pieces.map(([what, node]) => {
+    expect(node, what).to.exist;
+    return [what, getComputedStyle(node!).color, backgroundBehind(node!)];
+  });
+}
+
+function expectReadable(el: AiChat, label: string) {
+  for (const [what, color, background] of readablePieces(el)) {
+    expect(color, `${label}: ${what} has a colour`).to.not.equal('rgba(0, 0, 0, 0)');
+    expect(contrast(color, background), `${label}: ${what} ${color} on ${background}`).to.be.at.least(4.5);
+  }
+}
+
+describe('tool steps and sources: accessibility', () => {
+  describe('axe', () => {
+    for (const theme of ['light', 'dark'] as const) {
+      it(`passes with steps running, done and failed and a source list, closed and open (${theme})`, async () => {
+        const shown = await stepsOnScreen({ theme });
+        const { el } = shown;
+        try {
+          expect(statuses(el)).to.deep.equal(['Done', 'Failed', 'Running']);
+          await expect(el).to.be.accessible();
+          for (const details of shadow(el).querySelectorAll<HTMLDetailsElement>('[part~="tool"]')) details.open = true;
+          await expect(el).to.be.accessible();
+        } finally {
+          await stop(shown);
+        }
+      });
+    }
+
+    it('names the source list, and numbers its links in order', async () => {
+      const shown = await stepsOnScreen();
+      try {
+        const list = part(shown.el, 'sources')!;
+        expect(list.localName).to.equal('ol');
+        expect(list.getAttribute('aria-label')).to.equal('Sources');
+        const links = [...list.querySelectorAll('a')].map((a) => a.textContent!.trim());
+        expect(links).to.deep.equal(['Order help', 'https://example.com/shipping']);
+      } finally {
+        await stop(shown);
+      }
+    });
+  });
+
+  describe('live region', () => {
+    const liveRegion = (el: AiChat) => shadow(el).querySelector('[role="status"]')!;
+
+    /** Everything the live region said while `run` ran, in order (empty resets left out). */
+    async function announcements(el: AiChat, run: () => Promise<unknown>): Promise<string[]> {
+      const said: string[] = [];
+      const observer = new MutationObserver(() => said.push(liveRegion(el).textContent!.trim()));
+      observer.observe(liveRegion(el), { childList: true, characterData: true, subtree: true });
+      try {
+        await run();
+        await el.updateComplete;
+        // Mutation records are delivered in a microtask after the last render.
+        await Promise.resolve();
+      } finally {
+        observer.disconnect();
+      }
+      return said.filter(Boolean);
+    }
+
+    it("says each step's end once, and nothing while its input streams or while it runs", async () => {
+      // Every event in a frame of its own, so that each state is rendered.
+      const flow = await scenario({
+        headers: UI_STREAM,
+        delay: 25,
+        chunks: [
+          uiEvent({ type: 'start' }),
+          ...step('c1', 'getOrder', { id: 7, fields: ['status', 'eta'] }, { output: { status: 'shipped' } }),
+          ...step('c2', 'searchDocs', { q: 'refund policy' }, { errorText: 'The search service is down.' }),
+          ...text('t1', 'Shipped; no refund page found.'),
+          'data: [DONE]\n\n',
+        ],
+      });
+      const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url}></ai-chat>`);
+      const states: string[] = [];
+      el.addEventListener('ai-chat-part', ({ detail: { part: p } }) => p.type === 'tool' && states.push(`${p.name}:${p.state}`));
+      const said = await announcements(el, () => el.send('Where is my order, and can I get a refund?'));
+      // The steps went through every state on screen...
+      expect(states).to.deep.equal([
+        'getOrder:input-streaming',
+        'getOrder:input-available',
+        'getOrder:output-available',
+        'searchDocs:input-streaming',
+        'searchDocs:input-available',
+        'searchDocs:output-error',
+      ]);
+      // ...and the live region said only their ends, once each, then the answer.
+      expect(said).to.deep.equal(['Tool getOrder done', 'Tool searchDocs failed', 'Answer: Shipped; no refund page found.']);
+    });
+
+    it("says a step's end in the element's language", async () => {
+      const flow = await scenario({
+        headers: UI_STREAM,
+        delay: 25,
+        chunks: [uiEvent({ type: 'start' }), ...step('c1', 'getOrder', { id: 7 }, { output: 'ok' }), ...text('t1', 'Gut.'), 'data: [DONE]\n\n'],
+      });
+      const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} lang="de"></ai-chat>`);
+      const said = await announcements(el, () => el.send('Wo ist meine Bestellung?'));
+      expect(said).to.deep.equal(['Werkzeug getOrder fertig', 'Antwort: Gut.']);
+    });
+  });
+
+  describe('colours', () => {
+    it('keeps steps and sources readable in the light theme, theme="dark", and the dark system scheme', async () => {
+      for (const theme of ['light', 'dark'] as const) {
+        const shown = await stepsOnScreen({ theme });
+        try {
+          expectReadable(shown.el, `theme="${theme}"`);
+        } finally {
+          await stop(shown);
+        }
+      }
+      await emulateMedia({ colorScheme: 'dark' });
+      const shown = await stepsOnScreen();
+      try {
+        // The dark scheme is in force: the panel is the dark theme's background.
+        expect(getComputedStyle(part(shown.el, 'panel')!).backgroundColor).to.equal('rgb(21, 23, 28)');
+        expectReadable(shown.el, 'prefers-color-scheme: dark');
+      } finally {
+        await stop(shown);
+        await emulateMedia({ colorScheme: 'light' });
+      }
+    });
+
+    it('keeps steps and sources readable with forced colours, where the runner can emulate them', async function () {
+      // The puppeteer launcher's emulateMedia passes only colour scheme and
+      // reduced motion on (forcedColors is Playwright's): without it in force,
+      // there is nothing to check here.
+      await emulateMedia({ forcedColors: 'active' });
+      try {
+        if (!matchMedia('(forced-colors: active)').matches) this.skip();
+        const shown = await stepsOnScreen();
+        try {
+          expectReadable(shown.el, 'forced-colors: active');
+        } finally {
+          await stop(shown);
+        }
+      } finally {
+        await emulateMedia({ forcedColors: 'none', colorScheme: 'light' });
+      }
+    });
+  });
+
+  describe('languages', () => {
+    const expected = {
+      de: { statuses: ['Fertig', 'Fehlgeschlagen', 'Läuft'], labels: ['Eingabe', 'Ergebnis'], sources: 'Quellen' },
+      fr: { statuses: ['Terminé', 'Échec', 'En cours'], labels: ['Entrée', 'Résultat'], sources: 'Sources' },
+    };
+    for (const [lang, want] of Object.entries(expected)) {
+      it(`shows a step's state, its labels and the source list's name in ${lang}`, async () => {
+        const shown = await stepsOnScreen({ lang });
+        try {
+          const root = shadow(shown.el);
+          expect(statuses(shown.el)).to.deep.equal(want.statuses);
+          const labels = [...root.querySelectorAll('[part~="tool"]')][0]!.querySelectorAll('.tool-label');
+          expect([...labels].map((label) => label.textContent)).to.deep.equal(want.labels);
+          expect(part(shown.el, 'sources')!.getAttribute('aria-label')).to.equal(want.sources);
+        } finally {
+          await stop(shown);
+        }
+      });
+    }
+  });
+});
