@@ -34,6 +34,9 @@ export interface ChatView {
   allowImages: boolean;
   highlighter: Highlighter | undefined;
   canRetry(message: ChatMessage): boolean;
+  /** A page tool's call waits for the reader's Approve or Deny. */
+  awaitsApproval(call: ToolPart): boolean;
+  decide(call: ToolPart, approved: boolean): void;
   on: {
     submit(event: Event): void;
     keydown(event: KeyboardEvent): void;
@@ -96,11 +99,20 @@ function toolText(value: unknown): string {
   return text.length > MAX_TOOL_TEXT ? `${text.slice(0, MAX_TOOL_TEXT)}…` : text;
 }
 
-function renderTool(strings: ChatStrings, tool: ToolPart): TemplateResult {
+function renderTool(view: ChatView, tool: ToolPart, writing: boolean): TemplateResult {
+  const { strings } = view;
   const failed = tool.state === 'output-error';
-  const status = failed ? strings.toolFailed : tool.state === 'output-available' ? strings.toolDone : strings.toolRunning;
+  const asks = view.awaitsApproval(tool);
+  const status = failed
+    ? strings.toolFailed
+    : tool.state === 'output-available'
+      ? strings.toolDone
+      : writing
+        ? strings.toolRunning
+        : strings.toolNotRun;
   const result = failed ? (tool.errorText ?? '') : tool.output;
-  return html`<details class="tool ${tool.state}" part="tool">
+  // A call that asks first is open, so the reader sees what they approve.
+  return html`<details class="tool ${tool.state}" part="tool" ?open=${asks}>
     <summary><span part="tool-name">${tool.name ?? '?'}</span> <span part="tool-status">${status}</span></summary>
     <div class="tool-label">${strings.toolInput}</div>
     <pre part="tool-input">${toolText(tool.input)}</pre>
@@ -108,6 +120,10 @@ function renderTool(strings: ChatStrings, tool: ToolPart): TemplateResult {
       ? nothing
       : html`<div class="tool-label">${strings.toolOutput}</div>
           <pre part="tool-output">${toolText(result)}</pre>`}
+    ${asks
+      ? html`<button type="button" class="retry" part="tool-approve" @click=${() => view.decide(tool, true)}>${strings.approve}</button>
+          <button type="button" class="retry" part="tool-deny" @click=${() => view.decide(tool, false)}>${strings.deny}</button>`
+      : nothing}
   </details>`;
 }
 
@@ -195,7 +211,7 @@ function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | t
           <div class="reasoning-text">${message.reasoning}</div>
         </details>`
       : nothing}
-    ${tools.length ? tools.map((tool) => renderTool(strings, tool)) : nothing}
+    ${tools.length ? tools.map((tool) => renderTool(view, tool, writing)) : nothing}
     <div class="content">${renderContent(view, message, !writing)}</div>
     ${sources.length || files.length
       ? html`${renderSources(strings, sources)}${files.map((file) => renderFile(view, file))}`

@@ -12,6 +12,7 @@ import { markdownStyles } from './render/markdown.styles.js';
 import { DEFAULT_POLICY } from './stream/chat-stream-controller.js';
 import type { FormatName, ParseEvent } from './stream/formats/index.js';
 import type { ChatMessage, ChatStatus } from './types.js';
+import { DEFAULT_MAX_STEPS, type PageTools } from './tools.js';
 
 export const THEMES = ['auto', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -48,6 +49,8 @@ export type Position = (typeof POSITIONS)[number];
  * @csspart tool-status - Running, Done or Failed.
  * @csspart tool-input - The call's input, as JSON text.
  * @csspart tool-output - The tool's result or error, as text.
+ * @csspart tool-approve - Approve, on a page tool's call that asks the reader first.
+ * @csspart tool-deny - Deny, on the same call: the model is told the reader said no.
  * @csspart sources - The numbered list of sources after an answer.
  * @csspart source - One source: a link to the cited page.
  * @csspart file - A file the model returned: an image (with `allow-images`) or a link.
@@ -102,6 +105,7 @@ export type Position = (typeof POSITIONS)[number];
  * @fires {CustomEvent<AiChatMessageDetail>} ai-chat-abort - An answer was stopped.
  * @fires {CustomEvent<AiChatOpenDetail>} ai-chat-open - A response opened the stream; `detail` has its HTTP status and the detected format.
  * @fires {CustomEvent<AiChatRetryDetail>} ai-chat-retry - A failed attempt will be retried after `detail.delay` ms.
+ * @fires {CustomEvent<AiChatToolCallDetail>} ai-chat-tool-call - An answer ended with a tool call the page may answer: call `preventDefault()` and `detail.respond(result)` to answer it without `tools`. Cancelable.
  * @fires {CustomEvent<AiChatPartDetail>} ai-chat-part - A tool call, source or file arrived in an answer, or a tool call changed state; `detail.part` is in `message.parts`.
  */
 export class AiChat extends LitElement {
@@ -127,6 +131,8 @@ export class AiChat extends LitElement {
     timeout: { type: Number, reflect: true },
     maxResponseBytes: { type: Number, attribute: 'max-response-bytes', reflect: true },
     historyLimit: { type: Number, attribute: 'history-limit', reflect: true },
+    maxSteps: { type: Number, attribute: 'max-steps', reflect: true },
+    tools: { attribute: false },
     format: { reflect: true },
     noMarkdown: { type: Boolean, reflect: true, attribute: 'no-markdown' },
     allowImages: { type: Boolean, reflect: true, attribute: 'allow-images' },
@@ -172,6 +178,8 @@ export class AiChat extends LitElement {
     stream: this,
     strings: this.#strings,
     historyLimit: this.historyLimit,
+    tools: this.tools,
+    maxSteps: this.maxSteps,
     disabled: this.disabled,
     debug: this.debug,
     persist: this.persist,
@@ -257,6 +265,23 @@ export class AiChat extends LitElement {
    * @default 100
    */
   historyLimit: number = DEFAULT_HISTORY_LIMIT;
+
+  /**
+   * Tools the page runs for the model: `{ name: async (input, { signal }) => result }`,
+   * or `{ name: { run, description, parameters, approve } }` to describe the
+   * input to the model (JSON Schema) and to ask the reader first. When an
+   * answer ends with calls to them, the widget runs them, shows each as a
+   * step, and asks again with the results. A throw is a result the model
+   * reads; Stop aborts `signal`. See docs/tools.md.
+   */
+  tools: PageTools = {};
+
+  /**
+   * The most requests one answer may take when page tools are called
+   * (one per step); past it the answer stops with a message, keeping its steps.
+   * @default 5
+   */
+  maxSteps: number = DEFAULT_MAX_STEPS;
 
   /**
    * The wire format: `auto` (detect from the content type, then the events),
@@ -546,6 +571,8 @@ export class AiChat extends LitElement {
       allowImages: this.allowImages,
       highlighter: this.highlighter,
       canRetry: (message) => this.#session.canRetry(message),
+      awaitsApproval: (call) => this.#session.awaitsApproval(call),
+      decide: (call, approved) => this.#session.decide(call, approved),
       on: this.#handlers,
     });
   }

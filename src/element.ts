@@ -29,12 +29,18 @@ export {
   type ChatStatus,
   type MessageRole,
   type MessageStatus,
+  type RequestMessage,
+  type RequestPart,
+  type ToolDeclaration,
 } from './types.js';
+export type { PageTool, PageTools, ToolContext, ToolRun } from './tools.js';
 export { ERROR_CODES, type ChatFailure, type ErrorCode, type ErrorParams, type ErrorTexts } from './errors.js';
 export type { ChatStrings, ChatStringsOverride } from './i18n.js';
 export { FORMATS, type Extraction, type FormatName, type ParseEvent } from './stream/formats/types.js';
 export {
   TOOL_STATES,
+  type ChatPart,
+  type ToolPart,
   type FilePart,
   type PartDelta,
   type SourcePart,
@@ -51,6 +57,8 @@ export type {
   AiChatEventName,
   AiChatMessageDetail,
   AiChatOpenDetail,
+  AiChatPartDetail,
   AiChatRetryDetail,
+  AiChatToolCallDetail,
   AiChatSendDetail,
 } from './events.js';

@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'event-too-large', // one line or event passed 1 MiB
   'stream', // the provider reported an error inside the stream
   'timeout', // the answer passed the timeout attribute
+  'max-steps', // page tools were called in max-steps requests and the model still asks for more
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -96,6 +97,7 @@ export const ENGLISH_ERRORS: ErrorTexts = {
   'event-too-large': (p) => `The answer was stopped: one event was longer than ${p.limit}.`,
   stream: (p) => p.said || 'The server reported an error.',
   timeout: (p) => `The answer took longer than ${p.limit} and was stopped.`,
+  'max-steps': (p) => `The answer stopped after ${p.limit} steps of tool calls. Send a message to let it go on.`,
 };
 
 /** A `ChatFailure` whose `message` is the English text. */

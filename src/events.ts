@@ -1,4 +1,4 @@
-import type { ChatPart } from './stream/parts.js';
+import type { ChatPart, ToolPart } from './stream/parts.js';
 import type { ChatFailure } from './errors.js';
 import type { ChatMessage, ChatRequest } from './types.js';
 
@@ -25,6 +25,17 @@ export interface AiChatPartDetail {
   /** The tool call, source or file that arrived, or the tool call whose state changed (it is the object in `message.parts`). */
   part: ChatPart;
   message: ChatMessage;
+}
+
+export interface AiChatToolCallDetail {
+  /** The call: its `name` and `input` (model output: check it before acting on it). */
+  part: ToolPart;
+  message: ChatMessage;
+  /**
+   * After `preventDefault()`, answers the call: a JSON value, or a promise of
+   * one; a rejection becomes an error result the model reads.
+   */
+  respond(result: unknown): void;
 }
 
 export interface AiChatOpenDetail {
@@ -62,6 +73,7 @@ export interface AiChatEventMap {
   'ai-chat-retry': CustomEvent<AiChatRetryDetail>;
   'ai-chat-open': CustomEvent<AiChatOpenDetail>;
   'ai-chat-part': CustomEvent<AiChatPartDetail>;
+  'ai-chat-tool-call': CustomEvent<AiChatToolCallDetail>;
 }
 
 export type AiChatEventName = keyof AiChatEventMap;

@@ -44,6 +44,11 @@ export interface ChatStrings {
   toolRunning: string;
   toolDone: string;
   toolFailed: string;
+  /** A call the page had no tool for, at the end of an answer. */
+  toolNotRun: string;
+  /** The buttons of a call that asks the reader first. */
+  approve: string;
+  deny: string;
   toolInput: string;
   toolOutput: string;
   sources: string;
@@ -83,6 +88,9 @@ const en: ChatStrings = {
   toolRunning: 'Running',
   toolDone: 'Done',
   toolFailed: 'Failed',
+  toolNotRun: 'Not run',
+  approve: 'Approve',
+  deny: 'Deny',
   toolInput: 'Input',
   toolOutput: 'Output',
   sources: 'Sources',
@@ -119,6 +127,9 @@ const de: ChatStrings = {
   toolRunning: 'Läuft',
   toolDone: 'Fertig',
   toolFailed: 'Fehlgeschlagen',
+  toolNotRun: 'Nicht ausgeführt',
+  approve: 'Erlauben',
+  deny: 'Ablehnen',
   toolInput: 'Eingabe',
   toolOutput: 'Ergebnis',
   sources: 'Quellen',
@@ -139,6 +150,7 @@ const de: ChatStrings = {
     'event-too-large': (p) => `Die Antwort wurde angehalten: Ein Ereignis war länger als ${p.limit}.`,
     stream: (p) => p.said || 'Der Server meldete einen Fehler.',
     timeout: (p) => `Die Antwort dauerte länger als ${p.limit} und wurde angehalten.`,
+    'max-steps': (p) => `Die Antwort hielt nach ${p.limit} Schritten mit Werkzeugaufrufen an. Sende eine Nachricht, damit sie weitergeht.`,
   },
 };
 
@@ -171,6 +183,9 @@ const fr: ChatStrings = {
   toolRunning: 'En cours',
   toolDone: 'Terminé',
   toolFailed: 'Échec',
+  toolNotRun: 'Non exécuté',
+  approve: 'Autoriser',
+  deny: 'Refuser',
   toolInput: 'Entrée',
   toolOutput: 'Résultat',
   sources: 'Sources',
@@ -191,6 +206,7 @@ const fr: ChatStrings = {
     'event-too-large': (p) => `La réponse a été arrêtée : un événement dépassait ${p.limit}.`,
     stream: (p) => p.said || 'Le serveur a signalé une erreur.',
     timeout: (p) => `La réponse a pris plus de ${p.limit} et a été arrêtée.`,
+    'max-steps': (p) => `La réponse s’est arrêtée après ${p.limit} étapes d’appels d’outils. Envoyez un message pour qu’elle continue.`,
   },
 };
 

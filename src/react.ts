@@ -47,6 +47,7 @@ const events: EventProps = {
   onAiChatAbort: event('ai-chat-abort'),
   onAiChatRetry: event('ai-chat-retry'),
   onAiChatPart: event('ai-chat-part'),
+  onAiChatToolCall: event('ai-chat-tool-call'),
 };
 
 /** The React component for `<ai-chat>`; its ref is the element, for `send()`, `abort()`, `clear()`. */

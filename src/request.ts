@@ -1,4 +1,5 @@
-import type { ChatMessage, ChatRequest } from './types.js';
+import type { ChatPart } from './stream/parts.js';
+import type { ChatMessage, ChatRequest, RequestMessage, RequestPart, ToolDeclaration } from './types.js';
 
 /** The element settings a request is built from. */
 export interface RequestSettings {
@@ -7,6 +8,39 @@ export interface RequestSettings {
   headers?: Record<string, string> | undefined;
   body?: Record<string, unknown> | undefined;
   withCredentials: boolean;
+  /** The page's tools, offered to the model beside the server's (`tools` property). */
+  tools?: ToolDeclaration[] | undefined;
+}
+
+/** A tool call's id as the request names it: the format's, or one made from its place (Gemini and Ollama give none). */
+export const toolCallId = (message: ChatMessage, index: number, id: string | null) => id ?? `${message.id}-call-${index}`;
+
+/**
+ * A message in the neutral request shape (docs/tools.md): `content` as
+ * always, and the AI SDK's UI-message `parts` beside it, so a stock
+ * `convertToModelMessages` route reads it with no adapter. Sent: text, and
+ * tool calls that have a result (a call without one would be a request the
+ * model made and never heard back from). Reasoning and sources are for the
+ * reader, not the next request.
+ */
+export function toRequestMessage(message: ChatMessage): RequestMessage {
+  const { id, role, content } = message;
+  const parts: RequestPart[] = [];
+  (message.parts ?? [{ type: 'text', text: content } satisfies ChatPart]).forEach((part, index) => {
+    if (part.type === 'text') part.text && parts.push({ type: 'text', text: part.text });
+    else if (part.type === 'file') parts.push({ type: 'file', mediaType: part.mediaType, url: part.url, ...(part.filename ? { filename: part.filename } : {}) });
+    else if (part.type === 'tool' && part.name && (part.state === 'output-available' || part.state === 'output-error')) {
+      parts.push({
+        type: 'dynamic-tool',
+        toolCallId: toolCallId(message, index, part.id),
+        toolName: part.name,
+        state: part.state,
+        input: part.input,
+        ...(part.state === 'output-error' ? { errorText: part.errorText || 'The tool failed.' } : { output: part.output }),
+      });
+    }
+  });
+  return { id, role, content, parts };
 }
 
 /**
@@ -16,8 +50,8 @@ export interface RequestSettings {
  */
 export function buildChatRequest(settings: RequestSettings, conversation: readonly ChatMessage[]): ChatRequest {
   const messages = conversation
-    .filter((message) => message.role !== 'assistant' || message.content !== '')
-    .map(({ role, content }) => ({ role, content }));
+    .map(toRequestMessage)
+    .filter((message) => message.role !== 'assistant' || message.content !== '' || message.parts.length > 0);
   return {
     url: settings.endpoint,
     headers: { ...settings.headers },
@@ -25,6 +59,7 @@ export function buildChatRequest(settings: RequestSettings, conversation: readon
       ...settings.body,
       ...(settings.model ? { model: settings.model } : {}),
       messages,
+      ...(settings.tools?.length ? { tools: settings.tools } : {}),
       stream: true,
     },
     withCredentials: settings.withCredentials,
@@ -54,7 +89,8 @@ export function recentHistory(
   for (let i = conversation.length - 1; i >= 0; i--) {
     const message = conversation[i]!;
     if (message.role === 'system') continue;
-    bytes += encoder.encode(JSON.stringify(message.content)).length;
+    // As sent: the text and, beside it, the parts (tool inputs and outputs too).
+    bytes += encoder.encode(JSON.stringify(toRequestMessage(message))).length;
     if (kept.size > 0 && (kept.size >= limit || bytes > maxBytes)) break;
     kept.add(message);
   }

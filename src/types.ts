@@ -46,8 +46,43 @@ export interface ChatRequest {
   withCredentials: boolean;
 }
 
+/**
+ * One part of a message in a request: the AI SDK's UI-message part shapes
+ * (docs/tools.md). Tool calls go as `dynamic-tool` with their result.
+ */
+export type RequestPart =
+  | { type: 'text'; text: string }
+  | { type: 'file'; mediaType: string; url: string; filename?: string }
+  | {
+      type: 'dynamic-tool';
+      toolCallId: string;
+      toolName: string;
+      state: 'output-available' | 'output-error';
+      input: unknown;
+      output?: unknown;
+      errorText?: string;
+    };
+
+/** A message as a request carries it: `content` for every backend, `id` and `parts` for UI-message routes. */
+export interface RequestMessage {
+  id: string;
+  role: MessageRole;
+  content: string;
+  parts: RequestPart[];
+}
+
+/** A page tool as the request offers it to the model (`tools` in the body). */
+export interface ToolDeclaration {
+  name: string;
+  description?: string;
+  /** JSON Schema of the tool's input. */
+  parameters?: unknown;
+}
+
 export interface ChatRequestBody {
-  messages: Array<{ role: MessageRole; content: string }>;
+  messages: RequestMessage[];
+  /** The page's tools, when it has any (the `tools` property). */
+  tools?: ToolDeclaration[];
   stream: true;
   model?: string;
   [extra: string]: unknown;

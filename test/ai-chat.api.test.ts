@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { AiChat } from '../src/ai-chat.js';
 import type { ChatMessage } from '../src/types.js';
-import { bubbleTexts, chatAt, openAiEvent, scenario, until, wordStream } from './helpers.js';
+import { bubbleTexts, chatAt, openAiEvent, scenario, until, wordStream, textOnly } from './helpers.js';
 
 describe('public API', () => {
   it('walks status through connecting and streaming back to idle', async () => {
@@ -42,7 +42,7 @@ describe('public API', () => {
     // System messages are sent, never shown.
     expect(bubbleTexts(el)).to.deep.equal(['Earlier question', 'Earlier answer']);
     await el.send('Next');
-    expect(JSON.parse((await flow.requests())[0]!.body).messages).to.deep.equal([
+    expect(textOnly(JSON.parse((await flow.requests())[0]!.body).messages)).to.deep.equal([
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: 'Earlier question' },
       { role: 'assistant', content: 'Earlier answer' },

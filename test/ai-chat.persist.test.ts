@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { AiChat } from '../src/ai-chat.js';
-import { bubbleTexts, DONE, input, openAiEvent, otherPage, part, reloadPage, scenario, shadow, until, wordStream } from './helpers.js';
+import { bubbleTexts, DONE, input, openAiEvent, otherPage, part, reloadPage, scenario, shadow, until, wordStream, textOnly } from './helpers.js';
 
 let keyCount = 0;
 const freshKey = () => `test-${Date.now()}-${++keyCount}`;
@@ -211,7 +211,7 @@ describe('saved conversations shared by tabs, and hostile saved data', () => {
       expect(el.messages.map((m) => m.content)).to.deep.equal(['You are helpful.', 'Earlier question', 'Earlier answer']);
       await el.send('Next');
       const sent = JSON.parse((await flow.requests())[0]!.body) as { messages: Array<{ role: string; content: string }> };
-      expect(sent.messages).to.deep.equal([
+      expect(textOnly(sent.messages)).to.deep.equal([
         { role: 'system', content: 'You are helpful.' },
         { role: 'user', content: 'Earlier question' },
         { role: 'assistant', content: 'Earlier answer' },

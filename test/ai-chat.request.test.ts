@@ -1,9 +1,10 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { AiChat } from '../src/ai-chat.js';
-import { chatAt, DONE, openAiEvent, pressKey, scenario, type, wordStream, input, shadow } from './helpers.js';
+import { chatAt, DONE, openAiEvent, pressKey, scenario, type, wordStream, input, shadow, textOnly } from './helpers.js';
+import type { RequestMessage } from '../src/types.js';
 
 const bodyOf = async (flow: { requests(): Promise<Array<{ body: string }>> }, index = 0) =>
-  JSON.parse((await flow.requests())[index]!.body) as Record<string, unknown>;
+  JSON.parse((await flow.requests())[index]!.body) as Record<string, unknown> & { messages: RequestMessage[] };
 
 describe('the request', () => {
   it('POSTs the conversation as JSON with stream: true and the SSE headers', async () => {
@@ -14,7 +15,11 @@ describe('the request', () => {
     expect(request!.method).to.equal('POST');
     expect(request!.headers['content-type']).to.equal('application/json');
     expect(request!.headers['accept']).to.equal('text/event-stream');
-    expect(JSON.parse(request!.body)).to.deep.equal({ messages: [{ role: 'user', content: 'Hello' }], stream: true });
+    const id = el.messages[0]!.id;
+    expect(JSON.parse(request!.body)).to.deep.equal({
+      messages: [{ id, role: 'user', content: 'Hello', parts: [{ type: 'text', text: 'Hello' }] }],
+      stream: true,
+    });
   });
 
   it('sends the whole conversation so far on every turn', async () => {
@@ -22,10 +27,24 @@ describe('the request', () => {
     const el = await chatAt(flow.url);
     await el.send('one');
     await el.send('two');
-    expect((await bodyOf(flow, 1)).messages).to.deep.equal([
+    expect(textOnly((await bodyOf(flow, 1)).messages)).to.deep.equal([
       { role: 'user', content: 'one' },
       { role: 'assistant', content: 'First answer.' },
       { role: 'user', content: 'two' },
+    ]);
+  });
+
+  it('gives every message its id and UI-message parts beside its content, so AI SDK routes read it unchanged', async () => {
+    const flow = await scenario(wordStream(['First answer.']), wordStream(['Second answer.']));
+    const el = await chatAt(flow.url);
+    await el.send('one');
+    await el.send('two');
+    const sent = (await bodyOf(flow, 1)).messages;
+    expect(sent.map((m) => m.id)).to.deep.equal(el.messages.slice(0, 3).map((m) => m.id));
+    expect(sent.map((m) => m.parts)).to.deep.equal([
+      [{ type: 'text', text: 'one' }],
+      [{ type: 'text', text: 'First answer.' }],
+      [{ type: 'text', text: 'two' }],
     ]);
   });
 
@@ -42,7 +61,7 @@ describe('the request', () => {
       temperature: 0.2,
       conversationId: 'c-1',
       model: 'gpt-test',
-      messages: [{ role: 'user', content: 'q' }],
+      messages: [{ id: el.messages[0]!.id, role: 'user', content: 'q', parts: [{ type: 'text', text: 'q' }] }],
       stream: true,
     });
   });

@@ -20,6 +20,7 @@ import {
   until,
   untilServerSeesClose,
   wordStream,
+  textOnly,
 } from './helpers.js';
 import { forbidImageFetches } from './xss-kit.js';
 
@@ -157,7 +158,7 @@ describe('welcome, allowImages and format as properties', () => {
     await el.send('Question');
     await el.updateComplete;
     expect(bubbleTexts(el)).to.deep.equal(['Hi! Ask me about billing.', 'Question', 'Sure.']);
-    expect(JSON.parse((await flow.requests())[0]!.body).messages).to.deep.equal([{ role: 'user', content: 'Question' }]);
+    expect(textOnly(JSON.parse((await flow.requests())[0]!.body).messages)).to.deep.equal([{ role: 'user', content: 'Question' }]);
   });
 
   it('allowImages shows an https image from an answer only once it is set', async () => {
@@ -197,7 +198,7 @@ describe('parts a reader uses: input, composer, new-chat-button, close-button', 
     const done = oneEvent(el, 'ai-chat-done');
     part<HTMLFormElement>(el, 'composer')!.requestSubmit();
     await done;
-    expect(JSON.parse((await flow.requests())[0]!.body).messages).to.deep.equal([{ role: 'user', content: 'Typed question' }]);
+    expect(textOnly(JSON.parse((await flow.requests())[0]!.body).messages)).to.deep.equal([{ role: 'user', content: 'Typed question' }]);
     expect(input(el).value).to.equal('');
   });
 

@@ -149,3 +149,6 @@ export async function reloadPage(frame: HTMLIFrameElement): Promise<AiChat> {
   await restored.updateComplete;
   return restored;
 }
+
+/** A request's messages as role and text only, for tests about which messages are sent (the parts beside them are tested in ai-chat.request). */
+export const textOnly = (messages: Array<{ role: string; content: string }>) => messages.map(({ role, content }) => ({ role, content }));

@@ -3,6 +3,7 @@ import '../src/index.js';
 import type { AiChat } from '../src/ai-chat.js';
 import { MAX_HISTORY_BYTES, recentHistory } from '../src/request.js';
 import type { ChatMessage } from '../src/types.js';
+import { textOnly } from './helpers.js';
 
 const conversation = (count: number, size = 10): ChatMessage[] =>
   Array.from({ length: count }, (_, i) => ({
@@ -21,9 +22,10 @@ describe('recentHistory', () => {
   });
 
   it('stays under the byte budget counted in UTF-8, and always keeps the newest message', () => {
-    // 3 bytes per character: 40 messages of 1,000 "€" are 120 KB of UTF-8.
+    // 3 bytes per character: 40 messages of 1,000 "€" are 120 KB of UTF-8,
+    // twice over as sent (the content, and the same text as a part): about 6 KB each.
     const heavy = conversation(40).map((m) => ({ ...m, content: '€'.repeat(1000) }));
-    const { messages } = recentHistory(heavy, 100, 10_000);
+    const { messages } = recentHistory(heavy, 100, 20_000);
     expect(messages).to.have.length(3);
     expect(messages.at(-1)!.id).to.equal('h39');
     const huge = [{ ...heavy[0]!, id: 'big', content: 'x'.repeat(2 * MAX_HISTORY_BYTES) }];
@@ -67,8 +69,8 @@ describe('history-limit against the real handler', () => {
     }
     const messages = sent[0] as Array<{ role: string; content: string }>;
     expect(messages).to.have.length(101);
-    expect(messages[0]).to.deep.equal({ role: 'system', content: 'Be brief.' });
-    expect(messages.at(-1)).to.deep.equal({ role: 'user', content: 'And now?' });
+    expect(textOnly(messages)[0]).to.deep.equal({ role: 'system', content: 'Be brief.' });
+    expect(textOnly(messages).at(-1)).to.deep.equal({ role: 'user', content: 'And now?' });
     expect(logged.some((line) => line.includes('the 1901 before them were left out (history-limit 100'))).to.equal(true);
     // Everything stays on screen.
     expect(el.messages).to.have.length(2003);

@@ -52,7 +52,7 @@ class ManualClock implements StreamClock {
 const request = (url: string): ChatRequest => ({
   url,
   headers: {},
-  body: { messages: [{ role: 'user', content: 'go' }], stream: true },
+  body: { messages: [{ id: 'm1', role: 'user', content: 'go', parts: [{ type: 'text', text: 'go' }] }], stream: true },
   withCredentials: false,
 });
 

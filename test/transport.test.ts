@@ -8,7 +8,7 @@ import { DONE, openAiEvent, scenario, untilServerSeesClose } from './helpers.js'
 const request = (url: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
   url,
   headers: {},
-  body: { messages: [{ role: 'user', content: 'go' }], stream: true },
+  body: { messages: [{ id: 'm1', role: 'user', content: 'go', parts: [{ type: 'text', text: 'go' }] }], stream: true },
   withCredentials: false,
   ...extra,
 });

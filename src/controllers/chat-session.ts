@@ -11,8 +11,10 @@ import {
   type StreamPolicy,
 } from '../stream/chat-stream-controller.js';
 import { FORMATS, isSkipped } from '../stream/formats/index.js';
-import { createPartsBuilder, type ChatPart } from '../stream/parts.js';
-import type { ChatMessage, ChatStatus, MessageRole, MessageStatus } from '../types.js';
+import { createPartsBuilder, type ChatPart, type ToolPart } from '../stream/parts.js';
+import { chatFailure } from '../errors.js';
+import { abortable, declareTools, DENIED, settle, toolRunner, type PageTools } from '../tools.js';
+import type { ChatMessage, ChatRequest, ChatStatus, MessageRole, MessageStatus } from '../types.js';
 import { newMessageId } from '../conversation-store.js';
 import { ConversationSync, type SavedTurn } from './conversation-sync.js';
 
@@ -28,6 +30,9 @@ export interface SessionSettings {
   debug: boolean;
   /** The `persist` key, if any. */
   persist: string | undefined;
+  /** The page's tools (`tools` property) and how many steps of calls an answer may take (`max-steps`). */
+  tools: PageTools;
+  maxSteps: number;
 }
 
 /** The waiting line under an answer: a retry countdown, the offline wait, or a slow first word. */
@@ -83,6 +88,10 @@ export class ChatSession implements ReactiveController {
   #countdown?: ReturnType<typeof setInterval>;
   /** The turn streaming now: saved with the conversation, and named by Stop's cancel. */
   #turn?: SavedTurn | undefined;
+  /** Page tools running for the answer (between two requests of one answer): Stop aborts them. */
+  #toolRun?: AbortController | undefined;
+  /** Calls waiting for the reader's Approve or Deny, and what each click does. */
+  #approvals = new Map<ToolPart, (approved: boolean) => void>();
   /** Text for the polite live region: a finished answer or an error, never each token. */
   announcement = '';
 
@@ -121,12 +130,22 @@ export class ChatSession implements ReactiveController {
   }
 
   get status(): ChatStatus {
-    return this.#stream.status;
+    return this.#toolRun ? 'streaming' : this.#stream.status;
   }
 
-  /** An answer is being requested, read or waited for. */
+  /** An answer is being requested, read or waited for, or its page tools run. */
   get busy(): boolean {
-    return this.#stream.busy;
+    return this.#stream.busy || this.#toolRun !== undefined;
+  }
+
+  /** Whether a call waits for the reader's Approve or Deny. */
+  awaitsApproval(call: ToolPart): boolean {
+    return this.#approvals.has(call);
+  }
+
+  /** The reader approved or denied a call. */
+  decide(call: ToolPart, approved: boolean): void {
+    this.#approvals.get(call)?.(approved);
   }
 
   get waiting(): Waiting | undefined {
@@ -176,8 +195,9 @@ export class ChatSession implements ReactiveController {
   }
 
   abort(): void {
-    if (this.busy) this.#cancelTurn();
+    if (this.#stream.busy) this.#cancelTurn();
     this.#stream.abort();
+    this.#toolRun?.abort();
   }
 
   /**
@@ -200,6 +220,7 @@ export class ChatSession implements ReactiveController {
 
   clear(): void {
     this.#stream.abort();
+    this.#toolRun?.abort();
     this.#replace([]);
     this.#sync.remove();
     this.#stream.reset();
@@ -241,7 +262,25 @@ export class ChatSession implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  /** Sends `history` and streams the answer into a new assistant message after it. */
+  /** The request for `conversation`, after the `ai-chat-send` listeners had their say (undefined: one cancelled it). */
+  #buildRequest(conversation: ChatMessage[]): ChatRequest | undefined {
+    const settings = this.#settings();
+    const limit = settings.historyLimit >= 1 ? Math.floor(settings.historyLimit) : DEFAULT_HISTORY_LIMIT;
+    const recent = recentHistory(conversation, limit);
+    const request = buildChatRequest({ ...settings.request, tools: declareTools(settings.tools) }, recent.messages);
+    if (!emit(this.#host, 'ai-chat-send', { request }, { cancelable: true })) return undefined;
+    if (recent.leftOut > 0 && settings.debug) {
+      console.debug('[ai-chat]', `sent the newest ${recent.messages.length} messages; the ${recent.leftOut} before them were left out (history-limit ${limit}, at most ${MAX_HISTORY_BYTES} bytes of text)`);
+    }
+    return request;
+  }
+
+  /**
+   * Sends `history` and streams the answer into a new assistant message
+   * after it. When the answer ends with calls the page answers (`tools`, or
+   * an `ai-chat-tool-call` listener), runs them and asks again with their
+   * results, into the same message, up to `max-steps` requests.
+   */
   async #requestAnswer(
     history: ChatMessage[],
     resumed?: { answer: ChatMessage; resume: SavedTurn },
@@ -251,19 +290,86 @@ export class ChatSession implements ReactiveController {
     // that tab's: its question is not this tab's context.
     const unfinished = (message?: ChatMessage) => this.#sync.isUnfinishedElsewhere(message);
     const context = history.filter((message, i) => !unfinished(message) && !unfinished(history[i + 1]));
-    const limit = settings.historyLimit >= 1 ? Math.floor(settings.historyLimit) : DEFAULT_HISTORY_LIMIT;
-    const recent = recentHistory(context, limit);
-    const request = buildChatRequest(settings.request, recent.messages);
-    if (!emit(this.#host, 'ai-chat-send', { request }, { cancelable: true })) return undefined;
-    const log = (...parts: unknown[]) => settings.debug && console.debug('[ai-chat]', ...parts);
-    if (recent.leftOut > 0) {
-      log(`sent the newest ${recent.messages.length} messages; the ${recent.leftOut} before them were left out (history-limit ${limit}, at most ${MAX_HISTORY_BYTES} bytes of text)`);
-    }
+    let request = this.#buildRequest(context);
+    if (!request) return undefined;
 
     const answer = resumed?.answer ?? this.#create('assistant', '', 'pending');
     this.#replace([...history, answer]);
     this.announcement = '';
     this.#sync.save(this.#messages, true);
+    let outcome = await this.#readAnswer(answer, request, resumed?.resume);
+    const maxSteps = settings.maxSteps >= 1 ? Math.floor(settings.maxSteps) : 1;
+    for (let step = 1; outcome.status === 'done'; step++) {
+      const calls = (answer.parts ?? []).filter((part): part is ToolPart => part.type === 'tool' && part.state === 'input-available');
+      if (calls.length === 0) break;
+      if (step >= maxSteps) {
+        outcome = { status: 'error', error: chatFailure('max-steps', { limit: String(maxSteps) }) };
+        break;
+      }
+      const answered = await this.#runTools(answer, calls);
+      if (answered === undefined) outcome = { status: 'aborted' };
+      if (!answered) break;
+      request = this.#buildRequest([...context, answer]);
+      if (!request) break;
+      outcome = await this.#readAnswer(answer, request);
+    }
+    this.#finish(answer, outcome, resumed !== undefined);
+    this.#host.requestUpdate();
+    // Other tabs may have saved while this one was busy (their events were
+    // not adopted then): show the merged conversation.
+    const merged = this.#sync.save(this.#messages, true);
+    if (merged && merged !== this.#messages) this.#replace([...merged]);
+    return answer;
+  }
+
+  /**
+   * Runs the calls the page can answer, all at once: an `ai-chat-tool-call`
+   * listener that calls `preventDefault()` answers with `respond()`;
+   * otherwise the tool of that name in `tools` runs, after the reader's
+   * Approve when it asks for it. Resolves with how many calls got a result,
+   * or undefined when Stop aborted them.
+   */
+  async #runTools(answer: ChatMessage, calls: ToolPart[]): Promise<number | undefined> {
+    const run = (this.#toolRun = new AbortController());
+    const { signal } = run;
+    const { tools, strings } = this.#settings();
+    this.#host.requestUpdate();
+    const answerCall = async (call: ToolPart): Promise<boolean> => {
+      let respond!: (result: unknown) => void;
+      const responded = new Promise<unknown>((resolve) => (respond = resolve));
+      const handled = !emit(this.#host, 'ai-chat-tool-call', { part: call, message: answer, respond }, { cancelable: true });
+      const tool = call.name !== null && Object.hasOwn(tools, call.name) ? toolRunner(tools[call.name]!) : undefined;
+      if (!handled && !tool) return false;
+      if (!handled && tool!.approve) {
+        const approved = await abortable(new Promise<boolean>((resolve) => this.#approvals.set(call, resolve)), signal)
+          .finally(() => this.#approvals.delete(call));
+        this.#host.requestUpdate();
+        if (!approved) {
+          await settle(call, Promise.reject(new Error(DENIED)));
+          return true;
+        }
+      }
+      const result = handled ? responded : Promise.resolve().then(() => tool!.run(call.input, { signal, call }));
+      await settle(call, abortable(result, signal));
+      if (signal.aborted) return false;
+      this.announcement = strings.announceTool(call.name ?? '', call.state === 'output-error');
+      emit(this.#host, 'ai-chat-part', { part: call, message: answer });
+      this.#host.requestUpdate();
+      this.#sync.save(this.#messages, false);
+      return true;
+    };
+    try {
+      const answered = await Promise.all(calls.map((call) => answerCall(call).catch(() => false)));
+      return signal.aborted ? undefined : answered.filter(Boolean).length;
+    } finally {
+      this.#toolRun = undefined;
+    }
+  }
+
+  /** Streams one response into `answer`: its text, reasoning and parts. */
+  async #readAnswer(answer: ChatMessage, request: ChatRequest, resume?: SavedTurn): Promise<AnswerOutcome> {
+    const settings = this.#settings();
+    const log = (...parts: unknown[]) => settings.debug && console.debug('[ai-chat]', ...parts);
     const { firstTokenTimeout } = streamPolicy(settings.stream);
     const awaitFirstToken = () => {
       const now = Date.now();
@@ -277,15 +383,18 @@ export class ChatSession implements ReactiveController {
       this.#host.requestUpdate();
       this.#sync.save(this.#messages, false);
     };
-    // Parts: everything the answer streams, in order. Kept on the message
-    // once it has more than text (tool calls, sources, files).
+    // Parts: everything the answer streams, in order, after what earlier
+    // steps of the same answer streamed.
     const builder = createPartsBuilder();
     const earlier = answer.parts ?? [];
+    // Text after a tool step starts a new paragraph in `content` (the parts keep the pieces apart).
+    let afterTool = earlier.some((part) => part.type === 'tool');
     const partsChanged = (changedParts: ChatPart[]) => {
-      if (!builder.parts.some((part) => part.type !== 'text' && part.type !== 'reasoning') && !earlier.length) return;
+      if (!changedParts.length) return;
       answer.parts = [...earlier, ...builder.parts];
       for (const part of changedParts) {
         if (part.type === 'text' || part.type === 'reasoning') continue;
+        if (part.type === 'tool') afterTool = true;
         // Each step's end is spoken once; its start and its input are not, so a
         // busy agent does not flood the live region.
         if (part.type === 'tool' && (part.state === 'output-available' || part.state === 'output-error')) {
@@ -308,6 +417,8 @@ export class ChatSession implements ReactiveController {
       },
       onText: (delta) => {
         answer.status = 'streaming';
+        if (afterTool && answer.content && !/\s$/.test(answer.content)) answer.content += '\n\n';
+        afterTool = false;
         answer.content += delta;
         changed();
         emit(this.#host, 'ai-chat-delta', { delta, message: answer });
@@ -335,17 +446,11 @@ export class ChatSession implements ReactiveController {
         : undefined,
       onWarning: (warning) => settings.debug && console.warn('[ai-chat]', warning),
     };
-    const outcome = await this.#stream.run(request, sink, streamPolicy(settings.stream), resumed?.resume);
+    const outcome = await this.#stream.run(request, sink, streamPolicy(settings.stream), resume);
     if (outcome.status === 'done') partsChanged(builder.end());
     this.#turn = undefined;
     this.#setWaiting(undefined);
-    this.#finish(answer, outcome, resumed !== undefined);
-    this.#host.requestUpdate();
-    // Other tabs may have saved while this one was busy (their events were
-    // not adopted then): show the merged conversation.
-    const merged = this.#sync.save(this.#messages, true);
-    if (merged && merged !== this.#messages) this.#replace([...merged]);
-    return answer;
+    return outcome;
   }
 
   #finish(answer: ChatMessage, outcome: AnswerOutcome, resumed: boolean): void {
