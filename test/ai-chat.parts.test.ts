@@ -96,55 +96,57 @@ describe('answers made of parts', () => {
     }
   });
 
-  it('runs the XSS corpus through tool names, inputs, outputs, errors, and source titles and URLs: nothing runs, nothing unsafe is made', async function () {
-    this.timeout(120_000);
-    const corpus = await loadCorpus();
-    const watch = new PayloadWatch();
-    watch.arm();
-    window.addEventListener('message', watch.onMessage);
-    try {
-      // In answers of 40 steps each: a page of agent steps, not one of hundreds.
-      for (let start = 0; start < corpus.length; start += 40) {
-        const batch = corpus.slice(start, start + 40);
-        const events = batch.flatMap(({ payload }, i) => [
-          uiEvent({ type: 'tool-input-start', toolCallId: `c${i}`, toolName: payload }),
-          uiEvent({ type: 'tool-input-available', toolCallId: `c${i}`, toolName: payload, input: { q: payload } }),
-          i % 2
-            ? uiEvent({ type: 'tool-output-available', toolCallId: `c${i}`, output: payload })
-            : uiEvent({ type: 'tool-output-error', toolCallId: `c${i}`, errorText: payload }),
-          // Every other source is the payload as its URL: dropped, never a link.
-          uiEvent({ type: 'source-url', sourceId: `s${i}`, url: i % 2 ? payload : `https://example.com/${i}`, title: payload }),
-          uiEvent({ type: 'file', url: payload, mediaType: 'image/png', filename: payload }),
-        ]);
-        const flow = await scenario({ headers: UI_STREAM, chunks: [uiEvent({ type: 'start' }), ...events, 'data: [DONE]\n\n'] });
-        const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} allow-images></ai-chat>`);
-        el.addEventListener('click', watch.onClick);
-        const answer = await el.send('go');
-        expect(answer?.status, answer?.error).to.equal('done');
-        await el.updateComplete;
-        const root = shadow(el);
-        const made = [...root.querySelectorAll('[part~="tool"], [part~="sources"], [part~="file"]')];
-        expect(root.querySelectorAll('[part~="tool"]')).to.have.length(batch.length);
-        // Element names only, so a failure message never carries a live node.
-        const tags = new Set(made.flatMap((node) => [node, ...node.querySelectorAll('*')]).map((node) => node.localName));
-        expect([...tags].filter((tag) => !['details', 'summary', 'span', 'div', 'pre', 'ol', 'li', 'a'].includes(tag))).to.deep.equal([]);
-        for (const node of made.flatMap((n) => [n, ...n.querySelectorAll('*')])) {
-          for (const { name } of node.attributes) expect(name.startsWith('on'), `${name} on <${node.localName}>`).to.equal(false);
+  for (const markdown of [true, false]) {
+    it(`runs the XSS corpus through tool names, inputs, outputs, errors, and source titles and URLs${markdown ? '' : ' (no-markdown)'}: nothing runs, nothing unsafe is made`, async function () {
+      this.timeout(120_000);
+      const corpus = await loadCorpus();
+      const watch = new PayloadWatch();
+      watch.arm();
+      window.addEventListener('message', watch.onMessage);
+      try {
+        // In answers of 40 steps each: a page of agent steps, not one of hundreds.
+        for (let start = 0; start < corpus.length; start += 40) {
+          const batch = corpus.slice(start, start + 40);
+          const events = batch.flatMap(({ payload }, i) => [
+            uiEvent({ type: 'tool-input-start', toolCallId: `c${i}`, toolName: payload }),
+            uiEvent({ type: 'tool-input-available', toolCallId: `c${i}`, toolName: payload, input: { q: payload } }),
+            i % 2
+              ? uiEvent({ type: 'tool-output-available', toolCallId: `c${i}`, output: payload })
+              : uiEvent({ type: 'tool-output-error', toolCallId: `c${i}`, errorText: payload }),
+            // Every other source is the payload as its URL: dropped, never a link.
+            uiEvent({ type: 'source-url', sourceId: `s${i}`, url: i % 2 ? payload : `https://example.com/${i}`, title: payload }),
+            uiEvent({ type: 'file', url: payload, mediaType: 'image/png', filename: payload }),
+          ]);
+          const flow = await scenario({ headers: UI_STREAM, chunks: [uiEvent({ type: 'start' }), ...events, 'data: [DONE]\n\n'] });
+          const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} allow-images ?no-markdown=${!markdown}></ai-chat>`);
+          el.addEventListener('click', watch.onClick);
+          const answer = await el.send('go');
+          expect(answer?.status, answer?.error).to.equal('done');
+          await el.updateComplete;
+          const root = shadow(el);
+          const made = [...root.querySelectorAll('[part~="tool"], [part~="sources"], [part~="file"]')];
+          expect(root.querySelectorAll('[part~="tool"]')).to.have.length(batch.length);
+          // Element names only, so a failure message never carries a live node.
+          const tags = new Set(made.flatMap((node) => [node, ...node.querySelectorAll('*')]).map((node) => node.localName));
+          expect([...tags].filter((tag) => !['details', 'summary', 'span', 'div', 'pre', 'ol', 'li', 'a'].includes(tag))).to.deep.equal([]);
+          for (const node of made.flatMap((n) => [n, ...n.querySelectorAll('*')])) {
+            for (const { name } of node.attributes) expect(name.startsWith('on'), `${name} on <${node.localName}>`).to.equal(false);
+          }
+          for (const link of root.querySelectorAll<HTMLAnchorElement>('[part~="source"] a, a[part~="file"]')) {
+            expect(['http:', 'https:'], link.getAttribute('href') ?? '').to.include(new URL(link.href).protocol);
+          }
+          // Every name is there, as text.
+          const names = [...root.querySelectorAll('[part~="tool-name"]')].map((n) => n.textContent);
+          const missing = batch.filter((p, i) => names[i] !== p.payload).map((p) => p.id);
+          expect(missing, 'tool names not shown as written').to.deep.equal([]);
+          for (const details of root.querySelectorAll<HTMLDetailsElement>('[part~="tool"]')) details.open = true;
+          await el.updateComplete;
+          watch.assertQuiet(`tool and source fields, payloads ${start + 1}-${start + batch.length}`);
+          el.remove();
         }
-        for (const link of root.querySelectorAll<HTMLAnchorElement>('[part~="source"] a, a[part~="file"]')) {
-          expect(['http:', 'https:'], link.getAttribute('href') ?? '').to.include(new URL(link.href).protocol);
-        }
-        // Every name is there, as text.
-        const names = [...root.querySelectorAll('[part~="tool-name"]')].map((n) => n.textContent);
-        const missing = batch.filter((p, i) => names[i] !== p.payload).map((p) => p.id);
-        expect(missing, 'tool names not shown as written').to.deep.equal([]);
-        for (const details of root.querySelectorAll<HTMLDetailsElement>('[part~="tool"]')) details.open = true;
-        await el.updateComplete;
-        watch.assertQuiet(`tool and source fields, payloads ${start + 1}-${start + batch.length}`);
-        el.remove();
+      } finally {
+        window.removeEventListener('message', watch.onMessage);
       }
-    } finally {
-      window.removeEventListener('message', watch.onMessage);
-    }
-  });
+    });
+  }
 });
