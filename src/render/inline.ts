@@ -251,9 +251,10 @@ export function parseInline(src: string): Inline[] {
         const use = ch === '~' ? closer.len! : opener.text!.length >= 2 && closer.text!.length >= 2 ? 2 : 1;
         const [children, depth] = collect(opener.next, closer);
         // Too deep: these delimiters stay text, like unmatched ones, and so
-        // does every opener below (its range would hold this one).
-        tooDeep = Math.max(tooDeep, depth < MAX_INLINE_NESTING ? -1 : opener.order!);
-        if (depth < MAX_INLINE_NESTING) {
+        // does every opener below (its range would hold this one). The
+        // opener is above `stop`, so above the last such bound too.
+        if (depth >= MAX_INLINE_NESTING) tooDeep = opener.order!;
+        else {
           wrap(opener, closer, { node: { type: ch === '~' ? 'del' : use === 2 ? 'strong' : 'em', children }, depth: depth + 1 });
           opener.text = opener.text!.slice(use);
           closer.text = closer.text!.slice(use);

@@ -627,14 +627,16 @@ function createParser() {
     snapshot(unfinished: string): [Block[], ReadonlyMap<string, LinkDefinition>] {
       let kids = root.kids!;
       if (unfinished) {
-        const [madeBefore, idBefore] = [made, nextId];
+        const madeBefore = made;
+        const idBefore = nextId;
         root.kids = cloneOpen(root).kids;
         tentative = true;
         try {
           parseLine(unfinished);
         } finally {
           tentative = false;
-          [made, nextId] = [madeBefore, idBefore];
+          made = madeBefore;
+          nextId = idBefore;
           [kids, root.kids] = [root.kids!, kids];
         }
       }
