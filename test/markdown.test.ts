@@ -708,6 +708,23 @@ describe('renderMarkdown', () => {
     }
   });
 
+  it('highlights finished code up to 32 KB and leaves longer code plain (its spans would be laid out in one task)', async () => {
+    const el = await host();
+    const calls: number[] = [];
+    const highlighter = (text: string) => {
+      calls.push(text.length);
+      return [{ text, type: 'keyword' as const }];
+    };
+    const line = 'const value = 1;\n';
+    const doc = parseMarkdown('```js\n' + line.repeat(100) + '```\n\n```js\n' + line.repeat(2000) + '```\n');
+    render(renderMarkdown(doc, { labels, highlighter }), el.shadowRoot!);
+    const [short, long] = $$(el, 'pre code');
+    expect(short!.querySelector('.tok-keyword')!.textContent).to.equal(line.repeat(100));
+    expect(long!.querySelector('span')).to.equal(null);
+    expect(long!.textContent).to.equal(line.repeat(2000));
+    expect(calls).to.deep.equal([line.length * 100]);
+  });
+
   it('disables Copy while the fence is still open', async () => {
     const el = await host();
     const stream = createMarkdownStream();
