@@ -13,9 +13,10 @@ import { safeUrl } from './safe-url.js';
  *
  * Finished blocks are wrapped in `guard`: a block object that has not
  * changed is skipped without walking its template, so a frame costs the open
- * tail plus one comparison per top-level block (at most MAX_BLOCKS). Blocks are rendered by
- * position, not keyed: finished blocks never move (the parser only appends
- * and reshapes the open tail), so keys would buy nothing.
+ * tail plus one comparison per top-level block (MAX_PIECES bounds their
+ * number). Blocks are rendered by position, not keyed: finished blocks never
+ * move (the parser only appends and reshapes the open tail), so keys would
+ * buy nothing.
  */
 
 /** The code block's button texts, in the reader's language. */
@@ -96,9 +97,9 @@ export function renderMarkdown(doc: MarkdownSnapshot, options: RenderMarkdownOpt
 
 /**
  * Blocks or list items in order (nested at most MAX_NESTING deep, and inline
- * content at most MAX_INLINE_NESTING: the recursion here is bounded); closed ones are cached by object identity,
- * rebuilt only when one of the context's values (the options, the
- * definitions) changes.
+ * content at most MAX_INLINE_NESTING: the recursion here is bounded); closed
+ * ones are cached by object identity, rebuilt only when one of the context's
+ * values (the options, the definitions) changes.
  */
 function renderBlocks(list: readonly (Block | ListItem)[], ctx: Context) {
   // Read once per list, not once per block: every closed block is compared on every frame.
