@@ -26,8 +26,8 @@ import { ROOT, checks } from '../test/packaging/harness.mjs';
 
 const verbose = process.argv.includes('--verbose');
 const TEST_DIR = join(ROOT, 'test');
-/** Framework apps have their own node_modules; test/types only compiles names, it runs nothing. */
-const SKIPPED_DIRS = new Set(['node_modules', 'apps', 'types']);
+/** Framework apps run apart; test/types only compiles names, it runs nothing. */
+const SKIPPED_DIRS = new Set(['apps', 'types']);
 
 const escape = (name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A name standing alone: not part of a longer kebab-case or camelCase word. */
@@ -154,7 +154,10 @@ function publicMembers(element, kind) {
 function testFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return SKIPPED_DIRS.has(entry.name) && dir === TEST_DIR ? [] : testFiles(path);
+    // Installed packages (test/apps, test/backends) are nobody's test of this element.
+    if (entry.isDirectory()) {
+      return entry.name === 'node_modules' || (SKIPPED_DIRS.has(entry.name) && dir === TEST_DIR) ? [] : testFiles(path);
+    }
     return /\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
   });
 }

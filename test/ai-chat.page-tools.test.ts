@@ -176,6 +176,7 @@ describe('tools run by the page', () => {
     // The mock calls the named tool again after each result: it never ends on its own.
     const setup = await setupHandler({ toolRounds: 10 });
     const el = await chat(setup, 'max-steps=3');
+    expect(el.maxSteps).to.equal(3);
     let calls = 0;
     el.tools = { get_order: () => ((calls += 1), { status: 'shipped' }) };
     const answer = await el.send('Loop on get_order');
