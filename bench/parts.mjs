@@ -5,7 +5,10 @@
 // steps (one in seven fails) and 30 sources spread through it. Beside it, in
 // the same run and the same format, the same text with no parts: what the
 // parts cost is the difference, and "flat" means a token costs as much at 8k
-// as at 1k (target 8k/1k ≤ 1.3) with no task over 50 ms.
+// as at 1k (target 8k/1k ≤ 1.3) with no task over 50 ms. Each answer is
+// streamed flooded (as `npm run bench` does) and paced at 1,000 tokens/s,
+// which renders nearly every frame; `--rate N` runs one of them. The bundle
+// is built first, unless `--no-build`.
 //
 // --load runs two busy-looping Node processes beside the browser (the shared
 // two-core machine under other work); they are ended by their pids when the
