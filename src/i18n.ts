@@ -1,4 +1,4 @@
-import { ENGLISH_ERRORS, statusLine, type ChatFailure, type ErrorTexts } from './errors.js';
+import { ENGLISH_ERRORS, ERROR_CODES, statusLine, type ChatFailure, type ErrorTexts } from './errors.js';
 
 /**
  * Every text the widget shows or announces. Replace any of them through the
@@ -60,155 +60,219 @@ export interface ChatStrings {
 /** A partial override: any key, and any error text. */
 export type ChatStringsOverride = Partial<Omit<ChatStrings, 'errors'>> & { errors?: Partial<ErrorTexts> };
 
-const en: ChatStrings = {
-  placeholder: 'Ask anything…',
-  inputLabel: 'Message',
-  send: 'Send',
-  stop: 'Stop',
-  retry: 'Retry',
-  newChat: 'New chat',
-  stopped: 'Stopped.',
-  unformatted: 'Shown as plain text: the formatting could not be displayed.',
-  incomplete: 'The answer is incomplete.',
-  empty: 'Ask a question to start the conversation.',
-  copy: 'Copy',
-  copied: 'Copied',
-  copyFailed: 'Press Ctrl+C',
-  thinking: 'Thinking',
-  jumpToLatest: 'Jump to latest',
-  offline: 'You are offline. Waiting for the connection…',
-  waitingForAnswer: (seconds) => `Still waiting for the answer (giving up in ${seconds} s)…`,
-  reconnecting: (attempt, max, seconds) => `Reconnecting (${attempt} of ${max})${seconds > 0 ? ` in ${seconds} s` : ''}…`,
-  openChat: 'Open chat',
-  closeChat: 'Close chat',
-  transcriptLabel: 'Conversation',
-  suggestionsLabel: 'Suggestions',
-  announceAnswer: (text) => `Answer: ${text}`,
-  announceError: (text) => `Error: ${text}`,
-  toolRunning: 'Running',
-  toolDone: 'Done',
-  toolFailed: 'Failed',
-  toolNotRun: 'Not run',
-  approve: 'Approve',
-  deny: 'Deny',
-  toolInput: 'Input',
-  toolOutput: 'Output',
-  sources: 'Sources',
-  announceTool: (name, failed) => `Tool ${name} ${failed ? 'failed' : 'done'}`,
-  errors: ENGLISH_ERRORS,
-};
+/**
+ * The order of the texts in the language tables below (every key but
+ * `errors`, whose texts follow `ERROR_CODES`). Tables instead of objects: the
+ * key names ship once instead of once per language, and each position is
+ * still type-checked against the key it stands for.
+ */
+const KEYS = [
+  'placeholder',
+  'inputLabel',
+  'send',
+  'stop',
+  'retry',
+  'newChat',
+  'stopped',
+  'unformatted',
+  'incomplete',
+  'empty',
+  'copy',
+  'copied',
+  'copyFailed',
+  'thinking',
+  'jumpToLatest',
+  'offline',
+  'waitingForAnswer',
+  'reconnecting',
+  'openChat',
+  'closeChat',
+  'transcriptLabel',
+  'suggestionsLabel',
+  'announceAnswer',
+  'announceError',
+  'toolRunning',
+  'toolDone',
+  'toolFailed',
+  'toolNotRun',
+  'approve',
+  'deny',
+  'toolInput',
+  'toolOutput',
+  'sources',
+  'announceTool',
+] as const;
 
-const de: ChatStrings = {
-  placeholder: 'Frag mich etwas …',
-  inputLabel: 'Nachricht',
-  send: 'Senden',
-  stop: 'Stopp',
-  retry: 'Erneut versuchen',
-  newChat: 'Neuer Chat',
-  stopped: 'Angehalten.',
-  unformatted: 'Als reiner Text angezeigt: die Formatierung ließ sich nicht darstellen.',
-  incomplete: 'Die Antwort ist unvollständig.',
-  empty: 'Stell eine Frage, um das Gespräch zu beginnen.',
-  copy: 'Kopieren',
-  copied: 'Kopiert',
-  copyFailed: 'Strg+C drücken',
-  thinking: 'Gedankengang',
-  jumpToLatest: 'Zum Neuesten',
-  offline: 'Keine Verbindung. Warte, bis sie zurück ist …',
-  waitingForAnswer: (seconds) => `Warte noch auf die Antwort (Abbruch in ${seconds} s) …`,
-  reconnecting: (attempt, max, seconds) =>
-    `Verbinde neu (${attempt} von ${max})${seconds > 0 ? ` in ${seconds} s` : ''} …`,
-  openChat: 'Chat öffnen',
-  closeChat: 'Chat schließen',
-  transcriptLabel: 'Unterhaltung',
-  suggestionsLabel: 'Vorschläge',
-  announceAnswer: (text) => `Antwort: ${text}`,
-  announceError: (text) => `Fehler: ${text}`,
-  toolRunning: 'Läuft',
-  toolDone: 'Fertig',
-  toolFailed: 'Fehlgeschlagen',
-  toolNotRun: 'Nicht ausgeführt',
-  approve: 'Erlauben',
-  deny: 'Ablehnen',
-  toolInput: 'Eingabe',
-  toolOutput: 'Ergebnis',
-  sources: 'Quellen',
-  announceTool: (name, failed) => `Werkzeug ${name} ${failed ? 'fehlgeschlagen' : 'fertig'}`,
-  errors: {
-    http: (p) => `Der Server antwortete mit ${statusLine(p)}${p.said ? `: ${p.said}` : '.'}`,
-    unreachable: () => 'Der Server ist nicht erreichbar. Prüfe die Verbindung und versuche es erneut.',
-    'cross-origin': (p) =>
-      `Der Browser hat die Cross-Origin-Anfrage abgelehnt: Die CORS-Einstellungen des Servers müssen den Ursprung ${p.origin} und die Header ${p.headers} erlauben.`,
-    'connection-lost': () => 'Die Verbindung brach ab, während die Antwort eintraf.',
-    idle: (p) => `Der Server hat ${p.limit} lang nichts gesendet.`,
-    'first-token': (p) => `Der Server hat innerhalb von ${p.limit} keine Antwort begonnen.`,
-    incomplete: () => 'Die Antwort endete, bevor sie vollständig war.',
-    'not-a-stream': (p) => `Der Server antwortete mit ${p.contentType || 'unbekanntem Inhalt'} statt mit einem Event-Stream.`,
-    'bad-json': () => 'Der Server sandte unlesbares JSON.',
-    'no-answer': () => 'Der Server hat keine Antwort gesendet.',
-    'too-large': (p) => `Die Antwort wurde angehalten: Sie war größer als ${p.limit}.`,
-    'event-too-large': (p) => `Die Antwort wurde angehalten: Ein Ereignis war länger als ${p.limit}.`,
-    stream: (p) => p.said || 'Der Server meldete einen Fehler.',
-    timeout: (p) => `Die Antwort dauerte länger als ${p.limit} und wurde angehalten.`,
-    'max-steps': (p) => `Die Antwort hielt nach ${p.limit} Schritten mit Werkzeugaufrufen an. Sende eine Nachricht, damit sie weitergeht.`,
-  },
-};
+/** The values of `record` for `keys`, in their order. */
+type Table<Keys extends readonly (keyof Record)[], Record> = { -readonly [I in keyof Keys]: Record[Keys[I]] };
 
-const fr: ChatStrings = {
-  placeholder: 'Posez votre question…',
-  inputLabel: 'Message',
-  send: 'Envoyer',
-  stop: 'Arrêter',
-  retry: 'Réessayer',
-  newChat: 'Nouvelle discussion',
-  stopped: 'Arrêté.',
-  unformatted: 'Affiché en texte brut : la mise en forme n’a pas pu être affichée.',
-  incomplete: 'La réponse est incomplète.',
-  empty: 'Posez une question pour commencer la conversation.',
-  copy: 'Copier',
-  copied: 'Copié',
-  copyFailed: 'Appuyez sur Ctrl+C',
-  thinking: 'Réflexion',
-  jumpToLatest: 'Aller au plus récent',
-  offline: 'Vous êtes hors ligne. En attente de la connexion…',
-  waitingForAnswer: (seconds) => `Toujours en attente de la réponse (abandon dans ${seconds} s)…`,
-  reconnecting: (attempt, max, seconds) =>
-    `Reconnexion (${attempt} sur ${max})${seconds > 0 ? ` dans ${seconds} s` : ''}…`,
-  openChat: 'Ouvrir la discussion',
-  closeChat: 'Fermer la discussion',
-  transcriptLabel: 'Conversation',
-  suggestionsLabel: 'Suggestions',
-  announceAnswer: (text) => `Réponse : ${text}`,
-  announceError: (text) => `Erreur : ${text}`,
-  toolRunning: 'En cours',
-  toolDone: 'Terminé',
-  toolFailed: 'Échec',
-  toolNotRun: 'Non exécuté',
-  approve: 'Autoriser',
-  deny: 'Refuser',
-  toolInput: 'Entrée',
-  toolOutput: 'Résultat',
-  sources: 'Sources',
-  announceTool: (name, failed) => `Outil ${name} ${failed ? 'en échec' : 'terminé'}`,
-  errors: {
-    http: (p) => `Le serveur a répondu ${statusLine(p)}${p.said ? ` : ${p.said}` : '.'}`,
-    unreachable: () => 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.',
-    'cross-origin': (p) =>
-      `Le navigateur a refusé la requête cross-origin : les réglages CORS du serveur doivent autoriser l'origine ${p.origin} et les en-têtes ${p.headers}.`,
-    'connection-lost': () => 'La connexion a été perdue pendant la réponse.',
-    idle: (p) => `Le serveur est resté muet pendant ${p.limit}.`,
-    'first-token': (p) => `Le serveur n’a commencé aucune réponse en ${p.limit}.`,
-    incomplete: () => 'La réponse s’est arrêtée avant d’être complète.',
-    'not-a-stream': (p) => `Le serveur a répondu avec ${p.contentType || 'un contenu inconnu'} au lieu d’un flux d’événements.`,
-    'bad-json': () => 'Le serveur a envoyé un JSON illisible.',
-    'no-answer': () => 'Le serveur n’a envoyé aucune réponse.',
-    'too-large': (p) => `La réponse a été arrêtée : elle dépassait ${p.limit}.`,
-    'event-too-large': (p) => `La réponse a été arrêtée : un événement dépassait ${p.limit}.`,
-    stream: (p) => p.said || 'Le serveur a signalé une erreur.',
-    timeout: (p) => `La réponse a pris plus de ${p.limit} et a été arrêtée.`,
-    'max-steps': (p) => `La réponse s’est arrêtée après ${p.limit} étapes d’appels d’outils. Envoyez un message pour qu’elle continue.`,
-  },
-};
+const zip = <Value>(keys: readonly string[], values: readonly unknown[]) =>
+  Object.fromEntries(keys.map((key, i) => [key, values[i]])) as Value;
+
+/** A language's set: its texts in `KEYS` order, its error texts in `ERROR_CODES` order. */
+const language = (
+  texts: Table<typeof KEYS, ChatStrings>,
+  errors: Table<typeof ERROR_CODES, ErrorTexts> | ErrorTexts,
+): ChatStrings => ({
+  ...zip<Pick<ChatStrings, (typeof KEYS)[number]>>(KEYS, texts),
+  errors: Array.isArray(errors) ? zip<ErrorTexts>(ERROR_CODES, errors) : (errors as ErrorTexts),
+});
+
+const en = language(
+  [
+    'Ask anything…', // placeholder
+    'Message', // inputLabel
+    'Send', // send
+    'Stop', // stop
+    'Retry', // retry
+    'New chat', // newChat
+    'Stopped.', // stopped
+    'Shown as plain text: the formatting could not be displayed.', // unformatted
+    'The answer is incomplete.', // incomplete
+    'Ask a question to start the conversation.', // empty
+    'Copy', // copy
+    'Copied', // copied
+    'Press Ctrl+C', // copyFailed
+    'Thinking', // thinking
+    'Jump to latest', // jumpToLatest
+    'You are offline. Waiting for the connection…', // offline
+    (seconds) => `Still waiting for the answer (giving up in ${seconds} s)…`, // waitingForAnswer
+    (attempt, max, seconds) => `Reconnecting (${attempt} of ${max})${seconds > 0 ? ` in ${seconds} s` : ''}…`, // reconnecting
+    'Open chat', // openChat
+    'Close chat', // closeChat
+    'Conversation', // transcriptLabel
+    'Suggestions', // suggestionsLabel
+    (text) => `Answer: ${text}`, // announceAnswer
+    (text) => `Error: ${text}`, // announceError
+    'Running', // toolRunning
+    'Done', // toolDone
+    'Failed', // toolFailed
+    'Not run', // toolNotRun
+    'Approve', // approve
+    'Deny', // deny
+    'Input', // toolInput
+    'Output', // toolOutput
+    'Sources', // sources
+    (name, failed) => `Tool ${name} ${failed ? 'failed' : 'done'}`, // announceTool
+  ],
+  ENGLISH_ERRORS,
+);
+
+const de = language(
+  [
+    'Frag mich etwas …', // placeholder
+    'Nachricht', // inputLabel
+    'Senden', // send
+    'Stopp', // stop
+    'Erneut versuchen', // retry
+    'Neuer Chat', // newChat
+    'Angehalten.', // stopped
+    'Als reiner Text angezeigt: die Formatierung ließ sich nicht darstellen.', // unformatted
+    'Die Antwort ist unvollständig.', // incomplete
+    'Stell eine Frage, um das Gespräch zu beginnen.', // empty
+    'Kopieren', // copy
+    'Kopiert', // copied
+    'Strg+C drücken', // copyFailed
+    'Gedankengang', // thinking
+    'Zum Neuesten', // jumpToLatest
+    'Keine Verbindung. Warte, bis sie zurück ist …', // offline
+    (seconds) => `Warte noch auf die Antwort (Abbruch in ${seconds} s) …`, // waitingForAnswer
+    (attempt, max, seconds) =>
+      `Verbinde neu (${attempt} von ${max})${seconds > 0 ? ` in ${seconds} s` : ''} …`, // reconnecting
+    'Chat öffnen', // openChat
+    'Chat schließen', // closeChat
+    'Unterhaltung', // transcriptLabel
+    'Vorschläge', // suggestionsLabel
+    (text) => `Antwort: ${text}`, // announceAnswer
+    (text) => `Fehler: ${text}`, // announceError
+    'Läuft', // toolRunning
+    'Fertig', // toolDone
+    'Fehlgeschlagen', // toolFailed
+    'Nicht ausgeführt', // toolNotRun
+    'Erlauben', // approve
+    'Ablehnen', // deny
+    'Eingabe', // toolInput
+    'Ergebnis', // toolOutput
+    'Quellen', // sources
+    (name, failed) => `Werkzeug ${name} ${failed ? 'fehlgeschlagen' : 'fertig'}`, // announceTool
+  ],
+  [
+    (p) => `Der Server antwortete mit ${statusLine(p)}${p.said ? `: ${p.said}` : '.'}`, // http
+    () => 'Der Server ist nicht erreichbar. Prüfe die Verbindung und versuche es erneut.', // unreachable
+    (p) =>
+      `Der Browser hat die Cross-Origin-Anfrage abgelehnt: Die CORS-Einstellungen des Servers müssen den Ursprung ${p.origin} und die Header ${p.headers} erlauben.`, // cross-origin
+    () => 'Die Verbindung brach ab, während die Antwort eintraf.', // connection-lost
+    (p) => `Der Server hat ${p.limit} lang nichts gesendet.`, // idle
+    (p) => `Der Server hat innerhalb von ${p.limit} keine Antwort begonnen.`, // first-token
+    () => 'Die Antwort endete, bevor sie vollständig war.', // incomplete
+    (p) => `Der Server antwortete mit ${p.contentType || 'unbekanntem Inhalt'} statt mit einem Event-Stream.`, // not-a-stream
+    () => 'Der Server sandte unlesbares JSON.', // bad-json
+    () => 'Der Server hat keine Antwort gesendet.', // no-answer
+    (p) => `Die Antwort wurde angehalten: Sie war größer als ${p.limit}.`, // too-large
+    (p) => `Die Antwort wurde angehalten: Ein Ereignis war länger als ${p.limit}.`, // event-too-large
+    (p) => p.said || 'Der Server meldete einen Fehler.', // stream
+    (p) => `Die Antwort dauerte länger als ${p.limit} und wurde angehalten.`, // timeout
+    (p) => `Die Antwort hielt nach ${p.limit} Schritten mit Werkzeugaufrufen an. Sende eine Nachricht, damit sie weitergeht.`, // max-steps
+  ],
+);
+
+const fr = language(
+  [
+    'Posez votre question…', // placeholder
+    'Message', // inputLabel
+    'Envoyer', // send
+    'Arrêter', // stop
+    'Réessayer', // retry
+    'Nouvelle discussion', // newChat
+    'Arrêté.', // stopped
+    'Affiché en texte brut : la mise en forme n’a pas pu être affichée.', // unformatted
+    'La réponse est incomplète.', // incomplete
+    'Posez une question pour commencer la conversation.', // empty
+    'Copier', // copy
+    'Copié', // copied
+    'Appuyez sur Ctrl+C', // copyFailed
+    'Réflexion', // thinking
+    'Aller au plus récent', // jumpToLatest
+    'Vous êtes hors ligne. En attente de la connexion…', // offline
+    (seconds) => `Toujours en attente de la réponse (abandon dans ${seconds} s)…`, // waitingForAnswer
+    (attempt, max, seconds) =>
+      `Reconnexion (${attempt} sur ${max})${seconds > 0 ? ` dans ${seconds} s` : ''}…`, // reconnecting
+    'Ouvrir la discussion', // openChat
+    'Fermer la discussion', // closeChat
+    'Conversation', // transcriptLabel
+    'Suggestions', // suggestionsLabel
+    (text) => `Réponse : ${text}`, // announceAnswer
+    (text) => `Erreur : ${text}`, // announceError
+    'En cours', // toolRunning
+    'Terminé', // toolDone
+    'Échec', // toolFailed
+    'Non exécuté', // toolNotRun
+    'Autoriser', // approve
+    'Refuser', // deny
+    'Entrée', // toolInput
+    'Résultat', // toolOutput
+    'Sources', // sources
+    (name, failed) => `Outil ${name} ${failed ? 'en échec' : 'terminé'}`, // announceTool
+  ],
+  [
+    (p) => `Le serveur a répondu ${statusLine(p)}${p.said ? ` : ${p.said}` : '.'}`, // http
+    () => 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.', // unreachable
+    (p) =>
+      `Le navigateur a refusé la requête cross-origin : les réglages CORS du serveur doivent autoriser l'origine ${p.origin} et les en-têtes ${p.headers}.`, // cross-origin
+    () => 'La connexion a été perdue pendant la réponse.', // connection-lost
+    (p) => `Le serveur est resté muet pendant ${p.limit}.`, // idle
+    (p) => `Le serveur n’a commencé aucune réponse en ${p.limit}.`, // first-token
+    () => 'La réponse s’est arrêtée avant d’être complète.', // incomplete
+    (p) => `Le serveur a répondu avec ${p.contentType || 'un contenu inconnu'} au lieu d’un flux d’événements.`, // not-a-stream
+    () => 'Le serveur a envoyé un JSON illisible.', // bad-json
+    () => 'Le serveur n’a envoyé aucune réponse.', // no-answer
+    (p) => `La réponse a été arrêtée : elle dépassait ${p.limit}.`, // too-large
+    (p) => `La réponse a été arrêtée : un événement dépassait ${p.limit}.`, // event-too-large
+    (p) => p.said || 'Le serveur a signalé une erreur.', // stream
+    (p) => `La réponse a pris plus de ${p.limit} et a été arrêtée.`, // timeout
+    (p) => `La réponse s’est arrêtée après ${p.limit} étapes d’appels d’outils. Envoyez un message pour qu’elle continue.`, // max-steps
+  ],
+);
 
 /** The built-in sets, by primary language subtag. */
 const BUILT_IN_STRINGS: Readonly<Record<string, ChatStrings>> = { en, de, fr };
