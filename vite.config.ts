@@ -89,6 +89,28 @@ function compressScriptBundle(): Plugin {
       // `sourceMap: true` (not `asObject`) makes the map JSON text.
       return { code: result.code ?? code, map: result.map as string | undefined };
     },
+    // After the build's minifier: terser renames the local names once more.
+    // It hands out the short names by how often each is used, which leaves
+    // the text more alike and about 50 B gzip smaller; it changes no code,
+    // and the top level (the `AiChatElement` global) keeps its name.
+    async generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk' || !chunk.map) continue;
+        const mapComment = /\n\/\/# sourceMappingURL=[^\n]*\s*$/.exec(chunk.code)?.[0] ?? '';
+        const result = await terser(chunk.code, {
+          ecma: 2022,
+          compress: false,
+          mangle: true,
+          // Chained to the minifier's map, which already leads to src/.
+          sourceMap: { content: JSON.stringify(chunk.map), asObject: true },
+        });
+        if (!result.code || !result.map) continue;
+        chunk.code = result.code + mapComment;
+        Object.assign(chunk.map, result.map);
+        const mapFile = bundle[`${chunk.fileName}.map`];
+        if (mapFile?.type === 'asset') mapFile.source = chunk.map.toString();
+      }
+    },
   };
 }
 

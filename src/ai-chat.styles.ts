@@ -203,6 +203,8 @@ export const styles = css`
   .reasoning,
   .note,
   .footer,
+  .tool-label,
+  [part~='tool-status'],
   textarea::placeholder {
     color: var(--_muted);
   }
@@ -234,12 +236,9 @@ export const styles = css`
     margin-block-end: calc(var(--_space) * 0.5);
     font-size: 0.9em;
   }
-  .tool summary {
+  /* The tool steps' and the reasoning's; the widget has no other. */
+  summary {
     cursor: pointer;
-  }
-  .tool-label,
-  [part~='tool-status'] {
-    color: var(--_muted);
   }
   .tool pre {
     margin: 0 0 0.4em;
@@ -278,9 +277,6 @@ export const styles = css`
   .reasoning {
     margin-block-end: 0.4em;
     font-size: 0.92em;
-  }
-  .reasoning summary {
-    cursor: pointer;
   }
   .reasoning-text {
     padding-inline-start: 0.75em;

@@ -13,14 +13,16 @@ const RESTORED_ROLES: readonly unknown[] = MESSAGE_ROLES.filter((role) => role !
 function isMessage(value: unknown): value is ChatMessage {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
+  const text = (key: string) => typeof m[key] === 'string';
+  const absentOr = (key: string, valid: boolean) => m[key] === undefined || valid;
   return (
-    typeof m.id === 'string' &&
-    typeof m.content === 'string' &&
+    text('id') &&
+    text('content') &&
     (MESSAGE_ROLES as readonly unknown[]).includes(m.role) &&
     (MESSAGE_STATUSES as readonly unknown[]).includes(m.status) &&
-    (m.reasoning === undefined || typeof m.reasoning === 'string') &&
-    (m.error === undefined || typeof m.error === 'string') &&
-    (m.parts === undefined || (Array.isArray(m.parts) && m.parts.every(isPart)))
+    absentOr('reasoning', text('reasoning')) &&
+    absentOr('error', text('error')) &&
+    absentOr('parts', Array.isArray(m.parts) && m.parts.every(isPart))
   );
 }
 
@@ -225,14 +227,11 @@ function readStored(raw: string): LoadResult {
   }
 }
 
+/**
+ * The stored fields only. `JSON.stringify` leaves out the ones that are
+ * undefined, so a message without reasoning, error or parts is stored without
+ * those keys.
+ */
 function plain({ id, role, content, status, reasoning, error, parts }: ChatMessage): ChatMessage {
-  return {
-    id,
-    role,
-    content,
-    status,
-    ...(reasoning !== undefined ? { reasoning } : {}),
-    ...(error !== undefined ? { error } : {}),
-    ...(parts !== undefined ? { parts } : {}),
-  };
+  return { id, role, content, status, reasoning, error, parts };
 }

@@ -52,24 +52,27 @@ type SessionHost = ReactiveControllerHost &
 /** `history-limit` by default: well inside `createChatHandler`'s default `maxMessages` (200). */
 export const DEFAULT_HISTORY_LIMIT = 100;
 
+/** The numbers of a stream policy an attribute sets. */
+const NUMBERS = ['maxRetries', 'retryDelay', 'idleTimeout', 'firstTokenTimeout', 'timeout', 'maxResponseBytes'] as const;
+
 /**
  * Attribute values as set from HTML may be anything `Number()` makes of a
  * string: a negative or `NaN` value falls back to the default rather than
  * turning retries or time-outs into nonsense.
  */
 export function streamPolicy(settings: StreamPolicy): StreamPolicy {
-  const orDefault = (value: number, fallback: number) => (Number.isFinite(value) && value >= 0 ? value : fallback);
-  return {
+  const policy: StreamPolicy = {
     ...DEFAULT_POLICY,
-    maxRetries: Math.floor(orDefault(settings.maxRetries, DEFAULT_POLICY.maxRetries)),
-    retryDelay: orDefault(settings.retryDelay, DEFAULT_POLICY.retryDelay),
-    idleTimeout: orDefault(settings.idleTimeout, DEFAULT_POLICY.idleTimeout),
-    firstTokenTimeout: orDefault(settings.firstTokenTimeout, DEFAULT_POLICY.firstTokenTimeout),
-    timeout: orDefault(settings.timeout, DEFAULT_POLICY.timeout),
-    maxResponseBytes: orDefault(settings.maxResponseBytes, DEFAULT_POLICY.maxResponseBytes) || DEFAULT_POLICY.maxResponseBytes,
     format: (FORMATS as readonly string[]).includes(settings.format) ? settings.format : 'auto',
     parseEvent: settings.parseEvent,
   };
+  for (const key of NUMBERS) {
+    const value = settings[key];
+    // A limit of 0 bytes would stop every answer: it means the default too.
+    if (Number.isFinite(value) && value >= 0 && (value > 0 || key !== 'maxResponseBytes')) policy[key] = value;
+  }
+  policy.maxRetries = Math.floor(policy.maxRetries);
+  return policy;
 }
 
 /**
