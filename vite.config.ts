@@ -93,6 +93,11 @@ function compressScriptBundle(): Plugin {
     // It hands out the short names by how often each is used, which leaves
     // the text more alike and about 50 B gzip smaller; it changes no code,
     // and the top level (the `AiChatElement` global) keeps its name.
+    // `ascii_only` writes the ~150 non-ASCII characters (the French and
+    // German texts, the markdown entities) as `\u` escapes: 460 B more text
+    // but 70 B less gzip, as the escapes reuse bytes the code is full of
+    // where UTF-8 needed Huffman codes of their own. The values are the same
+    // (no template's `raw` is read, and no regular expression has them).
     async generateBundle(_options, bundle) {
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk' || !chunk.map) continue;
@@ -101,6 +106,7 @@ function compressScriptBundle(): Plugin {
           ecma: 2022,
           compress: false,
           mangle: true,
+          format: { ascii_only: true },
           // Chained to the minifier's map, which already leads to src/.
           sourceMap: { content: JSON.stringify(chunk.map), asObject: true },
         });
