@@ -1,4 +1,4 @@
-// `node bench/history.mjs [--no-build] [--load] [--runs N] [--profile]`:
+// `node bench/history.mjs [--no-build] [--load] [--runs N] [--profile] [--css '<rules>']`:
 // long conversations (issue #17). A conversation of 0, 500 or 2,000 messages
 // of ~150 words of markdown is restored with `persist` into the script-tag
 // bundle in headless Chromium; then the reader scrolls up through it, and an
@@ -49,6 +49,12 @@ const ANSWER_TOKENS = 300;
 const RATE = 100;
 const LOADED = process.argv.includes('--load');
 const PROFILE = process.argv.includes('--profile');
+/**
+ * `--css '<rules>'` adds a style sheet to the widget's shadow root of every
+ * tree measured: a way to try a style change (say, content-visibility on
+ * messages) against the same run's figures without editing src/.
+ */
+const EXTRA_CSS = arg('--css', '');
 /** How long the oldest message may take to show before "all painted" is reported as not reached. */
 const OPEN_DEADLINE_MS = 20000;
 
@@ -76,7 +82,8 @@ const source = markdownTokens(4000);
 /**
  * Message i: its number first (so the bench can tell it is on screen), then
  * ~150 words of the bench's markdown (headings, lists, code, a table, quotes,
- * prose) from a different place each time. User and assistant alternate.
+ * prose) from a different place each time. User and assistant alternate
+ * (the widget shows a user's message as text, an answer as markdown).
  */
 function history(count) {
   return Array.from({ length: count }, (_, i) => {
@@ -190,7 +197,7 @@ async function measure(tree, count, profile) {
   await new Promise((resolve) => setTimeout(resolve, 100));
   if (profile) await startProfile(cdp);
   const open = await page.evaluate(
-    async (key, count, deadline) => {
+    async (key, count, deadline, css) => {
       const state = window.__bench;
       const el = document.createElement('ai-chat');
       el.setAttribute('persist', key);
@@ -210,6 +217,11 @@ async function measure(tree, count, profile) {
       const has = (message, i) => message?.textContent.includes(`Message ${i}:`) ?? false;
       const t0 = performance.now();
       document.body.append(el);
+      if (css) {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(css);
+        el.shadowRoot.adoptedStyleSheets = [...el.shadowRoot.adoptedStyleSheets, sheet];
+      }
       let newest;
       let all;
       if (count === 0) {
@@ -251,11 +263,16 @@ async function measure(tree, count, profile) {
     key,
     count,
     OPEN_DEADLINE_MS,
+    EXTRA_CSS,
   );
   const openProfile = profile ? await stopProfile(cdp) : undefined;
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = await cdp.send('Runtime.getHeapUsage');
-  if (profile) await startProfile(cdp);
+  if (profile) {
+    await startProfile(cdp);
+    // What the main thread did besides scripts: style, layout, pre-paint, paint, layerize.
+    await page.tracing.start({ categories: ['devtools.timeline', 'blink'] });
+  }
   const before = await cdp.send('Performance.getMetrics');
   const streamed = await page.evaluate(async (url) => {
     const state = window.__bench;
@@ -286,6 +303,7 @@ async function measure(tree, count, profile) {
   }, `/stream?tokens=${ANSWER_TOKENS}&rate=${RATE}&id=${id}`);
   const after = await cdp.send('Performance.getMetrics');
   const streamProfile = profile ? await stopProfile(cdp) : undefined;
+  const streamTrace = profile ? rendererWork(await page.tracing.stop()) : undefined;
   await page.close();
   if (streamed.status !== 'done' || streamed.deltas !== ANSWER_TOKENS) {
     throw new Error(`${tree.name} ${count}: ${streamed.status} after ${streamed.deltas} tokens ${streamed.error ?? ''}`);
@@ -306,10 +324,11 @@ async function measure(tree, count, profile) {
     postedBytes: posted.get(id),
     openProfile,
     streamProfile,
+    streamTrace,
   };
 }
 
-/** DOM nodes a plain markdown message adds: the shadow root with `count` of them, less the one with none. */
+/** DOM nodes a plain markdown answer adds: the shadow root with `count` of them, less the one with none. */
 async function plainNodes(tree, count) {
   const page = await browser.newPage();
   await page.goto(`${origin}/${tree.name}/`);
@@ -332,7 +351,8 @@ async function plainNodes(tree, count) {
       };
       const messages = Array.from({ length: count }, (_, i) => ({
         id: `p${i}`,
-        role: i % 2 ? 'assistant' : 'user',
+        // Assistant messages: a user's message is shown as text, not markdown.
+        role: 'assistant',
         content: `Plain ${i}: ${text}`,
         status: 'done',
       }));
@@ -343,6 +363,25 @@ async function plainNodes(tree, count) {
   );
   await page.close();
   return nodes / count;
+}
+
+/**
+ * The renderer main thread's trace events by name, total ms and count, biggest
+ * first. Events nest (a forced Layout inside a FunctionCall), so the totals
+ * overlap: read them as where the time goes, not as a sum.
+ */
+function rendererWork(trace) {
+  const events = JSON.parse(new TextDecoder().decode(trace)).traceEvents;
+  const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const byName = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || !main.has(`${e.pid}:${e.tid}`)) continue;
+    const entry = byName.get(e.name) ?? { ms: 0, count: 0 };
+    entry.ms += (e.dur ?? 0) / 1000;
+    entry.count++;
+    byName.set(e.name, entry);
+  }
+  return [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 18);
 }
 
 async function startProfile(cdp) {
@@ -391,7 +430,7 @@ try {
   print();
   print(
     `${LOADED ? 'loaded: 2 busy processes beside it' : 'no added load'}; ${RUNS} runs each, medians; load average before ${load} on ${cpus().length} cores; ` +
-      `${new Date().toISOString().slice(0, 16)}Z; ${trees.map((t) => `${t.name} = ${t.commit}${t.dirty ? ' + uncommitted src/' : ''}`).join(', ')}`,
+      `${new Date().toISOString().slice(0, 16)}Z; ${EXTRA_CSS ? `added CSS: \`${EXTRA_CSS}\`; ` : ''}${trees.map((t) => `${t.name} = ${t.commit}${t.dirty ? ' + uncommitted src/' : ''}`).join(', ')}`,
   );
   print();
   print(
@@ -437,7 +476,7 @@ try {
   const plain = {};
   for (const tree of trees) plain[tree.name] = await plainNodes(tree, 100);
   print(
-    `plain markdown message (~${PLAIN.split(/\s+/).length} words: prose with inline marks, a link and a list): DOM nodes per message ` +
+    `plain markdown answer (~${PLAIN.split(/\s+/).length} words: prose with inline marks, a link and a list): DOM nodes per message ` +
       trees.map((t) => `${t.name} ${fmt(plain[t.name], 1)}`).join(', '),
   );
   print();
@@ -455,7 +494,7 @@ try {
     print(`- longest task scrolling up through 2,000: ${fmt(big.scrollMax)} ms (target: none over 50 ms): ${check(big.scrollMax <= 50)}`);
     const perMessage = (big.nodes - empty.nodes) / 2000;
     print(
-      `- DOM nodes per plain markdown message: ${fmt(plain[tree.name], 1)} (target ≤ 40): ${check(plain[tree.name] <= 40)}; ` +
+      `- DOM nodes per plain markdown answer: ${fmt(plain[tree.name], 1)} (target ≤ 40): ${check(plain[tree.name] <= 40)}; ` +
         `per message of the mixed history above: ${fmt(perMessage, 1)}`,
     );
   }
@@ -471,6 +510,9 @@ try {
       print(`${tree.name}, ${what}: self time by function (of ${fmt(total)} ms profiled, idle included):`);
       for (const [where, ms] of top) print(`  ${fmt(ms, 1).padStart(8)} ms  ${where}`);
     }
+    print();
+    print(`${tree.name}, streaming ${ANSWER_TOKENS} tokens below 2,000 messages: main-thread trace events (nested, so totals overlap):`);
+    for (const [name, { ms, count }] of run.streamTrace) print(`  ${fmt(ms, 1).padStart(8)} ms  ${String(count).padStart(6)}×  ${name}`);
   }
 } finally {
   await browser.close();
