@@ -80,25 +80,35 @@ export type ErrorTexts = Record<ErrorCode, (params: ErrorParams) => string>;
 /** `503 Service Unavailable`, or as much of it as the response had. */
 export const statusLine = ({ status, statusText }: ErrorParams) => `${status ?? ''}${statusText ? ` ${statusText}` : ''}`;
 
+/** The values of `record` for `keys`, in their order: how the built-in languages write their texts. */
+export type Table<Keys extends readonly (keyof Record)[], Record> = { -readonly [I in keyof Keys]: Record[Keys[I]] };
+
+/** Texts given in `keys` order, as an object by key: the key names ship once, not once per language. */
+export const byKey = <Value>(keys: readonly string[], values: readonly unknown[]) =>
+  Object.fromEntries(keys.map((key, i) => [key, values[i]])) as Value;
+
+/** A language's error texts, in `ERROR_CODES` order. */
+export const errorTexts = (texts: Table<typeof ERROR_CODES, ErrorTexts>) => byKey<ErrorTexts>(ERROR_CODES, texts);
+
 /** English, also the `message` of every `ChatFailure` (stable for integrators' logs). */
-export const ENGLISH_ERRORS: ErrorTexts = {
-  http: (p) => `The server answered ${statusLine(p)}${p.said ? `: ${p.said}` : '.'}`,
-  unreachable: () => 'Could not reach the server. Check your connection and try again.',
-  'cross-origin': (p) =>
-    `The browser refused the cross-origin request: the server's CORS settings must allow the origin ${p.origin} and the headers ${p.headers}.`,
-  'connection-lost': () => 'The connection was lost while the answer was arriving.',
-  idle: (p) => `The server went silent for ${p.limit}.`,
-  'first-token': (p) => `The server sent no answer within ${p.limit}.`,
-  incomplete: () => 'The answer stopped before it was complete.',
-  'not-a-stream': (p) => `The server answered with ${p.contentType || 'no content type'}, not an event stream.`,
-  'bad-json': () => 'The server sent JSON that could not be read.',
-  'no-answer': () => 'The server sent no answer.',
-  'too-large': (p) => `The answer was stopped: it was larger than ${p.limit}.`,
-  'event-too-large': (p) => `The answer was stopped: one event was longer than ${p.limit}.`,
-  stream: (p) => p.said || 'The server reported an error.',
-  timeout: (p) => `The answer took longer than ${p.limit} and was stopped.`,
-  'max-steps': (p) => `The answer stopped after ${p.limit} steps of tool calls. Send a message to let it go on.`,
-};
+export const ENGLISH_ERRORS = errorTexts([
+  (p) => `The server answered ${statusLine(p)}${p.said ? `: ${p.said}` : '.'}`, // http
+  () => 'Could not reach the server. Check your connection and try again.', // unreachable
+  (p) =>
+    `The browser refused the cross-origin request: the server's CORS settings must allow the origin ${p.origin} and the headers ${p.headers}.`, // cross-origin
+  () => 'The connection was lost while the answer was arriving.', // connection-lost
+  (p) => `The server went silent for ${p.limit}.`, // idle
+  (p) => `The server sent no answer within ${p.limit}.`, // first-token
+  () => 'The answer stopped before it was complete.', // incomplete
+  (p) => `The server answered with ${p.contentType || 'no content type'}, not an event stream.`, // not-a-stream
+  () => 'The server sent JSON that could not be read.', // bad-json
+  () => 'The server sent no answer.', // no-answer
+  (p) => `The answer was stopped: it was larger than ${p.limit}.`, // too-large
+  (p) => `The answer was stopped: one event was longer than ${p.limit}.`, // event-too-large
+  (p) => p.said || 'The server reported an error.', // stream
+  (p) => `The answer took longer than ${p.limit} and was stopped.`, // timeout
+  (p) => `The answer stopped after ${p.limit} steps of tool calls. Send a message to let it go on.`, // max-steps
+]);
 
 /** A `ChatFailure` whose `message` is the English text. */
 export function chatFailure(code: ErrorCode, params: ErrorParams = {}): ChatFailure {

@@ -1,4 +1,4 @@
-import { ENGLISH_ERRORS, ERROR_CODES, statusLine, type ChatFailure, type ErrorTexts } from './errors.js';
+import { byKey, ENGLISH_ERRORS, errorTexts, statusLine, type ChatFailure, type ErrorTexts, type Table } from './errors.js';
 
 /**
  * Every text the widget shows or announces. Replace any of them through the
@@ -103,19 +103,10 @@ const KEYS = [
   'announceTool',
 ] as const;
 
-/** The values of `record` for `keys`, in their order. */
-type Table<Keys extends readonly (keyof Record)[], Record> = { -readonly [I in keyof Keys]: Record[Keys[I]] };
-
-const zip = <Value>(keys: readonly string[], values: readonly unknown[]) =>
-  Object.fromEntries(keys.map((key, i) => [key, values[i]])) as Value;
-
-/** A language's set: its texts in `KEYS` order, its error texts in `ERROR_CODES` order. */
-const language = (
-  texts: Table<typeof KEYS, ChatStrings>,
-  errors: Table<typeof ERROR_CODES, ErrorTexts> | ErrorTexts,
-): ChatStrings => ({
-  ...zip<Pick<ChatStrings, (typeof KEYS)[number]>>(KEYS, texts),
-  errors: Array.isArray(errors) ? zip<ErrorTexts>(ERROR_CODES, errors) : (errors as ErrorTexts),
+/** A language's set: its texts in `KEYS` order, and its error texts. */
+const language = (texts: Table<typeof KEYS, ChatStrings>, errors: ErrorTexts): ChatStrings => ({
+  ...byKey<Pick<ChatStrings, (typeof KEYS)[number]>>(KEYS, texts),
+  errors,
 });
 
 const en = language(
@@ -196,7 +187,7 @@ const de = language(
     'Quellen', // sources
     (name, failed) => `Werkzeug ${name} ${failed ? 'fehlgeschlagen' : 'fertig'}`, // announceTool
   ],
-  [
+  errorTexts([
     (p) => `Der Server antwortete mit ${statusLine(p)}${p.said ? `: ${p.said}` : '.'}`, // http
     () => 'Der Server ist nicht erreichbar. Prüfe die Verbindung und versuche es erneut.', // unreachable
     (p) =>
@@ -213,7 +204,7 @@ const de = language(
     (p) => p.said || 'Der Server meldete einen Fehler.', // stream
     (p) => `Die Antwort dauerte länger als ${p.limit} und wurde angehalten.`, // timeout
     (p) => `Die Antwort hielt nach ${p.limit} Schritten mit Werkzeugaufrufen an. Sende eine Nachricht, damit sie weitergeht.`, // max-steps
-  ],
+  ]),
 );
 
 const fr = language(
@@ -254,7 +245,7 @@ const fr = language(
     'Sources', // sources
     (name, failed) => `Outil ${name} ${failed ? 'en échec' : 'terminé'}`, // announceTool
   ],
-  [
+  errorTexts([
     (p) => `Le serveur a répondu ${statusLine(p)}${p.said ? ` : ${p.said}` : '.'}`, // http
     () => 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.', // unreachable
     (p) =>
@@ -271,7 +262,7 @@ const fr = language(
     (p) => p.said || 'Le serveur a signalé une erreur.', // stream
     (p) => `La réponse a pris plus de ${p.limit} et a été arrêtée.`, // timeout
     (p) => `La réponse s’est arrêtée après ${p.limit} étapes d’appels d’outils. Envoyez un message pour qu’elle continue.`, // max-steps
-  ],
+  ]),
 );
 
 /** The built-in sets, by primary language subtag. */
