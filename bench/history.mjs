@@ -23,6 +23,9 @@
 // Builds go to temporary folders, never to dist/, so a build another person
 // runs meanwhile cannot swap the bundle under the bench.
 //
+// `npm run bench` runs it after its own sections (runHistory); the flags and
+// variables are the same there.
+//
 // --load runs two busy-looping Node processes beside the browser (the shared
 // two-core machine under other work), ended by their pids when the bench
 // ends. --profile adds, for the last tree at 2,000 messages, self time by
@@ -58,23 +61,10 @@ const EXTRA_CSS = arg('--css', '');
 /** How long the oldest message may take to show before "all painted" is reported as not reached. */
 const OPEN_DEADLINE_MS = 20000;
 
-const trees = [
-  ...(process.env.BENCH_SRC ? [{ name: 'before', dir: process.env.BENCH_SRC }] : []),
-  { name: 'after', dir: process.env.BENCH_AFTER ?? here },
-];
-const buildRoot = mkdtempSync(join(tmpdir(), 'ai-chat-history-bench-'));
-for (const tree of trees) {
-  tree.out = join(buildRoot, tree.name);
-  tree.commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: tree.dir, encoding: 'utf8' }).trim();
-  tree.dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: tree.dir, encoding: 'utf8' }).trim() !== '';
-  if (process.argv.includes('--no-build')) tree.out = join(tree.dir, 'dist');
-  else {
-    execFileSync('npx', ['vite', 'build', '--mode', 'iife', '--logLevel', 'warn', '--outDir', tree.out], {
-      cwd: tree.dir,
-      stdio: 'inherit',
-    });
-  }
-}
+/** The checkouts measured, with their builds; set by runHistory. */
+let trees = [];
+let origin;
+let browser;
 
 // --- the conversation ----------------------------------------------------------
 
@@ -158,17 +148,9 @@ const server = createServer((req, res) => {
     res.writeHead(404).end();
   }
 });
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const origin = `http://127.0.0.1:${server.address().port}`;
 
 // --- load, browser, measurement ---------------------------------------------------
 
-const hogs = LOADED ? [0, 1].map(() => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' })) : [];
-const endHogs = () => hogs.forEach((hog) => hog.killed || hog.kill());
-process.on('exit', endHogs);
-process.on('SIGINT', () => process.exit(130));
-
-const browser = await puppeteer.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS });
 
 const metric = (metrics, name) => metrics.metrics.find((m) => m.name === name).value;
 let runId = 0;
@@ -299,7 +281,8 @@ async function measure(tree, count, profile) {
     const answer = await el.send('Benchmark');
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
     stop = true;
-    return { status: answer?.status, error: answer?.error, deltas, frames, streamMs: last - first, wallMs: performance.now() - start };
+    const longTasks = state.longTasks.filter((task) => task.start >= start).map((task) => task.duration);
+    return { status: answer?.status, error: answer?.error, deltas, frames, longTasks, wallMs: performance.now() - start };
   }, `/stream?tokens=${ANSWER_TOKENS}&rate=${RATE}&id=${id}`);
   const after = await cdp.send('Performance.getMetrics');
   const streamProfile = profile ? await stopProfile(cdp) : undefined;
@@ -322,6 +305,8 @@ async function measure(tree, count, profile) {
     frameP95: sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))],
     fps: (1000 * streamed.frames.length) / streamed.frames.reduce((a, b) => a + b, 0),
     postedBytes: posted.get(id),
+    streamLong: streamed.longTasks.length,
+    streamMax: Math.max(0, ...streamed.longTasks),
     openProfile,
     streamProfile,
     streamTrace,
@@ -419,104 +404,140 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 const fmt = (n, digits = 0) => (n === undefined ? '—' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
-const print = (line = '') => console.log(line);
 
-try {
-  const load = loadavg().map((n) => n.toFixed(1)).join(' ');
-  print(
-    `# Long conversations: ${HISTORY.join(', ')} messages of ~${WORDS} words of markdown, restored with persist, ` +
-      `then ${ANSWER_TOKENS} tokens streamed at ${RATE} tokens/s below them`,
-  );
-  print();
-  print(
-    `${LOADED ? 'loaded: 2 busy processes beside it' : 'no added load'}; ${RUNS} runs each, medians; load average before ${load} on ${cpus().length} cores; ` +
-      `${new Date().toISOString().slice(0, 16)}Z; ${EXTRA_CSS ? `added CSS: \`${EXTRA_CSS}\`; ` : ''}${trees.map((t) => `${t.name} = ${t.commit}${t.dirty ? ' + uncommitted src/' : ''}`).join(', ')}`,
-  );
-  print();
-  print(
-    '| tree | history | newest painted | all painted | long tasks opening (max) | longest task scrolling up | DOM nodes | per message | heap MB | ' +
-      'streaming: busy | CPU busy | frame p95 | fps | layouts/token | script / style / layout ms | bytes POSTed |',
-  );
-  print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|');
-  const results = {};
-  for (const count of HISTORY) {
-    for (const tree of trees) {
-      const runs = [];
-      for (let i = 0; i < RUNS; i++) runs.push(await measure(tree, count, false));
-      const of = (get) => median(runs.map(get));
-      const empty = results[`${tree.name}:0`];
-      const r = {
-        newest: of((r) => r.newest),
-        all: runs.every((r) => r.all !== undefined) ? of((r) => r.all) : undefined,
-        openLong: of((r) => r.openTasks.length),
-        openMax: of((r) => Math.max(0, ...r.openTasks)),
-        scrollMax: of((r) => Math.max(0, ...r.scrollTasks)),
-        nodes: of((r) => r.nodes),
-        heapMB: of((r) => r.heapMB),
-        busy: of((r) => r.busy),
-        cpuBusy: of((r) => r.cpuBusy),
-        frameP95: of((r) => r.frameP95),
-        fps: of((r) => r.fps),
-        layoutsPerToken: of((r) => r.layoutsPerToken),
-        split: ['scriptMs', 'styleMs', 'layoutMs'].map((k) => fmt(of((r) => r[k]))).join(' / '),
-        postedBytes: of((r) => r.postedBytes),
-      };
-      results[`${tree.name}:${count}`] = r;
-      const perMessage = count && empty ? (r.nodes - empty.nodes) / count : undefined;
-      const allPainted = r.all === undefined ? `not within ${OPEN_DEADLINE_MS / 1000} s` : `${fmt(r.all)} ms`;
-      print(
-        `| ${tree.name} | ${fmt(count)} | ${count ? `${fmt(r.newest)} ms` : '—'} | ${count ? allPainted : '—'} | ` +
-          `${fmt(r.openLong)} (${r.openMax ? `${fmt(r.openMax)} ms` : 'none'}) | ${r.scrollMax ? `${fmt(r.scrollMax)} ms` : 'none over 50 ms'} | ` +
-          `${fmt(r.nodes)} | ${fmt(perMessage, 1)} | ${fmt(r.heapMB, 1)} | ${fmt(100 * r.busy)} % | ${fmt(100 * r.cpuBusy)} % | ` +
-          `${fmt(r.frameP95, 1)} ms | ${fmt(r.fps)} | ${fmt(r.layoutsPerToken, 2)} | ${r.split} | ${fmt(r.postedBytes)} |`,
-      );
+/**
+ * The whole bench: builds, measures and prints with `print`. `npm run bench`
+ * runs it after its own sections; `node bench/history.mjs` runs it alone.
+ */
+export async function runHistory(print = (line = '') => console.log(line)) {
+  trees = [
+    ...(process.env.BENCH_SRC ? [{ name: 'before', dir: process.env.BENCH_SRC }] : []),
+    { name: 'after', dir: process.env.BENCH_AFTER ?? here },
+  ];
+  const buildRoot = mkdtempSync(join(tmpdir(), 'ai-chat-history-bench-'));
+  for (const tree of trees) {
+    tree.out = join(buildRoot, tree.name);
+    tree.commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: tree.dir, encoding: 'utf8' }).trim();
+    tree.dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: tree.dir, encoding: 'utf8' }).trim() !== '';
+    if (process.argv.includes('--no-build')) tree.out = join(tree.dir, 'dist');
+    else {
+      execFileSync('npx', ['vite', 'build', '--mode', 'iife', '--logLevel', 'warn', '--outDir', tree.out], {
+        cwd: tree.dir,
+        stdio: 'inherit',
+      });
     }
   }
-  print();
-  const plain = {};
-  for (const tree of trees) plain[tree.name] = await plainNodes(tree, 100);
-  print(
-    `plain markdown answer (~${PLAIN.split(/\s+/).length} words: prose with inline marks, a link and a list): DOM nodes per message ` +
-      trees.map((t) => `${t.name} ${fmt(plain[t.name], 1)}`).join(', '),
-  );
-  print();
-  // The issue's targets, for each tree.
-  for (const tree of trees) {
-    const big = results[`${tree.name}:2000`];
-    const empty = results[`${tree.name}:0`];
-    if (!big || !empty) continue;
-    const ratio = big.busy / empty.busy;
-    const check = (ok) => (ok ? 'met' : 'MISSED');
-    print(`${tree.name}:`);
-    print(`- streaming busy, 2,000 ÷ 0 messages: ${fmt(ratio, 2)}× (target ≤ 1.5×): ${check(ratio <= 1.5)}`);
-    print(`- frame p95 with 2,000 messages: ${fmt(big.frameP95, 1)} ms (target ≤ 17 ms on a quiet machine): ${check(big.frameP95 <= 17)}`);
-    print(`- newest of 2,000 persisted messages painted in ${fmt(big.newest)} ms (target ≤ 100 ms): ${check(big.newest <= 100)}`);
-    print(`- longest task scrolling up through 2,000: ${fmt(big.scrollMax)} ms (target: none over 50 ms): ${check(big.scrollMax <= 50)}`);
-    const perMessage = (big.nodes - empty.nodes) / 2000;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${server.address().port}`;
+
+  const hogs = LOADED ? [0, 1].map(() => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' })) : [];
+  const endHogs = () => hogs.forEach((hog) => hog.killed || hog.kill());
+  process.on('exit', endHogs);
+  process.on('SIGINT', () => process.exit(130));
+
+  browser = await puppeteer.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS });
+
+  try {
+    const load = loadavg().map((n) => n.toFixed(1)).join(' ');
     print(
-      `- DOM nodes per plain markdown answer: ${fmt(plain[tree.name], 1)} (target ≤ 40): ${check(plain[tree.name] <= 40)}; ` +
-        `per message of the mixed history above: ${fmt(perMessage, 1)}`,
+      `# Long conversations: ${HISTORY.join(', ')} messages of ~${WORDS} words of markdown, restored with persist, ` +
+        `then ${ANSWER_TOKENS} tokens streamed at ${RATE} tokens/s below them`,
     );
-  }
-  if (PROFILE) {
-    const tree = trees.at(-1);
-    const run = await measure(tree, 2000, true);
-    for (const [what, profile] of [
-      ['opening 2,000 messages and scrolling up', run.openProfile],
-      [`streaming ${ANSWER_TOKENS} tokens below 2,000 messages`, run.streamProfile],
-    ]) {
-      const { total, top } = topFunctions(tree, profile, 20);
-      print();
-      print(`${tree.name}, ${what}: self time by function (of ${fmt(total)} ms profiled, idle included):`);
-      for (const [where, ms] of top) print(`  ${fmt(ms, 1).padStart(8)} ms  ${where}`);
+    print();
+    print(
+      `${LOADED ? 'loaded: 2 busy processes beside it' : 'no added load'}; ${RUNS} runs each, medians; load average before ${load} on ${cpus().length} cores; ` +
+        `${new Date().toISOString().slice(0, 16)}Z; ${EXTRA_CSS ? `added CSS: \`${EXTRA_CSS}\`; ` : ''}${trees.map((t) => `${t.name} = ${t.commit}${t.dirty ? ' + uncommitted src/' : ''}`).join(', ')}`,
+    );
+    print();
+    print(
+      '| tree | history | newest painted | all painted | long tasks opening (max) | longest task scrolling up | DOM nodes | per message | heap MB | ' +
+        'streaming: busy | CPU busy | frame p95 | fps | long tasks (max) | layouts/token | script / style / layout ms | bytes POSTed |',
+    );
+    print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|');
+    const results = {};
+    for (const count of HISTORY) {
+      for (const tree of trees) {
+        const runs = [];
+        for (let i = 0; i < RUNS; i++) runs.push(await measure(tree, count, false));
+        const of = (get) => median(runs.map(get));
+        const empty = results[`${tree.name}:0`];
+        const r = {
+          newest: of((r) => r.newest),
+          all: runs.every((r) => r.all !== undefined) ? of((r) => r.all) : undefined,
+          openLong: of((r) => r.openTasks.length),
+          openMax: of((r) => Math.max(0, ...r.openTasks)),
+          scrollMax: of((r) => Math.max(0, ...r.scrollTasks)),
+          nodes: of((r) => r.nodes),
+          heapMB: of((r) => r.heapMB),
+          busy: of((r) => r.busy),
+          cpuBusy: of((r) => r.cpuBusy),
+          frameP95: of((r) => r.frameP95),
+          fps: of((r) => r.fps),
+          layoutsPerToken: of((r) => r.layoutsPerToken),
+          split: ['scriptMs', 'styleMs', 'layoutMs'].map((k) => fmt(of((r) => r[k]))).join(' / '),
+          postedBytes: of((r) => r.postedBytes),
+          streamLong: of((r) => r.streamLong),
+          streamMax: of((r) => r.streamMax),
+        };
+        results[`${tree.name}:${count}`] = r;
+        const perMessage = count && empty ? (r.nodes - empty.nodes) / count : undefined;
+        const allPainted = r.all === undefined ? `not within ${OPEN_DEADLINE_MS / 1000} s` : `${fmt(r.all)} ms`;
+        print(
+          `| ${tree.name} | ${fmt(count)} | ${count ? `${fmt(r.newest)} ms` : '—'} | ${count ? allPainted : '—'} | ` +
+            `${fmt(r.openLong)} (${r.openMax ? `${fmt(r.openMax)} ms` : 'none'}) | ${r.scrollMax ? `${fmt(r.scrollMax)} ms` : 'none over 50 ms'} | ` +
+            `${fmt(r.nodes)} | ${fmt(perMessage, 1)} | ${fmt(r.heapMB, 1)} | ${fmt(100 * r.busy)} % | ${fmt(100 * r.cpuBusy)} % | ` +
+            `${fmt(r.frameP95, 1)} ms | ${fmt(r.fps)} | ${fmt(r.streamLong)} (${r.streamMax ? `${fmt(r.streamMax)} ms` : 'none'}) | ${fmt(r.layoutsPerToken, 2)} | ${r.split} | ${fmt(r.postedBytes)} |`,
+        );
+      }
     }
     print();
-    print(`${tree.name}, streaming ${ANSWER_TOKENS} tokens below 2,000 messages: main-thread trace events (nested, so totals overlap):`);
-    for (const [name, { ms, count }] of run.streamTrace) print(`  ${fmt(ms, 1).padStart(8)} ms  ${String(count).padStart(6)}×  ${name}`);
+    const plain = {};
+    for (const tree of trees) plain[tree.name] = await plainNodes(tree, 100);
+    print(
+      `plain markdown answer (~${PLAIN.split(/\s+/).length} words: prose with inline marks, a link and a list): DOM nodes per message ` +
+        trees.map((t) => `${t.name} ${fmt(plain[t.name], 1)}`).join(', '),
+    );
+    print();
+    // The issue's targets, for each tree.
+    for (const tree of trees) {
+      const big = results[`${tree.name}:2000`];
+      const empty = results[`${tree.name}:0`];
+      if (!big || !empty) continue;
+      const ratio = big.busy / empty.busy;
+      const check = (ok) => (ok ? 'met' : 'MISSED');
+      print(`${tree.name}:`);
+      print(`- streaming busy, 2,000 ÷ 0 messages: ${fmt(ratio, 2)}× (target ≤ 1.5×): ${check(ratio <= 1.5)}`);
+      print(`- frame p95 with 2,000 messages: ${fmt(big.frameP95, 1)} ms (target ≤ 17 ms on a quiet machine): ${check(big.frameP95 <= 17)}`);
+      print(`- newest of 2,000 persisted messages painted in ${fmt(big.newest)} ms (target ≤ 100 ms): ${check(big.newest <= 100)}`);
+      print(`- longest task scrolling up through 2,000: ${fmt(big.scrollMax)} ms (target: none over 50 ms): ${check(big.scrollMax <= 50)}`);
+      const perMessage = (big.nodes - empty.nodes) / 2000;
+      print(
+        `- DOM nodes per plain markdown answer: ${fmt(plain[tree.name], 1)} (target ≤ 40): ${check(plain[tree.name] <= 40)}; ` +
+          `per message of the mixed history above: ${fmt(perMessage, 1)}`,
+      );
+    }
+    if (PROFILE) {
+      const tree = trees.at(-1);
+      const run = await measure(tree, 2000, true);
+      for (const [what, profile] of [
+        ['opening 2,000 messages and scrolling up', run.openProfile],
+        [`streaming ${ANSWER_TOKENS} tokens below 2,000 messages`, run.streamProfile],
+      ]) {
+        const { total, top } = topFunctions(tree, profile, 20);
+        print();
+        print(`${tree.name}, ${what}: self time by function (of ${fmt(total)} ms profiled, idle included):`);
+        for (const [where, ms] of top) print(`  ${fmt(ms, 1).padStart(8)} ms  ${where}`);
+      }
+      print();
+      print(`${tree.name}, streaming ${ANSWER_TOKENS} tokens below 2,000 messages: main-thread trace events (nested, so totals overlap):`);
+      for (const [name, { ms, count }] of run.streamTrace) print(`  ${fmt(ms, 1).padStart(8)} ms  ${String(count).padStart(6)}×  ${name}`);
+    }
+  } finally {
+    await browser.close();
+    server.close();
+    endHogs();
+    if (!process.argv.includes('--no-build')) rmSync(buildRoot, { recursive: true, force: true });
   }
-} finally {
-  await browser.close();
-  server.close();
-  endHogs();
-  if (!process.argv.includes('--no-build')) rmSync(buildRoot, { recursive: true, force: true });
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await runHistory();

@@ -281,3 +281,5 @@ server.close();
 print();
 // Hostile answers (issue #13): every pathological input, worst frame and heap.
 if (!process.argv.includes('--no-pathological')) await runPathological(print);
+// Long conversations (issue #17): 0, 500 and 2,000 messages of history, opening, scrolling and streaming below them.
+if (!process.argv.includes('--no-history')) await (await import('./history.mjs')).runHistory(print);
