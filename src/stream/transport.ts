@@ -1,3 +1,4 @@
+import { fetchEventSource } from '@microsoft/fetch-event-source';
 import { chatFailure, fail, StreamFailureError } from '../errors.js';
 import type { ChatRequest } from '../types.js';
 import { looksLikeHtml } from './body-reader.js';
@@ -167,63 +168,75 @@ export interface TransportOptions {
  * aborts first. The caller reads `pieces` to the end, or leaves the loop, or
  * aborts `signal`: each ends the request.
  *
- * A plain `fetch`: the widget reads the body itself (see README, "Reading the
- * stream"), chooses its own retries, and keeps the request open when the tab
- * is hidden, which leaves nothing for an event-source library to do.
+ * fetch-event-source makes the request, but its parser breaks the event-stream
+ * rules in ways no option can fix (see README, "Reading the stream"), and its
+ * defaults retry forever and re-send the POST when the tab is hidden. So:
+ * `openWhenHidden` is on; `onerror` always throws, leaving retry policy to the
+ * caller; and the real response is handed to the caller, while the library
+ * gets a body-less copy to read nothing from. The library aborts its request
+ * as soon as `onopen` returns, so `onopen` waits until the caller is done.
  */
-export async function openResponse(request: ChatRequest, signal: AbortSignal, options: TransportOptions = {}): Promise<OpenedResponse> {
-  // Not `signal.throwIfAborted()`: Chrome 100 and Safari 15.4, the bundle targets older.
-  const stopIfAborted = () => {
-    if (signal.aborted) throw signal.reason;
-  };
-  stopIfAborted();
-  const otherOrigin = isCrossOrigin(request.url);
-  const wire = wireRequest(request, otherOrigin && !options.turnHeadersCrossOrigin);
-  // Ends the request when the caller aborts, and once it is done reading.
-  const ongoing = new AbortController();
-  const end = () => {
-    signal.removeEventListener('abort', end);
-    ongoing.abort();
-  };
-  signal.addEventListener('abort', end, { once: true });
-  try {
-    let response: Response;
-    try {
-      response = await fetch(request.url, {
-        method: 'POST',
-        headers: wire.headers,
-        body: wire.body,
-        credentials: request.withCredentials ? 'include' : 'same-origin',
-        signal: ongoing.signal,
-      });
-    } catch (cause) {
-      stopIfAborted();
-      // A refused cross-origin request and an unreachable server are the
-      // same TypeError to the page: ask the server whether it is there.
-      // A `no-cors` HEAD needs no leave: it resolves, unreadable, when
-      // the server answers anything, and never reaches the route's POST.
-      // Offline, nothing is there; an abort is no failure at all.
-      const refused =
-        otherOrigin &&
-        navigator.onLine !== false &&
-        (await fetch(request.url, { method: 'HEAD', mode: 'no-cors', credentials: 'omit', cache: 'no-store', signal }).then(
-          () => true,
-          () => false,
-        ));
-      stopIfAborted();
-      if (!refused) throw new StreamFailureError(chatFailure('unreachable'), { cause });
-      // What the server's CORS settings must allow: every header but `Accept` (safelisted for our value), as they spell them.
-      const headers = Object.keys(wire.headers)
-        .filter((name) => name !== 'accept')
-        .map((name) => name.replace(/\b\w/g, (letter) => letter.toUpperCase()));
-      throw new StreamFailureError(chatFailure('cross-origin', { origin: location.origin, headers: headers.join(', ') }));
-    }
-    const opened = await checkResponse(response, end);
-    stopIfAborted();
-    return opened;
-  } catch (cause) {
-    end();
-    stopIfAborted();
-    throw cause instanceof StreamFailureError ? cause : new StreamFailureError(chatFailure('unreachable'), { cause });
-  }
+export function openResponse(request: ChatRequest, signal: AbortSignal, options: TransportOptions = {}): Promise<OpenedResponse> {
+  return new Promise((resolve, reject) => {
+    // fetch-event-source ignores a signal that is already aborted and sends anyway.
+    if (signal.aborted) return reject(signal.reason);
+    const otherOrigin = isCrossOrigin(request.url);
+    const wire = wireRequest(request, otherOrigin && !options.turnHeadersCrossOrigin);
+    let response: Response | undefined;
+    let opened = false;
+    fetchEventSource(request.url, {
+      method: 'POST',
+      // A plain object: the library silently drops a `Headers` instance.
+      headers: wire.headers,
+      body: wire.body,
+      credentials: request.withCredentials ? 'include' : 'same-origin',
+      signal,
+      openWhenHidden: true,
+      async fetch(input, init) {
+        try {
+          response = await fetch(input, init);
+        } catch (cause) {
+          // A refused cross-origin request and an unreachable server are the
+          // same TypeError to the page: ask the server whether it is there.
+          // A `no-cors` HEAD needs no leave: it resolves, unreadable, when
+          // the server answers anything, and never reaches the route's POST.
+          // Offline, nothing is there; an abort is no failure at all.
+          const refused =
+            otherOrigin &&
+            navigator.onLine !== false &&
+            !signal.aborted &&
+            (await fetch(request.url, { method: 'HEAD', mode: 'no-cors', credentials: 'omit', cache: 'no-store', signal }).then(
+              () => true,
+              () => false,
+            ));
+          if (!refused) throw cause;
+          // What the server's CORS settings must allow: every header but `Accept` (safelisted for our value), as they spell them.
+          const headers = Object.keys(wire.headers)
+            .filter((name) => name !== 'accept')
+            .map((name) => name.replace(/\b\w/g, (letter) => letter.toUpperCase()));
+          throw new StreamFailureError(chatFailure('cross-origin', { origin: location.origin, headers: headers.join(', ') }));
+        }
+        // Status 200 because a copy of a 204 or 304 may not have a body at all.
+        return new Response('', { status: 200, headers: response.headers });
+      },
+      async onopen() {
+        let released!: () => void;
+        const readingOver = new Promise<void>((done) => (released = done));
+        resolve(await checkResponse(response!, released));
+        opened = true;
+        await readingOver;
+      },
+      onerror(error: unknown) {
+        // Synchronous and always throwing: anything else makes the library retry.
+        throw error;
+      },
+    }).then(
+      // The library resolves quietly when the signal aborts.
+      () => opened || reject(signal.aborted ? signal.reason : new StreamFailureError(chatFailure('unreachable'))),
+      (cause: unknown) => {
+        if (signal.aborted) reject(signal.reason);
+        else reject(cause instanceof StreamFailureError ? cause : new StreamFailureError(chatFailure('unreachable'), { cause }));
+      },
+    );
+  });
 }
