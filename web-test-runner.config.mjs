@@ -9,6 +9,28 @@ import { summaryReporter } from './test/server/summary-reporter.mjs';
 
 const executablePath = requireChromium();
 
+/**
+ * `executeServerCommand('emulate-forced-colors', { active })`: Windows High
+ * Contrast-style forced colours for the test page, through the DevTools
+ * protocol (the launcher's media emulation has no forced-colors feature).
+ */
+const devtoolsSessions = new Map();
+const forcedColorsCommand = {
+  name: 'emulate-forced-colors',
+  async executeCommand({ command, payload, session }) {
+    if (command !== 'emulate-forced-colors') return undefined;
+    // Emulation lasts as long as its DevTools session: keep one per test page.
+    let cdp = devtoolsSessions.get(session.id);
+    if (!cdp) {
+      cdp = await session.browser.getPage(session.id).createCDPSession();
+      devtoolsSessions.set(session.id, cdp);
+    }
+    const value = payload?.active ? 'active' : 'none';
+    await cdp.send('Emulation.setEmulatedMedia', { features: [{ name: 'forced-colors', value }] });
+    return true;
+  },
+};
+
 export default {
   files: ['test/**/*.test.ts', '!test/apps/**', '!test/backends/**'],
   // The page's origin is 127.0.0.1; tests reach the same server as
@@ -21,6 +43,7 @@ export default {
   testsFinishTimeout: 20 * 60 * 1000,
   middleware: [scriptedSseMiddleware(), handlerHarnessMiddleware()],
   plugins: [
+    forcedColorsCommand,
     esbuildPlugin({
       ts: true,
       target: 'es2022',
