@@ -34,9 +34,6 @@ const LOADED = process.argv.includes('--load');
 /** 0 floods; a paced rate renders nearly every frame. `--rate 0` or `--rate 1000` runs one of them. */
 const RATES = process.argv.includes('--rate') ? [Number(arg('--rate'))] : [0, 1000];
 
-if (!process.argv.includes('--no-build')) {
-  execFileSync('npx', ['vite', 'build', '--mode', 'iife', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-}
 
 // --- the answer ----------------------------------------------------------------
 
@@ -136,17 +133,13 @@ const server = createServer((req, res) => {
     res.writeHead(404).end();
   }
 });
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const origin = `http://127.0.0.1:${server.address().port}`;
 
-// --- load, browser, measurement ---------------------------------------------------
+// --- measurement -------------------------------------------------------------------
 
-const hogs = LOADED ? [0, 1].map(() => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' })) : [];
-const endHogs = () => hogs.forEach((hog) => hog.killed || hog.kill());
-process.on('exit', endHogs);
-process.on('SIGINT', () => process.exit(130));
-
-const browser = await puppeteer.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS });
+/** Set by runParts: the server's address, the browser, and where lines go. */
+let origin;
+let browser;
+let print;
 
 /**
  * One answer into a fresh page. Returns the main thread's busy time over the
@@ -285,7 +278,6 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 const fmt = (n, digits = 1) => n.toFixed(digits);
-const print = (line = '') => console.log(line);
 
 /** The three answer lengths, with parts and text only, flooded (rate 0) or paced at `rate` tokens a second. */
 async function mode(rate) {
@@ -341,7 +333,25 @@ const none = { duration: 0 };
 /** start: before the first token showed; stream: while tokens showed; end: after the last one. */
 const longest = (task) => (task.duration ? `${fmt(task.duration, 0)} ms (${task.phase})` : 'none over 50 ms');
 
-try {
+/** The whole bench, printed through `printLine` (`npm run bench` runs it after its own sections; the bundle must be built). */
+export async function runParts(printLine) {
+  print = printLine;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  const hogs = LOADED ? [0, 1].map(() => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' })) : [];
+  const endHogs = () => hogs.forEach((hog) => hog.killed || hog.kill());
+  process.on('exit', endHogs);
+  try {
+    browser = await puppeteer.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS });
+    await report();
+  } finally {
+    await browser?.close();
+    server.close();
+    endHogs();
+  }
+}
+
+async function report() {
   const load = loadavg().map((n) => n.toFixed(1)).join(' ');
   print(
     `# Answers with ${TOOL_STEPS} tool steps and ${SOURCES} sources (${LOADED ? 'loaded: 2 busy processes beside it' : 'no added load'}; ` +
@@ -364,8 +374,12 @@ try {
     print(`8k answer with parts, self time by function (of ${fmt(total, 0)} ms profiled, idle included):`);
     for (const [where, ms] of topFunctions(cpuProfile, 25)) print(`  ${fmt(ms, 1).padStart(7)} ms  ${where}`);
   }
-} finally {
-  await browser.close();
-  server.close();
-  endHogs();
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (!process.argv.includes('--no-build')) {
+    execFileSync('npx', ['vite', 'build', '--mode', 'iife', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  }
+  process.on('SIGINT', () => process.exit(130));
+  await runParts((line = '') => console.log(line));
 }

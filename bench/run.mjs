@@ -283,3 +283,4 @@ print();
 if (!process.argv.includes('--no-pathological')) await runPathological(print);
 // Long conversations (issue #17): 0, 500 and 2,000 messages of history, opening, scrolling and streaming below them.
 if (!process.argv.includes('--no-history')) await (await import('./history.mjs')).runHistory(print);
+if (!process.argv.includes('--no-parts')) await (await import('./parts.mjs')).runParts(print);
