@@ -188,14 +188,17 @@ async function measure(tree, count, profile) {
       const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
       // In a frame callback the DOM is what that frame paints; the task after it runs once it has.
       // Cheap checks, so that watching costs the frames next to nothing: the
-      // first message in tree order, and the list's last element back to the
-      // last message (messages are siblings in one list).
+      // first message in tree order, and the last one found from the end
+      // (messages may sit in groups, so groups are searched from their end).
       const oldest = () => el.shadowRoot?.querySelector('.transcript .message');
-      const newestMessage = () => {
-        let node = oldest()?.parentElement?.lastElementChild;
-        while (node && !node.classList.contains('message')) node = node.previousElementSibling;
-        return node;
+      const lastMessage = (parent) => {
+        for (let node = parent?.lastElementChild; node; node = node.previousElementSibling) {
+          const found = node.classList.contains('message') ? node : lastMessage(node);
+          if (found) return found;
+        }
+        return undefined;
       };
+      const newestMessage = () => lastMessage(el.shadowRoot?.querySelector('.transcript'));
       const has = (message, i) => message?.textContent.includes(`Message ${i}:`) ?? false;
       const t0 = performance.now();
       document.body.append(el);
