@@ -70,9 +70,12 @@ function minifyTemplates(): Plugin {
  * shorter than terser does: together they ship about 300 B gzip less than
  * either alone. Only the IIFE build is minified, so only it needs this.
  * A third pass still finds about 40 B gzip to fold; a fourth about 10 more,
- * not worth its build time. The `unsafe*` options and `pure_getters` were
- * measured and left off: the first save next to nothing, the second assumes
- * no getter has side effects, which Lit's code was not audited for.
+ * not worth its build time. The `unsafe*` options save next to nothing and
+ * are off. `pure_getters` (a property read has no side effects) saves about
+ * 100 B gzip: audited on 2026-12-03 by diffing the compressed bundle with and
+ * without it, every change only drops or reorders reads of plain objects
+ * (Lit's unused private-export table, the view, parsed JSON, the request).
+ * A getter whose read must happen, or in order, would need it turned off.
  */
 function compressScriptBundle(): Plugin {
   return {
@@ -81,7 +84,7 @@ function compressScriptBundle(): Plugin {
     async renderChunk(code) {
       const result = await terser(code, {
         ecma: 2022,
-        compress: { passes: 3 },
+        compress: { passes: 3, pure_getters: true },
         mangle: false,
         // Chained by the bundler, so the published map still leads to src/.
         sourceMap: true,
