@@ -2,13 +2,16 @@ import { expect } from '@open-wc/testing';
 import { isRetryable, StreamFailureError } from '../src/errors.js';
 import { createBodyReader } from '../src/stream/body-reader.js';
 import { openResponse, type OpenedResponse } from '../src/stream/transport.js';
-import type { ChatRequest } from '../src/types.js';
+import type { ChatRequest, RequestMessage } from '../src/types.js';
 import { DONE, openAiEvent, scenario, untilServerSeesClose } from './helpers.js';
+
+/** The one message every request here carries, in the request shape. */
+const GO: RequestMessage = { id: 'm1', role: 'user', content: 'go', parts: [{ type: 'text', text: 'go' }] };
 
 const request = (url: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
   url,
   headers: {},
-  body: { messages: [{ id: 'm1', role: 'user', content: 'go', parts: [{ type: 'text', text: 'go' }] }], stream: true },
+  body: { messages: [GO], stream: true },
   withCredentials: false,
   ...extra,
 });
@@ -48,7 +51,7 @@ describe('transport: openResponse over loopback', () => {
     expect(sent!.headers['content-type']).to.equal('application/json');
     expect(sent!.headers['accept']).to.equal('text/event-stream');
     expect(sent!.headers['x-custom']).to.equal('one');
-    expect(JSON.parse(sent!.body)).to.deep.equal({ messages: [{ role: 'user', content: 'go' }], stream: true });
+    expect(JSON.parse(sent!.body)).to.deep.equal({ messages: [GO], stream: true });
   });
 
   it('tells the body kind by content type: NDJSON, JSON, text', async () => {
@@ -148,7 +151,7 @@ describe('transport: cross-origin', () => {
     const [sent] = await flow.requests();
     expect(sent!.headers['idempotency-key']).to.equal('turn-1');
     expect(sent!.headers['last-event-id']).to.equal('7');
-    expect(JSON.parse(sent!.body)).to.deep.equal({ messages: [{ role: 'user', content: 'go' }], stream: true });
+    expect(JSON.parse(sent!.body)).to.deep.equal({ messages: [GO], stream: true });
   });
 
   it('cross-origin, carries them in the JSON body, so the preflight asks only for Content-Type and the page’s own headers', async () => {
@@ -160,7 +163,7 @@ describe('transport: cross-origin', () => {
     expect(sent!.headers['last-event-id']).to.equal(undefined);
     expect(sent!.headers['authorization']).to.equal('Bearer t');
     expect(JSON.parse(sent!.body)).to.deep.equal({
-      messages: [{ role: 'user', content: 'go' }],
+      messages: [GO],
       stream: true,
       idempotencyKey: 'turn-1',
       lastEventId: '7',
