@@ -413,6 +413,7 @@ export const styles = css`
   @media (forced-colors: active) {
     .panel,
     .message,
+    .tool pre,
     textarea,
     button {
       border: 1px solid CanvasText;

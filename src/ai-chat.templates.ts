@@ -3,7 +3,7 @@ import { guard } from 'lit/directives/guard.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { live } from 'lit/directives/live.js';
 import type { Waiting } from './controllers/chat-session.js';
-import type { ChatStrings } from './i18n.js';
+import { toolStatus, type ChatStrings } from './i18n.js';
 import type { Highlighter } from './render/highlight-types.js';
 import type { MarkdownCache } from './render/markdown-cache.js';
 import { renderMarkdown } from './render/render-markdown.js';
@@ -103,13 +103,7 @@ function renderTool(view: ChatView, tool: ToolPart, writing: boolean): TemplateR
   const { strings } = view;
   const failed = tool.state === 'output-error';
   const asks = view.awaitsApproval(tool);
-  const status = failed
-    ? strings.toolFailed
-    : tool.state === 'output-available'
-      ? strings.toolDone
-      : writing
-        ? strings.toolRunning
-        : strings.toolNotRun;
+  const status = toolStatus(strings, tool, writing);
   const result = failed ? (tool.errorText ?? '') : tool.output;
   // A call that asks first is open, so the reader sees what they approve.
   return html`<details class="tool ${tool.state}" part="tool" ?open=${asks}>

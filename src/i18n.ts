@@ -1,4 +1,5 @@
 import { byKey, ENGLISH_ERRORS, errorTexts, statusLine, type ChatFailure, type ErrorTexts, type Table } from './errors.js';
+import type { ToolPart } from './stream/parts.js';
 
 /**
  * Every text the widget shows or announces. Replace any of them through the
@@ -52,8 +53,8 @@ export interface ChatStrings {
   toolInput: string;
   toolOutput: string;
   sources: string;
-  /** Spoken once a tool step has finished or failed. */
-  announceTool: (name: string, failed: boolean) => string;
+  /** Spoken once for each state a tool step reaches, with its status text (`toolRunning`, `toolDone`, `toolFailed`). */
+  announceTool: (name: string, status: string) => string;
   errors: ErrorTexts;
 }
 
@@ -144,7 +145,7 @@ const en = language(
     'Input', // toolInput
     'Output', // toolOutput
     'Sources', // sources
-    (name, failed) => `Tool ${name} ${failed ? 'failed' : 'done'}`, // announceTool
+    (name, status) => `Tool ${name}: ${status}`, // announceTool
   ],
   ENGLISH_ERRORS,
 );
@@ -185,7 +186,7 @@ const de = language(
     'Eingabe', // toolInput
     'Ergebnis', // toolOutput
     'Quellen', // sources
-    (name, failed) => `Werkzeug ${name} ${failed ? 'fehlgeschlagen' : 'fertig'}`, // announceTool
+    (name, status) => `Werkzeug ${name}: ${status}`, // announceTool
   ],
   errorTexts([
     (p) => `Der Server antwortete mit ${statusLine(p)}${p.said ? `: ${p.said}` : '.'}`, // http
@@ -243,7 +244,7 @@ const fr = language(
     'Entrée', // toolInput
     'Résultat', // toolOutput
     'Sources', // sources
-    (name, failed) => `Outil ${name} ${failed ? 'en échec' : 'terminé'}`, // announceTool
+    (name, status) => `Outil ${name} : ${status}`, // announceTool
   ],
   errorTexts([
     (p) => `Le serveur a répondu ${statusLine(p)}${p.said ? ` : ${p.said}` : '.'}`, // http
@@ -278,3 +279,13 @@ export function resolveStrings(lang: string | undefined, override: ChatStringsOv
 export function describeError(failure: ChatFailure, strings: ChatStrings): string {
   return strings.errors[failure.code](failure.params);
 }
+
+/** What a tool step says of itself: failed, done, running while its answer is, else not run. */
+export const toolStatus = (strings: ChatStrings, tool: ToolPart, running: boolean) =>
+  tool.state === 'output-error'
+    ? strings.toolFailed
+    : tool.state === 'output-available'
+      ? strings.toolDone
+      : running
+        ? strings.toolRunning
+        : strings.toolNotRun;

@@ -162,7 +162,7 @@ describe('tool steps and sources: accessibility', () => {
       return said.filter(Boolean);
     }
 
-    it("says each step's end once, and nothing while its input streams or while it runs", async () => {
+    it("says each state a step reaches once (running, then done or failed), and nothing while its input streams", async () => {
       // Every event in a frame of its own, so that each state is rendered.
       const flow = await scenario({
         headers: UI_STREAM,
@@ -188,8 +188,56 @@ describe('tool steps and sources: accessibility', () => {
         'searchDocs:input-available',
         'searchDocs:output-error',
       ]);
-      // ...and the live region said only their ends, once each, then the answer.
-      expect(said).to.deep.equal(['Tool getOrder done', 'Tool searchDocs failed', 'Answer: Shipped; no refund page found.']);
+      // ...and the live region said each state once (not each input fragment), then the answer.
+      expect(said).to.deep.equal([
+        'Tool getOrder: Running',
+        'Tool getOrder: Done',
+        'Tool searchDocs: Running',
+        'Tool searchDocs: Failed',
+        'Answer: Shipped; no refund page found.',
+      ]);
+    });
+
+    it('says the next step of the same tool too, though its words are the same', async () => {
+      const flow = await scenario({
+        headers: UI_STREAM,
+        delay: 25,
+        chunks: [
+          uiEvent({ type: 'start' }),
+          ...step('c1', 'getOrder', { id: 7 }, { output: 'shipped' }),
+          ...step('c2', 'getOrder', { id: 8 }, { output: 'packed' }),
+          ...text('t1', 'One shipped, one packed.'),
+          'data: [DONE]\n\n',
+        ],
+      });
+      const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url}></ai-chat>`);
+      const said = await announcements(el, () => el.send('Where are my orders?'));
+      expect(said).to.deep.equal([
+        'Tool getOrder: Running',
+        'Tool getOrder: Done',
+        'Tool getOrder: Running',
+        'Tool getOrder: Done',
+        'Answer: One shipped, one packed.',
+      ]);
+    });
+
+    it('says steps that end between two renders together, none replacing another unheard; a tool-only answer ends on its steps', async () => {
+      const flow = await scenario({
+        headers: UI_STREAM,
+        chunks: [
+          [
+            uiEvent({ type: 'start' }),
+            ...step('c1', 'getOrder', { id: 7 }, { output: 'shipped' }),
+            ...step('c2', 'searchDocs', { q: 'refund' }, { errorText: 'down' }),
+            uiEvent({ type: 'finish' }),
+            'data: [DONE]\n\n',
+          ].join(''),
+        ],
+      });
+      const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url}></ai-chat>`);
+      const said = await announcements(el, () => el.send('Where is my order?'));
+      expect(said.at(-1)).to.equal('Tool getOrder: Done. Tool searchDocs: Failed');
+      expect(said.join(' ')).to.not.include('Answer:');
     });
 
     it("says a step's end in the element's language", async () => {
@@ -200,7 +248,7 @@ describe('tool steps and sources: accessibility', () => {
       });
       const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} lang="de"></ai-chat>`);
       const said = await announcements(el, () => el.send('Wo ist meine Bestellung?'));
-      expect(said).to.deep.equal(['Werkzeug getOrder fertig', 'Antwort: Gut.']);
+      expect(said).to.deep.equal(['Werkzeug getOrder: Läuft', 'Werkzeug getOrder: Fertig', 'Antwort: Gut.']);
     });
   });
 

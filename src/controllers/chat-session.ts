@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { emit } from '../events.js';
-import { describeError, type ChatStrings } from '../i18n.js';
+import { describeError, toolStatus, type ChatStrings } from '../i18n.js';
 import { buildChatRequest, MAX_HISTORY_BYTES, recentHistory, type RequestSettings } from '../request.js';
 import {
   ChatStreamController,
@@ -97,6 +97,13 @@ export class ChatSession implements ReactiveController {
   #approvals = new Map<ToolPart, (approved: boolean) => void>();
   /** Text for the polite live region: a finished answer or an error, never each token. */
   announcement = '';
+  /** What each tool step last said in the live region: each state it reaches is spoken once. */
+  #toolSaid = new WeakMap<ToolPart, string>();
+  /**
+   * Step states reached since the last render: spoken together, so that none
+   * replaces another unheard; a step that moved on says only where it is.
+   */
+  #unspoken = new Map<ToolPart, string>();
 
   constructor(host: SessionHost, settings: () => SessionSettings) {
     this.#host = host;
@@ -121,6 +128,25 @@ export class ChatSession implements ReactiveController {
   hostDisconnected(): void {
     this.#sync.disconnect();
     clearInterval(this.#countdown);
+  }
+
+  hostUpdated(): void {
+    this.#unspoken.clear();
+  }
+
+  /** A live region speaks when its text changes: the same words again (the next step of one tool) still change it. */
+  #announce(text: string): void {
+    this.announcement = text === this.announcement ? `${text}\u00a0` : text;
+  }
+
+  /** Says a step's new state (running, done, failed) once, beside others reached before the next render. */
+  #announceTool(tool: ToolPart): void {
+    const strings = this.#settings().strings;
+    const status = toolStatus(strings, tool, true);
+    if (this.#toolSaid.get(tool) === status) return;
+    this.#toolSaid.set(tool, status);
+    this.#unspoken.set(tool, strings.announceTool(tool.name ?? '', status));
+    this.#announce([...this.#unspoken.values()].join('. '));
   }
 
   /** The conversation, oldest first; the last answer's `content` grows while it streams. */
@@ -335,7 +361,7 @@ export class ChatSession implements ReactiveController {
   async #runTools(answer: ChatMessage, calls: ToolPart[]): Promise<number | undefined> {
     const run = (this.#toolRun = new AbortController());
     const { signal } = run;
-    const { tools, strings } = this.#settings();
+    const { tools } = this.#settings();
     this.#host.requestUpdate();
     const answerCall = async (call: ToolPart): Promise<boolean> => {
       let respond!: (result: unknown) => void;
@@ -355,7 +381,7 @@ export class ChatSession implements ReactiveController {
       const result = handled ? responded : Promise.resolve().then(() => tool!.run(call.input, { signal, call }));
       await settle(call, abortable(result, signal));
       if (signal.aborted) return false;
-      this.announcement = strings.announceTool(call.name ?? '', call.state === 'output-error');
+      this.#announceTool(call);
       emit(this.#host, 'ai-chat-part', { part: call, message: answer });
       this.#host.requestUpdate();
       this.#sync.save(this.#messages, false);
@@ -398,11 +424,9 @@ export class ChatSession implements ReactiveController {
       for (const part of changedParts) {
         if (part.type === 'text' || part.type === 'reasoning') continue;
         if (part.type === 'tool') afterTool = true;
-        // Each step's end is spoken once; its start and its input are not, so a
-        // busy agent does not flood the live region.
-        if (part.type === 'tool' && (part.state === 'output-available' || part.state === 'output-error')) {
-          this.announcement = settings.strings.announceTool(part.name ?? '', part.state === 'output-error');
-        }
+        // Each state a step reaches is spoken once; its input's fragments
+        // are not, so a busy agent does not flood the live region.
+        if (part.type === 'tool') this.#announceTool(part);
         emit(this.#host, 'ai-chat-part', { part, message: answer });
       }
       changed();
@@ -460,7 +484,9 @@ export class ChatSession implements ReactiveController {
     const strings = this.#settings().strings;
     answer.status = outcome.status;
     if (outcome.status === 'done') {
-      this.announcement = strings.announceAnswer(answer.content);
+      // A tool-only answer has no text to speak: its steps were its news.
+      const said = [...this.#unspoken.values(), ...(answer.content ? [strings.announceAnswer(answer.content)] : [])];
+      if (said.length) this.#announce(said.join('. '));
       emit(this.#host, 'ai-chat-done', { message: answer });
     } else if (outcome.status === 'aborted') {
       emit(this.#host, 'ai-chat-abort', { message: answer });
