@@ -205,7 +205,14 @@ function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | t
           <div class="reasoning-text">${message.reasoning}</div>
         </details>`
       : nothing}
-    ${tools.length ? tools.map((tool) => renderTool(view, tool, writing)) : nothing}
+    ${tools.length
+      ? tools.map((tool) =>
+          // A step's JSON text is made again only when the step changed, not on every token of the answer.
+          guard([tool.state, tool.input, tool.output, tool.errorText, writing, view.awaitsApproval(tool), view.strings], () =>
+            renderTool(view, tool, writing),
+          ),
+        )
+      : nothing}
     <div class="content">${renderContent(view, message, !writing)}</div>
     ${sources.length || files.length
       ? html`${renderSources(strings, sources)}${files.map((file) => renderFile(view, file))}`
