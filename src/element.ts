@@ -33,7 +33,7 @@ export {
   type RequestPart,
   type ToolDeclaration,
 } from './types.js';
-export type { PageTool, PageTools, ToolContext, ToolRun } from './tools.js';
+export { DEFAULT_MAX_STEPS, type PageTool, type PageTools, type ToolContext, type ToolRun } from './tools.js';
 export { ERROR_CODES, type ChatFailure, type ErrorCode, type ErrorParams, type ErrorTexts } from './errors.js';
 export type { ChatStrings, ChatStringsOverride } from './i18n.js';
 export { FORMATS, type Extraction, type FormatName, type ParseEvent } from './stream/formats/types.js';

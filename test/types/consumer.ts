@@ -25,10 +25,13 @@ import {
   type AiChatEventName,
   type AiChatMessageDetail,
   type AiChatOpenDetail,
+  type AiChatPartDetail,
   type AiChatRetryDetail,
+  type AiChatToolCallDetail,
   type AiChatSendDetail,
   type ChatFailure,
   type ChatMessage,
+  type ChatPart,
   type ChatRequest,
   type ChatRequestBody,
   type ChatStatus,
@@ -45,17 +48,26 @@ import {
   type MessageRole,
   type MessageStatus,
   type Mode,
+  type PageTool,
+  type PageTools,
   type ParseEvent,
   type PartDelta,
   type Position,
+  type RequestMessage,
+  type RequestPart,
   type SourcePart,
   type StreamEvent,
   type TextDelta,
   type Theme,
   type TokenType,
+  type ToolContext,
+  type ToolDeclaration,
   type ToolDelta,
+  type ToolPart,
+  type ToolRun,
   type ToolState,
   TOOL_STATES,
+  DEFAULT_MAX_STEPS,
 } from 'ai-chat-element';
 import * as fromElement from 'ai-chat-element/element';
 
@@ -209,3 +221,43 @@ export const partDeltas: PartDelta[] = [
   { type: 'source', url: 'https://example.com', title: null },
 ];
 export const sameToolStates: boolean = fromElement.TOOL_STATES === TOOL_STATES;
+
+// Tools the page runs, the steps they show, and the request that carries their results.
+const lookUp: ToolRun = async (input: unknown, { signal, call }: ToolContext) => {
+  const step: ToolPart = call;
+  return { input, aborted: signal.aborted, name: step.name };
+};
+const refund: PageTool = { run: lookUp, approve: true, description: 'Refunds an order.', parameters: { type: 'object' } };
+const tools: PageTools = { get_order: lookUp, refund };
+chat.tools = tools;
+chat.maxSteps = DEFAULT_MAX_STEPS + 1;
+chat.addEventListener('ai-chat-part', (event) => {
+  const detail: AiChatPartDetail = event.detail;
+  const part: ChatPart = detail.part;
+  if (part.type === 'tool') console.log(part.state, part.output);
+});
+chat.addEventListener('ai-chat-tool-call', (event) => {
+  const detail: AiChatToolCallDetail = event.detail;
+  event.preventDefault();
+  detail.respond({ answered: detail.part.name });
+});
+chat.addEventListener('ai-chat-send', (event) => {
+  const sent: RequestMessage[] = event.detail.request.body.messages;
+  const parts: RequestPart[] = sent.flatMap((message) => message.parts);
+  const declared: ToolDeclaration[] = event.detail.request.body.tools ?? [];
+  console.log(parts.length, declared.length);
+});
+export const sameToolTypes: [
+  Same<PageTool, fromElement.PageTool>,
+  Same<PageTools, fromElement.PageTools>,
+  Same<ToolRun, fromElement.ToolRun>,
+  Same<ToolContext, fromElement.ToolContext>,
+  Same<ToolPart, fromElement.ToolPart>,
+  Same<ChatPart, fromElement.ChatPart>,
+  Same<RequestMessage, fromElement.RequestMessage>,
+  Same<RequestPart, fromElement.RequestPart>,
+  Same<ToolDeclaration, fromElement.ToolDeclaration>,
+  Same<AiChatPartDetail, fromElement.AiChatPartDetail>,
+  Same<AiChatToolCallDetail, fromElement.AiChatToolCallDetail>,
+] = [true, true, true, true, true, true, true, true, true, true, true];
+export const sameMaxSteps: boolean = fromElement.DEFAULT_MAX_STEPS === DEFAULT_MAX_STEPS;
