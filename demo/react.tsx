@@ -1,4 +1,4 @@
-// <ai-chat> inside a React 19 app, the way the README shows it.
+// <ai-chat> inside a React 19 app, the way docs/frameworks.md shows it.
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../src/index.js';

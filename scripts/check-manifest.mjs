@@ -6,7 +6,7 @@
 //    and compares it with the committed file, byte for byte.
 // 2. Checks that every attribute, public property and method, event, slot,
 //    CSS part, CSS custom property and custom state of each element has a
-//    description, and every attribute and property a type: the README's API
+//    description, and every attribute and property a type: docs/api.md's
 //    tables (scripts/api-docs.mjs) are generated from it.
 //
 //   node scripts/check-manifest.mjs         # check (CI)

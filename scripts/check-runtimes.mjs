@@ -1,5 +1,5 @@
 // `node scripts/check-runtimes.mjs [node bun deno workerd express hono next]`:
-// proves the chat handler runs where the README says it does. Each entry in
+// proves the chat handler runs where docs/backend.md says it does. Each entry in
 // test/runtimes/ is bundled with esbuild, started on its runtime (Bun, Deno
 // and workerd from their npm packages), and checked by a real HTTP client:
 // the mock answer arrives with the exact text; a client that leaves aborts

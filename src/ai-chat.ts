@@ -220,7 +220,7 @@ export class AiChat extends LitElement {
   withCredentials = false;
 
   /**
-   * Automatic retries of a failed attempt (only where a retry is safe; see README).
+   * Automatic retries of a failed attempt (only where a retry is safe; see docs/retries-and-resume.md).
    * @default 3
    */
   maxRetries: number = DEFAULT_POLICY.maxRetries;

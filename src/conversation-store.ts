@@ -85,6 +85,12 @@ export class ConversationStore {
   #known = new Set<string>();
   /** Answers another page was still writing when this page last saw them. */
   #unfinished = new Set<string>();
+  /**
+   * What this page last wrote, and the messages in it. While storage still
+   * holds exactly that (no other tab wrote since), a save while streaming
+   * need not parse a long conversation back once a second.
+   */
+  #written?: { raw: string; messages: ChatMessage[] } | undefined;
 
   constructor(key: string, storage: () => Storage | undefined = () => globalThis.localStorage) {
     this.key = `ai-chat:${key}`;
@@ -145,9 +151,12 @@ export class ConversationStore {
       const storage = this.#storage();
       if (!storage) return undefined;
       const raw = storage.getItem(this.key);
-      const stored = raw === null ? undefined : readStored(raw);
-      const { toStore, toShow } = this.#merge(messages, stored?.ok ? stored.messages : []);
-      storage.setItem(this.key, JSON.stringify({ v: VERSION, messages: toStore.map(plain) }));
+      const stored = raw === this.#written?.raw ? this.#written : raw === null ? undefined : readStored(raw);
+      const { toStore, toShow } = this.#merge(messages, stored && 'messages' in stored ? stored.messages : []);
+      const kept = toStore.map(plain);
+      const next = JSON.stringify({ v: VERSION, messages: kept });
+      storage.setItem(this.key, next);
+      this.#written = { raw: next, messages: kept };
       for (const message of toStore) this.#known.add(message.id);
       return toShow.length === messages.length && toShow.every((message, i) => message === messages[i])
         ? messages
@@ -159,6 +168,7 @@ export class ConversationStore {
 
   remove(): void {
     this.#known.clear();
+    this.#written = undefined;
     try {
       this.#storage()?.removeItem(this.key);
     } catch {

@@ -169,7 +169,7 @@ export interface TransportOptions {
  * aborts `signal`: each ends the request.
  *
  * fetch-event-source makes the request, but its parser breaks the event-stream
- * rules in ways no option can fix (see README, "Reading the stream"), and its
+ * rules in ways no option can fix (docs/design-notes.md says how), and its
  * defaults retry forever and re-send the POST when the tab is hidden. So:
  * `openWhenHidden` is on; `onerror` always throws, leaving retry policy to the
  * caller; and the real response is handed to the caller, while the library
