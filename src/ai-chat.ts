@@ -124,6 +124,7 @@ export class AiChat extends LitElement {
     heading: { reflect: true },
     disabled: { type: Boolean, reflect: true },
     withCredentials: { type: Boolean, reflect: true, attribute: 'with-credentials' },
+    turnHeaders: { type: Boolean, reflect: true, attribute: 'turn-headers' },
     maxRetries: { type: Number, attribute: 'max-retries', reflect: true },
     retryDelay: { type: Number, attribute: 'retry-delay', reflect: true },
     idleTimeout: { type: Number, attribute: 'idle-timeout', reflect: true },
@@ -218,6 +219,15 @@ export class AiChat extends LitElement {
 
   /** Sends cookies and HTTP auth with cross-origin requests (`credentials: 'include'`). */
   withCredentials = false;
+
+  /**
+   * Sends a turn's `Idempotency-Key` and `Last-Event-ID` as headers to a
+   * cross-origin endpoint too. Without it they go in the JSON body there
+   * (`idempotencyKey`, `lastEventId`), so stock CORS settings that allow
+   * only `Content-Type` pass; set it for a server that reads the headers and
+   * allows them. Same-origin requests always send headers.
+   */
+  turnHeaders = false;
 
   /**
    * Automatic retries of a failed attempt (only where a retry is safe; see docs/retries-and-resume.md).

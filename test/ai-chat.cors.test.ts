@@ -18,6 +18,17 @@ describe('cross-origin endpoints', () => {
     expect(JSON.parse(sent!.body).idempotencyKey).to.match(/^[0-9a-f-]{36}$/);
   });
 
+  it('sends the turn’s key as a header cross-origin too with turn-headers, for a server that allows it', async () => {
+    const flow = await scenario({ ...wordStream(['Hello ', 'there.']), cors: 'plain' });
+    const el = await chatAt(otherOrigin(flow.url));
+    el.setAttribute('turn-headers', '');
+    expect(el.turnHeaders).to.equal(true);
+    expect((await el.send('Hi'))?.content).to.equal('Hello there.');
+    const [sent] = await flow.requests();
+    expect(sent!.headers['idempotency-key']).to.match(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(sent!.body).idempotencyKey).to.equal(undefined);
+  });
+
   it('says the browser refused the request and which headers to allow, and does not retry it', async () => {
     const flow = await scenario({ ...wordStream(['never shown']) });
     const el = await chatAt(otherOrigin(flow.url));

@@ -65,6 +65,7 @@ export function streamPolicy(settings: StreamPolicy): StreamPolicy {
     ...DEFAULT_POLICY,
     format: (FORMATS as readonly string[]).includes(settings.format) ? settings.format : 'auto',
     parseEvent: settings.parseEvent,
+    turnHeaders: settings.turnHeaders === true,
   };
   for (const key of NUMBERS) {
     const value = settings[key];

@@ -46,6 +46,8 @@ export interface StreamPolicy {
   format: FormatName;
   /** The integrator's own event reader, tried before the built-in ones. */
   parseEvent?: ParseEvent | undefined;
+  /** Cross-origin too, the turn's `Idempotency-Key` and `Last-Event-ID` go as headers (not in the body). */
+  turnHeaders?: boolean | undefined;
 }
 
 export const DEFAULT_POLICY: StreamPolicy = {
@@ -446,7 +448,7 @@ export class ChatStreamController implements ReactiveController {
 
     armIdle();
     try {
-      const response = await openResponse({ ...request, headers }, attempt.signal);
+      const response = await openResponse({ ...request, headers }, attempt.signal, { turnHeadersCrossOrigin: policy.turnHeaders });
       // The headers are bytes too: the wait for the body starts afresh.
       armIdle();
       state.reader ??= createAnswerReader({
