@@ -7,6 +7,7 @@ import { toolStatus, type ChatStrings } from './i18n.js';
 import type { Highlighter } from './render/highlight-types.js';
 import type { MarkdownCache } from './render/markdown-cache.js';
 import { renderMarkdown } from './render/render-markdown.js';
+import { safeUrl } from './render/safe-url.js';
 import type { ChatPart, FilePart, SourcePart, ToolPart } from './stream/parts.js';
 import type { ChatMessage } from './types.js';
 
@@ -121,28 +122,38 @@ function renderTool(view: ChatView, tool: ToolPart, writing: boolean): TemplateR
   </details>`;
 }
 
-/** Links only to web pages: the parts builder keeps no other source, and this checks again where the link is made. */
-const isWebUrl = (url: string) => /^https?:/i.test(url);
-
+/**
+ * Sources and files are model output, or restored from storage: every link
+ * goes through the same check as a markdown link (`safeUrl`), whatever the
+ * parts builder let through. A source without a safe URL is dropped.
+ */
 function renderSources(strings: ChatStrings, sources: SourcePart[]): TemplateResult | typeof nothing {
-  const safe = sources.filter((source) => isWebUrl(source.url));
+  const safe = sources.flatMap((source) => {
+    const href = safeUrl(source.url);
+    return href ? [{ href, title: source.title || href }] : [];
+  });
   if (safe.length === 0) return nothing;
   return html`<ol class="sources" part="sources" aria-label=${strings.sources}>
     ${safe.map(
-      (source) =>
-        html`<li part="source">
-          <a href=${source.url} target="_blank" rel="noopener noreferrer nofollow">${source.title || source.url}</a>
-        </li>`,
+      ({ href, title }) =>
+        html`<li part="source"><a href=${href} target="_blank" rel="noopener noreferrer nofollow">${title}</a></li>`,
     )}
   </ol>`;
 }
 
-/** An image only with `allow-images` and over https (no tracking by default); anything else is a link. */
+/**
+ * An image only with `allow-images` and over https (no tracking by default);
+ * anything else is a link when its URL is one a link may have (a `data:`
+ * file is not), else just its name.
+ */
 function renderFile(view: ChatView, file: FilePart): TemplateResult {
   const name = file.filename || file.mediaType;
-  return view.allowImages && file.mediaType.startsWith('image/') && file.url.startsWith('https:')
-    ? html`<img part="file" src=${file.url} alt=${name} referrerpolicy="no-referrer" loading="lazy" />`
-    : html`<a part="file" href=${file.url} download=${file.filename ?? ''} target="_blank" rel="noopener noreferrer">${name}</a>`;
+  const image = view.allowImages && file.mediaType.startsWith('image/') ? safeUrl(file.url, { image: true }) : undefined;
+  if (image) return html`<img part="file" src=${image} alt=${name} referrerpolicy="no-referrer" loading="lazy" />`;
+  const href = safeUrl(file.url);
+  return href
+    ? html`<a part="file" href=${href} download=${file.filename ?? ''} target="_blank" rel="noopener noreferrer">${name}</a>`
+    : html`<span part="file">${name}</span>`;
 }
 
 /** Tool steps go before the text they led to; sources and files after it. */

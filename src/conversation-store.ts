@@ -1,4 +1,5 @@
 import { MESSAGE_ROLES, MESSAGE_STATUSES, type ChatMessage } from './types.js';
+import { TOOL_STATES } from './stream/parts.js';
 
 /** The storage format's version; a different one is ignored, not misread. */
 const VERSION = 1;
@@ -36,7 +37,7 @@ function isPart(value: unknown): boolean {
     case 'reasoning':
       return text('text');
     case 'tool':
-      return (part.name === null || text('name')) && typeof part.state === 'string';
+      return (part.name === null || text('name')) && (TOOL_STATES as readonly unknown[]).includes(part.state);
     case 'source':
       return text('url');
     case 'file':

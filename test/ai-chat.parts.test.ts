@@ -96,6 +96,57 @@ describe('answers made of parts', () => {
     }
   });
 
+  it('links a file or a source only where a link may go: a data: file and a planted javascript: link in storage show as text', async () => {
+    const flow = await scenario({
+      headers: UI_STREAM,
+      chunks: [
+        uiEvent({ type: 'start' }),
+        uiEvent({ type: 'file', url: 'data:text/html;base64,PHNjcmlwdD4=', mediaType: 'text/html' }),
+        uiEvent({ type: 'finish' }),
+        'data: [DONE]\n\n',
+      ],
+    });
+    const streamed = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url}></ai-chat>`);
+    await streamed.send('Send me the page');
+    await streamed.updateComplete;
+    expect(part(streamed, 'file')!.localName).to.equal('span');
+    expect(part(streamed, 'file')!.textContent).to.equal('text/html');
+
+    // Whatever can write to the origin's storage may plant parts: they are shown through the same check.
+    const key = `test-parts-planted-${Date.now()}`;
+    localStorage.setItem(
+      `ai-chat:${key}`,
+      JSON.stringify({
+        v: 1,
+        messages: [
+          { id: 'u1', role: 'user', content: 'q', status: 'done' },
+          {
+            id: 'a1',
+            role: 'assistant',
+            content: 'a',
+            status: 'done',
+            parts: [
+              { type: 'text', text: 'a' },
+              { type: 'source', url: 'javascript:alert(1)', title: 'Evil' },
+              { type: 'source', url: 'https://example.com/ok', title: 'Fine' },
+              { type: 'file', url: 'JaVaScRiPt:alert(1)', mediaType: 'image/png', filename: 'x.png' },
+            ],
+          },
+        ],
+      }),
+    );
+    try {
+      const restored = await fixture<AiChat>(html`<ai-chat persist=${key} allow-images></ai-chat>`);
+      await restored.updateComplete;
+      const links = [...shadow(restored).querySelectorAll<HTMLAnchorElement>('[part~="source"] a')];
+      expect(links.map((a) => a.getAttribute('href'))).to.deep.equal(['https://example.com/ok']);
+      expect(part(restored, 'file')!.localName).to.equal('span');
+      expect(shadow(restored).querySelector('img')).to.equal(null);
+    } finally {
+      localStorage.removeItem(`ai-chat:${key}`);
+    }
+  });
+
   for (const markdown of [true, false]) {
     it(`runs the XSS corpus through tool names, inputs, outputs, errors, and source titles and URLs${markdown ? '' : ' (no-markdown)'}: nothing runs, nothing unsafe is made`, async function () {
       this.timeout(120_000);
