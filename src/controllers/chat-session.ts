@@ -420,17 +420,23 @@ export class ChatSession implements ReactiveController {
     // Text after a tool step starts a new paragraph in `content` (the parts keep the pieces apart).
     let afterTool = earlier.some((part) => part.type === 'tool');
     const partsChanged = (changedParts: ChatPart[]) => {
-      if (!changedParts.length) return;
-      answer.parts = [...earlier, ...builder.parts];
+      // The builder grows a text or reasoning part in place: a new array
+      // only when a part was added, not on every token.
+      if (answer.parts?.length !== earlier.length + builder.parts.length) answer.parts = [...earlier, ...builder.parts];
+      let news = false;
       for (const part of changedParts) {
+        // Text and reasoning reach the host through onText and onReasoning.
         if (part.type === 'text' || part.type === 'reasoning') continue;
-        if (part.type === 'tool') afterTool = true;
-        // Each state a step reaches is spoken once; its input's fragments
-        // are not, so a busy agent does not flood the live region.
-        if (part.type === 'tool') this.#announceTool(part);
+        news = true;
+        if (part.type === 'tool') {
+          afterTool = true;
+          // Each state a step reaches is spoken once; its input's fragments
+          // are not, so a busy agent does not flood the live region.
+          this.#announceTool(part);
+        }
         emit(this.#host, 'ai-chat-part', { part, message: answer });
       }
-      changed();
+      if (news) changed();
     };
     const sink: AnswerSink = {
       onRead: (result) => partsChanged(builder.add(result)),
