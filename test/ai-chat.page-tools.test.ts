@@ -22,19 +22,28 @@ async function setupHandler(mock: Record<string, unknown> = {}): Promise<Setup> 
   return (await response.json()) as Setup;
 }
 
-/** The bodies the widget POSTed, as the handler's request listener saw them. */
-async function requestsSeen(el: AiChat): Promise<Array<{ messages: RequestMessage[]; tools?: Array<{ name: string }> }>> {
-  return seen.get(el) ?? [];
-}
-const seen = new WeakMap<AiChat, Array<{ messages: RequestMessage[]; tools?: Array<{ name: string }> }>>();
+type SentBody = { messages: RequestMessage[]; tools?: Array<{ name: string }> };
+/** The bodies each element POSTed, as its ai-chat-send listeners saw them. */
+const sent = new WeakMap<AiChat, SentBody[]>();
+const requestsSeen = (el: AiChat): SentBody[] => sent.get(el) ?? [];
 
 async function chat(setup: Setup, attributes = ''): Promise<AiChat> {
   const el = await fixture<AiChat>(html`<ai-chat endpoint=${setup.url}></ai-chat>`);
   for (const [name, value] of attributes.split(' ').filter(Boolean).map((a) => a.split('='))) el.setAttribute(name!, value ?? '');
-  const bodies: Array<{ messages: RequestMessage[] }> = [];
-  seen.set(el, bodies);
+  const bodies: SentBody[] = [];
+  sent.set(el, bodies);
   el.addEventListener('ai-chat-send', (event) => bodies.push(structuredClone(event.detail.request.body)));
   return el;
+}
+
+/** An answer whose refund call asks the reader first, once its step shows Approve and Deny. */
+async function askToRefund() {
+  const el = await chat(await setupHandler());
+  const runs = { count: 0 };
+  el.tools = { refund: { approve: true, run: () => ((runs.count += 1), { refunded: true }) } };
+  const answered = el.send('Please refund my order');
+  await until(() => part(el, 'tool-approve') ?? undefined, 'the Approve and Deny buttons');
+  return { el, runs, answered };
 }
 
 const toolsOf = (el: AiChat) => (el.messages.at(-1)?.parts ?? []).filter((p): p is ToolPart => p.type === 'tool');
@@ -64,7 +73,7 @@ describe('tools run by the page', () => {
     // The model read the result and said so, in the same message, after the step.
     expect(answer!.content).to.include('shipped');
     expect(el.messages).to.have.length(2);
-    const bodies = await requestsSeen(el);
+    const bodies = requestsSeen(el);
     expect(bodies).to.have.length(2);
     expect(bodies[0]!.tools).to.deep.equal([
       { name: 'get_order', description: 'Looks an order up by its number.', parameters: { type: 'object', properties: { id: { type: 'string' } } } },
@@ -103,7 +112,7 @@ describe('tools run by the page', () => {
     expect(answer!.content).to.include('Order service unavailable');
     await el.updateComplete;
     expect(part(el, 'tool-status')!.textContent).to.equal('Failed');
-    const bodies = await requestsSeen(el);
+    const bodies = requestsSeen(el);
     expect(bodies[1]!.messages.at(-1)!.parts.find((p) => p.type === 'dynamic-tool')).to.include({
       state: 'output-error',
       errorText: 'Order service unavailable',
@@ -111,35 +120,25 @@ describe('tools run by the page', () => {
   });
 
   it('asks the reader first when the tool says so: Approve runs it', async () => {
-    const setup = await setupHandler();
-    const el = await chat(setup);
-    let ran = 0;
-    el.tools = { refund: { approve: true, run: () => ((ran += 1), { refunded: true }) } };
-    const answered = el.send('Please refund my order');
-    const approve = await until(() => part(el, 'tool-approve') ?? undefined, 'the Approve button');
-    expect(ran).to.equal(0);
+    const { el, runs, answered } = await askToRefund();
+    expect(runs.count).to.equal(0);
     expect(part(el, 'tool-deny')).to.not.equal(null);
     expect(el.status).to.equal('streaming');
-    (approve as HTMLButtonElement).click();
+    part<HTMLButtonElement>(el, 'tool-approve')!.click();
     const answer = await answered;
     expect(answer?.status, answer?.error).to.equal('done');
-    expect(ran).to.equal(1);
+    expect(runs.count).to.equal(1);
     expect(toolsOf(el)[0]).to.include({ state: 'output-available' });
     await el.updateComplete;
     expect(part(el, 'tool-approve')).to.equal(null);
   });
 
   it('Deny does not run the tool and tells the model the reader said no', async () => {
-    const setup = await setupHandler();
-    const el = await chat(setup);
-    let ran = 0;
-    el.tools = { refund: { approve: true, run: () => ((ran += 1), { refunded: true }) } };
-    const answered = el.send('Please refund my order');
-    const deny = await until(() => part(el, 'tool-deny') ?? undefined, 'the Deny button');
-    (deny as HTMLButtonElement).click();
+    const { el, runs, answered } = await askToRefund();
+    part<HTMLButtonElement>(el, 'tool-deny')!.click();
     const answer = await answered;
     expect(answer?.status, answer?.error).to.equal('done');
-    expect(ran).to.equal(0);
+    expect(runs.count).to.equal(0);
     expect(toolsOf(el)[0]).to.include({ state: 'output-error', errorText: 'The user denied this tool call.' });
     expect(answer!.content).to.include('denied');
   });
@@ -167,7 +166,7 @@ describe('tools run by the page', () => {
     expect(answer?.status).to.equal('aborted');
     expect(aborted).to.equal(true);
     expect(el.status).to.equal('idle');
-    expect(await requestsSeen(el)).to.have.length(1);
+    expect(requestsSeen(el)).to.have.length(1);
     // The composer is back: the next question can be sent.
     expect(el.messages.at(-1)).to.equal(answer);
   });
@@ -183,7 +182,7 @@ describe('tools run by the page', () => {
     expect(answer?.status).to.equal('error');
     expect(answer?.error).to.equal('The answer stopped after 3 steps of tool calls. Send a message to let it go on.');
     expect(calls).to.equal(2);
-    expect(await requestsSeen(el)).to.have.length(3);
+    expect(requestsSeen(el)).to.have.length(3);
     expect(toolsOf(el).map((t) => t.state)).to.deep.equal(['output-available', 'output-available', 'input-available']);
     await el.updateComplete;
     expect(part(el, 'error')!.textContent).to.include('3 steps');
@@ -219,6 +218,6 @@ describe('tools run by the page', () => {
     expect(toolsOf(el)[0]).to.include({ name: 'unknown_tool', state: 'input-available' });
     await el.updateComplete;
     expect(part(el, 'tool-status')!.textContent).to.equal('Not run');
-    expect(await requestsSeen(el)).to.have.length(1);
+    expect(requestsSeen(el)).to.have.length(1);
   });
 });

@@ -196,10 +196,22 @@ export const sameTypes: [
   Same<AiChatRetryDetail, fromElement.AiChatRetryDetail>,
   Same<AiChatEventMap, fromElement.AiChatEventMap>,
   Same<AiChatEventName, fromElement.AiChatEventName>,
+  Same<PageTool, fromElement.PageTool>,
+  Same<PageTools, fromElement.PageTools>,
+  Same<ToolRun, fromElement.ToolRun>,
+  Same<ToolContext, fromElement.ToolContext>,
+  Same<ToolPart, fromElement.ToolPart>,
+  Same<ChatPart, fromElement.ChatPart>,
+  Same<RequestMessage, fromElement.RequestMessage>,
+  Same<RequestPart, fromElement.RequestPart>,
+  Same<ToolDeclaration, fromElement.ToolDeclaration>,
+  Same<AiChatPartDetail, fromElement.AiChatPartDetail>,
+  Same<AiChatToolCallDetail, fromElement.AiChatToolCallDetail>,
 ] = [
   true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
   true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
   true, true, true, true, true, true,
+  true, true, true, true, true, true, true, true, true, true, true,
 ];
 export const sameValues: boolean[] = [
   fromElement.AiChat === AiChat,
@@ -212,6 +224,7 @@ export const sameValues: boolean[] = [
   fromElement.CHAT_STATUSES === CHAT_STATUSES,
   fromElement.MESSAGE_ROLES === MESSAGE_ROLES,
   fromElement.MESSAGE_STATUSES === MESSAGE_STATUSES,
+  fromElement.DEFAULT_MAX_STEPS === DEFAULT_MAX_STEPS,
 ];
 
 // A parseEvent may report parts beside text: a tool call and a cited page.
@@ -247,17 +260,3 @@ chat.addEventListener('ai-chat-send', (event) => {
   const declared: ToolDeclaration[] = event.detail.request.body.tools ?? [];
   console.log(parts.length, declared.length);
 });
-export const sameToolTypes: [
-  Same<PageTool, fromElement.PageTool>,
-  Same<PageTools, fromElement.PageTools>,
-  Same<ToolRun, fromElement.ToolRun>,
-  Same<ToolContext, fromElement.ToolContext>,
-  Same<ToolPart, fromElement.ToolPart>,
-  Same<ChatPart, fromElement.ChatPart>,
-  Same<RequestMessage, fromElement.RequestMessage>,
-  Same<RequestPart, fromElement.RequestPart>,
-  Same<ToolDeclaration, fromElement.ToolDeclaration>,
-  Same<AiChatPartDetail, fromElement.AiChatPartDetail>,
-  Same<AiChatToolCallDetail, fromElement.AiChatToolCallDetail>,
-] = [true, true, true, true, true, true, true, true, true, true, true];
-export const sameMaxSteps: boolean = fromElement.DEFAULT_MAX_STEPS === DEFAULT_MAX_STEPS;
