@@ -31,19 +31,18 @@
 // ends. --profile adds, for the last tree at 2,000 messages, self time by
 // source function (bundle positions mapped through its source map) while
 // opening and while streaming.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs';
+import { arg, busyProcesses, median, selfTimeBySource } from './common.mjs';
 import { markdownTokens } from './markdown-source.mjs';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
-const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const RUNS = Number(arg('--runs', process.env.BENCH_RUNS ?? 3));
 /** BENCH_HISTORY=0,500 runs fewer lengths (the targets need 0 and 2,000). */
 const HISTORY = (process.env.BENCH_HISTORY ?? '0,500,2000').split(',').map(Number);
@@ -379,33 +378,12 @@ async function startProfile(cdp) {
 }
 const stopProfile = async (cdp) => (await cdp.send('Profiler.stop')).profile;
 
-/**
- * Self time per source function of a CPU profile, biggest first: the bundle's
- * positions mapped back through its source map to `src/…` file:line and name.
- */
+/** Self time per source function of a CPU profile, and the profile's whole time, in ms. */
 function topFunctions(tree, profile, count) {
-  const map = new TraceMap(readFileSync(join(tree.out, 'ai-chat.iife.js.map'), 'utf8'));
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const self = new Map();
-  profile.samples.forEach((id, i) => {
-    const { callFrame } = byId.get(id);
-    let where = callFrame.functionName || '(anonymous)';
-    if (callFrame.url.endsWith('/ai-chat.iife.js')) {
-      const original = originalPositionFor(map, { line: callFrame.lineNumber + 1, column: callFrame.columnNumber });
-      if (original.source) where = `${original.name ?? where} ${original.source.replace(/^.*?(src|node_modules)\//, '$1/')}:${original.line}`;
-    } else if (callFrame.url) where += ` ${callFrame.url.replace(origin, '')}`;
-    self.set(where, (self.get(where) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
-  });
-  const total = profile.timeDeltas.reduce((a, b) => a + b, 0) / 1000;
-  return { total, top: [...self].sort((a, b) => b[1] - a[1]).slice(0, count) };
+  const top = selfTimeBySource(profile, { bundle: '/ai-chat.iife.js', mapFile: join(tree.out, 'ai-chat.iife.js.map'), origin });
+  return { total: profile.timeDeltas.reduce((a, b) => a + b, 0) / 1000, top: top.slice(0, count) };
 }
 
-const median = (values) => {
-  const sorted = values.filter((v) => v !== undefined).sort((a, b) => a - b);
-  if (!sorted.length) return undefined;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const fmt = (n, digits = 0) => (n === undefined ? '—' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 
 /**
@@ -433,7 +411,7 @@ export async function runHistory(print = (line = '') => console.log(line)) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${server.address().port}`;
 
-  const hogs = LOADED ? [0, 1].map(() => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' })) : [];
+  const hogs = busyProcesses(LOADED);
   const endHogs = () => hogs.forEach((hog) => hog.killed || hog.kill());
   process.on('exit', endHogs);
   process.on('SIGINT', () => process.exit(130));

@@ -13,19 +13,18 @@
 // --load runs two busy-looping Node processes beside the browser (the shared
 // two-core machine under other work); they are ended by their pids when the
 // bench ends.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs';
+import { arg, busyProcesses, median, selfTimeBySource } from './common.mjs';
 import { markdownTokens } from './markdown-source.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const RUNS = Number(arg('--runs', process.env.BENCH_RUNS ?? 3));
 const SIZES = [1000, 4000, 8000];
 const TOOL_STEPS = 20;
@@ -251,32 +250,10 @@ function pageTasks(trace) {
     .map((e) => ({ wall: e.dur / 1000, cpu: (e.tdur ?? e.dur) / 1000 }));
 }
 
-/**
- * Self time per source function of a CPU profile, biggest first: the bundle's
- * positions mapped back through its source map to `src/…` file:line and name.
- */
-function topFunctions(profile, count) {
-  const map = new TraceMap(readFileSync(join(root, 'dist/ai-chat.iife.js.map'), 'utf8'));
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const self = new Map();
-  const gaps = profile.timeDeltas;
-  profile.samples.forEach((id, i) => {
-    const { callFrame } = byId.get(id);
-    let where = callFrame.functionName || '(anonymous)';
-    if (callFrame.url.endsWith('/dist/ai-chat.iife.js')) {
-      const original = originalPositionFor(map, { line: callFrame.lineNumber + 1, column: callFrame.columnNumber });
-      if (original.source) where = `${original.name ?? where} ${original.source.replace(/^.*?(src|node_modules)\//, '$1/')}:${original.line}`;
-    } else if (callFrame.url) where += ` ${callFrame.url.replace(origin, '')}`;
-    self.set(where, (self.get(where) ?? 0) + (gaps[i + 1] ?? 0) / 1000);
-  });
-  return [...self].sort((a, b) => b[1] - a[1]).slice(0, count);
-}
+/** Self time per source function of a CPU profile, in ms. */
+const topFunctions = (profile, count) =>
+  selfTimeBySource(profile, { bundle: '/dist/ai-chat.iife.js', mapFile: join(root, 'dist/ai-chat.iife.js.map'), origin }).slice(0, count);
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const fmt = (n, digits = 1) => n.toFixed(digits);
 
 /** The three answer lengths, with parts and text only, flooded (rate 0) or paced at `rate` tokens a second. */
@@ -338,7 +315,7 @@ export async function runParts(printLine) {
   print = printLine;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${server.address().port}`;
-  const hogs = LOADED ? [0, 1].map(() => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' })) : [];
+  const hogs = busyProcesses(LOADED);
   const endHogs = () => hogs.forEach((hog) => hog.killed || hog.kill());
   process.on('exit', endHogs);
   try {
