@@ -15,15 +15,16 @@ import { gzipSync } from 'node:zlib';
 import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
 
 /**
- * A ratchet, not a goal. 39,897 B measured when set on 2026-12-03 (session
+ * A ratchet, not a goal. 39,941 B measured when set on 2026-12-03 (session
  * 4), up from 36,700 B: #14's answer parts in the element (message.parts,
  * tool steps, sources, files, page tools with approval and max-steps, the
  * request's UI-message parts; about +2.5 KB, its budget) and #16's
  * cross-origin request design, retry table, buffering notice and turn-headers (+0.6 KB),
- * after a size pass that took 366 B back. Before that, #12/#13/#15 and #14's
+ * and links of sources and files through safeUrl, after a size pass that
+ * took 366 B back. Before that, #12/#13/#15 and #14's
  * part readers had grown it from 31,734 B. See docs/performance.md.
  */
-const BUDGET = 39_900;
+const BUDGET = 39_950;
 const args = process.argv.slice(2);
 const file = args.find((arg) => !arg.startsWith('--')) ?? new URL('../dist/ai-chat.iife.js', import.meta.url).pathname;
 const code = readFileSync(file, 'utf8');
