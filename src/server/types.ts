@@ -29,28 +29,73 @@ export interface ChatToolCallPart {
 }
 
 /**
+ * A file the user attached, shaped like the AI SDK's `file` UI message part.
+ * In a validated message `mediaType` is the accepted type (lower case, no
+ * parameters) and `url` is either `data:<mediaType>;base64,<data>` or an
+ * `https:` URL the provider fetches itself.
+ */
+export interface ChatFilePart {
+  type: 'file';
+  mediaType: string;
+  url: string;
+  filename?: string;
+}
+
+/**
  * A part of a request message, the AI SDK's UI message parts the widget
- * sends. Sources and files are accepted but not sent to the provider;
- * `step-start` separates the steps of an answer.
+ * sends. Sources, and files outside user messages, are accepted but not sent
+ * to the provider; `step-start` separates the steps of an answer.
  */
 export type ChatMessagePart =
   | { type: 'text'; text: string }
   | { type: 'reasoning'; text: string }
   | ChatToolCallPart
   | { type: 'source-url'; sourceId: string; url: string; title?: string }
-  | { type: 'file'; mediaType: string; url: string; filename?: string }
+  | ChatFilePart
   | { type: 'step-start' };
 
 /**
  * One message of a validated request: `role` and `content`, and `parts`
- * when the message carries tool calls (only then; nothing else the client
- * sent goes on).
+ * only when they carry what `content` cannot: tool calls (an assistant
+ * message) or files (a user message: its text and file parts, in order).
+ * Nothing else the client sent goes on.
  */
 export interface ChatInputMessage {
   role: ChatRole;
   content: string;
   parts?: ChatMessagePart[];
 }
+
+/**
+ * Which files a user message may carry (`ChatHandlerOptions.files`). A file
+ * outside them is refused before any provider call: 415 for a type, 413
+ * for a size or a count, 400 for a malformed `url`.
+ */
+export interface FileOptions {
+  /**
+   * Media types accepted: exact (`image/png`) or a whole family
+   * (`image/*`). Default {@link DEFAULT_FILE_TYPES}, what both built-in
+   * providers read.
+   */
+  accept?: readonly string[];
+  /** Largest file, in decoded bytes. Default 5,000,000. */
+  maxBytes?: number;
+  /** Most files in one message. Default 4. */
+  maxFiles?: number;
+  /**
+   * Most decoded bytes of all the files in one request. Earlier messages'
+   * files count too: the widget sends the conversation with every question.
+   * Default 20,000,000.
+   */
+  maxTotalBytes?: number;
+}
+
+/**
+ * The media types accepted by default: the images both built-in providers
+ * read (Anthropic takes exactly these four), PDF, and plain text (read as
+ * text by both).
+ */
+export const DEFAULT_FILE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'application/pdf', 'text/plain'] as const;
 
 /** A tool offered to the model: the page's (from the request's `tools`) or the server's. */
 export interface ToolDefinition {
@@ -176,9 +221,20 @@ export interface ChatHandlerOptions {
   tools?: Record<string, ServerTool>;
   /** Most provider calls for one answer when server tools run. Default 5. */
   maxSteps?: number;
+  /**
+   * Files users may attach (`file` parts of user messages), sent to the
+   * provider as images and documents. `false` refuses every file (415).
+   * Default: {@link DEFAULT_FILE_TYPES}, 5,000,000 bytes each, 4 in one
+   * message, 20,000,000 bytes in one request.
+   */
+  files?: FileOptions | false;
   /** Most messages in one request (413 beyond). Default 200. */
   maxMessages?: number;
-  /** Largest request body in bytes (413 beyond). Default 1 000 000. */
+  /**
+   * Largest request body in bytes (413 beyond). Default 1,000,000 plus room
+   * for `files.maxTotalBytes` in base64 (about 27.7 MB with the default
+   * files); 1,000,000 with `files: false`.
+   */
   maxBodyBytes?: number;
   /**
    * How long the whole request body may take to arrive once the headers are

@@ -1,7 +1,10 @@
 import { CLIENT_GONE, HttpError } from './errors.js';
 import {
   CHAT_ROLES,
+  DEFAULT_FILE_TYPES,
   TOOL_CALL_STATES,
+  type ChatFilePart,
+  type ChatHandlerOptions,
   type ChatInputMessage,
   type ChatMessagePart,
   type ChatRole,
@@ -15,6 +18,64 @@ export interface InputLimits {
   maxBodyBytes: number;
   /** How long the body may take to arrive, from the first read on. */
   bodyTimeoutMs: number;
+  /** The files user messages may carry ({@link fileLimits}); {@link DEFAULT_FILE_LIMITS} when absent. */
+  files?: FileLimits;
+}
+
+/** `ChatHandlerOptions.files`, resolved: `accept` empty refuses every file. */
+export interface FileLimits {
+  accept: readonly string[];
+  maxBytes: number;
+  maxFiles: number;
+  maxTotalBytes: number;
+}
+
+export const DEFAULT_FILE_LIMITS: FileLimits = {
+  accept: DEFAULT_FILE_TYPES,
+  maxBytes: 5_000_000,
+  maxFiles: 4,
+  maxTotalBytes: 20_000_000,
+};
+
+/** The body limit without files: what the widget's text history stays under. */
+export const TEXT_BODY_BYTES = 1_000_000;
+
+/** A media type, or a family of them (`image/*`), as RFC 9110 spells a token. */
+const MEDIA_RANGE = /^[a-z0-9!#$&^_.+-]+\/(?:\*|[a-z0-9!#$&^_.+-]+)$/;
+
+function wholePositive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`createChatHandler: \`files.${name}\` must be a positive whole number.`);
+  return value;
+}
+
+/** `ChatHandlerOptions.files` checked at start-up, with the defaults filled in; a TypeError names a bad value. */
+export function fileLimits(options: ChatHandlerOptions['files']): FileLimits {
+  if (options === false) return { ...DEFAULT_FILE_LIMITS, accept: [] };
+  if (options === undefined) return DEFAULT_FILE_LIMITS;
+  if (typeof options !== 'object' || options === null) throw new TypeError('createChatHandler: `files` must be an object or false.');
+  const accept = options.accept ?? DEFAULT_FILE_TYPES;
+  if (!Array.isArray(accept)) throw new TypeError('createChatHandler: `files.accept` must be an array of media types.');
+  for (const type of accept) {
+    if (typeof type !== 'string' || !MEDIA_RANGE.test(type.toLowerCase())) {
+      throw new TypeError(`createChatHandler: \`files.accept\` takes media types such as image/png or image/*, not ${JSON.stringify(type)}.`);
+    }
+  }
+  return {
+    accept: accept.map((type) => type.toLowerCase()),
+    maxBytes: wholePositive('maxBytes', options.maxBytes, DEFAULT_FILE_LIMITS.maxBytes),
+    maxFiles: wholePositive('maxFiles', options.maxFiles, DEFAULT_FILE_LIMITS.maxFiles),
+    maxTotalBytes: wholePositive('maxTotalBytes', options.maxTotalBytes, DEFAULT_FILE_LIMITS.maxTotalBytes),
+  };
+}
+
+/**
+ * The default `maxBodyBytes` for these file limits: the text allowance, plus
+ * `maxTotalBytes` as base64 (4 characters for every 3 bytes), so that the
+ * files' own limits, with their clearer messages, are the ones a user meets.
+ */
+export function defaultBodyBytes(files: FileLimits): number {
+  return files.accept.length === 0 ? TEXT_BODY_BYTES : TEXT_BODY_BYTES + 4 * Math.ceil(files.maxTotalBytes / 3);
 }
 
 /** A request that passed validation. */
@@ -160,8 +221,137 @@ function readToolPart(part: Record<string, unknown>, where: string): ChatToolCal
   return read;
 }
 
-/** One part, checked; `undefined` for the kinds that are accepted but not sent on (sources, files). */
-function readPart(part: unknown, where: string, role: ChatRole): ChatMessagePart | undefined {
+/** What the files of one request have used of its limits so far. */
+interface FileBudget {
+  limits: FileLimits;
+  totalBytes: number;
+}
+
+/** Media types whose first bytes say what they are: a file claiming one must start with them. */
+const SIGNATURES: ReadonlyArray<readonly [string, (bytes: Uint8Array) => boolean]> = [
+  ['image/png', (b) => [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((byte, i) => b[i] === byte)],
+  ['image/jpeg', (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
+  ['image/gif', (b) => ascii(b, 0, 6) === 'GIF87a' || ascii(b, 0, 6) === 'GIF89a'],
+  ['image/webp', (b) => ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP'],
+  ['application/pdf', (b) => ascii(b, 0, 5) === '%PDF-'],
+];
+const ascii = (bytes: Uint8Array, from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+const signedType = (bytes: Uint8Array) => SIGNATURES.find(([, matches]) => matches(bytes))?.[0];
+
+/** The longest `https:` URL passed on: a provider fetches it, and real storage URLs are far shorter. */
+const MAX_FILE_URL = 8192;
+
+/** Bytes of base64 text: atob, since Buffer is Node's only. */
+export function decodeBase64(base64: string): Uint8Array {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * The media type and base64 data of a validated file's `data:` URL;
+ * `undefined` for an `https:` URL. Providers read files through it.
+ */
+export function splitDataUrl(url: string): { mediaType: string; base64: string } | undefined {
+  if (!url.startsWith('data:')) return undefined;
+  const comma = url.indexOf(',');
+  return { mediaType: url.slice(5, comma).replace(/;base64$/, ''), base64: url.slice(comma + 1) };
+}
+
+/** A file's name for a message the user reads, without control characters, and short; `fallback` when it has none. */
+function fileLabel(filename: string | undefined, fallback: string): string {
+  if (!filename) return fallback;
+  // eslint-disable-next-line no-control-regex
+  const clean = filename.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '');
+  return `The file “${clean.length > 80 ? `${clean.slice(0, 80)}…` : clean}”`;
+}
+
+/** A validated file's name for a provider's refusal (see {@link fileLabel}). */
+export const fileName = (file: ChatFilePart) => fileLabel(file.filename, `A ${file.mediaType} file`);
+
+const accepts = (accept: readonly string[], type: string) =>
+  accept.some((range) => range === type || range === '*/*' || (range.endsWith('/*') && type.startsWith(range.slice(0, -1))));
+
+/** `n` with thousands separators, without Intl (not every runtime has its data). */
+const count = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+
+/**
+ * A user's file, checked against the limits: a `data:` URL with base64
+ * data or an `https:` URL (400 otherwise), an accepted media type (415), its
+ * decoded size and the request's total (413), and for types with a
+ * signature, bytes that start with it (415; a renamed file whose bytes are
+ * another accepted type goes on as that type). Text must be UTF-8, since
+ * providers take it as text.
+ */
+function readFilePart(part: Record<string, unknown>, where: string, budget: FileBudget): ChatFilePart {
+  const { limits } = budget;
+  const filename = part.filename as string | undefined;
+  const label = fileLabel(filename, `The file at \`${where}\``);
+  if (limits.accept.length === 0) throw new HttpError(415, 'files_not_accepted', 'This chat does not accept files.');
+  let mediaType = (part.mediaType as string).split(';')[0]!.trim().toLowerCase();
+  if (!MEDIA_RANGE.test(mediaType) || mediaType.endsWith('/*')) throw invalid(`\`${where}.mediaType\` must be a media type such as image/png.`);
+  if (!accepts(limits.accept, mediaType)) {
+    throw new HttpError(415, 'file_type_not_accepted', `${label} is ${mediaType.slice(0, 100)}; this chat accepts ${limits.accept.join(', ')}.`);
+  }
+  const named = filename === undefined ? {} : { filename };
+  const url = part.url as string;
+  if (!/^data:/i.test(url)) {
+    let parsed: URL | undefined;
+    try {
+      parsed = url.length <= MAX_FILE_URL ? new URL(url) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed?.protocol !== 'https:') {
+      throw invalid(`\`${where}.url\` must be a data: URL with base64 data, or an https: URL of at most ${MAX_FILE_URL} characters.`);
+    }
+    return { type: 'file', mediaType, url: parsed.href, ...named };
+  }
+  const comma = url.indexOf(',');
+  const header = comma === -1 ? '' : url.slice(5, comma);
+  if (!/;base64$/i.test(header)) throw invalid(`\`${where}.url\` must hold base64 data (data:<type>;base64,<data>).`);
+  const base64 = url.slice(comma + 1);
+  if (base64.length === 0) throw invalid(`${label} is empty.`);
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  // A search, not a pattern over the whole data: a backtracking match of
+  // megabytes overflows the regular expression stack.
+  if (base64.length % 4 !== 0 || /[^A-Za-z0-9+/]/.test(base64.slice(0, base64.length - padding))) {
+    throw invalid(`\`${where}.url\` does not hold valid base64 data.`);
+  }
+  const bytes = (base64.length / 4) * 3 - padding;
+  if (bytes > limits.maxBytes) {
+    throw new HttpError(413, 'file_too_large', `${label} is ${count(bytes)} bytes; files of at most ${count(limits.maxBytes)} bytes are accepted.`);
+  }
+  budget.totalBytes += bytes;
+  if (budget.totalBytes > limits.maxTotalBytes) {
+    throw new HttpError(
+      413,
+      'files_too_large',
+      `The files of this conversation add up to more than ${count(limits.maxTotalBytes)} bytes, the most one request may carry.`,
+    );
+  }
+  const signed = SIGNATURES.some(([type]) => type === mediaType);
+  if (signed) {
+    const actual = signedType(decodeBase64(base64.slice(0, 16)));
+    if (actual === undefined || !accepts(limits.accept, actual)) {
+      throw new HttpError(415, 'file_type_mismatch', `${label} is not a valid ${mediaType} file.`);
+    }
+    mediaType = actual;
+  } else if (mediaType.startsWith('text/')) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(decodeBase64(base64));
+    } catch {
+      throw new HttpError(415, 'file_type_mismatch', `${label} is not UTF-8 text.`);
+    }
+  }
+  // The URL as it came when it already says exactly this type: no copy of the data.
+  const exact = url.startsWith(`data:${mediaType};base64,`);
+  return { type: 'file', mediaType, url: exact ? url : `data:${mediaType};base64,${base64}`, ...named };
+}
+
+/** One part, checked; `undefined` for the kinds that are accepted but not sent on (sources, files outside user messages). */
+function readPart(part: unknown, where: string, role: ChatRole, budget: FileBudget): ChatMessagePart | undefined {
   if (!isRecord(part)) throw invalid(`\`${where}\` must be an object with a \`type\`.`);
   const { type } = part;
   if (!(PART_TYPES as readonly unknown[]).includes(type)) throw invalid(`\`${where}.type\` must be one of ${PART_TYPES.join(', ')}.`);
@@ -183,44 +373,63 @@ function readPart(part: unknown, where: string, role: ChatRole): ChatMessagePart
     if (typeof part.url !== 'string' || typeof part.mediaType !== 'string' || !optionalString(part.filename)) {
       throw invalid(`\`${where}\` must have a string \`mediaType\` and \`url\`, and a string \`filename\` if any.`);
     }
-    return undefined;
+    // A model's own files (an assistant message) are not sent back to it: no provider takes them there.
+    return role === 'user' ? readFilePart(part, where, budget) : undefined;
   }
   return { type: 'step-start' };
 }
 
-/** A message's `parts`, checked; kept only when they hold a tool call (the only thing `content` cannot carry). */
-function readParts(value: unknown, where: string, role: ChatRole): ChatMessagePart[] {
+/** A message's `parts`, checked. */
+function readParts(value: unknown, where: string, role: ChatRole, budget: FileBudget): ChatMessagePart[] {
   if (!Array.isArray(value)) throw invalid(`\`${where}\` must be an array of parts.`);
   if (value.length > MAX_PARTS) throw new HttpError(413, 'too_many_parts', `\`${where}\` has ${value.length} parts; at most ${MAX_PARTS} are accepted.`);
+  if (role === 'user') {
+    // Counted before any is read, so a refusal costs no decoding.
+    const files = value.filter((part: unknown) => isRecord(part) && part.type === 'file').length;
+    if (files > 0 && budget.limits.accept.length > 0 && files > budget.limits.maxFiles) {
+      throw new HttpError(413, 'too_many_files', `A message may carry at most ${budget.limits.maxFiles} files; \`${where}\` has ${files}.`);
+    }
+  }
   const parts: ChatMessagePart[] = [];
   value.forEach((part: unknown, index) => {
-    const read = readPart(part, `${where}[${index}]`, role);
+    const read = readPart(part, `${where}[${index}]`, role, budget);
     if (read) parts.push(read);
   });
   return parts;
 }
 
-function readMessages(value: unknown, maxMessages: number): ChatInputMessage[] {
+/**
+ * The parts that go on with a message: tool calls (and the text around
+ * them) in an assistant message, files and text in a user message; none
+ * otherwise, so a message without either is `{role, content}` as before.
+ */
+function kept(parts: ChatMessagePart[] | undefined, role: ChatRole): ChatMessagePart[] | undefined {
+  if (!parts) return undefined;
+  if (role === 'assistant' && parts.some((part) => part.type === 'dynamic-tool')) return parts;
+  if (role === 'user' && parts.some((part) => part.type === 'file')) return parts.filter((part) => part.type === 'text' || part.type === 'file');
+  return undefined;
+}
+
+function readMessages(value: unknown, maxMessages: number, files: FileLimits): ChatInputMessage[] {
   if (!Array.isArray(value)) throw invalid('`messages` must be an array of {role, content}.');
   if (value.length === 0) throw invalid('`messages` must hold at least one message.');
   if (value.length > maxMessages) {
     throw new HttpError(413, 'too_many_messages', `The request has ${value.length} messages; at most ${maxMessages} are accepted.`);
   }
+  const budget: FileBudget = { limits: files, totalBytes: 0 };
   return value.map((message: unknown, index) => {
     if (typeof message !== 'object' || message === null || Array.isArray(message)) {
       throw invalid(`\`messages[${index}]\` must be an object with \`role\` and \`content\`.`);
     }
     const { role, content, parts } = message as Record<string, unknown>;
     if (!isRole(role)) throw invalid(`\`messages[${index}].role\` must be one of ${CHAT_ROLES.join(', ')}.`);
-    const read = parts === undefined ? undefined : readParts(parts, `messages[${index}].parts`, role);
+    const read = parts === undefined ? undefined : readParts(parts, `messages[${index}].parts`, role, budget);
+    const goingOn = kept(read, role);
     // A UI message (AI SDK clients) may carry its text in parts only.
-    if (content === undefined && read !== undefined) {
-      const text = read.map((part) => (part.type === 'text' ? part.text : '')).join('');
-      return read.some((part) => part.type === 'dynamic-tool') ? { role, content: text, parts: read } : { role, content: text };
-    }
-    if (typeof content !== 'string') throw invalid(`\`messages[${index}].content\` must be a string.`);
+    const text = content === undefined && read !== undefined ? read.map((part) => (part.type === 'text' ? part.text : '')).join('') : content;
+    if (typeof text !== 'string') throw invalid(`\`messages[${index}].content\` must be a string.`);
     // Only these fields go on: a client must not smuggle provider parameters in.
-    return read?.some((part) => part.type === 'dynamic-tool') ? { role, content, parts: read } : { role, content };
+    return goingOn ? { role, content: text, parts: goingOn } : { role, content: text };
   });
 }
 
@@ -265,8 +474,9 @@ function turnField(fields: Record<string, unknown>, name: 'idempotencyKey' | 'la
 
 /**
  * Reads and checks a chat request before any provider call: JSON content
- * type, size, JSON syntax, `messages` shape and count, and `model` against the
- * allow-list. Throws {@link HttpError} with the status to answer.
+ * type, size, JSON syntax, `messages` shape and count, the files of user
+ * messages against `limits.files`, and `model` against the allow-list.
+ * Throws {@link HttpError} with the status to answer.
  */
 export async function readChatInput(
   request: Request,
@@ -292,7 +502,7 @@ export async function readChatInput(
   }
   const fields = body as Record<string, unknown>;
   return {
-    messages: readMessages(fields.messages, limits.maxMessages),
+    messages: readMessages(fields.messages, limits.maxMessages, limits.files ?? DEFAULT_FILE_LIMITS),
     model: readModel(fields.model, model, allowedModels),
     tools: readTools(fields.tools),
     ...turnField(fields, 'idempotencyKey'),

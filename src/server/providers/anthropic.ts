@@ -1,5 +1,7 @@
+import { HttpError } from '../errors.js';
 import { resultOf, stepsOf } from '../tools.js';
-import type { ChatInputMessage, ProviderAdapter, ToolDefinition } from '../types.js';
+import type { ChatFilePart, ChatInputMessage, ProviderAdapter, ToolDefinition } from '../types.js';
+import { decodeBase64, fileName, splitDataUrl } from '../validate.js';
 import { clientOptions, lazyClient, loadSdk, type SdkSettings } from './sdk.js';
 
 /** Anthropic requires a limit on every request. */
@@ -10,13 +12,67 @@ const anthropicId = (id: string) => id.replace(/[^a-zA-Z0-9_-]/g, '_');
 
 type Turn = { role: 'user' | 'assistant'; content: string | Array<Record<string, unknown>> };
 
+/** The SDK's own types of the blocks a file becomes, so the shapes below are checked against them. */
+type FileBlock = import('@anthropic-ai/sdk').Anthropic.ImageBlockParam | import('@anthropic-ai/sdk').Anthropic.DocumentBlockParam;
+type ImageType = import('@anthropic-ai/sdk').Anthropic.Base64ImageSource['media_type'];
+
+/** The image types the Messages API reads. */
+const IMAGE_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] satisfies ImageType[];
+
+/**
+ * A user's file as a Messages API block: an image (PNG, JPEG, GIF, WebP) as
+ * an `image` block, a PDF as a `document` block, each with its base64 data
+ * or the https URL Anthropic fetches itself; text as a `document` block of
+ * plain text. The file's name is the document's `title`. Anything else, and
+ * a link to text, the API cannot read: refused here (415) rather than by the
+ * provider.
+ */
+function anthropicFileBlock(file: ChatFilePart): FileBlock {
+  const data = splitDataUrl(file.url);
+  const title = file.filename ? { title: file.filename } : {};
+  if (IMAGE_TYPES.includes(file.mediaType)) {
+    const media_type = file.mediaType as ImageType;
+    return { type: 'image', source: data ? { type: 'base64', media_type, data: data.base64 } : { type: 'url', url: file.url } };
+  }
+  if (file.mediaType === 'application/pdf') {
+    const source = data ? { type: 'base64' as const, media_type: 'application/pdf' as const, data: data.base64 } : { type: 'url' as const, url: file.url };
+    return { type: 'document', source, ...title };
+  }
+  if (file.mediaType.startsWith('text/') && data) {
+    const text = new TextDecoder().decode(decodeBase64(data.base64));
+    return { type: 'document', source: { type: 'text', media_type: 'text/plain', data: text }, ...title };
+  }
+  throw new HttpError(
+    415,
+    'file_not_supported',
+    data
+      ? `${fileName(file)} (${file.mediaType}) is not a kind of file Anthropic reads: images (PNG, JPEG, GIF, WebP), PDF and plain text.`
+      : `${fileName(file)} cannot be sent as a link: Anthropic fetches only images and PDFs from links. Attach the file itself.`,
+  );
+}
+
+/**
+ * A user message's content: its text as it came without files; with files,
+ * their blocks in order, then the text (images first is what Anthropic's
+ * vision guide recommends).
+ */
+function anthropicUserContent(message: ChatInputMessage): Turn['content'] {
+  const files = (message.parts ?? []).filter((part): part is ChatFilePart => part.type === 'file');
+  if (files.length === 0) return message.content;
+  // An empty text block is refused by the API.
+  const text = message.content ? [{ type: 'text', text: message.content }] : [];
+  return [...files.map((file) => anthropicFileBlock(file) as unknown as Record<string, unknown>), ...text];
+}
+
 /**
  * The neutral messages as Messages API turns: `system` messages go to the
- * top-level `system` parameter; a message without tool calls is `{role,
- * content}` as it came; an assistant message with tool calls becomes, per
- * step, an assistant turn with `tool_use` blocks and a user turn with their
- * `tool_result` blocks (`is_error` for failures). A user message right after
- * tool results joins their turn, after them, as the API wants.
+ * top-level `system` parameter; a message without tool calls or files is
+ * `{role, content}` as it came; a user message with files has their blocks
+ * and its text (see {@link anthropicFileBlock}); an assistant message with
+ * tool calls becomes, per step, an assistant turn with `tool_use` blocks and
+ * a user turn with their `tool_result` blocks (`is_error` for failures). A
+ * user message right after tool results joins their turn, after them, as
+ * the API wants.
  */
 export function toAnthropicRequest(messages: readonly ChatInputMessage[]): { system: string; turns: Turn[] } {
   const system = messages
@@ -27,8 +83,12 @@ export function toAnthropicRequest(messages: readonly ChatInputMessage[]): { sys
   for (const message of messages) {
     if (message.role === 'system') continue;
     const last = turns.at(-1);
-    if (message.role === 'user' && last?.role === 'user' && Array.isArray(last.content)) {
-      if (message.content) last.content.push({ type: 'text', text: message.content });
+    if (message.role === 'user') {
+      const content = anthropicUserContent(message);
+      if (last?.role === 'user' && Array.isArray(last.content)) {
+        if (Array.isArray(content)) last.content.push(...content);
+        else if (content) last.content.push({ type: 'text', text: content });
+      } else turns.push({ role: 'user', content });
       continue;
     }
     if (!message.parts) {
