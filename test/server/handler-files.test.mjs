@@ -449,3 +449,23 @@ describe('the limits an integrator sets (`files`, read by readChatInput)', () =>
     }
   });
 });
+
+describe('docs/backend.md: its attachment examples are what the handler sends', () => {
+  const blocks = snippetsOf('docs/backend.md').filter((snippet) => snippet.checkedBy === 'test/server/handler-files.test.mjs');
+  const [request, openAiMessages, anthropicMessages] = blocks;
+
+  it('has the three checked examples', () => {
+    assert.equal(blocks.length, 3);
+  });
+
+  it('the request becomes the Chat Completions and Messages API messages it shows', async () => {
+    for (const [provider, expected] of [
+      ['openai', openAiMessages],
+      ['anthropic', anthropicMessages],
+    ]) {
+      const { status, upstream } = await send(provider, JSON.parse(request.code).messages);
+      assert.equal(status, 200, provider);
+      assert.deepEqual(upstream[0].messages, JSON.parse(expected.code), provider);
+    }
+  });
+});
