@@ -238,6 +238,9 @@ const SIGNATURES: ReadonlyArray<readonly [string, (bytes: Uint8Array) => boolean
 const ascii = (bytes: Uint8Array, from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
 const signedType = (bytes: Uint8Array) => SIGNATURES.find(([, matches]) => matches(bytes))?.[0];
 
+/** The longest file name passed on. */
+const MAX_FILE_NAME = 1000;
+
 /** The longest `https:` URL passed on: a provider fetches it, and real storage URLs are far shorter. */
 const MAX_FILE_URL = 8192;
 
@@ -290,7 +293,11 @@ function readFilePart(part: Record<string, unknown>, where: string, budget: File
   const label = fileLabel(filename, `The file at \`${where}\``);
   if (limits.accept.length === 0) throw new HttpError(415, 'files_not_accepted', 'This chat does not accept files.');
   let mediaType = (part.mediaType as string).split(';')[0]!.trim().toLowerCase();
-  if (!MEDIA_RANGE.test(mediaType) || mediaType.endsWith('/*')) throw invalid(`\`${where}.mediaType\` must be a media type such as image/png.`);
+  if (mediaType.length > 255 || !MEDIA_RANGE.test(mediaType) || mediaType.endsWith('/*')) {
+    throw invalid(`\`${where}.mediaType\` must be a media type such as image/png.`);
+  }
+  // Passed on as the file's name or title: no file system has longer ones.
+  if (filename !== undefined && filename.length > MAX_FILE_NAME) throw invalid(`\`${where}.filename\` is longer than ${MAX_FILE_NAME} characters.`);
   if (!accepts(limits.accept, mediaType)) {
     throw new HttpError(415, 'file_type_not_accepted', `${label} is ${mediaType.slice(0, 100)}; this chat accepts ${limits.accept.join(', ')}.`);
   }

@@ -351,6 +351,7 @@ describe('files the handler refuses (default limits), before any provider call',
     }
     await refused([ask('Look.', { type: 'file', mediaType: 'image/png', filename: 'none.png', url: 'data:image/png;base64,' })], 400, 'invalid_request', 'The file “none.png” is empty.');
     await refused([ask('Look.', { type: 'file', mediaType: 'image', url: PNG_URL })], 400, 'invalid_request', '`messages[0].parts[1].mediaType` must be a media type such as image/png.');
+    await refused([ask('Look.', png('x'.repeat(1001)))], 400, 'invalid_request', '`messages[0].parts[1].filename` is longer than 1000 characters.');
   });
 
   it('a file name in a message is text without control characters, and short', async () => {
