@@ -239,7 +239,9 @@ export interface ChatHandlerOptions {
   /**
    * How long the whole request body may take to arrive once the headers are
    * in, in ms (408 beyond), so slow uploads cannot hold connections open.
-   * Default 15 000.
+   * Each byte received adds to it as if the body came at 50,000 bytes a
+   * second, so a body of attachments that keeps coming at least that fast
+   * is read however long it takes. Default 15 000.
    */
   bodyTimeoutMs?: number;
   /** How often a `: ping` comment keeps the connection alive, in ms. Default 15 000. */

@@ -451,6 +451,44 @@ describe('the limits an integrator sets (`files`, read by readChatInput)', () =>
   });
 });
 
+describe('a body of attachments on a slow link (readChatInput’s deadline)', () => {
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** Reads a body of `pieces` pieces of `size` bytes, one every 50 ms, within a 200 ms `bodyTimeoutMs`. */
+  async function upload(pieces, size) {
+    const text = JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(pieces * size) }] });
+    const bytes = new TextEncoder().encode(text);
+    let offset = 0;
+    const body = new ReadableStream({
+      async pull(controller) {
+        await sleep(50);
+        if (offset >= bytes.length) return controller.close();
+        controller.enqueue(bytes.subarray(offset, (offset += size)));
+      },
+    });
+    const request = new Request('http://localhost/', { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' });
+    const started = Date.now();
+    try {
+      await validate.readChatInput(request, { maxMessages: 200, maxBodyBytes: 1_000_000, bodyTimeoutMs: 200 }, 'm', ['m']);
+      return { status: 200, elapsedMs: Date.now() - started };
+    } catch (error) {
+      return { status: error.status, elapsedMs: Date.now() - started };
+    }
+  }
+
+  it('a body that keeps coming at 240 KB/s is read, though it takes longer than bodyTimeoutMs', async () => {
+    const { status, elapsedMs } = await upload(10, 12_000);
+    assert.equal(status, 200);
+    assert.ok(elapsedMs > 400, `took ${elapsedMs} ms`);
+  });
+
+  it('one that trickles at 20 KB/s gets 408, once its bytes have earned no more time', async () => {
+    // 200 ms, plus 20 ms for each 1,000-byte piece read: the deadline passes after 250 ms, before 400.
+    const { status, elapsedMs } = await upload(40, 1_000);
+    assert.equal(status, 408);
+    assert.ok(elapsedMs >= 250 && elapsedMs < 1500, `took ${elapsedMs} ms`);
+  });
+});
+
 describe('docs/backend.md: its attachment examples are what the handler sends', () => {
   const blocks = snippetsOf('docs/backend.md').filter((snippet) => snippet.checkedBy === 'test/server/handler-files.test.mjs');
   const [request, openAiMessages, anthropicMessages] = blocks;
