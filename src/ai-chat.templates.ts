@@ -6,9 +6,10 @@ import type { Waiting } from './controllers/chat-session.js';
 import { toolStatus, type ChatStrings } from './i18n.js';
 import type { Highlighter } from './render/highlight-types.js';
 import type { MarkdownCache } from './render/markdown-cache.js';
+import { citedAnswer, listedSources } from './render/citations.js';
 import { renderMarkdown } from './render/render-markdown.js';
 import { safeUrl } from './render/safe-url.js';
-import type { ChatPart, FilePart, SourcePart, ToolPart } from './stream/parts.js';
+import type { ChatPart, FilePart, ToolPart } from './stream/parts.js';
 import type { ChatMessage } from './types.js';
 
 /** Everything the templates show, and the handlers they call: the element builds one per render. */
@@ -69,11 +70,14 @@ function renderContent(view: ChatView, message: ChatMessage, complete: boolean):
   const plainText = () =>
     html`${message.content}<div class="note" part="notice">${labels.unformatted}</div>`;
   try {
-    const doc = markdown.get(message, message.content, complete);
+    // A finished answer's citation markers are in its text (see citations.ts).
+    const cited = complete ? citedAnswer(message.content, message.parts) : undefined;
+    const doc = markdown.get(message, cited?.text ?? message.content, complete, cited?.markers);
+    const sources = cited?.sources;
     // The strings hold the code blocks' copy, copied and copyFailed labels.
-    return guard([doc, allowImages, labels, highlighter], () => {
+    return guard([doc, allowImages, labels, highlighter, sources], () => {
       try {
-        return renderMarkdown(doc, { allowImages, labels, highlighter });
+        return renderMarkdown(doc, { allowImages, labels, highlighter, sources });
       } catch {
         return plainText();
       }
@@ -125,13 +129,10 @@ function renderTool(view: ChatView, tool: ToolPart, writing: boolean): TemplateR
 /**
  * Sources and files are model output, or restored from storage: every link
  * goes through the same check as a markdown link (`safeUrl`), whatever the
- * parts builder let through. A source without a safe URL is dropped.
+ * parts builder let through (`listedSources`, which numbers the citation markers too).
  */
-function renderSources(strings: ChatStrings, sources: SourcePart[]): TemplateResult | typeof nothing {
-  const safe = sources.flatMap((source) => {
-    const href = safeUrl(source.url);
-    return href ? [{ href, title: source.title || href }] : [];
-  });
+function renderSources(strings: ChatStrings, parts: readonly ChatPart[] | undefined): TemplateResult | typeof nothing {
+  const safe = listedSources(parts);
   if (safe.length === 0) return nothing;
   return html`<ol class="sources" part="sources" aria-label=${strings.sources}>
     ${safe.map(
@@ -159,11 +160,11 @@ function renderFile(view: ChatView, file: FilePart): TemplateResult {
 /** Tool steps go before the text they led to; sources and files after it. */
 function partsOf(parts: readonly ChatPart[] | undefined) {
   const tools: ToolPart[] = [];
-  const sources: SourcePart[] = [];
   const files: FilePart[] = [];
+  let sources = false;
   for (const part of parts ?? []) {
     if (part.type === 'tool') tools.push(part);
-    else if (part.type === 'source') sources.push(part);
+    else if (part.type === 'source') sources = true;
     else if (part.type === 'file') files.push(part);
   }
   return { tools, sources, files };
@@ -225,8 +226,8 @@ function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | t
         )
       : nothing}
     <div class="content">${renderContent(view, message, !writing)}</div>
-    ${sources.length || files.length
-      ? html`${renderSources(strings, sources)}${files.map((file) => renderFile(view, file))}`
+    ${sources || files.length
+      ? html`${renderSources(strings, message.parts)}${files.map((file) => renderFile(view, file))}`
       : nothing}
     ${renderTrailer(view, message)}
   </div>`;

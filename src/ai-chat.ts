@@ -53,6 +53,7 @@ export type Position = (typeof POSITIONS)[number];
  * @csspart tool-deny - Deny, on the same call: the model is told the reader said no.
  * @csspart sources - The numbered list of sources after an answer.
  * @csspart source - One source: a link to the cited page.
+ * @csspart citation - A numbered marker after cited words in a finished answer, linking to its source.
  * @csspart file - A file the model returned: an image (with `allow-images`) or a link.
  * @csspart error - The line that explains a failed answer.
  * @csspart notice - The "Reconnecting…" or "Offline…" line under an answer that is waiting.

@@ -112,6 +112,29 @@ function expectReadable(el: AiChat, label: string) {
   }
 }
 
+/** A finished answer that cites a source: its marker is a link after the cited words. */
+async function citationOnScreen(theme = 'auto'): Promise<HTMLAnchorElement> {
+  const text = 'The sky is blue.';
+  const annotation = { type: 'url_citation', url_citation: { url: 'https://example.com/sky', title: 'Sky', start_index: 0, end_index: 15 } };
+  const flow = await scenario({
+    chunks: [
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: text } }] })}\n\n`,
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: { annotations: [annotation] }, finish_reason: 'stop' }] })}\n\n`,
+      'data: [DONE]\n\n',
+    ],
+  });
+  const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} theme=${theme}></ai-chat>`);
+  await el.send('Why is the sky blue?');
+  await el.updateComplete;
+  return shadow(el).querySelector<HTMLAnchorElement>('[part~="citation"] a')!;
+}
+
+function expectCitationReadable(link: HTMLAnchorElement, label: string) {
+  const color = getComputedStyle(link).color;
+  expect(transparent(color), `${label}: citation has a colour`).to.equal(false);
+  expect(contrast(color, backgroundBehind(link)), `${label}: citation ${color}`).to.be.at.least(4.5);
+}
+
 describe('tool steps and sources: accessibility', () => {
   describe('axe', () => {
     for (const theme of ['light', 'dark'] as const) {
@@ -126,6 +149,15 @@ describe('tool steps and sources: accessibility', () => {
         } finally {
           await stop(shown);
         }
+      });
+    }
+
+    for (const theme of ['light', 'dark'] as const) {
+      it(`passes with a citation marker after the cited words (${theme})`, async () => {
+        const link = await citationOnScreen(theme);
+        expect(link.textContent).to.equal('1');
+        await expect((link.getRootNode() as ShadowRoot).host).to.be.accessible();
+        expectCitationReadable(link, theme);
       });
     }
 
@@ -290,6 +322,7 @@ describe('tool steps and sources: accessibility', () => {
         } finally {
           await stop(shown);
         }
+        expectCitationReadable(await citationOnScreen(), 'forced-colors: active');
       } finally {
         await emulate(false);
       }

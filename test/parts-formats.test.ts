@@ -136,8 +136,10 @@ describe('parts: OpenAI Chat Completions', () => {
       ],
     };
     const complete = readBody('application/json', JSON.stringify(body));
+    // The marker goes after the cited words: `end_index` 4, the end of "Text".
+    expect(streamed.parts[0]).to.deep.equal({ type: 'text', text: 'Text', citations: [{ url: 'https://a.example/', end: 4 }] });
     expect(complete.parts).to.deep.equal([
-      { type: 'text', text: 'Text' },
+      { type: 'text', text: 'Text', citations: [{ url: 'https://a.example/', end: 4 }] },
       { type: 'tool', id: 'call_9', name: 'g', input: { b: [1] }, state: 'input-available' },
       { type: 'source', url: 'https://a.example/', title: 'A' },
     ]);
@@ -171,7 +173,7 @@ describe('parts: OpenAI Responses', () => {
         input: { type: 'search', query: 'tigers score' },
         state: 'output-available',
       },
-      { type: 'text', text: 'They won.' },
+      { type: 'text', text: 'They won.', citations: [{ url: 'https://news.example/t', end: 3 }] },
       { type: 'source', url: 'https://news.example/t', title: 'Tigers win' },
     ]);
   });
@@ -266,7 +268,8 @@ describe('parts: Anthropic', () => {
       },
       { type: 'source', url: 'https://w.example/1', title: 'One' },
       { type: 'source', url: 'https://w.example/2', title: 'Two' },
-      { type: 'text', text: 'News: launch.' },
+      // The citation backs its block's text: the marker goes after all of it.
+      { type: 'text', text: 'News: launch.', citations: [{ url: 'https://w.example/2', end: 13 }] },
     ]);
   });
 

@@ -123,10 +123,14 @@ export async function loadCorpus(): Promise<Payload[]> {
 const ALLOWED_TAGS = new Set([
   ...['div', 'span', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'input', 'blockquote', 'hr', 'br'],
   ...['pre', 'code', 'button', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'em', 'strong', 'del', 'a', 'img'],
+  // A citation marker.
+  'sup',
 ]);
 const ALLOWED_ATTRIBUTES = new Set([
   ...['class', 'href', 'target', 'rel', 'src', 'alt', 'referrerpolicy', 'loading'],
   ...['type', 'disabled', 'aria-label', 'aria-live', 'start'],
+  // A citation marker's: `part="citation"`, and its source's title as the link's title.
+  ...['part', 'title'],
 ]);
 const URL_ATTRIBUTES = ['href', 'src', 'action', 'formaction', 'xlink:href', 'poster', 'background', 'data', 'cite'];
 const FORBIDDEN = 'script, iframe, object, embed, frame, frameset, base, form, meta, link, style, svg, math, template';

@@ -69,14 +69,16 @@ interface Bracket {
 
 const SPECIAL = /[\\`*_~![\]<&\n:]/g;
 const ASCII_PUNCT = /[!-/:-@[-`{-~]/;
-const PUNCT = /[\p{P}\p{S}]/u;
+/** With the citation markers' private-use pair (citations.ts): `**bold.**` then a marker still closes. */
+const PUNCT = /[\p{P}\p{S}\uE000\uE001]/u;
 const SPACE = /\s/;
 /** Spaces and tabs with at most one line ending among them (spec § 6.3 "optional whitespace"). */
 const OPTIONAL_SPACE = /[ \t]*\n?[ \t]*/y;
 /** `<scheme:…>` (group 1) or `<email>` (group 2). */
 const AUTOLINK =
   /<(?:([a-z][a-z\d+.-]{1,31}:[^\s<>]*)|([\w.!#$%&'*+/=?^`{|}~-]+@[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?(?:\.[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?)*))>/iy;
-const BARE_URL = /https?:\/\/[^\s<>]*/y;
+/** A citation marker after a URL is not part of it. */
+const BARE_URL = /https?:\/\/[^\s<>\uE000]*/y;
 const REF_LABEL = /\[((?:[^\\[\]]|\\.){0,999})\]/y;
 const ANGLE_DEST = /<((?:[^<>\n\\]|\\[^])*)>/y;
 /**

@@ -6,6 +6,8 @@ interface Entry {
   length: number;
   last: number;
   done: boolean;
+  /** The caller's name for a text that is not the last one grown (see `get`). */
+  version: number;
 }
 
 /**
@@ -20,11 +22,20 @@ interface Entry {
 export class MarkdownCache<K extends object> {
   #entries = new WeakMap<K, Entry>();
 
-  /** The snapshot of `text` for `key`; `done` (the answer is complete) closes every block. */
-  get(key: K, text: string, done: boolean): MarkdownSnapshot {
+  /**
+   * The snapshot of `text` for `key`; `done` (the answer is complete) closes
+   * every block. A new `version` says the text changed other than by
+   * growing (citation markers placed in a finished answer): parsed again.
+   */
+  get(key: K, text: string, done: boolean, version = 0): MarkdownSnapshot {
     let entry = this.#entries.get(key);
-    if (!entry || text.length < entry.length || (entry.length && text.charCodeAt(entry.length - 1) !== entry.last)) {
-      entry = { stream: createMarkdownStream(), length: 0, last: 0, done: false };
+    if (
+      !entry ||
+      entry.version !== version ||
+      text.length < entry.length ||
+      (entry.length && text.charCodeAt(entry.length - 1) !== entry.last)
+    ) {
+      entry = { stream: createMarkdownStream(), length: 0, last: 0, done: false, version };
       this.#entries.set(key, entry);
     }
     if (text.length > entry.length && !entry.done) {

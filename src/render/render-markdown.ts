@@ -3,6 +3,7 @@ import { guard } from 'lit/directives/guard.js';
 import { plainText } from './inline.js';
 import { TOKEN_TYPES, type Highlighter, type HighlightToken } from './highlight-types.js';
 import { codeText, type Block, type CodeBlock, type Inline, type LinkDefinition, type ListItem, type MarkdownSnapshot } from './markdown.js';
+import { MARK, MARKER, withoutMarkers, type ListedSource } from './citations.js';
 import { safeUrl } from './safe-url.js';
 
 /*
@@ -34,6 +35,8 @@ export interface RenderMarkdownOptions {
   labels: CodeLabels;
   /** Colours finished code blocks; see `highlight.ts`. */
   highlighter?: Highlighter | undefined;
+  /** The answer's listed sources, when its text holds citation markers (see `citations.ts`). */
+  sources?: readonly ListedSource[] | undefined;
 }
 
 interface Context {
@@ -41,6 +44,7 @@ interface Context {
   defs: ReadonlyMap<string, LinkDefinition>;
   labels: CodeLabels;
   highlighter: Highlighter | undefined;
+  sources: readonly ListedSource[] | undefined;
 }
 
 /** Token classes come from this fixed list, never from the highlighter's output. */
@@ -57,10 +61,11 @@ const HIGHLIGHT_CHARS = 32768;
  * class is checked against TOKEN_CLASSES. A highlighter that throws or
  * returns junk leaves the block plain.
  */
-function codeContent(block: CodeBlock, highlighter: Highlighter | undefined): unknown {
+function codeContent(block: CodeBlock, { highlighter, sources }: Context): unknown {
+  const shown = (text: string) => (sources ? withoutMarkers(text) : text);
   let tokens: unknown;
   try {
-    const text = block.closed && highlighter ? codeText(block) : '';
+    const text = block.closed && highlighter ? shown(codeText(block)) : '';
     if (text && text.length < HIGHLIGHT_CHARS) tokens = highlighter!(text, block.lang);
   } catch {
     // Plain, below.
@@ -71,7 +76,7 @@ function codeContent(block: CodeBlock, highlighter: Highlighter | undefined): un
         const type = token?.type;
         return TOKEN_CLASSES.has(type) ? html`<span class="tok-${type}">${text}</span>` : text;
       })
-    : block.chunks.map((chunk) => html`<div>${chunk}</div>`);
+    : block.chunks.map((chunk) => html`<div>${shown(chunk)}</div>`);
 }
 
 const HEADINGS = [
@@ -90,9 +95,11 @@ export function renderMarkdown(doc: MarkdownSnapshot, options: RenderMarkdownOpt
     defs: doc.definitions,
     labels: options.labels,
     highlighter: options.highlighter,
+    sources: options.sources,
   };
   // Text past the parser's bounds is shown as written, a block per sealed piece.
-  return html`<div class="md">${renderBlocks(doc.blocks, ctx)}${doc.rest.map((piece) => html`<div class="rest">${piece}</div>`)}</div>`;
+  const rest = doc.rest.map((piece) => html`<div class="rest">${ctx.sources ? withoutMarkers(piece) : piece}</div>`);
+  return html`<div class="md">${renderBlocks(doc.blocks, ctx)}${rest}</div>`;
 }
 
 /**
@@ -122,7 +129,7 @@ function renderBlock(block: Block | ListItem, ctx: Context): unknown {
     case 'code':
       return html`<div class="code-block"><div class="code-bar"><span class="code-lang">${block.lang}</span
           ><button type="button" class="copy" aria-live="polite" ?disabled=${!block.closed} @click=${(event: Event) => copyCode(event, ctx.labels)}>${ctx.labels.copy}</button></div
-        ><pre><code>${codeContent(block, ctx.highlighter)}</code></pre></div>`;
+        ><pre><code>${codeContent(block, ctx)}</code></pre></div>`;
     case 'list': {
       const items = renderBlocks(block.items, ctx);
       const loose = block.loose ? 'loose' : 'tight';
@@ -179,13 +186,14 @@ function renderInline(nodes: readonly Inline[], ctx: Context, inLink = false, ou
     }
     switch (node.type) {
       case 'text':
-        put(node.text);
+        if (ctx.sources && node.text.includes(MARK)) putCited(node.text, ctx.sources, inLink, put);
+        else put(node.text);
         break;
       case 'br':
         put(html`<br />`);
         break;
       case 'code':
-        put(html`<code>${node.text}</code>`);
+        put(html`<code>${ctx.sources ? withoutMarkers(node.text) : node.text}</code>`);
         break;
       case 'em':
         put(html`<em>${renderInline(node.children, ctx, inLink)}</em>`);
@@ -211,6 +219,24 @@ function renderInline(nodes: readonly Inline[], ctx: Context, inLink = false, ou
     }
   }
   return out;
+}
+
+/**
+ * Text with citation markers: each marker is a numbered link to its source
+ * (in a link's text, where links cannot nest, just the number). The number
+ * and title are text; the URL is a listed source's, checked already.
+ */
+function putCited(text: string, sources: readonly ListedSource[], inLink: boolean, put: (part: unknown) => void) {
+  text.split(MARKER).forEach((piece, index) => {
+    if (index % 2 === 0) return piece && put(piece);
+    const source = sources[Number(piece) - 1];
+    if (!source) return;
+    put(
+      inLink
+        ? html`<sup part="citation">${piece}</sup>`
+        : html`<sup part="citation"><a href=${source.href} title=${source.title} aria-label=${`${piece}: ${source.title}`} target="_blank" rel="noopener noreferrer">${piece}</a></sup>`,
+    );
+  });
 }
 
 const LABEL_MS = 2000;

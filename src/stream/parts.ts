@@ -43,6 +43,23 @@ export interface SourcePart {
   title: string | null;
 }
 
+/**
+ * Where a text part cites a source: the marker goes after the cited words,
+ * `end` UTF-16 code units into the part's `text`. `url` names the source
+ * part (sources are kept once per URL).
+ */
+export interface Citation {
+  url: string;
+  end: number;
+}
+
+/** Answer text; `citations` where the format says which words a source backs (OpenAI, Anthropic, Gemini). */
+export interface TextPart {
+  type: 'text';
+  text: string;
+  citations?: Citation[];
+}
+
 export interface FilePart {
   type: 'file';
   mediaType: string;
@@ -52,7 +69,7 @@ export interface FilePart {
 }
 
 export type ChatPart =
-  | { type: 'text'; text: string }
+  | TextPart
   | { type: 'reasoning'; text: string }
   | ToolPart
   | SourcePart
@@ -87,10 +104,21 @@ export interface TextDelta {
 }
 
 /**
+ * A cited page. With `at`, also where the answer's latest text part cites it:
+ * `'end'` (after the text so far), or a count from the part's start, in
+ * Unicode code points (OpenAI's indices) or, with `bytes`, in UTF-8 bytes
+ * (Gemini's). A position past the text so far waits for the text.
+ */
+export interface SourceDelta extends SourcePart {
+  at?: number | 'end' | undefined;
+  bytes?: boolean | undefined;
+}
+
+/**
  * What a format reader reports, in order. Text and reasoning deltas are
  * joined into the part of their kind that is open; sources do not close it.
  */
-export type PartDelta = TextDelta | ToolDelta | SourcePart | FilePart;
+export type PartDelta = TextDelta | ToolDelta | SourceDelta | FilePart;
 
 export interface PartsBuilder {
   /** The parts so far. Parts are updated in place (text grows, a tool part changes state). */
@@ -103,6 +131,12 @@ export interface PartsBuilder {
   /** The body ended cleanly: tool inputs still streaming are complete (parsed), returned as changed. */
   end(): ChatPart[];
 }
+
+/**
+ * Markers an answer may place: each one is a position search and, when the
+ * answer is shown, part of one re-parse. The sources stay listed past it.
+ */
+export const MAX_CITATIONS = 256;
 
 /** Only web pages are cited; a `javascript:` or relative URL never reaches a link. */
 const SAFE_SOURCE = /^https?:/i;
@@ -130,7 +164,12 @@ export function createPartsBuilder(): PartsBuilder {
   const tools = new Map<string, ToolPart>();
   const urls = new Set<string>();
   /** The text or reasoning part the next delta of its kind extends. */
-  let open: { type: 'text' | 'reasoning'; text: string } | undefined;
+  let open: TextPart | { type: 'reasoning'; text: string } | undefined;
+  /** The text part a cited position counts in: the latest one. */
+  let lastText: TextPart | undefined;
+  /** Citations whose position lies past the text so far, with the part they count in. */
+  const waiting: [SourceDelta, TextPart][] = [];
+  let cited = 0;
   let changed: ChatPart[] = [];
 
   const push = (part: ChatPart) => {
@@ -179,11 +218,39 @@ export function createPartsBuilder(): PartsBuilder {
     advance(part, state);
   }
 
+  /**
+   * Places a citation's marker in `part`, once per URL and spot; false while
+   * its position lies past the text so far (then `end()` places it, at most
+   * at the end). Counting code points or bytes walks the text, so the
+   * markers are bounded (MAX_CITATIONS).
+   */
+  function cite({ url, at, bytes }: SourceDelta, part: TextPart, clamp?: boolean): boolean {
+    if (cited >= MAX_CITATIONS) return true;
+    const { text } = part;
+    let end = text.length;
+    if (at !== 'end') {
+      let count = 0;
+      for (end = 0; count < at! && end < text.length; end += text.codePointAt(end)! > 0xffff ? 2 : 1) {
+        const code = text.codePointAt(end)!;
+        count += bytes ? (code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4) : 1;
+      }
+      if (count < at! && !clamp) return false;
+    }
+    const list = (part.citations ??= []);
+    if (!list.some((c) => c.url === url && c.end === end)) {
+      list.push({ url, end });
+      cited++;
+    }
+    return true;
+  }
+
   function apply(delta: PartDelta) {
     if (delta.type === 'tool') return tool(delta);
     if (delta.type === 'source') {
       const { url } = delta;
-      if (!SAFE_SOURCE.test(url) || urls.has(url)) return;
+      if (!SAFE_SOURCE.test(url)) return;
+      if (delta.at !== undefined && lastText && !cite(delta, lastText)) waiting.push([delta, lastText]);
+      if (urls.has(url)) return;
       urls.add(url);
       return push({ type: 'source', url, title: delta.title });
     }
@@ -200,6 +267,7 @@ export function createPartsBuilder(): PartsBuilder {
     if (!text) return;
     if (open?.type === type) open.text += text;
     else push((open = { type, text }));
+    if (type === 'text') lastText = open as TextPart;
   }
 
   return {
@@ -212,6 +280,7 @@ export function createPartsBuilder(): PartsBuilder {
     end() {
       changed = [];
       tools.forEach((part) => advance(part, 'input-available'));
+      for (const [delta, part] of waiting.splice(0)) cite(delta, part, true);
       return changed;
     },
   };

@@ -56,6 +56,9 @@ import {
   type RequestMessage,
   type RequestPart,
   type SourcePart,
+  type SourceDelta,
+  type Citation,
+  type TextPart,
   type StreamEvent,
   type TextDelta,
   type Theme,
@@ -171,6 +174,9 @@ export const sameTypes: [
   Same<TextDelta, fromElement.TextDelta>,
   Same<ToolDelta, fromElement.ToolDelta>,
   Same<SourcePart, fromElement.SourcePart>,
+  Same<SourceDelta, fromElement.SourceDelta>,
+  Same<TextPart, fromElement.TextPart>,
+  Same<Citation, fromElement.Citation>,
   Same<FilePart, fromElement.FilePart>,
   Same<ToolState, fromElement.ToolState>,
   Same<Highlighter, fromElement.Highlighter>,
@@ -210,7 +216,7 @@ export const sameTypes: [
 ] = [
   true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
   true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
-  true, true, true, true, true, true,
+  true, true, true, true, true, true, true, true, true,
   true, true, true, true, true, true, true, true, true, true, true,
 ];
 export const sameValues: boolean[] = [

@@ -3,7 +3,7 @@
  * and forwarded (bare `data: {"type":"content_block_delta","delta":…}`).
  * See test/fixtures/anthropic.md and forwarded.md.
  */
-import type { PartDelta } from '../parts.js';
+import type { PartDelta, SourceDelta } from '../parts.js';
 import {
   at,
   extraction,
@@ -35,7 +35,8 @@ const TYPE = /^(message|content_block)_(start|delta|stop)$/;
  * tool's result block (`web_search_tool_result` and the like, joined to its
  * call by `tool_use_id`; web search results are sources too), and a text
  * block's citations. A streamed call's input arrives in fragments after its
- * start, so only a whole block (`whole`) gives it.
+ * start, so only a whole block (`whole`) gives it; a citation backs its text
+ * block's words, so a whole block also places its marker (after the text).
  */
 function readBlock(key: unknown, block: Json, whole?: boolean): PartDelta[] {
   const { id, name, input, content } = block;
@@ -50,7 +51,8 @@ function readBlock(key: unknown, block: Json, whole?: boolean): PartDelta[] {
     parts.push(toolDelta(key, block.tool_use_id, name, more));
   }
   for (const cited of [content, block.citations].flat()) {
-    if (isObject(cited) && isString(cited.url)) parts.push(sourceDelta(cited.url, cited.title));
+    const marked = whole && isArray(block.citations) && block.citations.includes(cited);
+    if (isObject(cited) && isString(cited.url)) parts.push(sourceDelta(cited.url, cited.title, marked && 'end'));
   }
   return parts;
 }
@@ -64,6 +66,11 @@ export function createAnthropicReader(): FamilyReader {
   let full = false;
   /** Blocks that are tool calls, by index: their input is complete at `content_block_stop`. */
   const calls = new Set<unknown>();
+  /**
+   * A text block's citations arrive before its words: their markers are
+   * placed at its `content_block_stop`, after the words.
+   */
+  const cites = new Map<unknown, SourceDelta[]>();
   return {
     name: 'anthropic',
     get expectsTerminal() {
@@ -83,6 +90,11 @@ export function createAnthropicReader(): FamilyReader {
       if (name === 'content_block_stop' && calls.delete(index)) {
         return { parts: [toolDelta(index, 0, 0, { state: 'input-available' })] };
       }
+      const cited = name === 'content_block_stop' && cites.get(index);
+      if (cited) {
+        cites.delete(index);
+        return { parts: cited.map((source) => ({ ...source, at: 'end' as const })) };
+      }
       // A delta (`text_delta`, `thinking_delta`) or a block start (`text`,
       // `thinking`; empty in practice, but a non-empty start is part of the
       // block) carries its text in the field its type names. Signature
@@ -100,6 +112,7 @@ export function createAnthropicReader(): FamilyReader {
         if (field) return readField(part, field, field === 'thinking' ? 'reasoning' : 'text', what);
         if (String(part.type).endsWith('tool_use')) calls.add(index);
         const parts = readBlock(index, suffix ? { citations: part.citation } : part);
+        if (part.type === 'citations_delta') cites.set(index, [...(cites.get(index) ?? []), ...(parts as SourceDelta[])]); // only sources: see readBlock
         return extraction({ parts }, noAnswer(what).skipped);
       }
       return readTyped(value, name);

@@ -19,7 +19,8 @@ const isGemini = (value: Json): boolean =>
 
 /**
  * Text, reasoning, calls (`functionCall`, with `args` an object), call
- * results (`functionResponse`) and grounding sources (`groundingMetadata.groundingChunks[].web`) of `candidates[0]`, and
+ * results (`functionResponse`) and grounding sources (`groundingMetadata.groundingChunks[].web`,
+ * cited where `groundingSupports` say) of `candidates[0]`, and
  * its finish reason ('' when none).
  */
 function readResponse(value: Json, calls: Calls): [result: ExtractResult, finishReason: string] {
@@ -49,9 +50,19 @@ function readResponse(value: Json, calls: Calls): [result: ExtractResult, finish
     }
   }
   const chunks = at(candidate, 'groundingMetadata', 'groundingChunks');
+  const webOf = (index: unknown) => at(isArray(chunks) ? chunks[index as number] : undefined, 'web');
   for (const chunk of isArray(chunks) ? chunks : []) {
     const web = at(chunk, 'web');
     if (isObject(web)) parts.push(sourceDelta(web.uri, web.title));
+  }
+  // Which words each source backs: `segment.endIndex` counts UTF-8 bytes of the text.
+  const supports = at(candidate, 'groundingMetadata', 'groundingSupports');
+  for (const support of isArray(supports) ? supports : []) {
+    const indices = at(support, 'groundingChunkIndices');
+    for (const index of isArray(indices) ? indices : []) {
+      const web = webOf(index);
+      if (isObject(web)) parts.push(sourceDelta(web.uri, web.title, at(support, 'segment', 'endIndex'), true));
+    }
   }
   const finishReason = str(candidate.finishReason);
   const reason = finishReason ? `finish chunk (${finishReason})` : 'a candidate without text';

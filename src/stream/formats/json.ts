@@ -1,4 +1,4 @@
-import { deltasOf, type PartDelta, type ToolDelta } from '../parts.js';
+import { deltasOf, type PartDelta, type SourceDelta, type ToolDelta } from '../parts.js';
 import { isSkipped, type Extraction, type ExtractResult, type Skipped } from './types.js';
 
 export type Json = Record<string, unknown>;
@@ -106,11 +106,15 @@ let keys = 0;
 /** A key for a call that arrives whole with no id (Gemini, Ollama): unique among all answers, so never joined to another. */
 export const newKey = () => `#${keys++}`;
 
-/** A cited page; the builder drops it unless its URL is http(s). */
-export const sourceDelta = (url: unknown, title: unknown): PartDelta => ({
+/**
+ * A cited page; the builder drops it unless its URL is http(s). `at` says
+ * where the text cites it (see `SourceDelta`); anything but a count is no position.
+ */
+export const sourceDelta = (url: unknown, title: unknown, at?: unknown, bytes?: boolean): SourceDelta => ({
   type: 'source',
   url: str(url),
   title: str(title) || null,
+  ...((at === 'end' || (typeof at === 'number' && at >= 0)) && { at, bytes }),
 });
 
 /**

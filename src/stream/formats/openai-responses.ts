@@ -22,12 +22,17 @@ import {
 import { readTyped } from './typed.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
-/** `url_citation` annotations of an item's content parts (one annotation, in `annotation.added`). */
+/**
+ * `url_citation` annotations of an item's content parts (one annotation, in
+ * `annotation.added`); `end_index` counts code points of the output text.
+ */
 const citations = (content: unknown): PartDelta[] =>
   [content]
     .flat()
     .flatMap((part) => (isObject(part) ? [part, part.annotations].flat() : []))
-    .flatMap((note) => (isObject(note) && note.type === 'url_citation' ? [sourceDelta(note.url, note.title)] : []));
+    .flatMap((note) =>
+      isObject(note) && note.type === 'url_citation' ? [sourceDelta(note.url, note.title, note.end_index)] : [],
+    );
 
 /**
  * The pieces of an output item. Every `*_call` item is a tool call, keyed by

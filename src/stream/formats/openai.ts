@@ -27,7 +27,8 @@ const firstChoice = (choices: unknown): unknown =>
 
 /**
  * The pieces of a `delta` or a `message`, and why-not: reasoning, text, then
- * tool calls and `url_citation` annotations (search models). A streamed
+ * tool calls and `url_citation` annotations (search models; `end_index`
+ * counts code points of the message's content, where the marker goes). A streamed
  * call's `arguments` are fragments joined per `index` (only the first names
  * the call); a message's are whole, so they are parsed here.
  */
@@ -46,7 +47,7 @@ function readMessage(message: Json, whole?: boolean): { parts: PartDelta[]; prob
   });
   for (const note of isArray(annotations) ? annotations : []) {
     const cited = at(note, 'url_citation');
-    if (isObject(cited)) parts.push(sourceDelta(cited.url, cited.title));
+    if (isObject(cited)) parts.push(sourceDelta(cited.url, cited.title, cited.end_index));
   }
   return {
     parts,
