@@ -621,7 +621,7 @@ describe('the neutral request shape', () => {
     tools: [{ name: 'get_order', description: 'An order by id.', parameters: { type: 'object', properties: { id: { type: 'string' } } } }],
     messages: [
       { id: 's', role: 'system', content: 'Be brief.', parts: [{ type: 'text', text: 'Be brief.' }] },
-      { id: 'u1', role: 'user', content: 'Where is order 7?', parts: [{ type: 'text', text: 'Where is order 7?' }, { type: 'file', mediaType: 'image/png', url: 'data:image/png;base64,AA==' }] },
+      { id: 'u1', role: 'user', content: 'Where is order 7?', parts: [{ type: 'text', text: 'Where is order 7?' }] },
       {
         id: 'a1',
         role: 'assistant',
@@ -632,6 +632,8 @@ describe('the neutral request shape', () => {
           { type: 'dynamic-tool', toolCallId: 'call_1', toolName: 'lookup', state: 'output-available', input: { id: '7' }, output: { status: 'packed' } },
           { type: 'dynamic-tool', toolCallId: 'call_2', toolName: 'get_order', state: 'output-error', input: { id: '7' }, errorText: 'Denied by the user.' },
           { type: 'source-url', sourceId: 'src1', url: 'https://example.com/orders', title: 'Orders' },
+          // A model's own file: not sent back to it (a user's files are, see handler-files.test.mjs).
+          { type: 'file', mediaType: 'image/png', url: 'data:image/png;base64,AA==' },
           { type: 'step-start' },
           { type: 'text', text: 'It ships today.' },
           { type: 'dynamic-tool', toolCallId: 'call.3', toolName: 'get_order', state: 'output-available', input: { id: '8' }, output: 'shipped' },
