@@ -7,9 +7,9 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SERVER_DIR } from '../test/runtimes/build-server.mjs';
+import { writeHeapSnapshot } from 'node:v8';
 
-const [kind, tokenCount, tokenDelayMs, redisUrl] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), process.argv[5]];
+const [kind, tokenCount, tokenDelayMs, redisUrl, serverDir] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), process.argv[5], process.argv[6]];
 
 /** The answer's tokens: what the mock streams, and what the bare server writes. */
 export const benchTokens = (count) => Array.from({ length: count }, (_, index) => `w${index + 1}${index + 1 < count ? ' ' : ''}`);
@@ -44,7 +44,7 @@ function bareListener() {
 }
 
 async function handlerListener() {
-  const load = (name) => import(pathToFileURL(join(SERVER_DIR, `${name}.js`)).href);
+  const load = (name) => import(pathToFileURL(join(serverDir, `${name}.js`)).href);
   const [{ createChatHandler, mockProvider }, { toNodeListener }, { redisResumeStore }] = await Promise.all([load('index'), load('node'), load('redis')]);
   const handler = createChatHandler({
     provider: mockProvider({ script: [benchTokens(tokenCount).join('')], tokenDelayMs, firstTokenDelayMs: tokenDelayMs, faultsFromRequest: false }),
@@ -62,7 +62,12 @@ process.on('SIGINT', () => process.exit(0));
 process.on('message', (message) => {
   if (message === 'sample') {
     const cpu = process.cpuUsage();
-    process.send({ type: 'sample', rss: process.memoryUsage().rss, cpuMicros: cpu.user + cpu.system });
+    const { rss, heapTotal, external } = process.memoryUsage();
+    process.send({ type: 'sample', rss, heapTotal, external, cpuMicros: cpu.user + cpu.system, systemMicros: cpu.system });
   }
   if (message === 'gc') globalThis.gc?.();
+  if (message?.snapshot) {
+    writeHeapSnapshot(message.snapshot);
+    process.send({ type: 'snapshot' });
+  }
 });

@@ -1,5 +1,5 @@
-// `node bench/handler.mjs [--sizes 100,500,1000,2000] [--no-redis]`: the chat
-// handler under load, side by side with a bare node:http SSE server writing
+// `node bench/handler.mjs [--sizes 100,500,1000,2000] [--kinds bare,memory,redis]
+// [--no-redis] [--before <checkout>] [--profile <dir> [--heap]]`: the chat handler under load, side by side with a bare node:http SSE server writing
 // the same bytes. N concurrent streams of a paced 500-token mock answer
 // (20 ms a token), each sent with an Idempotency-Key as the widget does.
 // Per server: how many streams ended with the exact text and [DONE], how many
@@ -7,24 +7,56 @@
 // first byte (p50, p99); RSS per open stream (peak RSS over the idle RSS,
 // divided by the streams served); CPU per token (the server process's CPU
 // time over the tokens it delivered). Each server runs in a process of its own.
+//
+// `--before <checkout>` also runs `memory` and `redis` on the src/server of
+// another checkout (say `git worktree add /tmp/before <sha>`), in the same
+// run, as `memory@before` and `redis@before`. `--profile <dir>` writes a CPU
+// profile of each server process into `dir` and prints the top self time per
+// function; with `--heap`, also a heap snapshot of each handler halfway
+// through its answers (it stalls the server: its figures are off).
 
 import { fork } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { request } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startRedis, redisAvailable } from '../scripts/redis-server.mjs';
 import { buildServer } from '../test/runtimes/build-server.mjs';
 
 const SERVER = fileURLToPath(new URL('./handler-server.mjs', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TOKENS = 500;
 const TOKEN_DELAY_MS = 20;
 const arg = (name) => process.argv[process.argv.indexOf(name) + 1];
 const SIZES = process.argv.includes('--sizes') ? arg('--sizes').split(',').map(Number) : [100, 500, 1000, 2000];
 const KINDS = process.argv.includes('--kinds') ? arg('--kinds').split(',') : ['bare', 'memory', 'redis'];
+const BEFORE = process.argv.includes('--before') ? resolve(arg('--before')) : undefined;
+const PROFILE = process.argv.includes('--profile') ? resolve(arg('--profile')) : undefined;
+const HEAP = process.argv.includes('--heap');
 const EXPECTED = Array.from({ length: TOKENS }, (_, index) => `w${index + 1}`).join(' ');
 const BODY = JSON.stringify({ messages: [{ role: 'user', content: 'bench' }] });
 
-function startServer(kind, redisUrl) {
-  const child = fork(SERVER, [kind, String(TOKENS), String(TOKEN_DELAY_MS), redisUrl ?? ''], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/**
+ * The server of another checkout, bundled by that checkout's own build
+ * script into its node_modules/.cache; its node_modules links to this one's
+ * packages when it has none (a `git worktree` has none).
+ */
+async function bundleOf(checkout) {
+  const modules = join(checkout, 'node_modules');
+  if (!existsSync(modules)) {
+    mkdirSync(modules);
+    for (const name of readdirSync(join(ROOT, 'node_modules'))) if (name !== '.cache') symlinkSync(join(ROOT, 'node_modules', name), join(modules, name));
+  }
+  const { buildServer } = await import(pathToFileURL(join(checkout, 'test/runtimes/build-server.mjs')).href);
+  return buildServer();
+}
+
+function startServer(kind, redisUrl, serverDir, label) {
+  const profiling = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
+  const child = fork(SERVER, [kind, String(TOKENS), String(TOKEN_DELAY_MS), redisUrl ?? '', serverDir], {
+    execArgv: ['--expose-gc', ...profiling],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const waiting = new Map();
   child.on('message', (message) => waiting.get(message.type)?.(message));
   const next = (type) => new Promise((resolve) => waiting.set(type, resolve));
@@ -35,8 +67,14 @@ function startServer(kind, redisUrl) {
       child.send('sample');
       return answer;
     },
+    async snapshot(path) {
+      const written = next('snapshot');
+      child.send({ snapshot: path });
+      return written;
+    },
     gc: () => child.send('gc'),
-    stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill())),
+    // SIGINT: the server exits on it by itself, so --cpu-prof writes its profile.
+    stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGINT'))),
   };
 }
 
@@ -94,20 +132,28 @@ const percentile = (values, p) => {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
 };
 
-async function run(kind, size, redisUrl) {
-  const server = startServer(kind, redisUrl);
+async function run(name, size, redisUrl, serverDirs) {
+  const [kind, version = 'after'] = name.split('@');
+  const label = `${kind}-${version}-${size}`;
+  const server = startServer(kind, redisUrl, serverDirs[version], label);
   const { port } = await server.ready;
   // Warm up (JIT, the bundle's lazy paths, Redis connections), then take the idle figures.
   await Promise.all(Array.from({ length: 5 }, (_, index) => oneStream(port, `warm-${kind}-${size}-${index}`)));
   server.gc();
   await new Promise((resolve) => setTimeout(resolve, 200));
   const idle = await server.sample();
-  let peakRss = idle.rss;
-  const sampler = setInterval(async () => (peakRss = Math.max(peakRss, (await server.sample()).rss)), 250);
-  const results = await Promise.all(Array.from({ length: size }, (_, index) => oneStream(port, `${kind}-${size}-${index}-${process.pid}`)));
+  let peak = idle;
+  const keepPeak = (sample) => (peak = sample.rss > peak.rss ? sample : peak);
+  const sampler = setInterval(async () => keepPeak(await server.sample()), 250);
+  const streams = Promise.all(Array.from({ length: size }, (_, index) => oneStream(port, `${label}-${index}-${process.pid}`)));
+  if (PROFILE && HEAP && kind !== 'bare') {
+    await new Promise((resolve) => setTimeout(resolve, (TOKENS * TOKEN_DELAY_MS) / 2));
+    await server.snapshot(join(PROFILE, `${label}.heapsnapshot`));
+  }
+  const results = await streams;
   clearInterval(sampler);
   const after = await server.sample();
-  peakRss = Math.max(peakRss, after.rss);
+  keepPeak(after);
   await server.stop();
   const count = (outcome) => results.filter((result) => result.outcome === outcome).length;
   const whys = new Map();
@@ -117,29 +163,34 @@ async function run(kind, size, redisUrl) {
   const tokens = served.reduce((sum, result) => sum + (result.tokens ?? 0), 0);
   const ttfbs = served.map((result) => result.ttfb).filter((value) => value !== undefined);
   return {
-    kind,
+    kind: name,
     size,
     complete: count('complete'),
     refused: count('refused'),
     cut: count('cut'),
     ttfbP50: percentile(ttfbs, 50),
     ttfbP99: percentile(ttfbs, 99),
-    rssPerStreamKb: served.length ? (peakRss - idle.rss) / 1024 / served.length : NaN,
+    rssPerStreamKb: served.length ? (peak.rss - idle.rss) / 1024 / served.length : NaN,
     cpuPerTokenMicros: tokens ? (after.cpuMicros - idle.cpuMicros) / tokens : NaN,
+    /** At the peak of RSS, over idle: V8's heap (live and garbage) and memory outside it (Buffers). */
+    heapMb: (peak.heapTotal - idle.heapTotal) / 2 ** 20,
+    externalMb: (peak.external - idle.external) / 2 ** 20,
+    systemShare: after.cpuMicros > idle.cpuMicros ? (after.systemMicros - idle.systemMicros) / (after.cpuMicros - idle.cpuMicros) : NaN,
   };
 }
 
-await buildServer();
+const serverDirs = { after: await buildServer(), ...(BEFORE ? { before: await bundleOf(BEFORE) } : {}) };
+if (PROFILE) mkdirSync(PROFILE, { recursive: true });
 const withRedis = !process.argv.includes('--no-redis') && redisAvailable();
-const redis = withRedis ? await startRedis() : undefined;
-const kinds = KINDS.filter((kind) => kind !== 'redis' || redis);
+const redis = withRedis && KINDS.includes('redis') ? await startRedis() : undefined;
+const kinds = KINDS.filter((kind) => kind !== 'redis' || redis).flatMap((kind) => (BEFORE && kind !== 'bare' ? [`${kind}@before`, kind] : [kind]));
 const rows = [];
 try {
   for (const size of SIZES) {
     for (const kind of kinds) {
-      const row = await run(kind, size, redis?.url);
+      const row = await run(kind, size, redis?.url, serverDirs);
       rows.push(row);
-      console.error(`  ${kind} ×${size}: ${row.complete} complete, ${row.refused} refused (503), ${row.cut} cut`);
+      console.error(`  ${kind} ×${size}: ${row.complete} complete, ${row.refused} refused (503), ${row.cut} cut; CPU ${(100 * row.systemShare).toFixed(0)} % in the kernel; at the RSS peak +${row.heapMb.toFixed(0)} MB V8 heap, +${row.externalMb.toFixed(0)} MB outside it`);
     }
   }
 } finally {
@@ -156,6 +207,21 @@ for (const row of rows) {
   console.log(
     `| ${row.size} | ${row.kind} | ${row.complete} | ${row.refused} | ${row.cut} | ${fixed(row.ttfbP50)} | ${fixed(row.ttfbP99)} | ${fixed(row.rssPerStreamKb, 1)} | ${ratio('rssPerStreamKb')} | ${fixed(row.cpuPerTokenMicros, 1)} | ${ratio('cpuPerTokenMicros')} |`,
   );
+}
+if (PROFILE) {
+  for (const file of readdirSync(PROFILE).filter((name) => name.endsWith('.cpuprofile'))) {
+    const profile = JSON.parse(readFileSync(join(PROFILE, file), 'utf8'));
+    const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+    const self = new Map();
+    profile.samples.forEach((id, index) => {
+      const { functionName, url, lineNumber } = byId.get(id).callFrame;
+      const where = `${functionName || '(anonymous)'} ${url.replace(/^.*\//, '')}:${lineNumber + 1}`;
+      self.set(where, (self.get(where) ?? 0) + (profile.timeDeltas[index + 1] ?? 0) / 1000);
+    });
+    const total = [...self.values()].reduce((sum, ms) => sum + ms, 0);
+    console.log(`\n${file}: self time, top 25 of ${total.toFixed(0)} ms`);
+    for (const [where, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${ms.toFixed(0).padStart(6)} ms ${((100 * ms) / total).toFixed(1).padStart(5)} %  ${where}`);
+  }
 }
 const cut = rows.reduce((sum, row) => sum + row.cut, 0);
 if (cut > 0) {

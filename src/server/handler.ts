@@ -259,6 +259,9 @@ class LiveRun {
   }
 }
 
+const DONE_RESULT: IteratorReturnResult<undefined> = { done: true, value: undefined };
+const encoder = new TextEncoder();
+
 /** Aborts `controller` when `signal` does; returns the unlink. */
 function follow(signal: AbortSignal, controller: AbortController): () => void {
   const abort = () => controller.abort();
@@ -373,27 +376,84 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
     })();
   }
 
-  /** The answer's chunks as numbered events, ending with `[DONE]` or one `event: error`. */
-  async function* toFrames(chunks: AsyncIterable<unknown>, signal: AbortSignal): AsyncGenerator<SseFrame> {
+  /**
+   * The answer's chunks as numbered events, ending with `[DONE]` or one
+   * `event: error`. An iterator by hand rather than an async generator: it
+   * runs once a token for every answer in flight, and a generator's
+   * machinery per step costs more than the step.
+   */
+  function toFrames(chunks: AsyncIterable<unknown>, signal: AbortSignal): AsyncIterableIterator<SseFrame> {
+    const source = chunks[Symbol.asyncIterator]();
     let id = 0;
-    try {
-      for await (const chunk of chunks) {
-        if (signal.aborted) return;
-        const data = JSON.stringify(chunk);
-        if (data !== undefined) yield { id: ++id, data };
+    let finished = false;
+    const close = (): IteratorResult<SseFrame> => {
+      if (!finished) {
+        finished = true;
+        void source.return?.()?.catch(() => undefined);
       }
-      // SDK streams end quietly when aborted; an aborted answer is not done.
-      if (!signal.aborted) yield { id: ++id, data: DONE };
-    } catch (error) {
-      if (signal.aborted || isAbortError(error)) return;
-      if (error instanceof AnswerStop) {
-        yield { id: ++id, event: 'error', data: JSON.stringify(errorBody(error.type, error.message)) };
-        return;
-      }
+      return DONE_RESULT;
+    };
+    const last = (frame: SseFrame): IteratorResult<SseFrame> => {
+      finished = true;
+      return { done: false, value: frame };
+    };
+    const failed = (error: unknown): IteratorResult<SseFrame> => {
+      finished = true;
+      if (signal.aborted || isAbortError(error)) return DONE_RESULT;
+      if (error instanceof AnswerStop) return last({ id: ++id, event: 'error', data: JSON.stringify(errorBody(error.type, error.message)) });
       const failure = describeProviderError(error);
       logger.warn(`[ai-chat] ${config.provider.name} failed mid-stream: ${details(failure)}`);
-      yield { id: ++id, event: 'error', data: JSON.stringify(streamErrorBody(failure)) };
-    }
+      return last({ id: ++id, event: 'error', data: JSON.stringify(streamErrorBody(failure)) });
+    };
+    const read = (result: IteratorResult<unknown>): IteratorResult<SseFrame> | Promise<IteratorResult<SseFrame>> => {
+      // SDK streams end quietly when aborted; an aborted answer is not done.
+      if (signal.aborted) return result.done ? ((finished = true), DONE_RESULT) : close();
+      if (result.done) return last({ id: ++id, data: DONE });
+      let data: string | undefined;
+      try {
+        data = JSON.stringify(result.value);
+      } catch (error) {
+        void source.return?.()?.catch(() => undefined);
+        return failed(error);
+      }
+      return data === undefined ? next() : { done: false, value: { id: ++id, data } };
+    };
+    const next = (): Promise<IteratorResult<SseFrame>> => {
+      if (finished) return Promise.resolve(DONE_RESULT);
+      try {
+        return source.next().then(read, failed);
+      } catch (error) {
+        return Promise.resolve(failed(error));
+      }
+    };
+    return {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      next,
+      return: () => Promise.resolve(close()),
+    };
+  }
+
+  /**
+   * The streams open now, pinged together: one timer for the handler, not
+   * one a stream. It runs only while a stream is open, so an idle handler
+   * holds no timer (Workers, tests).
+   */
+  const pinged = new Set<ReadableStreamDefaultController<Uint8Array>>();
+  let pinger: ReturnType<typeof setInterval> | undefined;
+  const PING_BYTES = encoder.encode(PING);
+  function pingAll(): void {
+    // Only into an empty queue: a client that stopped reading must not grow it.
+    for (const controller of pinged) if ((controller.desiredSize ?? 0) > 0) controller.enqueue(PING_BYTES.slice());
+  }
+  function watchPings(controller: ReadableStreamDefaultController<Uint8Array>, on: boolean): void {
+    if (on) pinged.add(controller);
+    else pinged.delete(controller);
+    if (pinged.size === 0) {
+      clearInterval(pinger);
+      pinger = undefined;
+    } else pinger ??= setInterval(pingAll, config.pingIntervalMs);
   }
 
   /**
@@ -409,23 +469,20 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
     onEnd: () => void,
     wrapBody: ProviderStream['wrapBody'] = (body) => body,
   ): Response {
-    const encoder = new TextEncoder();
     const iterator = frames[Symbol.asyncIterator]();
     let ended = false;
-    let ping: ReturnType<typeof setInterval> | undefined;
+    let stream: ReadableStreamDefaultController<Uint8Array>;
     const end = () => {
       if (ended) return false;
       ended = true;
-      clearInterval(ping);
+      watchPings(stream, false);
       onEnd();
       return true;
     };
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
-        ping = setInterval(() => {
-          // Only into an empty queue: a client that stopped reading must not grow it.
-          if (!ended && (controller.desiredSize ?? 0) > 0) controller.enqueue(encoder.encode(PING));
-        }, config.pingIntervalMs);
+        stream = controller;
+        watchPings(controller, true);
       },
       async pull(controller) {
         try {

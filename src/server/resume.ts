@@ -77,22 +77,175 @@ export interface MemoryResumeStoreOptions {
   retryAfterSeconds?: number;
 }
 
+/**
+ * A frame kept as what it adds to the full frame before it: providers send
+ * chunks that differ from the previous one only in a few characters (the
+ * token), so a 500-token answer keeps its 500 tokens, not 500 copies of the
+ * chunk around them. Shapes at most this long, and middles shorter than
+ * V8's sliced strings (13), which would keep the whole frame alive.
+ */
+const MAX_SHARED = 0x7fff;
+const MAX_MIDDLE = 12;
+/** A frame kept whole (the base of the shared frames after it). */
+const WHOLE = -1;
+
+/** The frames of one answer, compact; see {@link MAX_SHARED}. */
+class Frames {
+  readonly ids: number[] = [];
+  /** The whole data, or the part of it between the shared prefix and suffix. */
+  readonly texts: string[] = [];
+  /** {@link WHOLE}, or the shared prefix length × 2^16 + the shared suffix length. */
+  readonly shapes: number[] = [];
+  /** Indexes of `event: error` frames (an answer has at most one, last). */
+  readonly errors: number[] = [];
+  #base = '';
+
+  get length(): number {
+    return this.ids.length;
+  }
+
+  push(frame: SseFrame): void {
+    const { data } = frame;
+    const base = this.#base;
+    const most = Math.min(data.length, base.length, MAX_SHARED);
+    let prefix = 0;
+    while (prefix < most && data.charCodeAt(prefix) === base.charCodeAt(prefix)) prefix++;
+    const rest = Math.min(data.length, base.length) - prefix;
+    let suffix = 0;
+    while (suffix < rest && data.charCodeAt(data.length - 1 - suffix) === base.charCodeAt(base.length - 1 - suffix)) suffix++;
+    const middle = data.length - prefix - suffix;
+    if (middle <= MAX_MIDDLE && prefix + suffix > MAX_MIDDLE && suffix <= 0xffff) {
+      this.texts.push(data.slice(prefix, prefix + middle));
+      this.shapes.push(prefix * 0x10000 + suffix);
+    } else {
+      this.texts.push(data);
+      this.shapes.push(WHOLE);
+      this.#base = data;
+    }
+    this.ids.push(frame.id);
+    if (frame.event === 'error') this.errors.push(this.ids.length - 1);
+  }
+
+  /** The frame at `index`; `base` is the whole frame at or before it, as {@link baseFor} finds it. */
+  at(index: number, base: string): SseFrame {
+    const shape = this.shapes[index]!;
+    const text = this.texts[index]!;
+    const data = shape === WHOLE ? text : base.slice(0, Math.floor(shape / 0x10000)) + text + base.slice(base.length - (shape % 0x10000));
+    return { id: this.ids[index]!, data, ...(this.errors.includes(index) ? { event: 'error' as const } : {}) };
+  }
+
+  /** The whole frame that the frame at `index` is kept against. */
+  baseFor(index: number): string {
+    for (let each = index; each >= 0; each--) if (this.shapes[each] === WHOLE) return this.texts[each]!;
+    return '';
+  }
+
+  /** The first index with an id after `afterId`. */
+  after(afterId: number): number {
+    const index = this.ids.findIndex((id) => id > afterId);
+    return index === -1 ? this.ids.length : index;
+  }
+}
+
 interface Entry {
   fingerprint: string;
-  frames: SseFrame[];
+  frames: Frames;
   size: number;
   ended: boolean;
   /** When it ended, for the TTL; finished answers only. */
   endedAt: number;
-  wake: Set<() => void>;
+  /** Readers waiting for the next frame. */
+  waiting: Set<EntryReader>;
 }
 
-/** Calls everyone waiting on `entry` once; later waits register anew. */
-function wakeAll(entry: Entry): void {
-  if (entry.wake.size === 0) return;
-  const waiting = entry.wake;
-  entry.wake = new Set();
-  for (const wake of waiting) wake();
+const DONE_RESULT: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * One read of an entry: its frames after an id, then each new one as it is
+ * appended. An iterator by hand, not an async generator: a reader that
+ * follows a live answer is handed each frame as it is appended, with one
+ * promise a frame.
+ */
+class EntryReader implements AsyncIterableIterator<SseFrame> {
+  readonly #entry: Entry;
+  readonly #signal: AbortSignal;
+  #index: number;
+  #base: string;
+  #settle: ((result: IteratorResult<SseFrame>) => void) | undefined;
+  #closed = false;
+  readonly #onAbort = () => this.#close();
+
+  constructor(entry: Entry, afterId: number, signal: AbortSignal) {
+    this.#entry = entry;
+    this.#signal = signal;
+    this.#index = entry.frames.after(afterId);
+    this.#base = entry.frames.baseFor(this.#index - 1);
+    signal.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<SseFrame>> {
+    if (this.#closed || this.#signal.aborted) return Promise.resolve(this.#close());
+    const { frames } = this.#entry;
+    if (this.#index < frames.length) return Promise.resolve({ done: false, value: this.#take() });
+    if (this.#entry.ended) return Promise.resolve(this.#close());
+    return new Promise((resolve) => {
+      this.#settle = resolve;
+      this.#entry.waiting.add(this);
+    });
+  }
+
+  return(): Promise<IteratorResult<SseFrame>> {
+    return Promise.resolve(this.#close());
+  }
+
+  /** The entry got `frame` (undefined: it ended); a waiting read resolves. */
+  wake(frame: SseFrame | undefined): void {
+    const settle = this.#settle;
+    this.#settle = undefined;
+    if (!settle) return;
+    const { frames } = this.#entry;
+    // The frame just appended is the next one: handed over as it is.
+    if (frame && this.#index === frames.length - 1) {
+      this.#index++;
+      if (frames.shapes[frames.length - 1] === WHOLE) this.#base = frame.data;
+      settle({ done: false, value: frame });
+    } else if (this.#index < frames.length) settle({ done: false, value: this.#take() });
+    else settle(this.#close());
+  }
+
+  #take(): SseFrame {
+    const { frames } = this.#entry;
+    const index = this.#index++;
+    const frame = frames.at(index, this.#base);
+    if (frames.shapes[index] === WHOLE) this.#base = frame.data;
+    return frame;
+  }
+
+  #close(): IteratorReturnResult<undefined> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#signal.removeEventListener('abort', this.#onAbort);
+      this.#entry.waiting.delete(this);
+      const settle = this.#settle;
+      this.#settle = undefined;
+      settle?.(DONE_RESULT);
+    }
+    return DONE_RESULT;
+  }
+}
+
+const EMPTY_READ: AsyncIterator<SseFrame> = { next: () => Promise.resolve(DONE_RESULT) };
+
+/** Hands `frame` to everyone waiting on `entry` (undefined: it ended); a later wait registers anew. */
+function wakeAll(entry: Entry, frame?: SseFrame): void {
+  if (entry.waiting.size === 0) return;
+  const waiting = [...entry.waiting];
+  entry.waiting.clear();
+  for (const reader of waiting) reader.wake(frame);
 }
 
 /** The default {@link ResumeStore}: this process's memory, bounded in answers and in text. */
@@ -123,7 +276,7 @@ export class MemoryResumeStore implements ResumeStore {
       if (oldest === undefined) throw new ResumeStoreFullError(undefined, this.#retryAfterSeconds);
       this.#drop(oldest);
     }
-    this.#entries.set(key, { fingerprint, frames: [], size: 0, ended: false, endedAt: 0, wake: new Set() });
+    this.#entries.set(key, { fingerprint, frames: new Frames(), size: 0, ended: false, endedAt: 0, waiting: new Set() });
     return true;
   }
 
@@ -138,7 +291,7 @@ export class MemoryResumeStore implements ResumeStore {
     entry.frames.push(frame);
     entry.size += frame.data.length;
     this.#size += frame.data.length;
-    wakeAll(entry);
+    wakeAll(entry, frame);
     // Over budget: forget finished answers, never one still being written.
     for (const oldest of this.#finished.keys()) {
       if (this.#size <= this.#maxSize) break;
@@ -160,31 +313,14 @@ export class MemoryResumeStore implements ResumeStore {
     this.#drop(key);
   }
 
-  async *read(key: string, afterId: number, signal: AbortSignal): AsyncGenerator<SseFrame> {
-    const entry = this.#live(key);
-    if (!entry) return;
-    let index = entry.frames.findIndex((frame) => frame.id > afterId);
-    if (index === -1) index = entry.frames.length;
-    // One abort listener for the whole read, not one per wait.
-    let waiting: (() => void) | undefined;
-    const stop = () => waiting?.();
-    signal.addEventListener('abort', stop, { once: true });
-    try {
-      for (;;) {
-        while (index < entry.frames.length) {
-          if (signal.aborted) return;
-          yield entry.frames[index++]!;
-        }
-        if (entry.ended || signal.aborted) return;
-        await new Promise<void>((resolve) => {
-          waiting = resolve;
-          entry.wake.add(resolve);
-        });
-        entry.wake.delete(waiting!);
-      }
-    } finally {
-      signal.removeEventListener('abort', stop);
-    }
+  read(key: string, afterId: number, signal: AbortSignal): AsyncIterable<SseFrame> {
+    // Looked up on the first read, as a generator would.
+    return {
+      [Symbol.asyncIterator]: () => {
+        const entry = this.#live(key);
+        return entry ? new EntryReader(entry, afterId, signal) : EMPTY_READ;
+      },
+    };
   }
 
   #live(key: string): Entry | undefined {

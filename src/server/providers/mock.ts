@@ -157,32 +157,6 @@ export function mockTokens(text: string): string[] {
   return text.match(TOKEN) ?? [];
 }
 
-/**
- * Waits between tokens, cut short when `signal` aborts. One abort listener
- * for the whole answer, not one a token: at thousands of answers in flight
- * the listeners cost more than the timers.
- */
-function pacer(signal: AbortSignal): (ms: number) => Promise<void> {
-  let cutShort: (() => void) | undefined;
-  signal.addEventListener('abort', () => cutShort?.(), { once: true });
-  return (ms) =>
-    new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const timer = setTimeout(resolve, ms);
-      cutShort = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-}
-
-function untilAborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-}
-
 function requestFaults(request: Request): string {
   const fromQuery = new URL(request.url).searchParams.get('fault');
   return fromQuery ?? request.headers.get('x-mock-fault') ?? '';
@@ -226,6 +200,126 @@ function cutAfterEvents(body: ReadableStream<Uint8Array>, events: number): Reada
   });
 }
 
+/** What one mock answer says and how it paces it; see {@link MockChunks}. */
+interface MockScript {
+  firstDelay: number;
+  tokenDelay: number;
+  tokens: IterableIterator<RegExpMatchArray>;
+  faults: MockFaults;
+  opening: () => unknown;
+  content: (text: string) => unknown;
+  finish: (reason: 'stop' | 'tool_calls') => unknown;
+  /** The tool call chunks; undefined for a text answer. */
+  calls: (() => unknown[]) | undefined;
+}
+
+const DONE_RESULT: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * The chunks of one mock answer, paced like a model: the opening chunk after
+ * `firstDelay`, a word every `tokenDelay`, then the finish chunk at once; or
+ * the tool calls and their finish chunk together. An iterator by hand, not an
+ * async generator with a sleep: one timer and one promise a token, the cost
+ * of a bare server's timer, so a load test of the handler measures the
+ * handler. A pending wait ends (the answer is done) when `signal` aborts.
+ */
+class MockChunks implements AsyncIterableIterator<unknown> {
+  readonly #script: MockScript;
+  readonly #signal: AbortSignal;
+  /** Chunks of the current step sent without a wait (the tool calls and their finish). */
+  #queued: unknown[] = [];
+  /** The loop step of the original generator: 0 opens, then a word or the calls each. */
+  #step = 0;
+  #next: IteratorResult<RegExpMatchArray>;
+  #finished = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #settle: ((result: IteratorResult<unknown>) => void) | undefined;
+  readonly #onAbort = () => {
+    clearTimeout(this.#timer);
+    this.#end();
+  };
+
+  constructor(script: MockScript, signal: AbortSignal) {
+    this.#script = script;
+    this.#signal = signal;
+    this.#next = script.tokens.next();
+    signal.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<unknown>> {
+    if (this.#queued.length > 0) {
+      const value = this.#queued.shift();
+      if (this.#queued.length === 0) this.#finish();
+      return Promise.resolve({ done: false, value });
+    }
+    if (this.#finished || this.#signal.aborted) return Promise.resolve(this.#finish());
+    const { faults, firstDelay, tokenDelay } = this.#script;
+    const step = this.#step;
+    if (step === faults.errorAfter) {
+      this.#finish();
+      return Promise.reject(new UpstreamError(500, `The mock provider failed after ${step} chunks (fault error-after:${step}).`, 'mock_error'));
+    }
+    // Nothing more until the client leaves: the abort settles the wait.
+    const stalled = step === faults.stallAfter;
+    const delay = step === 0 ? firstDelay : this.#next.done ? 0 : tokenDelay;
+    if (!stalled && delay === 0) return Promise.resolve(this.#take());
+    return new Promise((resolve) => {
+      this.#settle = resolve;
+      if (!stalled) this.#timer = setTimeout(this.#tick, delay);
+    });
+  }
+
+  return(): Promise<IteratorResult<unknown>> {
+    clearTimeout(this.#timer);
+    this.#queued = [];
+    this.#end();
+    return Promise.resolve(DONE_RESULT);
+  }
+
+  readonly #tick = () => {
+    const settle = this.#settle;
+    this.#settle = undefined;
+    settle?.(this.#signal.aborted ? this.#finish() : this.#take());
+  };
+
+  /** The chunk of this step, sent now. */
+  #take(): IteratorResult<unknown> {
+    const script = this.#script;
+    const step = this.#step++;
+    if (step === 0) return { done: false, value: script.opening() };
+    if (script.calls) {
+      const [first, ...rest] = script.calls();
+      this.#queued = [...rest, script.finish('tool_calls')];
+      return { done: false, value: first };
+    }
+    if (this.#next.done) {
+      this.#finish();
+      return { done: false, value: script.finish('stop') };
+    }
+    const value = script.content(this.#next.value[0]);
+    this.#next = script.tokens.next();
+    return { done: false, value };
+  }
+
+  #finish(): IteratorReturnResult<undefined> {
+    this.#finished = true;
+    this.#signal.removeEventListener('abort', this.#onAbort);
+    return DONE_RESULT;
+  }
+
+  /** Done now: a pending wait resolves as the end. */
+  #end(): void {
+    this.#finish();
+    const settle = this.#settle;
+    this.#settle = undefined;
+    settle?.(DONE_RESULT);
+  }
+}
+
 let mockCalls = 0;
 
 /**
@@ -266,36 +360,23 @@ export function mockProvider(options: MockOptions = {}): ProviderAdapter {
 
       // Each chunk is built when it is sent, not all up front: a thousand
       // answers in flight should cost what their words cost, not their chunks.
-      async function* chunks(): AsyncGenerator<unknown> {
-        const sleep = pacer(signal);
-        const tokens = reply.matchAll(TOKEN);
-        let next = tokens.next();
-        for (let index = 0; ; index++) {
-          if (index === faults.errorAfter) {
-            throw new UpstreamError(500, `The mock provider failed after ${index} chunks (fault error-after:${index}).`, 'mock_error');
-          }
-          if (index === faults.stallAfter) await untilAborted(signal);
-          const last = index > 0 && next.done === true;
-          const delay = index === 0 ? firstDelay : last ? 0 : tokenDelay;
-          if (delay > 0) await sleep(delay);
-          if (signal.aborted) return;
-          if (index === 0) yield chunk({ role: 'assistant', content: '' });
-          else if (calls.length > 0) {
-            // Each call whole in one chunk, as some compatible servers send them.
-            for (const [position, name] of calls.entries()) {
-              const call = { index: position, id: callId(position), type: 'function', function: { name, arguments: '{}' } };
-              yield chunk({ tool_calls: [call] });
-            }
-            return yield chunk({}, 'tool_calls');
-          } else if (last) return yield chunk({}, 'stop');
-          else {
-            yield chunk({ content: next.value![0] });
-            next = tokens.next();
-          }
-        }
-      }
+      const script: MockScript = {
+        firstDelay,
+        tokenDelay,
+        tokens: reply.matchAll(TOKEN),
+        faults,
+        opening: () => chunk({ role: 'assistant', content: '' }),
+        content: (text) => chunk({ content: text }),
+        finish: (reason) => chunk({}, reason),
+        // Each call whole in one chunk, as some compatible servers send them.
+        calls:
+          calls.length === 0
+            ? undefined
+            : () =>
+                calls.map((name, position) => chunk({ tool_calls: [{ index: position, id: callId(position), type: 'function', function: { name, arguments: '{}' } }] })),
+      };
       const cutAfter = faults.cutAfter;
-      return { chunks: chunks(), dialect: 'openai', ...(cutAfter !== undefined ? { wrapBody: (body) => cutAfterEvents(body, cutAfter) } : {}) };
+      return { chunks: new MockChunks(script, signal), dialect: 'openai', ...(cutAfter !== undefined ? { wrapBody: (body) => cutAfterEvents(body, cutAfter) } : {}) };
     },
   };
 }

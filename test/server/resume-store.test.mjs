@@ -1,0 +1,91 @@
+// #15, the default resume store keeps an answer compact (each chunk as what
+// it adds to the one before) yet gives every event back exactly.
+// Run with `node --test test/server/resume-store.test.mjs`.
+//
+// The real MemoryResumeStore (src/server, bundled by esbuild), and the real
+// handler with the mock provider for a resume over HTTP from every event id.
+
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { buildServer, SERVER_DIR } from '../runtimes/build-server.mjs';
+
+let server;
+before(async () => {
+  await buildServer();
+  server = await import(pathToFileURL(join(SERVER_DIR, 'index.js')).href);
+});
+
+const openAiChunk = (delta, finish = null) =>
+  JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
+
+/** Frames of every shape an answer has: alike chunks, odd ones between, long and non-ASCII tokens, the end, an error. */
+const ANSWER = [
+  openAiChunk({ role: 'assistant', content: '' }),
+  ...['Hello', ' world', ',', ' ', 'naïve ', '“quoted”', ' 🙂', '\\n', '"', '}'].map((content) => openAiChunk({ content })),
+  openAiChunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'local_time', arguments: '{}' } }] }),
+  openAiChunk({ content: 'a token much longer than a dozen characters' }),
+  openAiChunk({ content: 'x' }),
+  openAiChunk({ content: 'y' }),
+  '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"z"}}',
+  '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"zz"}}',
+  openAiChunk({}, 'stop'),
+  '[DONE]',
+].map((data, index) => ({ id: index + 1, data }));
+
+async function readAll(store, key, afterId) {
+  const frames = [];
+  for await (const frame of store.read(key, afterId, new AbortController().signal)) frames.push(frame);
+  return frames;
+}
+
+describe('MemoryResumeStore keeps frames compact and gives them back exactly', () => {
+  it('replays from every event id, the closing error frame too', async () => {
+    const store = new server.MemoryResumeStore();
+    await store.create('k', 'fp');
+    for (const frame of ANSWER) assert.equal(await store.append('k', frame), true);
+    const error = { id: ANSWER.length + 1, event: 'error', data: JSON.stringify({ error: { type: 'interrupted', message: 'stopped' } }) };
+    await store.append('k', error);
+    await store.end('k');
+    const all = [...ANSWER, error];
+    for (let afterId = 0; afterId <= all.length; afterId++) {
+      assert.deepEqual(await readAll(store, 'k', afterId), all.slice(afterId), `after id ${afterId}`);
+    }
+  });
+
+  it('a live reader and one that catches up from the start see the same frames', async () => {
+    const store = new server.MemoryResumeStore();
+    await store.create('k', 'fp');
+    const live = readAll(store, 'k', 0);
+    for (const [index, frame] of ANSWER.entries()) {
+      await store.append('k', frame);
+      if (index % 4 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const late = readAll(store, 'k', 3);
+    await store.end('k');
+    assert.deepEqual(await live, ANSWER);
+    assert.deepEqual(await late, ANSWER.slice(3));
+  });
+});
+
+describe('a resume over HTTP from any event id', () => {
+  it('continues the mock answer with exactly the events after that id', async () => {
+    const handler = server.createChatHandler({ provider: server.mockProvider({ tokenDelayMs: 0, firstTokenDelayMs: 0 }), logger: false });
+    const body = JSON.stringify({ messages: [{ role: 'user', content: 'compact' }] });
+    const post = (lastEventId) =>
+      handler(
+        new Request('http://localhost/api/chat', {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', 'idempotency-key': 'turn-1', ...(lastEventId ? { 'last-event-id': String(lastEventId) } : {}) },
+        }),
+      );
+    const events = (text) => text.split('\n\n').filter((block) => block.startsWith('id: '));
+    const whole = events(await (await post()).text());
+    assert.ok(whole.length > 50, 'the default mock answer has many events');
+    for (const afterId of [1, 2, 17, whole.length - 2, whole.length - 1]) {
+      assert.deepEqual(events(await (await post(afterId)).text()), whole.slice(afterId), `after id ${afterId}`);
+    }
+  });
+});
