@@ -105,8 +105,11 @@ export class ConversationStore {
     };
   }
 
-  /** Restores on page load: answers still in progress have lost their page and are marked interrupted. */
-  load(interruptedText: string): LoadResult {
+  /**
+   * Restores on page load: answers still in progress have lost their page and
+   * are marked interrupted (`interruptedText`); without it, read as stored.
+   */
+  load(interruptedText?: string): LoadResult {
     let raw: string | null;
     try {
       const storage = this.#storage();
@@ -175,6 +178,16 @@ export class ConversationStore {
     } catch {
       // Nothing to do: storage that cannot be written holds nothing of ours.
     }
+  }
+
+  /**
+   * `message` (a copy of another page's message, say one this page follows
+   * as it streams) counts as another page's: a save keeps the stored version
+   * and shows it, so this page never writes its copy over its writer's saves.
+   */
+  leaveToWriter(message: ChatMessage): ChatMessage {
+    this.#theirs.add(message);
+    return message;
   }
 
   #adopt(stored: ChatMessage, interruptedText?: string): ChatMessage {

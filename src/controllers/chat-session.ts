@@ -15,7 +15,7 @@ import { createPartsBuilder, type ChatPart, type ToolPart } from '../stream/part
 import { chatFailure } from '../errors.js';
 import { abortable, declareTools, DENIED, settle, toolRunner, type PageTools } from '../tools.js';
 import type { ChatMessage, ChatRequest, ChatStatus, MessageRole, MessageStatus } from '../types.js';
-import { newMessageId } from '../conversation-store.js';
+import { isInProgress, newMessageId } from '../conversation-store.js';
 import { ConversationSync, type SavedTurn } from './conversation-sync.js';
 
 /** What the session reads from its element each time it needs it (attributes can change at any time). */
@@ -51,6 +51,18 @@ type SessionHost = ReactiveControllerHost &
 
 /** `history-limit` by default: well inside `createChatHandler`'s default `maxMessages` (200). */
 export const DEFAULT_HISTORY_LIMIT = 100;
+
+/** Where a turn was sent, comparable across pages that spell the endpoint differently. */
+function absoluteUrl(url: string): string {
+  try {
+    return new URL(url, document.baseURI).href;
+  } catch {
+    return url;
+  }
+}
+
+/** How much text an answer holds, to match it with the turn saved beside it. */
+const textLength = (message: ChatMessage | undefined) => (message?.content.length ?? 0) + (message?.reasoning?.length ?? 0);
 
 /** The numbers of a stream policy an attribute sets. */
 const NUMBERS = ['maxRetries', 'retryDelay', 'idleTimeout', 'firstTokenTimeout', 'timeout', 'maxResponseBytes'] as const;
@@ -92,6 +104,10 @@ export class ChatSession implements ReactiveController {
   #countdown?: ReturnType<typeof setInterval>;
   /** The turn streaming now: saved with the conversation, and named by Stop's cancel. */
   #turn?: SavedTurn | undefined;
+  /** This tab reads a turn another tab asked for (see {@link ChatSession.#follow}): it saves nothing meanwhile. */
+  #following = false;
+  /** Turns this tab has followed or tried to: each is read at most once, however often its writer saves it. */
+  #followed = new Set<string>();
   /** Page tools running for the answer (between two requests of one answer): Stop aborts them. */
   #toolRun?: AbortController | undefined;
   /** Calls waiting for the reader's Approve or Deny, and what each click does. */
@@ -112,11 +128,15 @@ export class ChatSession implements ReactiveController {
     this.#stream = new ChatStreamController(host);
     this.#sync = new ConversationSync({
       messages: () => this.#messages,
-      turn: () => this.#turn,
+      turn: () => {
+        const turn = this.#turn;
+        return turn && { ...turn, length: textLength(this.#messages.find((message) => message.id === turn.messageId)) };
+      },
       interruptedText: () => this.#interruptedText(),
       debug: () => this.#settings().debug,
       busy: () => this.busy,
       changedElsewhere: (messages) => this.#replace(messages),
+      turnElsewhere: () => this.#followElsewhere(false),
     });
     host.addController(this);
   }
@@ -186,10 +206,88 @@ export class ChatSession implements ReactiveController {
   openStore(): void {
     const restored = this.#sync.open(this.#settings().persist);
     if (!restored || this.busy) return;
+    this.#showStored(restored);
+    this.#resumeSavedTurn();
+    this.#followElsewhere(true);
+  }
+
+  /** The stored conversation, after the configured system prompts. */
+  #showStored(stored: ChatMessage[]): void {
     // System prompts come from configuration, never from storage: anything
     // that can write to the origin's storage could plant one otherwise.
-    this.#replace([...this.#messages.filter((message) => message.role === 'system'), ...restored]);
-    this.#resumeSavedTurn();
+    this.#replace([...this.#messages.filter((message) => message.role === 'system'), ...stored]);
+  }
+
+  /**
+   * Another tab with the same `persist` key is streaming an answer (its
+   * saved turn says which, and up to which event): read the same turn from
+   * the server as a resume reader, with its Idempotency-Key and
+   * Last-Event-ID, so this tab shows the answer live and never starts a
+   * second request (no second provider call). `onLoad`: this page just
+   * restored the conversation.
+   *
+   * Who writes: the tab that asked is the only writer of its answer, as
+   * before. The follower saves nothing while it follows, and its copy of the
+   * answer counts as the writer's (`leaveToWriter`): a later save here keeps
+   * what the writer stored, so a follower that finished first never writes
+   * over the writer's later saves (say, its next tool step), and one that
+   * fell behind never writes older text. When the follow ends, a finished
+   * answer in storage wins (the writer's word is final; for a clean end it
+   * is the same text); until the writer's last save arrives, the follower
+   * shows what it read.
+   *
+   * While it follows, this tab is busy as the asking tab is: its Send gives
+   * way to Stop, so it cannot start a second turn on a conversation whose
+   * answer is still coming (its question would race the answer, and its
+   * context would lack it). Stop stops the answer for both tabs (the cancel
+   * `DELETE`), as a reader who sees an answer streaming and presses Stop
+   * expects: stopping only this tab's view would leave the provider
+   * generating, and the text growing again from the writer's saves.
+   *
+   * When the server cannot resume it (expired, unknown, another
+   * conversation), this tab shows what storage holds and takes the writer's
+   * saves as they come, as without following.
+   */
+  #followElsewhere(onLoad: boolean): void {
+    for (const turn of this.#sync.turnsElsewhere()) if (turn) this.#follow(turn, onLoad);
+  }
+
+  /** See {@link ChatSession.#followElsewhere}. */
+  #follow(turn: SavedTurn, onLoad: boolean): void {
+    const index = this.#messages.findIndex((message) => message.id === turn.messageId);
+    const shown = this.#messages[index];
+    const settings = this.#settings();
+    if (!shown || this.busy || this.#followed.has(turn.idempotencyKey) || !this.#sync.isUnfinishedElsewhere(shown)) return;
+    // Another endpoint is another server, which never saw this turn. A text
+    // of another length was saved a moment apart from this turn: the writer's
+    // next save brings a matching pair.
+    if (turn.endpoint !== absoluteUrl(settings.request.endpoint) || turn.length !== textLength(shown)) return;
+    this.#followed.add(turn.idempotencyKey);
+    const history = this.#messages.slice(0, index);
+    const request = this.#buildRequest(this.#context(history));
+    if (!request) return;
+    const answer = this.#sync.leaveToWriter({ ...shown, status: 'streaming' });
+    delete answer.error;
+    this.#replace([...history, answer, ...this.#messages.slice(index + 1)]);
+    this.#following = true;
+    void this.#readAnswer(answer, request, turn).then((outcome) => {
+      this.#following = false;
+      const stored = this.#sync.stored(outcome.status === 'error' && onLoad ? this.#interruptedText() : undefined);
+      const written = stored?.find((message) => message.id === answer.id);
+      if (outcome.status === 'error') this.#stream.reset();
+      else this.#finish(answer, outcome, true);
+      if (stored && (outcome.status === 'error' || (written && !isInProgress(written)))) this.#showStored(stored);
+      this.#host.requestUpdate();
+    });
+  }
+
+  /**
+   * What is sent for `history`: a turn another tab is (or was, before a
+   * reload) still answering is that tab's, so its question is not this tab's context.
+   */
+  #context(history: ChatMessage[]): ChatMessage[] {
+    const unfinished = (message?: ChatMessage) => this.#sync.isUnfinishedElsewhere(message);
+    return history.filter((message, i) => !unfinished(message) && !unfinished(history[i + 1]));
   }
 
   /**
@@ -316,10 +414,7 @@ export class ChatSession implements ReactiveController {
     resumed?: { answer: ChatMessage; resume: SavedTurn },
   ): Promise<ChatMessage | undefined> {
     const settings = this.#settings();
-    // A turn another tab is (or was, before a reload) still answering is
-    // that tab's: its question is not this tab's context.
-    const unfinished = (message?: ChatMessage) => this.#sync.isUnfinishedElsewhere(message);
-    const context = history.filter((message, i) => !unfinished(message) && !unfinished(history[i + 1]));
+    const context = this.#context(history);
     let request = this.#buildRequest(context);
     if (!request) return undefined;
 
@@ -411,7 +506,7 @@ export class ChatSession implements ReactiveController {
     const changed = () => {
       this.#setWaiting(undefined);
       this.#host.requestUpdate();
-      this.#sync.save(this.#messages, false);
+      if (!this.#following) this.#sync.save(this.#messages, false);
     };
     // Parts: everything the answer streams, in order, after what earlier
     // steps of the same answer streamed.
@@ -440,7 +535,8 @@ export class ChatSession implements ReactiveController {
     };
     const sink: AnswerSink = {
       onRead: (result) => partsChanged(builder.add(result)),
-      onTurn: (idempotencyKey) => (this.#turn = { messageId: answer.id, idempotencyKey, lastEventId: '' }),
+      onTurn: (idempotencyKey) =>
+        (this.#turn = { messageId: answer.id, idempotencyKey, lastEventId: '', endpoint: absoluteUrl(request.url) }),
       onEventId: (id) => this.#turn && (this.#turn.lastEventId = id),
       onOpen: (opened) => {
         if (answer.status === 'pending') answer.status = 'streaming';

@@ -2,9 +2,21 @@ import { ConversationStore } from '../conversation-store.js';
 import type { TurnResume } from '../stream/chat-stream-controller.js';
 import type { ChatMessage } from '../types.js';
 
-/** The turn this tab is streaming, saved with the conversation so a reload can read on where it was. */
+/**
+ * The turn this tab is streaming, saved with the conversation so a reload can
+ * read on where it was, and another tab with the same `persist` key can follow it.
+ */
 export interface SavedTurn extends TurnResume {
   messageId: string;
+  /** The endpoint it was sent to, as an absolute URL: only that server has it. */
+  endpoint?: string;
+  /**
+   * How much text (content and reasoning) the saved answer held at
+   * `lastEventId`. The answer and its turn are stored under two keys, so a
+   * tab reading another's may see one a save ahead of the other; reading on
+   * from a mismatched pair would show words twice or lose them.
+   */
+  length?: number;
 }
 
 /**
@@ -38,6 +50,8 @@ export interface ConversationSyncOptions {
   busy: () => boolean;
   /** Another tab saved or cleared the conversation. */
   changedElsewhere: (messages: ChatMessage[]) => void;
+  /** Another tab saved the turn it is streaming (`turnsElsewhere` has it). */
+  turnElsewhere: () => void;
 }
 
 /**
@@ -118,19 +132,45 @@ export class ConversationSync {
   /** The turn this tab was streaming before a reload, if it saved one. */
   savedTurn(): SavedTurn | undefined {
     try {
-      const raw = this.#store && localStorage.getItem(this.#turnKey());
-      const turn = raw ? (JSON.parse(raw) as Partial<SavedTurn>) : undefined;
-      if (typeof turn?.messageId === 'string' && typeof turn.idempotencyKey === 'string' && typeof turn.lastEventId === 'string') {
-        return { messageId: turn.messageId, idempotencyKey: turn.idempotencyKey, lastEventId: turn.lastEventId };
-      }
+      return this.#store && readTurn(localStorage.getItem(this.#turnKey()));
     } catch {
-      // Unreadable: nothing to resume.
+      // Storage blocked: nothing to resume.
+      return undefined;
     }
-    return undefined;
+  }
+
+  /** The turns other tabs saved for this conversation: live ones, or left by a tab closed mid-answer. */
+  turnsElsewhere(): Array<SavedTurn | undefined> {
+    try {
+      return Object.keys(localStorage)
+        .filter((key) => this.#isTurnElsewhere(key))
+        .map((key) => readTurn(localStorage.getItem(key)));
+    } catch {
+      // Storage blocked: nothing to follow.
+      return [];
+    }
+  }
+
+  /**
+   * The conversation as stored now (`interruptedText`: answers in progress
+   * marked interrupted, as on load), or undefined when nothing readable is stored.
+   */
+  stored(interruptedText?: string): ChatMessage[] | undefined {
+    const loaded = this.#store?.load(interruptedText);
+    return loaded?.ok ? loaded.messages : undefined;
+  }
+
+  /** Shows `message` as the stored copy's: a save here keeps what its writer stored, never this copy. */
+  leaveToWriter(message: ChatMessage): ChatMessage {
+    return this.#store?.leaveToWriter(message) ?? message;
   }
 
   #turnKey(): string {
     return `${this.#store?.key}:turn:${this.#tab}`;
+  }
+
+  #isTurnElsewhere(key: string): boolean {
+    return !!this.#store && key.startsWith(`${this.#store.key}:turn:`) && key !== this.#turnKey();
   }
 
   #write(key: string, value: SavedTurn | undefined): void {
@@ -154,8 +194,10 @@ export class ConversationSync {
   }
 
   #onStorage = (event: StorageEvent): void => {
+    if (!this.#store || event.key === null) return;
+    if (this.#isTurnElsewhere(event.key)) return event.newValue === null ? undefined : this.#options.turnElsewhere();
     // The exact key: this tab's and other tabs' saved turns have longer ones.
-    if (!this.#store || event.key !== this.#store.key || this.#options.busy()) return;
+    if (event.key !== this.#store.key || this.#options.busy()) return;
     if (event.newValue === null) return this.#options.changedElsewhere([]);
     const loaded = this.#store.parse(event.newValue);
     if (loaded.ok) this.#options.changedElsewhere(loaded.messages);
@@ -164,4 +206,18 @@ export class ConversationSync {
   #onPageHide = (): void => {
     if (this.#pendingSave) this.save(this.#options.messages(), true);
   };
+}
+
+/** A saved turn as stored (by this tab or another), or undefined when absent or unreadable. */
+function readTurn(raw: string | null): SavedTurn | undefined {
+  try {
+    // `endpoint` and `length` are only ever compared with a value of their type: no need to check them.
+    const turn = JSON.parse(raw ?? 'null') as SavedTurn | null;
+    if (typeof turn?.messageId === 'string' && typeof turn.idempotencyKey === 'string' && typeof turn.lastEventId === 'string') {
+      return turn;
+    }
+  } catch {
+    // Unreadable: nothing to resume.
+  }
+  return undefined;
 }
