@@ -8,7 +8,16 @@ interface Entry {
   done: boolean;
   /** The caller's name for a text that is not the last one grown (see `get`). */
   version: number;
+  /** Top-level blocks and rest pieces the last snapshot showed. */
+  shown: number;
 }
+
+/**
+ * New top-level blocks (and pieces of plain rest) a snapshot shows beyond
+ * the last one's. 4 KB of one-letter paragraphs is 1,365 blocks, which Lit
+ * and layout took 150-300 ms to build in one frame.
+ */
+const NEW_BLOCKS = 200;
 
 /**
  * One markdown stream per message, fed with what the message's text grew by
@@ -21,6 +30,18 @@ interface Entry {
  */
 export class MarkdownCache<K extends object> {
   #entries = new WeakMap<K, Entry>();
+  #onBehind: (() => void) | undefined;
+
+  /**
+   * With `onBehind`, a flood of new blocks is shown over several renders:
+   * a snapshot shows at most NEW_BLOCKS more top-level blocks than the last
+   * one, and `onBehind` is called (in a microtask, so after the render that
+   * asked) to ask for another render, until the whole text is shown. Without
+   * it every snapshot is whole.
+   */
+  constructor(onBehind?: () => void) {
+    this.#onBehind = onBehind;
+  }
 
   /**
    * The snapshot of `text` for `key`; `done` (the answer is complete) closes
@@ -35,7 +56,8 @@ export class MarkdownCache<K extends object> {
       text.length < entry.length ||
       (entry.length && text.charCodeAt(entry.length - 1) !== entry.last)
     ) {
-      entry = { stream: createMarkdownStream(), length: 0, last: 0, done: false, version };
+      // A text parsed again (its citations placed) shows at once what it showed before.
+      entry = { stream: createMarkdownStream(), length: 0, last: 0, done: false, version, shown: entry?.shown ?? 0 };
       this.#entries.set(key, entry);
     }
     if (text.length > entry.length && !entry.done) {
@@ -48,6 +70,16 @@ export class MarkdownCache<K extends object> {
       entry.stream.end();
       entry.done = true;
     }
-    return entry.stream.snapshot();
+    const doc = entry.stream.snapshot();
+    const { blocks, rest } = doc;
+    const shown = entry.shown + NEW_BLOCKS;
+    if (!this.#onBehind || blocks.length + rest.length <= shown) {
+      entry.shown = blocks.length + rest.length;
+      return doc;
+    }
+    // The blocks not shown yet come in the next renders; the text after them waits.
+    entry.shown = shown;
+    queueMicrotask(this.#onBehind);
+    return { ...doc, blocks: blocks.slice(0, shown), rest: rest.slice(0, Math.max(0, shown - blocks.length)) };
   }
 }
