@@ -23,17 +23,17 @@ const freshKey = () => `test-follow-${Date.now()}-${++count}`;
  * tells a reload of this tab from another tab); a real second tab has its
  * own, so the frame gets a name of its own before its element starts.
  */
-async function otherTab(endpoint: string, key: string): Promise<{ frame: HTMLIFrameElement; follower: AiChat }> {
+async function otherTab(endpoint: string, key: string): Promise<{ frame: HTMLIFrameElement; chat: AiChat }> {
   sessionStorage.removeItem('ai-chat-tab');
   const frame = document.createElement('iframe');
   frame.srcdoc = `<!doctype html><meta charset="utf-8"><script type="module" src="/src/index.ts"></script><ai-chat endpoint="${endpoint}" persist="${key}"></ai-chat>`;
   const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
   document.body.append(frame);
   await loaded;
-  const follower = frame.contentDocument!.querySelector('ai-chat') as AiChat;
-  await until(() => follower.shadowRoot, 'the element in the other tab');
-  await follower.updateComplete;
-  return { frame, follower };
+  const chat = frame.contentDocument!.querySelector('ai-chat') as AiChat;
+  await until(() => chat.shadowRoot, 'the element in the other tab');
+  await chat.updateComplete;
+  return { frame, chat };
 }
 
 /** The chat requests (POST) and cancels (DELETE) the handler answered. */
@@ -75,7 +75,7 @@ describe('a second tab follows the answer the first one streams', () => {
     const before = await first?.(leader, key);
     const other = await otherTab(server.url, key);
     frame = other.frame;
-    return { server, key, leader, follower: other.follower, first: before };
+    return { server, key, leader, follower: other.chat, first: before };
   }
 
   afterEach(() => {
@@ -171,5 +171,31 @@ describe('a second tab follows the answer the first one streams', () => {
     await until(() => follower.messages[1]?.status === stopped?.status && follower.messages[1]?.content === stopped?.content, 'the same ending');
     await Promise.all([leader.updateComplete, follower.updateComplete]);
     expect(seen(follower)).to.deep.equal(seen(leader));
+  });
+
+  it("when the leader's tab closes mid-answer, the follower reads it to the end and saves that ending", async () => {
+    const server = await setup({ provider: 'openai', upstream: { body: openAiBody(), delayMs: 120 } });
+    const key = freshKey();
+    // This time the other tab asks, and this page follows.
+    const follower = await fixture<AiChat>(html`<ai-chat endpoint=${server.url} persist=${key}></ai-chat>`);
+    const other = await otherTab(server.url, key);
+    frame = other.frame;
+    void other.chat.send('Count for me');
+    await until(() => follower.status === 'streaming' && follower.messages[1]?.content.includes('word8 '), 'the follower to stream', 8000);
+    frame.remove();
+    frame = undefined;
+
+    await until(() => follower.messages[1]?.status === 'done', 'the follower to end', 8000);
+    expect(follower.messages[1]!.content).to.equal(FULL_TEXT);
+    expect(stored(key).map((m) => [m.content, m.status])).to.deep.equal([
+      ['Count for me', 'done'],
+      [FULL_TEXT, 'done'],
+    ]);
+    // Its next turn keeps the whole answer, on screen and saved.
+    expect((await follower.send('Once more'))?.content).to.equal(FULL_TEXT);
+    const contents = ['Count for me', FULL_TEXT, 'Once more', FULL_TEXT];
+    expect(follower.messages.map((m) => [m.content, m.status])).to.deep.equal(contents.map((content) => [content, 'done']));
+    expect(stored(key).map((m) => [m.content, m.status])).to.deep.equal(contents.map((content) => [content, 'done']));
+    expect((await server.log()).upstream, 'provider calls').to.have.length(2);
   });
 });

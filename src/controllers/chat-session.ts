@@ -233,8 +233,12 @@ export class ChatSession implements ReactiveController {
    * over the writer's later saves (say, its next tool step), and one that
    * fell behind never writes older text. When the follow ends, a finished
    * answer in storage wins (the writer's word is final; for a clean end it
-   * is the same text); until the writer's last save arrives, the follower
-   * shows what it read.
+   * is the same text). While storage still holds it unfinished and what
+   * this tab read extends it (the writer's last save is still to come, or
+   * its tab was closed mid-answer), this tab writes its ending once, so the
+   * saved copy is never behind what a tab showed; then its copy is the
+   * writer's again. Nothing the writer saves is lost: in its own merge its
+   * answer is its own, so its next save replaces this one.
    *
    * While it follows, this tab is busy as the asking tab is: its Send gives
    * way to Stop, so it cannot start a second turn on a conversation whose
@@ -277,6 +281,13 @@ export class ChatSession implements ReactiveController {
       if (outcome.status === 'error') this.#stream.reset();
       else this.#finish(answer, outcome, true);
       if (stored && (outcome.status === 'error' || (written && !isInProgress(written)))) this.#showStored(stored);
+      else if (written && answer.content.startsWith(written.content)) {
+        const ending = { ...answer };
+        this.#replace(this.#messages.map((message) => (message === answer ? ending : message)));
+        const merged = this.#sync.save(this.#messages, true);
+        this.#sync.leaveToWriter(ending);
+        if (merged && merged !== this.#messages) this.#replace([...merged]);
+      }
       this.#host.requestUpdate();
     });
   }
