@@ -21,15 +21,15 @@ const whole = (text: string) => {
 };
 
 /** Renders `text` as the element does: once per call to `get`, and again while the cache asks for it. */
-async function renderLikeTheElement(chunks: string[]) {
+async function renderLikeTheElement(chunks: string[], selector = 'p') {
   let asked = 0;
   const cache = new MarkdownCache<object>(() => asked++);
   const key = {};
   const out = document.createElement('div');
-  const shown: { paragraphs: number; rest: number }[] = [];
+  const shown: { count: number; rest: number }[] = [];
   const draw = (doc: MarkdownSnapshot) => {
     render(renderMarkdown(doc, { labels }), out);
-    shown.push({ paragraphs: out.querySelectorAll('p').length, rest: out.querySelectorAll('.rest').length });
+    shown.push({ count: out.querySelectorAll(selector).length, rest: out.querySelectorAll('.rest').length });
   };
   let text = '';
   for (const [i, chunk] of chunks.entries()) {
@@ -47,23 +47,31 @@ async function renderLikeTheElement(chunks: string[]) {
 }
 
 describe('a flood of new blocks', () => {
-  it('is shown a slice per render, and ends identical to the whole answer', async () => {
-    const paragraphs = 1365;
-    const text = 'a\n\n'.repeat(paragraphs);
-    const { out, shown, asked } = await renderLikeTheElement([text.slice(0, 2048), text.slice(2048)]);
-    expect(shown[0]!.paragraphs).to.be.within(1, 200);
-    for (let i = 1; i < shown.length; i++) expect(shown[i]!.paragraphs - shown[i - 1]!.paragraphs).to.be.within(0, 200);
-    expect(shown.at(-1)!.paragraphs).to.equal(paragraphs);
-    expect(asked, 'no render asked for once caught up').to.equal(0);
-    expect(markup(out)).to.equal(whole(text));
-  });
+  const floods = [
+    { what: 'paragraphs', text: 'a\n\n'.repeat(1365), selector: 'p', count: 1365 },
+    { what: 'table rows', text: '| a | b |\n|---|---|\n' + '| x | y |\n'.repeat(500), selector: 'tbody tr', count: 500 },
+    { what: 'list items', text: '- a\n'.repeat(1000), selector: 'li', count: 1000 },
+    { what: 'quoted paragraphs', text: '> a\n>\n'.repeat(1000), selector: 'blockquote p', count: 1000 },
+    // A fence's lines come in chunks of 64, each its own box.
+    { what: 'code lines', text: '```\n' + 'x\n'.repeat(64 * 500), selector: 'pre code > div', count: 500 },
+  ];
+  for (const { what, text, selector, count } of floods) {
+    it(`of ${what} is shown a slice per render, and ends identical to the whole answer`, async () => {
+      const { out, shown, asked } = await renderLikeTheElement([text.slice(0, text.length >> 1), text.slice(text.length >> 1)], selector);
+      expect(shown[0]!.count).to.be.within(1, 200);
+      for (let i = 1; i < shown.length; i++) expect(shown[i]!.count - shown[i - 1]!.count).to.be.within(0, 200);
+      expect(shown.at(-1)!.count).to.equal(count);
+      expect(asked, 'no render asked for once caught up').to.equal(0);
+      expect(markup(out)).to.equal(whole(text));
+    });
+  }
 
   it('shows the plain text past the bounds only after every block before it', async () => {
     const text = 'a\n\n'.repeat(MAX_PIECES + 10) + 'b '.repeat(20000);
     const { out, shown } = await renderLikeTheElement([text]);
     expect(shown.length).to.be.above(2);
-    const all = shown.at(-1)!.paragraphs;
-    for (const { paragraphs, rest } of shown) if (rest) expect(paragraphs).to.equal(all);
+    const all = shown.at(-1)!.count;
+    for (const { count, rest } of shown) if (rest) expect(count).to.equal(all);
     expect(shown.at(-1)!.rest).to.be.above(0);
     expect(markup(out)).to.equal(whole(text));
   });

@@ -1,4 +1,4 @@
-import { createMarkdownStream, type MarkdownSnapshot, type MarkdownStream } from './markdown.js';
+import { createMarkdownStream, type Block, type MarkdownSnapshot, type MarkdownStream } from './markdown.js';
 
 interface Entry {
   stream: MarkdownStream;
@@ -8,16 +8,43 @@ interface Entry {
   done: boolean;
   /** The caller's name for a text that is not the last one grown (see `get`). */
   version: number;
-  /** Top-level blocks and rest pieces the last snapshot showed. */
+  /** How many pieces (see `pieces`) the last snapshot showed. */
   shown: number;
 }
 
 /**
- * New top-level blocks (and pieces of plain rest) a snapshot shows beyond
- * the last one's. 4 KB of one-letter paragraphs is 1,365 blocks, which Lit
- * and layout took 150-300 ms to build in one frame.
+ * New pieces a snapshot shows beyond the last one's. 4 KB of one-letter
+ * paragraphs is 1,365 blocks, which Lit and layout took 150-300 ms to build
+ * in one frame; 4 KB of table rows, 290 rows, took 100-350 ms.
  */
-const NEW_BLOCKS = 200;
+const NEW_PIECES = 200;
+
+/** The parts of a top-level block that a flood can be made of: a snapshot may show some of them. */
+const FLOODS: Partial<Record<Block['type'], string>> = { table: 'rows', list: 'items', blockquote: 'children', code: 'chunks' };
+
+const partsOf = (block: Block): readonly unknown[] =>
+  (block as unknown as Record<string, readonly unknown[] | undefined>)[FLOODS[block.type]!] ?? [];
+
+/**
+ * `doc` with its first `limit` pieces: a top-level block is one, and so is
+ * each of its rows, items, children or code chunks, and each piece of rest.
+ * A block cut short is a copy holding its first parts, open (so never cached).
+ */
+function firstPieces(doc: MarkdownSnapshot, limit: number): MarkdownSnapshot {
+  const blocks: Block[] = [];
+  for (const block of doc.blocks) {
+    const parts = partsOf(block);
+    if (limit <= parts.length) {
+      if (limit > 0) blocks.push({ ...block, [FLOODS[block.type]!]: parts.slice(0, limit - 1), closed: false } as Block);
+      return { ...doc, blocks, rest: [] };
+    }
+    blocks.push(block);
+    limit -= 1 + parts.length;
+  }
+  return { ...doc, blocks, rest: doc.rest.slice(0, limit) };
+}
+
+const pieces = (doc: MarkdownSnapshot) => doc.blocks.reduce((sum, block) => sum + 1 + partsOf(block).length, doc.rest.length);
 
 /**
  * One markdown stream per message, fed with what the message's text grew by
@@ -34,8 +61,8 @@ export class MarkdownCache<K extends object> {
 
   /**
    * With `onBehind`, a flood of new blocks is shown over several renders:
-   * a snapshot shows at most NEW_BLOCKS more top-level blocks than the last
-   * one, and `onBehind` is called (in a microtask, so after the render that
+   * a snapshot shows at most NEW_PIECES more pieces (see `firstPieces`)
+   * than the last one, and `onBehind` is called (in a microtask, so after the render that
    * asked) to ask for another render, until the whole text is shown. Without
    * it every snapshot is whole.
    */
@@ -71,15 +98,16 @@ export class MarkdownCache<K extends object> {
       entry.done = true;
     }
     const doc = entry.stream.snapshot();
-    const { blocks, rest } = doc;
-    const shown = entry.shown + NEW_BLOCKS;
-    if (!this.#onBehind || blocks.length + rest.length <= shown) {
-      entry.shown = blocks.length + rest.length;
+    if (!this.#onBehind) return doc;
+    const all = pieces(doc);
+    const shown = entry.shown + NEW_PIECES;
+    if (all <= shown) {
+      entry.shown = all;
       return doc;
     }
-    // The blocks not shown yet come in the next renders; the text after them waits.
+    // The pieces not shown yet come in the next renders; the text after them waits.
     entry.shown = shown;
     queueMicrotask(this.#onBehind);
-    return { ...doc, blocks: blocks.slice(0, shown), rest: rest.slice(0, Math.max(0, shown - blocks.length)) };
+    return firstPieces(doc, shown);
   }
 }
