@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 
 const [kind, tokenCount, tokenDelayMs, redisUrl, serverDir] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), process.argv[5], process.argv[6]];
@@ -57,15 +58,30 @@ async function handlerListener() {
 const listener = kind === 'bare' ? bareListener() : await handlerListener();
 const server = createServer(listener);
 server.maxConnections = Infinity;
+// What Node's http server itself refuses (a request that came too slowly, a
+// reset): counted for the report, answered as Node does without a listener.
+const clientErrors = {};
+server.on('clientError', (error, socket) => {
+  clientErrors[error.code ?? error.message] = (clientErrors[error.code ?? error.message] ?? 0) + 1;
+  if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+  socket.end(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+});
 server.listen(0, '127.0.0.1', () => process.send({ type: 'ready', port: server.address().port }));
 process.on('SIGINT', () => process.exit(0));
+// How late the loop runs: a busy loop accepts connections late, and the
+// kernel's accept queue (the listen backlog) overflows meanwhile.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 process.on('message', (message) => {
   if (message === 'sample') {
     const cpu = process.cpuUsage();
     const { rss, heapTotal, external } = process.memoryUsage();
-    process.send({ type: 'sample', rss, heapTotal, external, cpuMicros: cpu.user + cpu.system, systemMicros: cpu.system });
+    process.send({ type: 'sample', rss, heapTotal, external, clientErrors, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6, cpuMicros: cpu.user + cpu.system, systemMicros: cpu.system });
   }
-  if (message === 'gc') globalThis.gc?.();
+  if (message === 'gc') {
+    globalThis.gc?.();
+    loopDelay.reset();
+  }
   if (message?.snapshot) {
     writeHeapSnapshot(message.snapshot);
     process.send({ type: 'snapshot' });

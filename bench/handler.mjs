@@ -127,6 +127,28 @@ function oneStream(port, key) {
   });
 }
 
+/**
+ * This machine's TCP counters (Linux): ListenOverflows counts connections the
+ * kernel could not queue because the server's accept queue (the `listen`
+ * backlog) was full; a connection left unaccepted past the SYN-ACK retries
+ * (about a minute) is reset (TCPAbortOnData, OutRsts). Machine-wide: other
+ * processes count too.
+ */
+function tcpCounters() {
+  const counters = {};
+  for (const file of ['/proc/net/netstat', '/proc/net/snmp']) {
+    if (!existsSync(file)) continue;
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    for (let index = 0; index + 1 < lines.length; index += 2) {
+      const [prefix, ...names] = lines[index].split(' ');
+      const values = lines[index + 1].split(' ').slice(1);
+      names.forEach((name, at) => (counters[`${prefix.replace(':', '')}.${name}`] = Number(values[at])));
+    }
+  }
+  return counters;
+}
+const TCP_WATCHED = ['TcpExt.ListenOverflows', 'TcpExt.ListenDrops', 'TcpExt.TCPAbortOnData', 'TcpExt.TCPSynRetrans', 'Tcp.OutRsts', 'Tcp.EstabResets'];
+
 const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
@@ -145,6 +167,7 @@ async function run(name, size, redisUrl, serverDirs) {
   let peak = idle;
   const keepPeak = (sample) => (peak = sample.rss > peak.rss ? sample : peak);
   const sampler = setInterval(async () => keepPeak(await server.sample()), 250);
+  const tcpBefore = tcpCounters();
   const streams = Promise.all(Array.from({ length: size }, (_, index) => oneStream(port, `${label}-${index}-${process.pid}`)));
   if (PROFILE && HEAP && kind !== 'bare') {
     await new Promise((resolve) => setTimeout(resolve, (TOKENS * TOKEN_DELAY_MS) / 2));
@@ -152,6 +175,7 @@ async function run(name, size, redisUrl, serverDirs) {
   }
   const results = await streams;
   clearInterval(sampler);
+  const tcpAfter = tcpCounters();
   const after = await server.sample();
   keepPeak(after);
   await server.stop();
@@ -159,6 +183,9 @@ async function run(name, size, redisUrl, serverDirs) {
   const whys = new Map();
   for (const result of results.filter((each) => each.outcome === 'cut')) whys.set(result.why, (whys.get(result.why) ?? 0) + 1);
   for (const [why, times] of [...whys].slice(0, 5)) console.error(`    cut ×${times}: ${why}`);
+  const tcp = TCP_WATCHED.filter((name) => tcpAfter[name] > tcpBefore[name]).map((name) => `${name.split('.')[1]} +${tcpAfter[name] - tcpBefore[name]}`);
+  console.error(`    event loop delay p99 ${after.loopDelayP99Ms.toFixed(0)} ms, max ${after.loopDelayMaxMs.toFixed(0)} ms; TCP: ${tcp.join(', ') || 'no overflow, no reset'}`);
+  if (Object.keys(after.clientErrors).length > 0) console.error(`    refused by node:http itself (clientError): ${JSON.stringify(after.clientErrors)}`);
   const served = results.filter((result) => result.outcome !== 'refused');
   const tokens = served.reduce((sum, result) => sum + (result.tokens ?? 0), 0);
   const ttfbs = served.map((result) => result.ttfb).filter((value) => value !== undefined);

@@ -81,8 +81,9 @@ export interface MemoryResumeStoreOptions {
  * A frame kept as what it adds to the full frame before it: providers send
  * chunks that differ from the previous one only in a few characters (the
  * token), so a 500-token answer keeps its 500 tokens, not 500 copies of the
- * chunk around them. Shapes at most this long, and middles shorter than
- * V8's sliced strings (13), which would keep the whole frame alive.
+ * chunk around them. Shared parts at most 2^15 - 1 (they are packed in
+ * one number), and middles shorter than V8's sliced strings (13), which
+ * would keep the whole frame alive.
  */
 const MAX_SHARED = 0x7fff;
 const MAX_MIDDLE = 12;
@@ -99,6 +100,9 @@ class Frames {
   /** Indexes of `event: error` frames (an answer has at most one, last). */
   readonly errors: number[] = [];
   #base = '';
+  /** The start and end of {@link #base} that the frames after it share. */
+  #prefix = '';
+  #suffix = '';
 
   get length(): number {
     return this.ids.length;
@@ -106,24 +110,38 @@ class Frames {
 
   push(frame: SseFrame): void {
     const { data } = frame;
-    const base = this.#base;
-    const most = Math.min(data.length, base.length, MAX_SHARED);
-    let prefix = 0;
-    while (prefix < most && data.charCodeAt(prefix) === base.charCodeAt(prefix)) prefix++;
-    const rest = Math.min(data.length, base.length) - prefix;
-    let suffix = 0;
-    while (suffix < rest && data.charCodeAt(data.length - 1 - suffix) === base.charCodeAt(base.length - 1 - suffix)) suffix++;
-    const middle = data.length - prefix - suffix;
-    if (middle <= MAX_MIDDLE && prefix + suffix > MAX_MIDDLE && suffix <= 0xffff) {
-      this.texts.push(data.slice(prefix, prefix + middle));
-      this.shapes.push(prefix * 0x10000 + suffix);
+    const prefix = this.#prefix;
+    const suffix = this.#suffix;
+    const middle = data.length - prefix.length - suffix.length;
+    // The common case in a few native compares: the shape of the frame before.
+    if (middle < 0 || middle > MAX_MIDDLE || prefix.length + suffix.length <= MAX_MIDDLE || !data.startsWith(prefix) || !data.endsWith(suffix)) {
+      this.#reshape(data);
+    }
+    const shared = this.#prefix.length + this.#suffix.length;
+    if (shared > MAX_MIDDLE && data.length - shared <= MAX_MIDDLE) {
+      this.texts.push(data.slice(this.#prefix.length, data.length - this.#suffix.length));
+      this.shapes.push(this.#prefix.length * 0x10000 + this.#suffix.length);
     } else {
       this.texts.push(data);
       this.shapes.push(WHOLE);
       this.#base = data;
+      this.#prefix = this.#suffix = '';
     }
     this.ids.push(frame.id);
     if (frame.event === 'error') this.errors.push(this.ids.length - 1);
+  }
+
+  /** What `data` shares with the base at its start and end, character by character (the rare case). */
+  #reshape(data: string): void {
+    const base = this.#base;
+    const most = Math.min(data.length, base.length, MAX_SHARED);
+    let prefix = 0;
+    while (prefix < most && data.charCodeAt(prefix) === base.charCodeAt(prefix)) prefix++;
+    const rest = Math.min(data.length, base.length, MAX_SHARED) - prefix;
+    let suffix = 0;
+    while (suffix < rest && data.charCodeAt(data.length - 1 - suffix) === base.charCodeAt(base.length - 1 - suffix)) suffix++;
+    this.#prefix = base.slice(0, prefix);
+    this.#suffix = base.slice(base.length - suffix);
   }
 
   /** The frame at `index`; `base` is the whole frame at or before it, as {@link baseFor} finds it. */
@@ -293,9 +311,11 @@ export class MemoryResumeStore implements ResumeStore {
     this.#size += frame.data.length;
     wakeAll(entry, frame);
     // Over budget: forget finished answers, never one still being written.
-    for (const oldest of this.#finished.keys()) {
-      if (this.#size <= this.#maxSize) break;
-      this.#drop(oldest);
+    if (this.#size > this.#maxSize) {
+      for (const oldest of this.#finished.keys()) {
+        if (this.#size <= this.#maxSize) break;
+        this.#drop(oldest);
+      }
     }
     return true;
   }
