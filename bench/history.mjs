@@ -473,7 +473,7 @@ export async function runHistory(print = (line = '') => console.log(line)) {
     }
     print();
     const plain = {};
-    for (const tree of trees) plain[tree.name] = await plainNodes(tree, 100);
+    for (const tree of trees) plain[tree.name] = await plainNodes(tree, 1000);
     print(
       `plain markdown answer (~${PLAIN.split(/\s+/).length} words: prose with inline marks, a link and a list): DOM nodes per message ` +
         trees.map((t) => `${t.name} ${fmt(plain[t.name], 1)}`).join(', '),

@@ -107,8 +107,7 @@ export const styles = css`
   }
 
   .panel,
-  .transcript,
-  .log {
+  .transcript {
     display: flex;
     flex-direction: column;
   }
@@ -191,8 +190,16 @@ export const styles = css`
     padding: var(--_space);
   }
   /* The messages, in a box of their own so its growth can be observed (follow-the-tail). */
+  /*
+   * Block layout, not flex: when the last answer grows, a block container
+   * keeps the layout of the messages above it, where a flex column lays out
+   * all of them again (thousands in a long conversation).
+   */
   .log {
-    gap: calc(var(--_space) * 0.75);
+    display: flow-root;
+  }
+  .log > * + * {
+    margin-block-start: calc(var(--_space) * 0.75);
   }
   .empty {
     margin: auto;
@@ -210,6 +217,7 @@ export const styles = css`
   }
 
   .message {
+    width: fit-content;
     max-width: 85%;
     padding: calc(var(--_space) * 0.6) calc(var(--_space) * 0.9);
     border-radius: var(--_radius);
@@ -219,14 +227,26 @@ export const styles = css`
   .reasoning-text {
     white-space: pre-wrap;
   }
+  /*
+   * Groups of finished messages far from the end are skipped for layout and
+   * paint while off screen (see renderMessages), yet stay in the
+   * accessibility tree and in find-in-page. The size is a guess until a
+   * group has been seen once; then the browser remembers it.
+   */
+  .group {
+    content-visibility: auto;
+    contain-intrinsic-size: auto 200em;
+  }
+  .group > * + * {
+    margin-block-start: calc(var(--_space) * 0.75);
+  }
   .message.user {
-    align-self: flex-end;
+    margin-inline-start: auto;
     background: var(--ai-chat-user-bubble, var(--_t-user-bubble));
     color: var(--ai-chat-user-text, #ffffff);
     border-end-end-radius: 4px;
   }
   .message.assistant {
-    align-self: flex-start;
     background: var(--ai-chat-assistant-bubble, var(--_t-assistant-bubble));
     color: var(--ai-chat-assistant-text, var(--_t-text));
     border-end-start-radius: 4px;

@@ -1,4 +1,4 @@
-import { html, nothing, svg, type TemplateResult } from 'lit';
+import { html, nothing, render, svg, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { live } from 'lit/directives/live.js';
@@ -6,6 +6,7 @@ import type { Waiting } from './controllers/chat-session.js';
 import { toolStatus, type ChatStrings } from './i18n.js';
 import type { Highlighter } from './render/highlight-types.js';
 import type { MarkdownCache } from './render/markdown-cache.js';
+import { isInProgress } from './conversation-store.js';
 import { citedAnswer, listedSources } from './render/citations.js';
 import { renderMarkdown } from './render/render-markdown.js';
 import { safeUrl } from './render/safe-url.js';
@@ -203,7 +204,7 @@ function renderTrailer(view: ChatView, message: ChatMessage): unknown {
 function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | typeof nothing {
   if (message.role === 'system') return nothing;
   const strings = view.strings;
-  const writing = message.status === 'pending' || message.status === 'streaming';
+  const writing = isInProgress(message);
   const { tools, sources, files } = partsOf(message.parts);
   return html`<div
     class="message ${message.role} ${message.status} ${writing && !message.content ? 'typing' : ''}"
@@ -231,6 +232,112 @@ function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | t
       : nothing}
     ${renderTrailer(view, message)}
   </div>`;
+}
+
+/** Messages further than this from the end of the conversation are settled, once finished. */
+const LIVE_TAIL = 10;
+
+/** Whitespace text between block elements: the templates' indentation, nothing a reader sees. */
+const LAYOUT_PARENTS = /^(div|ol|ul|table|thead|tbody|tr|blockquote|details)$/;
+
+const settledNodes = new WeakMap<ChatMessage, { shows: unknown[]; node: Element | typeof nothing }>();
+
+/** What a settled message shows: compared field by field on every render, so no array is made for it. */
+const showsOf = (view: ChatView, message: ChatMessage) => [
+  message.content,
+  message.status,
+  message.parts,
+  message.reasoning,
+  message.error,
+  view.strings,
+  view.markdown,
+  view.allowImages,
+  view.highlighter,
+];
+const shown = (shows: unknown[], view: ChatView, m: ChatMessage) =>
+  shows[0] === m.content &&
+  shows[1] === m.status &&
+  shows[2] === m.parts &&
+  shows[3] === m.reasoning &&
+  shows[4] === m.error &&
+  shows[5] === view.strings &&
+  shows[6] === view.markdown &&
+  shows[7] === view.allowImages &&
+  shows[8] === view.highlighter;
+
+/**
+ * A settled message (finished, and not among the last few) is built once as
+ * plain DOM: rendered by Lit into a detached box, then stripped of Lit's
+ * markers (comment nodes, two thirds of a message's nodes) and of the
+ * templates' indentation. Nothing in it changes any more (no Retry, Stop or
+ * Approve: those live on the last messages), so it needs no bindings; its
+ * listeners (a code block's Copy) stay on their elements. It is made again
+ * only when something it shows changes (its content, the language, images,
+ * the highlighter).
+ */
+function renderSettled(view: ChatView, message: ChatMessage): Element | typeof nothing {
+  const known = settledNodes.get(message);
+  if (known && shown(known.shows, view, message)) return known.node;
+  const shows = showsOf(view, message);
+  const box = document.createElement('div');
+  render(renderMessage(view, message), box);
+  const walker = document.createTreeWalker(box, NodeFilter.SHOW_COMMENT | NodeFilter.SHOW_TEXT);
+  const drop: Node[] = [];
+  for (let node: Node | null; (node = walker.nextNode()); ) {
+    const text = node.nodeValue!;
+    if (node.nodeType === Node.COMMENT_NODE || !text || (/^\s*\n\s*$/.test(text) && LAYOUT_PARENTS.test(node.parentElement!.localName))) drop.push(node);
+  }
+  for (const node of drop) node.parentNode!.removeChild(node);
+  const node = box.firstElementChild ?? nothing;
+  settledNodes.set(message, { shows, node });
+  return node;
+}
+
+/** Settled messages go in groups of this many: each group is one box that is skipped while off screen. */
+const GROUP = 25;
+
+const groups = new WeakMap<ChatMessage, { members: (Element | typeof nothing)[]; node: Element }>();
+
+/**
+ * The messages, one slot per message: by position, so older messages
+ * rendered later take their own slots; keyed, so a slot that gets another
+ * message (a retried answer) starts from fresh DOM, not the last one's open
+ * "Thinking". A whole group of settled messages (GROUP of them, from a
+ * multiple of GROUP) is one `content-visibility: auto` box in its first
+ * slot, the others empty: the browser then skips layout and paint of all
+ * but a few boxes, and watches a few boxes, not one per message, for
+ * visibility (it costs time per box on every frame).
+ */
+function renderMessages(view: ChatView): unknown[] {
+  const { messages, firstRendered } = view;
+  const settledEnd = messages.length - LIVE_TAIL;
+  const isSettled = (index: number) => index < settledEnd && !isInProgress(messages[index]);
+  const slots: unknown[] = [];
+  for (let index = 0; index < messages.length; index++) {
+    const message = messages[index]!;
+    let whole = index >= firstRendered && index % GROUP === 0 && index + GROUP <= settledEnd;
+    for (let i = index; whole && i < index + GROUP; i++) whole = isSettled(i);
+    if (index < firstRendered) slots.push(nothing);
+    else if (whole) {
+      let group = groups.get(message);
+      let same = true;
+      const members: (Element | typeof nothing)[] = [];
+      for (let i = 0; i < GROUP; i++) {
+        members.push(renderSettled(view, messages[index + i]!));
+        same &&= members[i] === group?.members[i];
+      }
+      if (!same || !group) {
+        const node = document.createElement('div');
+        node.className = 'group';
+        node.append(...members.filter((member): member is Element => member !== nothing));
+        groups.set(message, (group = { members, node }));
+      }
+      slots.push(keyed(`${message.id} group`, group.node));
+      for (let i = 1; i < GROUP; i++) slots.push(nothing);
+      index += GROUP - 1;
+    } else slots.push(keyed(message.id, isSettled(index) ? renderSettled(view, message) : renderMessage(view, message)));
+  }
+  return slots;
 }
 
 /** Starter prompts, until the conversation shows a message (a system prompt alone does not count). */
@@ -276,12 +383,7 @@ function renderChat(view: ChatView): TemplateResult {
               <div class="content">${view.welcome}</div>
             </div>`
           : nothing}
-        ${view.messages.map((message, index) =>
-          // By position, so older messages rendered later take their own
-          // slots; keyed, so a slot that gets another message (a retried
-          // answer) starts from fresh DOM, not the last one's open "Thinking".
-          index < view.firstRendered ? nothing : keyed(message.id, renderMessage(view, message)),
-        )}
+        ${renderMessages(view)}
         ${renderSuggestions(view, hasMessages)}
       </div>
     </div>

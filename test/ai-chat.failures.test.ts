@@ -1,5 +1,5 @@
 import { expect, oneEvent } from '@open-wc/testing';
-import { bubbleTexts, chatAt, input, lastBubble, openAiEvent, part, scenario, shadow, type, until, textOnly } from './helpers.js';
+import { bubbleTexts, chatAt, input, lastBubble, openAiEvent, part, scenario, shadow, type, until, textOnly, wordStream } from './helpers.js';
 
 const errorLine = (el: Parameters<typeof lastBubble>[0]) => lastBubble(el).querySelector('[part="error"]')?.textContent;
 
@@ -29,16 +29,20 @@ describe('failures', () => {
   });
 
   it('styles only the error line of a failed answer, not its whole bubble', async () => {
-    const flow = await scenario({ status: 400, contentType: 'text/plain', chunks: ['Bad request'] });
+    const flow = await scenario(wordStream(['Fine.']), { status: 400, contentType: 'text/plain', chunks: ['Bad request'] });
     const el = await chatAt(flow.url);
+    await el.send('Hi');
     await el.send('Hello?');
     const bubble = lastBubble(el);
     const question = shadow(el).querySelector('.message.user')!;
+    const answered = shadow(el).querySelector('.message.assistant.done')!;
     const line = bubble.querySelector('[part="error"]')!;
     // The failed bubble keeps the size and spacing of every other bubble;
     // the smaller, coloured text is the explanation line alone.
     expect(getComputedStyle(bubble).fontSize).to.equal(getComputedStyle(question).fontSize);
-    expect(getComputedStyle(bubble).marginTop).to.equal(getComputedStyle(question).marginTop);
+    for (const side of ['marginTop', 'marginBottom', 'paddingTop'] as const) {
+      expect(getComputedStyle(bubble)[side], side).to.equal(getComputedStyle(answered)[side]);
+    }
     expect(parseFloat(getComputedStyle(line).fontSize)).to.be.below(parseFloat(getComputedStyle(bubble).fontSize));
   });
 

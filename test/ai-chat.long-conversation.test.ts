@@ -1,0 +1,87 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import type { AiChat } from '../src/ai-chat.js';
+import type { ChatMessage } from '../src/types.js';
+import { bubbleTexts, scenario, shadow, until, wordStream } from './helpers.js';
+
+// Long conversations (#17): finished messages far from the end are built
+// once as plain DOM (no template markers), in groups the browser skips while
+// off screen. What a reader sees and can do must not change.
+
+const answer = (i: number) => `Answer **${i}**, see [docs](https://example.com/${i}).\n\n- one\n- two\n\n\`\`\`js\nlet x = ${i};\n\`\`\``;
+
+function conversation(pairs: number): ChatMessage[] {
+  return Array.from({ length: pairs }, (_, i) => [
+    { id: `u${i}`, role: 'user' as const, content: `Question ${i}`, status: 'done' as const },
+    { id: `a${i}`, role: 'assistant' as const, content: answer(i), status: 'done' as const },
+  ]).flat();
+}
+
+/** An element showing `messages`, once every message is rendered (older ones come a batch per frame). */
+async function showing(messages: ChatMessage[], attributes = html``) {
+  const el = await fixture<AiChat>(html`<ai-chat>${attributes}</ai-chat>`);
+  el.messages = messages;
+  await until(() => shadow(el).querySelectorAll('.message').length === messages.length, 'every message rendered');
+  await el.updateComplete;
+  return el;
+}
+
+const comments = (root: Node) => {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_COMMENT);
+  let count = 0;
+  while (walker.nextNode()) count++;
+  return count;
+};
+
+describe('long conversations', () => {
+  it('shows every message of 120, in order and as markdown, with the older ones in groups skipped while off screen', async () => {
+    const el = await showing(conversation(60));
+    const texts = bubbleTexts(el);
+    expect(texts).to.have.length(120);
+    expect(texts[0]).to.equal('Question 0');
+    // A settled answer reads exactly as a live one (the last ten are live).
+    expect(texts[119]).to.contain('Answer 59');
+    expect(texts[1]).to.equal(texts[119]!.replaceAll('59', '0'));
+    const root = shadow(el);
+    const groups = [...root.querySelectorAll<HTMLElement>('.group')];
+    // 110 settled messages (all but the last 10): four whole groups of 25.
+    expect(groups).to.have.length(4);
+    expect(groups.map((g) => g.querySelectorAll('.message').length)).to.deep.equal([25, 25, 25, 25]);
+    expect(getComputedStyle(groups[0]!).contentVisibility).to.equal('auto');
+    // The settled messages carry no template markers; their markdown is real markup.
+    expect(comments(groups[0]!)).to.equal(0);
+    expect(groups[0]!.children[1]!.querySelectorAll('strong, a[href="https://example.com/0"], li, pre code')).to.have.length(5);
+    // Still one log for screen readers, holding every message.
+    expect(root.querySelector('[role="log"]')!.querySelectorAll('.message')).to.have.length(120);
+  });
+
+  it('a settled code block still copies, and a new language reaches settled messages too', async () => {
+    const el = await showing(conversation(60));
+    const firstCopy = () => shadow(el).querySelector<HTMLButtonElement>('.group .copy')!;
+    expect(firstCopy().textContent).to.equal('Copy');
+    firstCopy().click();
+    // Copied, or (no clipboard in this browser) the code is selected for the keyboard: either way the label says so.
+    await until(() => firstCopy().textContent !== 'Copy', 'the copy button answered');
+    el.lang = 'de';
+    await el.updateComplete;
+    await until(() => firstCopy().textContent === 'Kopieren', 'the settled button in German');
+    expect(bubbleTexts(el)).to.have.length(120);
+  });
+
+  it('keeps the settled DOM when an answer streams below, and settles messages as the conversation grows', async () => {
+    const flow = await scenario(wordStream(['Fresh ', 'answer.']));
+    const el = await showing(conversation(55));
+    el.endpoint = flow.url;
+    const group = shadow(el).querySelector('.group')!;
+    const settledBefore = shadow(el).querySelectorAll('.group .message').length;
+    expect(settledBefore).to.equal(100);
+    for (let i = 0; i < 3; i++) {
+      const reply = await el.send(`More ${i}`);
+      expect(reply?.status).to.equal('done');
+    }
+    await el.updateComplete;
+    // 116 messages: the first group is the same element, and 100 are grouped (the next group needs 125 settled).
+    expect(shadow(el).querySelector('.group')).to.equal(group);
+    expect(bubbleTexts(el).slice(-2)).to.deep.equal(['More 2', 'Fresh answer.']);
+    expect(bubbleTexts(el)).to.have.length(116);
+  });
+});
