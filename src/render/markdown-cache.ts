@@ -19,32 +19,30 @@ interface Entry {
  */
 const NEW_PIECES = 200;
 
-/** The parts of a top-level block that a flood can be made of: a snapshot may show some of them. */
-const FLOODS: Partial<Record<Block['type'], string>> = { table: 'rows', list: 'items', blockquote: 'children', code: 'chunks' };
-
-const partsOf = (block: Block): readonly unknown[] =>
-  (block as unknown as Record<string, readonly unknown[] | undefined>)[FLOODS[block.type]!] ?? [];
+/** The parts of a top-level block (table, list, quote, code) that a flood can be made of. */
+const FLOODS = ['rows', 'items', 'children', 'chunks'];
 
 /**
- * `doc` with its first `limit` pieces: a top-level block is one, and so is
- * each of its rows, items, children or code chunks, and each piece of rest.
- * A block cut short is a copy holding its first parts, open (so never cached).
+ * `doc` with at most `limit` pieces, and how many pieces `doc` has. A
+ * top-level block is one piece, and so is each of its FLOODS parts, and each
+ * piece of rest. A block cut short is a copy holding its first parts, open
+ * (so never cached).
  */
-function firstPieces(doc: MarkdownSnapshot, limit: number): MarkdownSnapshot {
-  const blocks: Block[] = [];
-  for (const block of doc.blocks) {
-    const parts = partsOf(block);
-    if (limit <= parts.length) {
-      if (limit > 0) blocks.push({ ...block, [FLOODS[block.type]!]: parts.slice(0, limit - 1), closed: false } as Block);
-      return { ...doc, blocks, rest: [] };
+function firstPieces(doc: MarkdownSnapshot, limit: number): [MarkdownSnapshot, number] {
+  let count = 0;
+  let blocks: Block[] | undefined;
+  doc.blocks.forEach((block, i) => {
+    const key = FLOODS.find((name) => name in block)!;
+    const parts = (block as unknown as Record<string, readonly unknown[]>)[key] ?? [];
+    if (!blocks && count + parts.length >= limit) {
+      blocks = doc.blocks.slice(0, i);
+      if (count < limit) blocks.push({ ...block, [key]: parts.slice(0, limit - count - 1), closed: false } as Block);
     }
-    blocks.push(block);
-    limit -= 1 + parts.length;
-  }
-  return { ...doc, blocks, rest: doc.rest.slice(0, limit) };
+    count += 1 + parts.length;
+  });
+  const rest = doc.rest.slice(0, blocks ? 0 : limit - count);
+  return [blocks || rest.length < doc.rest.length ? { ...doc, blocks: blocks ?? doc.blocks, rest } : doc, count + doc.rest.length];
 }
-
-const pieces = (doc: MarkdownSnapshot) => doc.blocks.reduce((sum, block) => sum + 1 + partsOf(block).length, doc.rest.length);
 
 /**
  * One markdown stream per message, fed with what the message's text grew by
@@ -99,15 +97,13 @@ export class MarkdownCache<K extends object> {
     }
     const doc = entry.stream.snapshot();
     if (!this.#onBehind) return doc;
-    const all = pieces(doc);
-    const shown = entry.shown + NEW_PIECES;
-    if (all <= shown) {
-      entry.shown = all;
-      return doc;
+    const [shown, all] = firstPieces(doc, entry.shown + NEW_PIECES);
+    if (shown === doc) entry.shown = all;
+    else {
+      // The pieces not shown yet come in the next renders; the text after them waits.
+      entry.shown += NEW_PIECES;
+      queueMicrotask(this.#onBehind);
     }
-    // The pieces not shown yet come in the next renders; the text after them waits.
-    entry.shown = shown;
-    queueMicrotask(this.#onBehind);
-    return firstPieces(doc, shown);
+    return shown;
   }
 }
