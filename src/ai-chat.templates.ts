@@ -294,7 +294,7 @@ function renderSettled(view: ChatView, message: ChatMessage): Element | typeof n
 }
 
 /** Settled messages go in groups of this many: each group is one box that is skipped while off screen. */
-const GROUP = 25;
+const GROUP = 10;
 
 const groups = new WeakMap<ChatMessage, { members: (Element | typeof nothing)[]; node: Element }>();
 

@@ -1,18 +1,25 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
-/** Items rendered per frame when a long list is set at once, newest first. */
-const BATCH = 25;
+/** Items rendered in the first frame of a long list set at once: a screenful of the newest. */
+const FIRST = 10;
+/** What one frame may spend on older items, in ms: the rest of the frame is the reader's. */
+const FRAME_BUDGET_MS = 12;
+const MAX_BATCH = 200;
 
 /**
- * A conversation set or restored at once may hold hundreds of messages:
+ * A conversation set or restored at once may hold thousands of messages:
  * rendering them in one task would freeze the page. The newest come first
- * (they are what the reader sees), older ones follow a batch per frame.
- * Appending (a send, an answer) renders at once.
+ * (they are what the reader sees), older ones follow over the next frames,
+ * as many per frame as fit the budget: the last update's time per item
+ * sizes the next batch, so a slow machine renders fewer per frame rather
+ * than longer frames. Appending (a send, an answer) renders at once.
  */
 export class ProgressiveListController<T> implements ReactiveController {
   #host: ReactiveControllerHost;
   /** Items before this index are not rendered yet. */
   firstRendered = 0;
+  #batch = FIRST;
+  #started = 0;
 
   constructor(host: ReactiveControllerHost) {
     this.#host = host;
@@ -24,13 +31,21 @@ export class ProgressiveListController<T> implements ReactiveController {
     const appended =
       previous !== undefined && current.length >= previous.length && previous.every((item, i) => current[i] === item);
     const added = current.length - (appended ? previous.length : 0);
-    if (added > BATCH) this.firstRendered = current.length - BATCH;
-    else if (!appended) this.firstRendered = 0;
+    if (added > FIRST) {
+      this.firstRendered = current.length - FIRST;
+      this.#batch = FIRST;
+    } else if (!appended) this.firstRendered = 0;
+  }
+
+  hostUpdate(): void {
+    this.#started = performance.now();
   }
 
   hostUpdated(): void {
     if (this.firstRendered === 0) return;
-    this.firstRendered = Math.max(0, this.firstRendered - BATCH);
+    const perItem = (performance.now() - this.#started) / this.#batch;
+    this.#batch = Math.max(1, Math.min(MAX_BATCH, Math.floor(FRAME_BUDGET_MS / Math.max(perItem, 0.01))));
+    this.firstRendered = Math.max(0, this.firstRendered - this.#batch);
     this.#host.requestUpdate();
   }
 }
