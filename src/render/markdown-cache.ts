@@ -8,8 +8,10 @@ interface Entry {
   done: boolean;
   /** The caller's name for a text that is not the last one grown (see `get`). */
   version: number;
-  /** How many pieces (see `pieces`) the last snapshot showed. */
+  /** How many pieces (see `firstPieces`) the last snapshot showed. */
   shown: number;
+  /** The last snapshot shown whole: asked again (a finished answer, each render), it is not walked again. */
+  whole?: MarkdownSnapshot;
 }
 
 /**
@@ -96,10 +98,12 @@ export class MarkdownCache<K extends object> {
       entry.done = true;
     }
     const doc = entry.stream.snapshot();
-    if (!this.#onBehind) return doc;
+    if (!this.#onBehind || doc === entry.whole) return doc;
     const [shown, all] = firstPieces(doc, entry.shown + NEW_PIECES);
-    if (shown === doc) entry.shown = all;
-    else {
+    if (shown === doc) {
+      entry.shown = all;
+      entry.whole = doc;
+    } else {
       // The pieces not shown yet come in the next renders; the text after them waits.
       entry.shown += NEW_PIECES;
       queueMicrotask(this.#onBehind);
