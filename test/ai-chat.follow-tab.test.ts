@@ -198,4 +198,31 @@ describe('a second tab follows the answer the first one streams', () => {
     expect(stored(key).map((m) => [m.content, m.status])).to.deep.equal(contents.map((content) => [content, 'done']));
     expect((await server.log()).upstream, 'provider calls').to.have.length(2);
   });
+
+  it('takes no storage event a later write has replaced (a late follower write never wins over the writer)', async () => {
+    const key = freshKey();
+    const chat = await fixture<AiChat>(html`<ai-chat persist=${key}></ai-chat>`);
+    frame = document.createElement('iframe');
+    const loaded = new Promise((resolve) => frame!.addEventListener('load', resolve, { once: true }));
+    document.body.append(frame);
+    await loaded;
+    const write = (storage: Storage, content: string) =>
+      storage.setItem(`ai-chat:${key}`, JSON.stringify({ v: 1, messages: [{ id: 'elsewhere', role: 'user', content, status: 'done' }] }));
+    // What the element shows as each event arrives (this listener runs after its own).
+    const shownAtEvent = new Map<string, string[]>();
+    const record = (event: StorageEvent) => shownAtEvent.set(event.newValue ?? '', chat.messages.map((m) => m.content));
+    addEventListener('storage', record);
+    try {
+      write(frame.contentWindow!.localStorage, 'older');
+      // This page writes before the frame's event reaches it (no event here for its own write).
+      write(localStorage, 'newer');
+      write(frame.contentWindow!.localStorage, 'newest');
+      await until(() => chat.messages[0]?.content === 'newest', "the frame's last write");
+      const [older] = [...shownAtEvent].find(([value]) => value.includes('"older"')) ?? [];
+      expect(older, 'the event of the replaced write arrived').to.be.a('string');
+      expect(shownAtEvent.get(older!)).to.deep.equal([]);
+    } finally {
+      removeEventListener('storage', record);
+    }
+  });
 });

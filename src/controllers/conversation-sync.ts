@@ -198,6 +198,10 @@ export class ConversationSync {
     if (this.#isTurnElsewhere(event.key)) return event.newValue === null ? undefined : this.#options.turnElsewhere();
     // The exact key: this tab's and other tabs' saved turns have longer ones.
     if (event.key !== this.#store.key || this.#options.busy()) return;
+    // A write since this event (this page's, which fires no event here, or
+    // another's, whose event follows) holds newer messages: taking this
+    // one would bring back what it replaced.
+    if (event.newValue !== event.storageArea?.getItem(event.key)) return;
     if (event.newValue === null) return this.#options.changedElsewhere([]);
     const loaded = this.#store.parse(event.newValue);
     if (loaded.ok) this.#options.changedElsewhere(loaded.messages);
