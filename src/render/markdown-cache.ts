@@ -15,20 +15,24 @@ interface Entry {
 }
 
 /**
- * New pieces a snapshot shows beyond the last one's. 4 KB of one-letter
- * paragraphs is 1,365 blocks, which Lit and layout took 150-300 ms to build
- * in one frame; 4 KB of table rows, 290 rows, took 100-350 ms.
+ * How much more a snapshot shows than the last one, in pieces (see
+ * `weight`). 4 KB of one-letter paragraphs is 1,365 blocks, which Lit and
+ * layout took 150-300 ms to build in one frame; 290 table rows 100-350 ms;
+ * 125 code chunks (8,000 lines) 70-260 ms of layout.
  */
 const NEW_PIECES = 200;
 
 /** The parts of a top-level block (table, list, quote, code) that a flood can be made of. */
 const FLOODS = ['rows', 'items', 'children', 'chunks'];
 
+/** What a part weighs, in pieces: a code chunk (64 lines) 16, a table row 1 and its cells, a list item or quoted block 1. */
+const weight = (part: unknown) => (typeof part === 'string' ? 16 : Array.isArray(part) ? 1 + part.length : 1);
+
 /**
  * `doc` with at most `limit` pieces, and how many pieces `doc` has. A
- * top-level block is one piece, and so is each of its FLOODS parts, and each
- * piece of rest. A block cut short is a copy holding its first parts, open
- * (so never cached).
+ * top-level block is one piece, its FLOODS parts weigh what `weight` says,
+ * and each piece of rest is one. A block cut short is a copy holding its
+ * first parts, open (so never cached).
  */
 function firstPieces(doc: MarkdownSnapshot, limit: number): [MarkdownSnapshot, number] {
   let count = 0;
@@ -36,11 +40,13 @@ function firstPieces(doc: MarkdownSnapshot, limit: number): [MarkdownSnapshot, n
   doc.blocks.forEach((block, i) => {
     const key = FLOODS.find((name) => name in block)!;
     const parts = (block as unknown as Record<string, readonly unknown[]>)[key] ?? [];
-    if (!blocks && count + parts.length >= limit) {
+    const before = count++;
+    let fit = 0;
+    for (const part of parts) if ((count += weight(part)) <= limit) fit++;
+    if (!blocks && count > limit) {
       blocks = doc.blocks.slice(0, i);
-      if (count < limit) blocks.push({ ...block, [key]: parts.slice(0, limit - count - 1), closed: false } as Block);
+      if (before < limit) blocks.push({ ...block, [key]: parts.slice(0, fit), closed: false } as Block);
     }
-    count += 1 + parts.length;
   });
   const rest = doc.rest.slice(0, blocks ? 0 : limit - count);
   return [blocks || rest.length < doc.rest.length ? { ...doc, blocks: blocks ?? doc.blocks, rest } : doc, count + doc.rest.length];
