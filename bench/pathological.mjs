@@ -116,9 +116,10 @@ async function streamInPage(text, deadline) {
   const streamed = shown / text.length;
   if (shown === text.length) {
     step(shown, true);
-    // Blocks held back are shown in the frames that follow.
-    for (let more = 0; behind && more < 10000; more++) {
+    // Blocks held back are shown in the frames that follow (the cache says so in a microtask).
+    for (let more = 0; more < 10000; more++) {
       await frame();
+      if (!behind) break;
       step(shown, true);
     }
   }
