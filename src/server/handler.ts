@@ -16,7 +16,7 @@ import { mockProvider } from './providers/mock.js';
 import { openAiProvider } from './providers/openai.js';
 import { MemoryResumeStore, ResumeStoreFullError, type ResumeStore } from './resume.js';
 import { scrub, scrubbingLogger } from './secrets.js';
-import { DONE, encodeFrame, PING, SSE_HEADERS, type SseFrame } from './sse.js';
+import { DONE, encodeFrame, eventSinks, PING, sinkWriters, SSE_HEADERS, type EventSink, type SseFrame } from './sse.js';
 import { callPart, createStepReader, runTool, toolErrorChunk, toolOutputChunk } from './tools.js';
 import type {
   ChatHandlerOptions,
@@ -440,16 +440,14 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
    * one a stream. It runs only while a stream is open, so an idle handler
    * holds no timer (Workers, tests).
    */
-  const pinged = new Set<ReadableStreamDefaultController<Uint8Array>>();
+  const pinged = new Set<() => void>();
   let pinger: ReturnType<typeof setInterval> | undefined;
-  const PING_BYTES = encoder.encode(PING);
   function pingAll(): void {
-    // Only into an empty queue: a client that stopped reading must not grow it.
-    for (const controller of pinged) if ((controller.desiredSize ?? 0) > 0) controller.enqueue(PING_BYTES.slice());
+    for (const ping of pinged) ping();
   }
-  function watchPings(controller: ReadableStreamDefaultController<Uint8Array>, on: boolean): void {
-    if (on) pinged.add(controller);
-    else pinged.delete(controller);
+  function watchPings(ping: () => void, on: boolean): void {
+    if (on) pinged.add(ping);
+    else pinged.delete(ping);
     if (pinged.size === 0) {
       clearInterval(pinger);
       pinger = undefined;
@@ -461,28 +459,34 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
    * `pingIntervalMs`. Pull-based, so a slow reader slows the store reads, not
    * memory. `onEnd` runs once, however the response ends: done, failed, or
    * cancelled because the client went away. `wrapBody` is the provider's
-   * (see {@link ProviderStream.wrapBody}).
+   * (see {@link ProviderStream.wrapBody}). Written into the adapter's
+   * {@link EventSink} when it gave one for `request` (and nothing wraps the body).
    */
   function streamResponse(
+    request: Request,
     frames: AsyncIterable<SseFrame>,
     cors: Record<string, string>,
     onEnd: () => void,
-    wrapBody: ProviderStream['wrapBody'] = (body) => body,
+    wrapBody?: ProviderStream['wrapBody'],
   ): Response {
+    const sink = wrapBody ? undefined : eventSinks.get(request)?.();
+    if (sink) return sinkResponse(sink, frames, cors, onEnd);
     const iterator = frames[Symbol.asyncIterator]();
     let ended = false;
     let stream: ReadableStreamDefaultController<Uint8Array>;
+    // Only into an empty queue: a client that stopped reading must not grow it.
+    const ping = () => (stream.desiredSize ?? 0) > 0 && stream.enqueue(encoder.encode(PING));
     const end = () => {
       if (ended) return false;
       ended = true;
-      watchPings(stream, false);
+      watchPings(ping, false);
       onEnd();
       return true;
     };
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         stream = controller;
-        watchPings(controller, true);
+        watchPings(ping, true);
       },
       async pull(controller) {
         try {
@@ -503,7 +507,49 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
         void iterator.return?.()?.catch(() => undefined);
       },
     });
-    return new Response(wrapBody(body), { status: 200, headers: { ...SSE_HEADERS, ...cors } });
+    return new Response(wrapBody ? wrapBody(body) : body, { status: 200, headers: { ...SSE_HEADERS, ...cors } });
+  }
+
+  /**
+   * {@link streamResponse} into a sink: the same events, pings, backpressure
+   * (a client that is behind is waited for, not buffered for) and `onEnd`.
+   * The Response tells `@hono/node-server` that it has been sent.
+   */
+  function sinkResponse(sink: EventSink, frames: AsyncIterable<SseFrame>, cors: Record<string, string>, onEnd: () => void): Response {
+    const iterator = frames[Symbol.asyncIterator]();
+    let ended = false;
+    const ping = () => !sink.backedUp && sink.write(PING);
+    const end = () => {
+      if (ended) return false;
+      ended = true;
+      watchPings(ping, false);
+      stopWatchingClose();
+      onEnd();
+      return true;
+    };
+    // The client went away: as a cancelled body.
+    const stopWatchingClose = sink.onClose(() => {
+      if (end()) void iterator.return?.()?.catch(() => undefined);
+    });
+    sink.start(200, { ...SSE_HEADERS, ...cors });
+    watchPings(ping, true);
+    void (async () => {
+      try {
+        for (;;) {
+          const next = await iterator.next();
+          if (ended) return;
+          if (next.done) {
+            if (end()) sink.end();
+            return;
+          }
+          if (!sink.write(encodeFrame(next.value))) await sink.drained();
+        }
+      } catch (error) {
+        logger.error('[ai-chat] the answer stream failed:', error);
+        if (end()) sink.fail(error);
+      }
+    })();
+    return new Response(null, { headers: { 'x-hono-already-sent': 'true' } });
   }
 
   /** One answer, not resumable: it lives exactly as long as its response. */
@@ -522,7 +568,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       run.abort();
     };
     const frames = toFrames(answerChunks(stream, request, input, run.signal), run.signal);
-    return streamResponse(frames, cors, onEnd, stream.wrapBody?.bind(stream));
+    return streamResponse(request, frames, cors, onEnd, stream.wrapBody?.bind(stream));
   }
 
   /** Reads the stored answer `key` after `afterId`, following it live while it runs. */
@@ -544,7 +590,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       reader.abort();
       run?.detach();
     };
-    return streamResponse(store.read(key, afterId, reader.signal), cors, onEnd, wrapBody);
+    return streamResponse(request, store.read(key, afterId, reader.signal), cors, onEnd, wrapBody);
   }
 
   /**
@@ -700,7 +746,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
     return response;
   }
 
-  return async function handleChat(request: Request): Promise<Response> {
+  async function handleChat(request: Request): Promise<Response> {
     const cors = corsHeaders(request, config.cors);
     try {
       if (request.method === 'OPTIONS') return preflightResponse(request, config.cors);
@@ -725,5 +771,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       logger.error('[ai-chat] the handler failed:', error);
       return errorResponse(new HttpError(500, 'server_error', 'The server failed to answer.'), cors);
     }
-  };
+  }
+  sinkWriters.add(handleChat);
+  return handleChat;
 }

@@ -1,6 +1,7 @@
 import { getRequestListener } from '@hono/node-server';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { ChatHandler } from './handler.js';
+import { eventSinks, sinkWriters, type EventSink } from './sse.js';
 
 export interface NodeListenerOptions {
   /**
@@ -9,6 +10,36 @@ export interface NodeListenerOptions {
    * (Vite, Express) with code that expects the built-in ones.
    */
   overrideGlobalObjects?: boolean;
+}
+
+/** Writes an event stream straight into Node's response; see {@link EventSink}. */
+function responseSink(res: ServerResponse): EventSink {
+  return {
+    start(status, headers) {
+      res.writeHead(status, headers);
+      res.flushHeaders();
+    },
+    write: (text) => res.write(text),
+    get backedUp() {
+      return res.writableNeedDrain;
+    },
+    drained: () =>
+      new Promise((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      }),
+    end: () => res.end(),
+    fail: (error) => res.destroy(error instanceof Error ? error : undefined),
+    onClose(listener) {
+      res.once('close', listener);
+      return () => res.off('close', listener);
+    },
+  };
 }
 
 /**
@@ -21,7 +52,18 @@ export function toNodeListener(
   handler: ChatHandler,
   options: NodeListenerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  return getRequestListener((request) => handler(request), {
-    overrideGlobalObjects: options.overrideGlobalObjects ?? false,
-  });
+  // The handler from createChatHandler writes its event streams into the
+  // response itself; any other (a wrapper that may change the response)
+  // returns a Response for `@hono/node-server` to write.
+  const direct = sinkWriters.has(handler);
+  return getRequestListener(
+    (request, env) => {
+      const { outgoing } = env;
+      if (direct && outgoing instanceof ServerResponse) eventSinks.set(request, () => responseSink(outgoing));
+      return handler(request);
+    },
+    {
+      overrideGlobalObjects: options.overrideGlobalObjects ?? false,
+    },
+  );
 }

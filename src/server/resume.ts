@@ -198,7 +198,9 @@ class EntryReader implements AsyncIterableIterator<SseFrame> {
     this.#signal = signal;
     this.#index = entry.frames.after(afterId);
     this.#base = entry.frames.baseFor(this.#index - 1);
-    signal.addEventListener('abort', this.#onAbort, { once: true });
+    // Its listener closes the read, so `signal.aborted` is not read a frame.
+    if (signal.aborted) this.#closed = true;
+    else signal.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   [Symbol.asyncIterator](): this {
@@ -206,7 +208,7 @@ class EntryReader implements AsyncIterableIterator<SseFrame> {
   }
 
   next(): Promise<IteratorResult<SseFrame>> {
-    if (this.#closed || this.#signal.aborted) return Promise.resolve(this.#close());
+    if (this.#closed) return Promise.resolve(DONE_RESULT);
     const { frames } = this.#entry;
     if (this.#index < frames.length) return Promise.resolve({ done: false, value: this.#take() });
     if (this.#entry.ended) return Promise.resolve(this.#close());

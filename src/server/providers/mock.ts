@@ -243,7 +243,9 @@ class MockChunks implements AsyncIterableIterator<unknown> {
     this.#script = script;
     this.#signal = signal;
     this.#next = script.tokens.next();
-    signal.addEventListener('abort', this.#onAbort, { once: true });
+    // Its listener ends the answer, so `signal.aborted` is not read a token.
+    if (signal.aborted) this.#finished = true;
+    else signal.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   [Symbol.asyncIterator](): this {
@@ -256,7 +258,7 @@ class MockChunks implements AsyncIterableIterator<unknown> {
       if (this.#queued.length === 0) this.#finish();
       return Promise.resolve({ done: false, value });
     }
-    if (this.#finished || this.#signal.aborted) return Promise.resolve(this.#finish());
+    if (this.#finished) return Promise.resolve(this.#finish());
     const { faults, firstDelay, tokenDelay } = this.#script;
     const step = this.#step;
     if (step === faults.errorAfter) {
@@ -283,7 +285,8 @@ class MockChunks implements AsyncIterableIterator<unknown> {
   readonly #tick = () => {
     const settle = this.#settle;
     this.#settle = undefined;
-    settle?.(this.#signal.aborted ? this.#finish() : this.#take());
+    // An abort clears the timer: this runs only for a live answer.
+    settle?.(this.#take());
   };
 
   /** The chunk of this step, sent now. */
