@@ -275,12 +275,15 @@ const shown = (shows: unknown[], view: ChatView, m: ChatMessage) =>
  * only when something it shows changes (its content, the language, images,
  * the highlighter).
  */
-function renderSettled(view: ChatView, message: ChatMessage): Element | typeof nothing {
+function renderSettled(view: ChatView, message: ChatMessage): Element | TemplateResult | typeof nothing {
   const known = settledNodes.get(message);
   if (known && shown(known.shows, view, message)) return known.node;
   const shows = showsOf(view, message);
   const box = document.createElement('div');
-  render(renderMessage(view, message), box);
+  const live = renderMessage(view, message);
+  render(live, box);
+  // A huge answer is shown over several renders (MarkdownCache's `onBehind`): it settles once whole.
+  if (view.markdown?.behind(message)) return live;
   const walker = document.createTreeWalker(box, NodeFilter.SHOW_COMMENT | NodeFilter.SHOW_TEXT);
   const drop: Node[] = [];
   for (let node: Node | null; (node = walker.nextNode()); ) {
@@ -311,21 +314,23 @@ const groups = new WeakMap<ChatMessage, { members: (Element | typeof nothing)[];
 function renderMessages(view: ChatView): unknown[] {
   const { messages, firstRendered } = view;
   const settledEnd = messages.length - LIVE_TAIL;
-  const isSettled = (index: number) => index < settledEnd && !isInProgress(messages[index]);
+  const isSettled = (index: number) =>
+    index < settledEnd && !isInProgress(messages[index]) && !view.markdown?.behind(messages[index]!);
   const slots: unknown[] = [];
   for (let index = 0; index < messages.length; index++) {
     const message = messages[index]!;
     let whole = index >= firstRendered && index % GROUP === 0 && index + GROUP <= settledEnd;
     for (let i = index; whole && i < index + GROUP; i++) whole = isSettled(i);
+    const members: (Element | typeof nothing)[] = [];
+    for (let i = 0; whole && i < GROUP; i++) {
+      const member = renderSettled(view, messages[index + i]!);
+      if (member === nothing || member instanceof Element) members.push(member);
+      else whole = false;
+    }
     if (index < firstRendered) slots.push(nothing);
     else if (whole) {
       let group = groups.get(message);
-      let same = true;
-      const members: (Element | typeof nothing)[] = [];
-      for (let i = 0; i < GROUP; i++) {
-        members.push(renderSettled(view, messages[index + i]!));
-        same &&= members[i] === group?.members[i];
-      }
+      const same = group?.members.every((member, i) => member === members[i]);
       if (!same || !group) {
         const node = document.createElement('div');
         node.className = 'group';

@@ -198,7 +198,8 @@ export class AiChat extends LitElement {
   #strings: ChatStrings = resolveStrings(undefined);
   #stringsLang?: string;
   #stringsOverride?: ChatStringsOverride;
-  #markdown = new MarkdownCache<ChatMessage>();
+  /** A flood of new blocks is shown over several frames: the cache asks for the next render itself. */
+  #markdown = new MarkdownCache<ChatMessage>(() => this.requestUpdate());
 
   private draft = '';
   private hasHeaderContent = false;

@@ -83,4 +83,17 @@ describe('long conversations', () => {
     expect(bubbleTexts(el).slice(-2)).to.deep.equal(['More 4', 'Fresh answer.']);
     expect(bubbleTexts(el)).to.have.length(120);
   });
+
+  it('an answer too long to show in one frame is shown whole, and settles once it is', async () => {
+    const messages = conversation(30);
+    messages[1] = { ...messages[1]!, content: Array.from({ length: 450 }, (_, i) => `Paragraph ${i}.`).join('\n\n') };
+    const el = await showing(messages);
+    const long = () => shadow(el).querySelectorAll('.message')[1]!;
+    await until(() => long().querySelectorAll('p').length === 450, 'the long answer whole');
+    el.requestUpdate();
+    await el.updateComplete;
+    expect(long().parentElement!.className).to.equal('group');
+    expect(long().querySelectorAll('p')).to.have.length(450);
+    expect(long().textContent).to.contain('Paragraph 449.');
+  });
 });

@@ -76,6 +76,12 @@ export class MarkdownCache<K extends object> {
     this.#onBehind = onBehind;
   }
 
+  /** Whether the last snapshot of `key` left pieces for later renders (see `onBehind`). */
+  behind(key: K): boolean {
+    const entry = this.#entries.get(key);
+    return !!this.#onBehind && !!entry && entry.whole !== entry.stream.snapshot();
+  }
+
   /**
    * The snapshot of `text` for `key`; `done` (the answer is complete) closes
    * every block. A new `version` says the text changed other than by
