@@ -3,7 +3,7 @@ import { render } from 'lit';
 import { pathologicalInputs } from '../bench/pathological-inputs.mjs';
 import { resolveStrings } from '../src/i18n.js';
 import { createMarkdownStream, MAX_PIECES, MAX_NESTING, parseMarkdown, type Block } from '../src/render/markdown.js';
-import { MAX_INLINE_NESTING } from '../src/render/inline.js';
+import { MAX_INLINE_NESTING, MAX_INLINE_PIECES } from '../src/render/inline.js';
 import { MarkdownCache } from '../src/render/markdown-cache.js';
 import { renderMarkdown } from '../src/render/render-markdown.js';
 
@@ -257,5 +257,28 @@ describe('bounded DOM', () => {
     const rest = snapshot.rest.join('');
     expect(text.endsWith(rest)).to.equal(true);
     expect(snapshot.blocks.length + rest.split('a').length - 1).to.equal(MAX_PIECES / 2 + 10);
+  });
+});
+
+describe('inline pieces per block', () => {
+  const rendered = (text: string) => {
+    const host = document.createElement('div');
+    render(renderMarkdown(parseMarkdown(text), { labels }), host);
+    return host;
+  };
+
+  it('formats a bounded number of pieces in one block, and shows the text after them as written', () => {
+    // 8 KB in one paragraph, re-rendered on every frame while it is open: 3,000 nodes before the bound.
+    const unit = '~~*_';
+    const host = rendered(unit.repeat(2000));
+    const formatted = host.querySelectorAll('em, strong, del').length;
+    expect(formatted).to.be.above(100).and.at.most(MAX_INLINE_PIECES);
+    expect(nodeCount(host)).to.be.below(4 * MAX_INLINE_PIECES);
+    expect(host.textContent!.endsWith(unit.repeat(1000))).to.equal(true);
+  });
+
+  it('formats every piece of a long ordinary paragraph', () => {
+    const host = rendered(Array.from({ length: 150 }, (_, i) => `**w${i}** and \`c${i}\`, `).join(''));
+    expect([host.querySelectorAll('p').length, host.querySelectorAll('strong').length, host.querySelectorAll('code').length]).to.deep.equal([1, 150, 150]);
   });
 });

@@ -35,6 +35,15 @@ export type Inline =
 export const MAX_INLINE_NESTING = 32;
 
 /**
+ * Nodes (code spans, links, line breaks..., and half a node per emphasis
+ * delimiter run) one block makes at most; the text after them is shown as
+ * written. An open paragraph is parsed and rendered again on every frame:
+ * 8 KB of `~~*_` is 3,000 nodes, which took 100-800 ms a frame to parse,
+ * render and lay out on a busy machine.
+ */
+export const MAX_INLINE_PIECES = 512;
+
+/**
  * One piece of the output while it is parsed: a doubly linked list, so that
  * wrapping a range in emphasis or a link costs the range, not the rest of the
  * paragraph (an array `splice` would shift everything after it).
@@ -194,6 +203,8 @@ export function parseInline(src: string): Inline[] {
   /** Starts of backtick runs by length, found in one scan, each dropped once passed. */
   let runs: number[][] | undefined;
 
+  /** Nodes made, see MAX_INLINE_PIECES. */
+  let pieces = 0;
   const append = (cell: Cell) => {
     tail = wrap(tail, undefined, cell);
   };
@@ -201,6 +212,7 @@ export function parseInline(src: string): Inline[] {
     if (end > textStart) append({ text: src.slice(textStart, end) });
   };
   const push = (node: Inline, end: number, depth = 0) => {
+    pieces++;
     append({ node, depth });
     textStart = end;
   };
@@ -285,7 +297,7 @@ export function parseInline(src: string): Inline[] {
     else delims = cell.below!;
   };
 
-  for (let i = 0; i < src.length; ) {
+  for (let i = 0; i < src.length && pieces < MAX_INLINE_PIECES; ) {
     const next = at(SPECIAL, src, i)?.index ?? src.length;
     i = next;
     const ch = src[i];
@@ -341,6 +353,7 @@ export function parseInline(src: string): Inline[] {
         if (open || close) {
           flush(i);
           const cell: Cell = { text: src.slice(i, k), ch, len, open, close, order: i, below: delims };
+          pieces += 0.5;
           delims.above = cell;
           append((delims = cell));
           textStart = k;
