@@ -97,4 +97,22 @@ describe('a flood of new blocks', () => {
     expect(answer().querySelector('p:last-of-type')!.textContent).to.equal(`p${paragraphs - 1}`);
     expect(markup(answer().parentElement!)).to.equal(whole(text));
   });
+
+  it('is built a slice per render in the element, not in one task', async () => {
+    const paragraphs = 1500;
+    const text = 'a\n\n'.repeat(paragraphs);
+    const flow = await scenario({ chunks: [openAiEvent(text), DONE] });
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url}></ai-chat>`);
+    const seen: number[] = [];
+    const observer = new MutationObserver(() => {
+      const count = shadow(el).querySelectorAll('.md p').length;
+      if (count !== seen.at(-1)) seen.push(count);
+    });
+    observer.observe(shadow(el), { subtree: true, childList: true });
+    await el.send('many paragraphs');
+    await until(() => shadow(el).querySelectorAll('.md p').length === paragraphs, 'every paragraph');
+    observer.disconnect();
+    expect(seen.at(-1)).to.equal(paragraphs);
+    for (let i = 0; i < seen.length; i++) expect(seen[i]! - (seen[i - 1] ?? 0)).to.be.within(0, 200);
+  });
 });
