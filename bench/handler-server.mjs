@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 
 const [kind, tokenCount, tokenDelayMs, redisUrl, serverDir] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), process.argv[5], process.argv[6]];
 
@@ -76,7 +76,8 @@ process.on('message', (message) => {
   if (message === 'sample') {
     const cpu = process.cpuUsage();
     const { rss, heapTotal, external } = process.memoryUsage();
-    process.send({ type: 'sample', rss, heapTotal, external, clientErrors, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6, cpuMicros: cpu.user + cpu.system, systemMicros: cpu.system });
+    const spaces = Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, space.space_size]));
+    process.send({ type: 'sample', rss, heapTotal, external, spaces, clientErrors, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6, cpuMicros: cpu.user + cpu.system, systemMicros: cpu.system });
   }
   if (message === 'gc') {
     globalThis.gc?.();

@@ -202,6 +202,9 @@ async function run(name, size, redisUrl, serverDirs) {
     /** At the peak of RSS, over idle: V8's heap (live and garbage) and memory outside it (Buffers). */
     heapMb: (peak.heapTotal - idle.heapTotal) / 2 ** 20,
     externalMb: (peak.external - idle.external) / 2 ** 20,
+    spacesMb: Object.entries(peak.spaces)
+      .map(([name, size]) => [name.replace('_space', ''), (size - (idle.spaces[name] ?? 0)) / 2 ** 20])
+      .filter(([, mb]) => Math.abs(mb) >= 1),
     systemShare: after.cpuMicros > idle.cpuMicros ? (after.systemMicros - idle.systemMicros) / (after.cpuMicros - idle.cpuMicros) : NaN,
   };
 }
@@ -217,7 +220,7 @@ try {
     for (const kind of kinds) {
       const row = await run(kind, size, redis?.url, serverDirs);
       rows.push(row);
-      console.error(`  ${kind} ×${size}: ${row.complete} complete, ${row.refused} refused (503), ${row.cut} cut; CPU ${(100 * row.systemShare).toFixed(0)} % in the kernel; at the RSS peak +${row.heapMb.toFixed(0)} MB V8 heap, +${row.externalMb.toFixed(0)} MB outside it`);
+      console.error(`  ${kind} ×${size}: ${row.complete} complete, ${row.refused} refused (503), ${row.cut} cut; CPU ${(100 * row.systemShare).toFixed(0)} % in the kernel; at the RSS peak +${row.heapMb.toFixed(0)} MB V8 heap (${row.spacesMb.map(([name, mb]) => `${name} +${mb.toFixed(0)}`).join(', ')}), +${row.externalMb.toFixed(0)} MB outside it`);
     }
   }
 } finally {

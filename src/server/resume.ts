@@ -78,34 +78,48 @@ export interface MemoryResumeStoreOptions {
 }
 
 /**
- * A frame kept as what it adds to the full frame before it: providers send
+ * A frame kept as what it adds to the whole frame before it: providers send
  * chunks that differ from the previous one only in a few characters (the
  * token), so a 500-token answer keeps its 500 tokens, not 500 copies of the
- * chunk around them. Shared parts at most 2^15 - 1 (they are packed in
- * one number), and middles shorter than V8's sliced strings (13), which
- * would keep the whole frame alive.
+ * chunk around them. Shared parts at most 2^15 - 1 (they are packed in one
+ * number), middles at most a dozen characters (longer ones are kept whole).
  */
 const MAX_SHARED = 0x7fff;
 const MAX_MIDDLE = 12;
 /** A frame kept whole (the base of the shared frames after it). */
 const WHOLE = -1;
+/**
+ * Frames a block: a full block keeps its texts as one string with their
+ * offsets, not as a string (and a pointer) each.
+ */
+const BLOCK = 64;
 
-/** The frames of one answer, compact; see {@link MAX_SHARED}. */
-class Frames {
-  readonly ids: number[] = [];
-  /** The whole data, or the part of it between the shared prefix and suffix. */
-  readonly texts: string[] = [];
+interface Block {
+  /** The block's texts, one after the other; while it fills, each apart in {@link open}. */
+  joined: string;
+  open: string[] | undefined;
+  /** Where each text starts in `joined`. */
+  starts: Uint32Array;
   /** {@link WHOLE}, or the shared prefix length × 2^16 + the shared suffix length. */
-  readonly shapes: number[] = [];
+  shapes: Int32Array;
+}
+
+/** The frames of one answer, compact; see {@link MAX_SHARED} and {@link BLOCK}. */
+class Frames {
+  readonly #blocks: Block[] = [];
+  #length = 0;
+  /** Ids go up by one from the first, as the handler numbers them; kept one by one only once they do not. */
+  #firstId = 0;
+  #ids: number[] | undefined;
   /** Indexes of `event: error` frames (an answer has at most one, last). */
-  readonly errors: number[] = [];
+  readonly #errors: number[] = [];
   #base = '';
   /** The start and end of {@link #base} that the frames after it share. */
   #prefix = '';
   #suffix = '';
 
   get length(): number {
-    return this.ids.length;
+    return this.#length;
   }
 
   push(frame: SseFrame): void {
@@ -117,18 +131,69 @@ class Frames {
     if (middle < 0 || middle > MAX_MIDDLE || prefix.length + suffix.length <= MAX_MIDDLE || !data.startsWith(prefix) || !data.endsWith(suffix)) {
       this.#reshape(data);
     }
+    const index = this.#length++;
+    const slot = index % BLOCK;
+    if (slot === 0) this.#blocks.push({ joined: '', open: [], starts: new Uint32Array(BLOCK), shapes: new Int32Array(BLOCK) });
+    const block = this.#blocks[this.#blocks.length - 1]!;
     const shared = this.#prefix.length + this.#suffix.length;
     if (shared > MAX_MIDDLE && data.length - shared <= MAX_MIDDLE) {
-      this.texts.push(data.slice(this.#prefix.length, data.length - this.#suffix.length));
-      this.shapes.push(this.#prefix.length * 0x10000 + this.#suffix.length);
+      block.open!.push(data.slice(this.#prefix.length, data.length - this.#suffix.length));
+      block.shapes[slot] = this.#prefix.length * 0x10000 + this.#suffix.length;
     } else {
-      this.texts.push(data);
-      this.shapes.push(WHOLE);
+      block.open!.push(data);
+      block.shapes[slot] = WHOLE;
       this.#base = data;
       this.#prefix = this.#suffix = '';
     }
-    this.ids.push(frame.id);
-    if (frame.event === 'error') this.errors.push(this.ids.length - 1);
+    if (slot === BLOCK - 1) this.#close(block);
+    if (index === 0) this.#firstId = frame.id;
+    else if (this.#ids) this.#ids.push(frame.id);
+    else if (frame.id !== this.#firstId + index) {
+      this.#ids = Array.from({ length: index }, (_, each) => this.#firstId + each);
+      this.#ids.push(frame.id);
+    }
+    if (frame.event === 'error') this.#errors.push(index);
+  }
+
+  isWhole(index: number): boolean {
+    return this.#blocks[Math.floor(index / BLOCK)]!.shapes[index % BLOCK] === WHOLE;
+  }
+
+  /** The frame at `index`; `base` is the whole frame at or before it, as {@link baseFor} finds it. */
+  at(index: number, base: string): SseFrame {
+    const slot = index % BLOCK;
+    const block = this.#blocks[Math.floor(index / BLOCK)]!;
+    const shape = block.shapes[slot]!;
+    const text = block.open ? block.open[slot]! : block.joined.slice(block.starts[slot], slot + 1 < BLOCK ? block.starts[slot + 1] : block.joined.length);
+    const data = shape === WHOLE ? text : base.slice(0, Math.floor(shape / 0x10000)) + text + base.slice(base.length - (shape % 0x10000));
+    const id = this.#ids ? this.#ids[index]! : this.#firstId + index;
+    return { id, data, ...(this.#errors.includes(index) ? { event: 'error' as const } : {}) };
+  }
+
+  /** The whole frame that the frame at `index` is kept against. */
+  baseFor(index: number): string {
+    for (let each = index; each >= 0; each--) if (this.isWhole(each)) return this.at(each, '').data;
+    return '';
+  }
+
+  /** The first index with an id after `afterId`. */
+  after(afterId: number): number {
+    if (this.#ids) {
+      const index = this.#ids.findIndex((id) => id > afterId);
+      return index === -1 ? this.#length : index;
+    }
+    return Math.min(this.#length, Math.max(0, afterId - this.#firstId + 1));
+  }
+
+  /** A full block: its texts joined, and where each starts. */
+  #close(block: Block): void {
+    let start = 0;
+    block.open!.forEach((text, slot) => {
+      block.starts[slot] = start;
+      start += text.length;
+    });
+    block.joined = block.open!.join('');
+    block.open = undefined;
   }
 
   /** What `data` shares with the base at its start and end, character by character (the rare case). */
@@ -142,26 +207,6 @@ class Frames {
     while (suffix < rest && data.charCodeAt(data.length - 1 - suffix) === base.charCodeAt(base.length - 1 - suffix)) suffix++;
     this.#prefix = base.slice(0, prefix);
     this.#suffix = base.slice(base.length - suffix);
-  }
-
-  /** The frame at `index`; `base` is the whole frame at or before it, as {@link baseFor} finds it. */
-  at(index: number, base: string): SseFrame {
-    const shape = this.shapes[index]!;
-    const text = this.texts[index]!;
-    const data = shape === WHOLE ? text : base.slice(0, Math.floor(shape / 0x10000)) + text + base.slice(base.length - (shape % 0x10000));
-    return { id: this.ids[index]!, data, ...(this.errors.includes(index) ? { event: 'error' as const } : {}) };
-  }
-
-  /** The whole frame that the frame at `index` is kept against. */
-  baseFor(index: number): string {
-    for (let each = index; each >= 0; each--) if (this.shapes[each] === WHOLE) return this.texts[each]!;
-    return '';
-  }
-
-  /** The first index with an id after `afterId`. */
-  after(afterId: number): number {
-    const index = this.ids.findIndex((id) => id > afterId);
-    return index === -1 ? this.ids.length : index;
   }
 }
 
@@ -231,7 +276,7 @@ class EntryReader implements AsyncIterableIterator<SseFrame> {
     // The frame just appended is the next one: handed over as it is.
     if (frame && this.#index === frames.length - 1) {
       this.#index++;
-      if (frames.shapes[frames.length - 1] === WHOLE) this.#base = frame.data;
+      if (frames.isWhole(frames.length - 1)) this.#base = frame.data;
       settle({ done: false, value: frame });
     } else if (this.#index < frames.length) settle({ done: false, value: this.#take() });
     else settle(this.#close());
@@ -241,7 +286,7 @@ class EntryReader implements AsyncIterableIterator<SseFrame> {
     const { frames } = this.#entry;
     const index = this.#index++;
     const frame = frames.at(index, this.#base);
-    if (frames.shapes[index] === WHOLE) this.#base = frame.data;
+    if (frames.isWhole(index)) this.#base = frame.data;
     return frame;
   }
 

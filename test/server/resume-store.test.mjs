@@ -54,6 +54,22 @@ describe('MemoryResumeStore keeps frames compact and gives them back exactly', (
     }
   });
 
+  it('an answer of many blocks of frames, and ids that skip, come back exactly from any id', async () => {
+    const store = new server.MemoryResumeStore();
+    const variants = ANSWER.slice(0, -1).map((frame) => frame.data);
+    const long = Array.from({ length: 300 }, (_, index) => ({ id: index + 1, data: variants[(index * 7) % variants.length] }));
+    const skipping = long.map((frame, index) => ({ ...frame, id: index < 100 ? frame.id : frame.id * 3 }));
+    for (const [key, frames] of [['long', long], ['skipping', skipping]]) {
+      await store.create(key, 'fp');
+      for (const frame of frames) await store.append(key, frame);
+      await store.end(key);
+      for (const index of [0, 1, 62, 63, 64, 65, 127, 128, 150, 299, 300]) {
+        const afterId = index === 0 ? 0 : frames[index - 1].id;
+        assert.deepEqual(await readAll(store, key, afterId), frames.slice(index), `${key} after id ${afterId}`);
+      }
+    }
+  });
+
   it('a live reader and one that catches up from the start see the same frames', async () => {
     const store = new server.MemoryResumeStore();
     await store.create('k', 'fp');
