@@ -66,9 +66,11 @@ export interface MemoryResumeStoreOptions {
   /** Most answers kept, being written or finished; past it finished ones go first, then new answers get 503. Default 1000. */
   maxEntries?: number;
   /**
-   * Event text kept in all, in UTF-16 code units, past which finished answers
-   * are evicted (oldest first) and new answers get 503. Answers being written
-   * may together go past it, up to `maxEntries` × `maxAnswerSize`. Default 32 Mi.
+   * Event text kept in all, in UTF-16 code units as the store keeps it (a
+   * chunk like the one before counts only what differs, its token), past
+   * which finished answers are evicted (oldest first) and new answers get
+   * 503. Answers being written may together go past it, up to `maxEntries` ×
+   * `maxAnswerSize`. Default 32 Mi.
    */
   maxSize?: number;
   /** Most event text kept for one answer; an answer that grows past it ends with `event: error` (`answer_too_long`). Default 4 Mi. */
@@ -122,7 +124,8 @@ class Frames {
     return this.#length;
   }
 
-  push(frame: SseFrame): void {
+  /** Keeps `frame`; returns how many characters that took. */
+  push(frame: SseFrame): number {
     const { data } = frame;
     const prefix = this.#prefix;
     const suffix = this.#suffix;
@@ -136,15 +139,16 @@ class Frames {
     if (slot === 0) this.#blocks.push({ joined: '', open: [], starts: new Uint32Array(BLOCK), shapes: new Int32Array(BLOCK) });
     const block = this.#blocks[this.#blocks.length - 1]!;
     const shared = this.#prefix.length + this.#suffix.length;
+    let kept = data;
     if (shared > MAX_MIDDLE && data.length - shared <= MAX_MIDDLE) {
-      block.open!.push(data.slice(this.#prefix.length, data.length - this.#suffix.length));
+      kept = data.slice(this.#prefix.length, data.length - this.#suffix.length);
       block.shapes[slot] = this.#prefix.length * 0x10000 + this.#suffix.length;
     } else {
-      block.open!.push(data);
       block.shapes[slot] = WHOLE;
       this.#base = data;
       this.#prefix = this.#suffix = '';
     }
+    block.open!.push(kept);
     if (slot === BLOCK - 1) this.#close(block);
     if (index === 0) this.#firstId = frame.id;
     else if (this.#ids) this.#ids.push(frame.id);
@@ -153,6 +157,7 @@ class Frames {
       this.#ids.push(frame.id);
     }
     if (frame.event === 'error') this.#errors.push(index);
+    return kept.length;
   }
 
   isWhole(index: number): boolean {
@@ -213,7 +218,10 @@ class Frames {
 interface Entry {
   fingerprint: string;
   frames: Frames;
+  /** Its event text, for `maxAnswerSize`. */
   size: number;
+  /** What the store keeps of it, for `maxSize`. */
+  kept: number;
   ended: boolean;
   /** When it ended, for the TTL; finished answers only. */
   endedAt: number;
@@ -341,7 +349,7 @@ export class MemoryResumeStore implements ResumeStore {
       if (oldest === undefined) throw new ResumeStoreFullError(undefined, this.#retryAfterSeconds);
       this.#drop(oldest);
     }
-    this.#entries.set(key, { fingerprint, frames: new Frames(), size: 0, ended: false, endedAt: 0, waiting: new Set() });
+    this.#entries.set(key, { fingerprint, frames: new Frames(), size: 0, kept: 0, ended: false, endedAt: 0, waiting: new Set() });
     return true;
   }
 
@@ -353,9 +361,10 @@ export class MemoryResumeStore implements ResumeStore {
     const entry = this.#entries.get(key);
     if (!entry || entry.ended) return false;
     if (frame.event !== 'error' && entry.size + frame.data.length > this.#maxAnswerSize) return false;
-    entry.frames.push(frame);
+    const kept = entry.frames.push(frame);
     entry.size += frame.data.length;
-    this.#size += frame.data.length;
+    entry.kept += kept;
+    this.#size += kept;
     wakeAll(entry, frame);
     // Over budget: forget finished answers, never one still being written.
     if (this.#size > this.#maxSize) {
@@ -404,7 +413,7 @@ export class MemoryResumeStore implements ResumeStore {
     if (!entry) return;
     this.#entries.delete(key);
     this.#finished.delete(key);
-    this.#size -= entry.size;
+    this.#size -= entry.kept;
     entry.ended = true;
     wakeAll(entry);
   }

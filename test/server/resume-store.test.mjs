@@ -70,6 +70,18 @@ describe('MemoryResumeStore keeps frames compact and gives them back exactly', (
     }
   });
 
+  it('counts what it keeps against maxSize: a long answer of alike chunks leaves room for more', async () => {
+    const store = new server.MemoryResumeStore({ maxSize: 5_000 });
+    await store.create('a', 'fp');
+    const frames = Array.from({ length: 300 }, (_, index) => ({ id: index + 1, data: openAiChunk({ content: `w${index + 1} ` }) }));
+    assert.ok(frames.reduce((sum, frame) => sum + frame.data.length, 0) > 30_000, 'its event text is far past maxSize');
+    for (const frame of frames) await store.append('a', frame);
+    await store.end('a');
+    await store.create('b', 'fp');
+    assert.equal(await store.fingerprint('a'), 'fp', 'not evicted to make room');
+    assert.deepEqual(await readAll(store, 'a', 0), frames);
+  });
+
   it('a live reader and one that catches up from the start see the same frames', async () => {
     const store = new server.MemoryResumeStore();
     await store.create('k', 'fp');
