@@ -5,7 +5,8 @@
 // with the answer done. Reports the worst frame (parse + render + the layout
 // the frame forces), the worst task the browser saw (the frame plus its style,
 // paint and anything else, from the Long Tasks API, which sees tasks over
-// 50 ms), the final DOM size and the heap after a collection.
+// 50 ms) and its CPU time from a trace, the final DOM size and the heap after
+// a collection.
 //
 // The worst frame is split into parse (the cache's snapshot), render (Lit
 // building the DOM) and layout (the reflow the frame forces); what the worst
@@ -60,9 +61,12 @@ async function harnessScript() {
   return { script: file('.js'), map: file('.js.map') };
 }
 
-/** Streams `text` in the page; runs inside the browser. */
-async function streamInPage(text, deadline) {
+/** Streams the text put in `window.__text`; runs inside the browser. */
+async function streamInPage(deadline) {
   const { render, MarkdownCache, renderMarkdown, css } = window.__md;
+  const text = window.__text;
+  // Not kept: the heap is measured without the input.
+  delete window.__text;
   document.body.innerHTML = `<style>${css}</style><div id="out" style="width:700px"></div>`;
   const out = document.getElementById('out');
   // Set when a snapshot held blocks back: the element renders again then.
@@ -132,6 +136,22 @@ async function streamInPage(text, deadline) {
   return { worst, worstSplit, frames, worstTask: Math.max(worst, worstTask), streamed, nodes, error, textLength: out.textContent.length };
 }
 
+/**
+ * The most CPU (thread time) one task of the page's main thread took, in ms,
+ * from a trace: on a busy machine a task's wall time also counts the time it
+ * waited for a core.
+ */
+function worstTaskCpu(trace) {
+  const { traceEvents } = JSON.parse(new TextDecoder().decode(trace));
+  const page = new Set(traceEvents.find((e) => e.name === 'TracingStartedInBrowser')?.args.data.frames.map((f) => f.processId));
+  const renderer = new Set(traceEvents.filter((e) => e.args?.name === 'CrRendererMain' && page.has(e.pid)).map((e) => `${e.pid}/${e.tid}`));
+  let worst = 0;
+  for (const e of traceEvents) {
+    if (e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && renderer.has(`${e.pid}/${e.tid}`)) worst = Math.max(worst, (e.tdur ?? e.dur) / 1000);
+  }
+  return worst;
+}
+
 /** A fresh browser per input, so that one that crashes or hangs costs only its own row. */
 const launch = () => puppeteer.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS, protocolTimeout: 600000 });
 
@@ -148,8 +168,8 @@ export async function runPathological(print, scales = [20000], { load = false, p
   const origin = `http://127.0.0.1:${server.address().port}`;
   print('Pathological inputs (cmark pathological_tests.py and #13), streamed one snapshot and render per frame:');
   print();
-  print('| input | KB | worst frame ms | its parse/render/layout ms | worst task ms | frames | streamed | DOM nodes | heap MB | error |');
-  print('|---|---:|---:|---|---:|---:|---:|---:|---:|---|');
+  print('| input | KB | worst frame ms | its parse/render/layout ms | worst task ms | frames | streamed | DOM nodes | heap MB | worst task CPU ms | error |');
+  print('|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|');
   const cases = [
     ...scales.flatMap((n) => pathologicalInputs(n)),
     // The sizes issue #13 measured: within max-response-bytes (16 MiB).
@@ -175,11 +195,15 @@ export async function runPathological(print, scales = [20000], { load = false, p
       await cdp.send('Profiler.start');
     }
     try {
-      r = await Promise.race([page.evaluate(streamInPage, text, DEADLINE_MS), hang]);
+      // The text goes in first: its transfer is a task of its own, not the widget's.
+      await page.evaluate((t) => void (window.__text = t), text);
+      await page.tracing.start({ categories: ['toplevel', '__metadata', 'disabled-by-default-devtools.timeline'] });
+      r = await Promise.race([page.evaluate(streamInPage, DEADLINE_MS), hang]);
     } catch (e) {
       r = { worst: NaN, worstSplit: '', frames: 0, worstTask: NaN, streamed: 0, nodes: 0, error: String(e.message ?? e).slice(0, 60) };
     }
     clearTimeout(timer);
+    const taskCpu = await page.tracing.stop().then(worstTaskCpu, () => NaN);
     const cpu = profile ? await cdp.send('Profiler.stop').catch(() => undefined) : undefined;
     // A page still busy in its frame cannot answer: its heap is not measured.
     const busy = Number.isNaN(r.worst);
@@ -188,7 +212,7 @@ export async function runPathological(print, scales = [20000], { load = false, p
     await browser.close().catch(() => {});
     const streamed = r.streamed === 1 ? 'all' : `${(100 * r.streamed).toFixed(0)} % (timed out)`;
     print(
-      `| ${name} | ${(text.length / 1024).toFixed(0)} | ${r.worst.toFixed(0)} | ${r.worstSplit} | ${r.worstTask.toFixed(0)} | ${r.frames} | ${streamed} | ${r.nodes} | ${(heap.usedSize / 1048576).toFixed(1)} | ${r.error.slice(0, 60)} |`,
+      `| ${name} | ${(text.length / 1024).toFixed(0)} | ${r.worst.toFixed(0)} | ${r.worstSplit} | ${r.worstTask.toFixed(0)} | ${r.frames} | ${streamed} | ${r.nodes} | ${(heap.usedSize / 1048576).toFixed(1)} | ${taskCpu.toFixed(0)} | ${r.error.slice(0, 60)} |`,
     );
     if (cpu?.profile) {
       const top = selfTimeBySource(cpu.profile, { bundle: '/harness.js', mapFile, origin }).slice(0, 12);
