@@ -68,9 +68,9 @@ export class MarkdownCache<K extends object> {
   /**
    * With `onBehind`, a flood of new blocks is shown over several renders:
    * a snapshot shows at most NEW_PIECES more pieces (see `firstPieces`)
-   * than the last one, and `onBehind` is called (in a microtask, so after the render that
-   * asked) to ask for another render, until the whole text is shown. Without
-   * it every snapshot is whole.
+   * than the last one, and `onBehind` is called (in a microtask, so after
+   * the render that asked) to ask for another render, until the whole text
+   * is shown. Without it every snapshot is whole.
    */
   constructor(onBehind?: () => void) {
     this.#onBehind = onBehind;
