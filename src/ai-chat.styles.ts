@@ -358,6 +358,48 @@ export const styles = css`
   textarea::placeholder {
     opacity: 1;
   }
+  /* Files: about to be sent (above the text box) and in a question. */
+  .files {
+    display: flex;
+    flex-wrap: wrap;
+    gap: calc(var(--_space) * 0.5);
+    margin: 0;
+    padding: var(--_space) var(--_space) 0;
+    list-style: none;
+  }
+  .chip {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.4em;
+    max-width: 100%;
+    margin: 0.3em 0.3em 0 0;
+    padding: 0.2em 0.5em;
+    font-size: 0.85em;
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) * 0.5);
+    background: var(--_background);
+    color: var(--_text);
+  }
+  .chip img {
+    width: 2.5em;
+    height: 2.5em;
+    object-fit: cover;
+  }
+  .chip .name {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .chip .quiet {
+    padding: 0 0.4em;
+  }
+  .file-notes {
+    padding: 0 var(--_space);
+  }
+  .attach {
+    display: grid;
+    place-items: center;
+  }
   .footer {
     font-size: 0.85em;
     padding: 0 var(--_space);

@@ -6,12 +6,21 @@ import type { Waiting } from './controllers/chat-session.js';
 import { toolStatus, type ChatStrings } from './i18n.js';
 import type { Highlighter } from './render/highlight-types.js';
 import type { MarkdownCache } from './render/markdown-cache.js';
-import { isInProgress } from './conversation-store.js';
+import { isInProgress, unsavedFiles } from './conversation-store.js';
+import { formatSize } from './attachments.js';
 import { citedAnswer, listedSources } from './render/citations.js';
 import { renderMarkdown } from './render/render-markdown.js';
 import { safeUrl } from './render/safe-url.js';
 import type { ChatPart, FilePart, ToolPart } from './stream/parts.js';
 import type { ChatMessage } from './types.js';
+
+/** A file about to be sent: its thumbnail (an object URL, images only), and while it uploads, its progress and abort. */
+export interface DraftFile {
+  file: File;
+  preview: string | undefined;
+  progress?: number | undefined;
+  abort?: AbortController | undefined;
+}
 
 /** Everything the templates show, and the handlers they call: the element builds one per render. */
 export interface ChatView {
@@ -29,6 +38,10 @@ export interface ChatView {
   welcome: string;
   placeholder: string | undefined;
   draft: string;
+  /** `accept`: without it, nothing of attachments is shown. */
+  accept: string | undefined;
+  files: readonly DraftFile[];
+  fileNotes: readonly string[];
   awayFromLatest: boolean;
   announcement: string;
   waiting: Waiting | undefined;
@@ -54,6 +67,12 @@ export interface ChatView {
     retry(): void;
     toggle(): void;
     close(): void;
+    pick(): void;
+    files(event: Event): void;
+    removeFile(file: DraftFile): void;
+    paste(event: ClipboardEvent): void;
+    dragover(event: DragEvent): void;
+    drop(event: DragEvent): void;
   };
 }
 
@@ -158,6 +177,42 @@ function renderFile(view: ChatView, file: FilePart): TemplateResult {
     : html`<span part="file">${name}</span>`;
 }
 
+/**
+ * A file of the reader's question: its name and type as text, and a preview
+ * only of an image they attached (as `<img>`, so an SVG's scripts never run).
+ * A file whose bytes `persist` could not keep says so.
+ */
+function renderSentFile(strings: ChatStrings, file: FilePart): TemplateResult {
+  const image = file.mediaType.startsWith('image/') && (/^data:image\//.test(file.url) ? file.url : safeUrl(file.url, { image: true }));
+  return html`<span class="chip" part="attachment"
+    >${image ? html`<img src=${image} alt="" />` : nothing}<span class="name">${file.filename || file.mediaType}</span>
+    <span class="note">${file.url && !unsavedFiles.has(file) ? file.mediaType : strings.notSaved}</span></span
+  >`;
+}
+
+/** The files about to be sent, and why any were refused. */
+function renderDraftFiles(view: ChatView): TemplateResult {
+  const { strings, on } = view;
+  return html`${view.files.length
+      ? html`<ul class="files" part="attachments" aria-label=${strings.attachments}>
+          ${view.files.map(
+            (draft) =>
+              html`<li class="chip" part="attachment">
+                ${draft.preview ? html`<img src=${draft.preview} alt="" />` : nothing}<span class="name">${draft.file.name}</span>
+                <span class="note">${formatSize(draft.file.size)}</span>
+                ${draft.progress === undefined
+                  ? nothing
+                  : html`<progress max="1" .value=${draft.progress} aria-label=${draft.file.name}></progress>`}
+                <button type="button" class="quiet" part="remove-file" aria-label=${strings.removeFile(draft.file.name)} @click=${() => on.removeFile(draft)}>
+                  <span aria-hidden="true">✕</span>
+                </button>
+              </li>`,
+          )}
+        </ul>`
+      : nothing}
+    <div class="file-notes" aria-live="polite">${view.fileNotes.map((note) => html`<p class="error-text" part="file-error">${note}</p>`)}</div>`;
+}
+
 /** Tool steps go before the text they led to; sources and files after it. */
 function partsOf(parts: readonly ChatPart[] | undefined) {
   const tools: ToolPart[] = [];
@@ -228,7 +283,9 @@ function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | t
       : nothing}
     <div class="content">${renderContent(view, message, !writing)}</div>
     ${sources || files.length
-      ? html`${renderSources(strings, message.parts)}${files.map((file) => renderFile(view, file))}`
+      ? html`${renderSources(strings, message.parts)}${files.map((file) =>
+          message.role === 'user' ? renderSentFile(strings, file) : renderFile(view, file),
+        )}`
       : nothing}
     ${renderTrailer(view, message)}
   </div>`;
@@ -397,7 +454,29 @@ function renderChat(view: ChatView): TemplateResult {
         ${strings.jumpToLatest} ↓
       </button>
     </div>
+    ${view.accept ? renderDraftFiles(view) : nothing}
     <form part="composer" @submit=${on.submit}>
+      ${view.accept
+        ? html`<button
+              type="button"
+              class="quiet attach"
+              part="attach-button"
+              aria-label=${strings.attach}
+              title=${strings.attach}
+              ?disabled=${view.disabled || view.busy}
+              @click=${on.pick}
+            >
+              <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+                <path
+                  d="M16 7l-7.5 7.5a2 2 0 0 0 2.8 2.8l7.8-7.8a4 4 0 0 0-5.6-5.6l-7.8 7.8a6 6 0 0 0 8.5 8.5L20 14"
+                  fill="none"
+                  stroke="currentColor"
+                  stroke-width="2"
+                  stroke-linecap="round"
+                />
+              </svg></button
+            ><input type="file" multiple accept=${view.accept} hidden @change=${on.files} />`
+        : nothing}
       <textarea
         part="input"
         rows="1"
@@ -407,10 +486,11 @@ function renderChat(view: ChatView): TemplateResult {
         ?disabled=${view.disabled}
         @input=${on.input}
         @keydown=${on.keydown}
+        @paste=${on.paste}
       ></textarea>
       ${view.busy
         ? html`<button type="button" class="stop" part="stop-button" @click=${on.stop}>${strings.stop}</button>`
-        : html`<button type="submit" part="send-button" ?disabled=${view.disabled || !view.draft.trim()}>
+        : html`<button type="submit" part="send-button" ?disabled=${view.disabled || (!view.draft.trim() && !view.files.length)}>
             ${strings.send}
           </button>`}
     </form>
@@ -421,7 +501,9 @@ function renderChat(view: ChatView): TemplateResult {
 
 /** The whole shadow tree: an inline panel, or a launcher button with its floating panel. */
 export function renderAiChat(view: ChatView): TemplateResult {
-  if (!view.launcher) return html`<div class="panel inline" part="panel">${renderChat(view)}</div>`;
+  const { on } = view;
+  if (!view.launcher)
+    return html`<div class="panel inline" part="panel" @dragover=${on.dragover} @drop=${on.drop}>${renderChat(view)}</div>`;
   const { strings } = view;
   return html`
     <div
@@ -431,7 +513,9 @@ export function renderAiChat(view: ChatView): TemplateResult {
       role="dialog"
       aria-label=${view.heading || strings.openChat}
       ?hidden=${!view.open}
-      @keydown=${view.on.panelKeydown}
+      @keydown=${on.panelKeydown}
+      @dragover=${on.dragover}
+      @drop=${on.drop}
     >
       ${renderChat(view)}
     </div>

@@ -1,6 +1,7 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { styles } from './ai-chat.styles.js';
-import { renderAiChat } from './ai-chat.templates.js';
+import { renderAiChat, type DraftFile } from './ai-chat.templates.js';
+import { checkFiles, DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES, formatSize } from './attachments.js';
 import { ChatSession, DEFAULT_HISTORY_LIMIT } from './controllers/chat-session.js';
 import { ChildSuggestionsController } from './controllers/child-suggestions.js';
 import { FollowTailController } from './controllers/follow-tail.js';
@@ -11,7 +12,8 @@ import { MarkdownCache } from './render/markdown-cache.js';
 import { markdownStyles } from './render/markdown.styles.js';
 import { DEFAULT_POLICY } from './stream/chat-stream-controller.js';
 import type { FormatName, ParseEvent } from './stream/formats/index.js';
-import type { ChatMessage, ChatStatus } from './types.js';
+import type { FilePart } from './stream/parts.js';
+import type { ChatMessage, ChatStatus, UploadFile } from './types.js';
 import { DEFAULT_MAX_STEPS, type PageTools } from './tools.js';
 
 export const THEMES = ['auto', 'light', 'dark'] as const;
@@ -62,6 +64,11 @@ export type Position = (typeof POSITIONS)[number];
  * @csspart suggestion - One starter prompt button.
  * @csspart jump-button - "Jump to latest", shown when the reader has scrolled up.
  * @csspart composer - The form holding the text box and buttons.
+ * @csspart attach-button - The paperclip button that picks files (with `accept`).
+ * @csspart attachments - The list of files about to be sent.
+ * @csspart attachment - One file: about to be sent (with its size and a Remove button), or sent in a question.
+ * @csspart remove-file - The button that takes a file off the list.
+ * @csspart file-error - Why a file was not attached, or its upload failed.
  * @csspart input - The text box.
  * @csspart send-button - The send button.
  * @csspart stop-button - The button that stops an answer while it streams.
@@ -151,6 +158,10 @@ export class AiChat extends LitElement {
     parseEvent: { attribute: false },
     highlighter: { attribute: false },
     strings: { attribute: false },
+    accept: { reflect: true },
+    maxFileSize: { type: Number, attribute: 'max-file-size', reflect: true },
+    maxFiles: { type: Number, attribute: 'max-files', reflect: true },
+    upload: { attribute: false },
     // The session owns the conversation; the accessors below hand it over.
     messages: { attribute: false, noAccessor: true },
   };
@@ -200,6 +211,13 @@ export class AiChat extends LitElement {
   #stringsOverride?: ChatStringsOverride;
   /** A flood of new blocks is shown over several frames: the cache asks for the next render itself. */
   #markdown = new MarkdownCache<ChatMessage>(() => this.requestUpdate());
+
+  /** Files about to be sent with the draft. */
+  #files: DraftFile[] = [];
+  /** Why files were refused, or their upload failed: shown until the next attempt. */
+  #fileNotes: string[] = [];
+  /** Files are being read or uploaded for a send: Stop aborts it. */
+  #preparing?: AbortController | undefined;
 
   private draft = '';
   private hasHeaderContent = false;
@@ -366,6 +384,34 @@ export class AiChat extends LitElement {
   strings: ChatStringsOverride = {};
 
   /**
+   * Lets the reader attach files: media types, `family/*` and `.ext`
+   * extensions, comma-separated, as on `<input type=file>`. Without it there
+   * are no attachments. Files go as `file` parts of the question (base64
+   * `data:` URLs, or what `upload` returns). See docs/attachments.md.
+   */
+  accept?: string;
+
+  /**
+   * The largest file, in bytes, the reader may attach (the handler's `files.maxBytes`).
+   * @default 5000000
+   */
+  maxFileSize: number = DEFAULT_MAX_FILE_SIZE;
+
+  /**
+   * The most files one question may carry (the handler's `files.maxFiles`).
+   * @default 4
+   */
+  maxFiles: number = DEFAULT_MAX_FILES;
+
+  /**
+   * Sends each attached file to the page's own storage, instead of in the
+   * request: `async (file, { signal, onProgress }) => url`. Progress shows
+   * on the file; Stop and removing the file abort `signal`. A failure keeps
+   * the draft and its files.
+   */
+  upload?: UploadFile;
+
+  /**
    * The conversation, oldest first. Set it to restore one; it is read live
    * while an answer streams (the last message's `content` grows).
    */
@@ -393,6 +439,12 @@ export class AiChat extends LitElement {
     } catch {
       // Very old engines: custom states are a styling nicety, not a must.
     }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // Thumbnails hold the file in memory until revoked; the chip stays, without one.
+    for (const file of this.#files) this.#revoke(file);
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -452,9 +504,7 @@ export class AiChat extends LitElement {
    * cancelled the request.
    */
   async send(text: string): Promise<ChatMessage | undefined> {
-    this.#session.openStore();
-    if (text.trim() && !this.#session.busy) this.#tail.jumpToLatest();
-    return this.#settled(await this.#session.send(text));
+    return this.#send(text, []);
   }
 
   /**
@@ -475,6 +525,16 @@ export class AiChat extends LitElement {
   /** Stops any answer and empties the conversation, and its saved copy with `persist`. */
   clear(): void {
     this.#session.clear();
+  }
+
+  async #send(text: string, files: FilePart[]): Promise<ChatMessage | undefined> {
+    this.#session.openStore();
+    if ((text.trim() || files.length) && !this.#busy) this.#tail.jumpToLatest();
+    return this.#settled(await this.#session.send(text, files));
+  }
+
+  get #busy(): boolean {
+    return this.#session.busy || this.#preparing !== undefined;
   }
 
   /** Resolves once the final state is on screen; a failed render never turns into a rejection. */
@@ -510,20 +570,121 @@ export class AiChat extends LitElement {
   #onSubmit = (event: Event): void => {
     event.preventDefault();
     const text = this.draft;
-    if (!text.trim() || this.#session.busy || this.disabled) return;
-    // The draft is cleared only once the send is really going ahead (send()
-    // starts the stream before its first await, so busy tells); a cancelled
-    // or refused send leaves the reader's text where it was.
-    void this.send(text);
-    if (this.#session.busy) this.draft = '';
+    if ((!text.trim() && !this.#files.length) || this.#busy || this.disabled) return;
     this.#input?.focus();
+    if (this.#files.length) void this.#sendFiles(text);
+    else this.#sent(text, []);
+  };
+
+  /**
+   * The draft is cleared only once the send is really going ahead (send()
+   * starts the stream before its first await, so busy tells); a cancelled
+   * or refused send leaves the reader's text and files where they were.
+   */
+  #sent(text: string, files: FilePart[]): void {
+    void this.#send(text, files);
+    if (!this.#session.busy) return;
+    this.draft = '';
+    for (const file of this.#files) this.#revoke(file);
+    this.#files = [];
+  }
+
+  /** Reads (or uploads) the draft's files, then sends them with its text. Stop, or a failed upload, sends nothing. */
+  async #sendFiles(text: string): Promise<void> {
+    const run = (this.#preparing = new AbortController());
+    this.#fileNotes = [];
+    this.requestUpdate();
+    try {
+      const parts = await Promise.all(this.#files.map((file) => this.#filePart(file, run.signal)));
+      const files = parts.filter((part): part is FilePart => part !== undefined);
+      this.#preparing = undefined;
+      if (!run.signal.aborted && (text.trim() || files.length)) this.#sent(text, files);
+    } catch {
+      // Shown on the list; the draft and its files stay for another try, and the other uploads stop.
+      run.abort();
+    } finally {
+      if (this.#preparing === run) this.#preparing = undefined;
+      this.requestUpdate();
+    }
+  }
+
+  /** One file as a `file` part; undefined once the reader removed it. */
+  async #filePart(draft: DraftFile, stop: AbortSignal): Promise<FilePart | undefined> {
+    const { file } = draft;
+    const abort = (draft.abort = new AbortController());
+    stop.addEventListener('abort', () => abort.abort(), { once: true });
+    const upload = this.upload;
+    try {
+      const url = upload
+        ? await upload(file, {
+            signal: abort.signal,
+            onProgress: (fraction) => {
+              draft.progress = fraction;
+              this.requestUpdate();
+            },
+          })
+        : await new Promise<string>((resolve, reject) => {
+            const reader = new FileReader();
+            reader.onload = () => resolve(reader.result as string);
+            reader.onerror = () => reject(reader.error);
+            reader.readAsDataURL(file);
+          });
+      if (abort.signal.aborted) throw abort.signal.reason;
+      return { type: 'file', mediaType: file.type || 'application/octet-stream', filename: file.name, url };
+    } catch (error) {
+      if (!this.#files.includes(draft)) return undefined;
+      if (!stop.aborted) this.#fileNotes.push(this.#strings.uploadFailed(file.name));
+      throw error;
+    } finally {
+      draft.abort = draft.progress = undefined;
+    }
+  }
+
+  /** Attaches files through the checks (`accept`, `max-file-size`, `max-files`); each refused one says why. */
+  #addFiles(files: readonly File[]): void {
+    const accept = this.accept;
+    if (!accept || this.disabled || !files.length) return;
+    const limit = (value: number, fallback: number) => (value > 0 ? value : fallback);
+    const maxFileSize = limit(this.maxFileSize, DEFAULT_MAX_FILE_SIZE);
+    const maxFiles = limit(this.maxFiles, DEFAULT_MAX_FILES);
+    const { accepted, rejected } = checkFiles(files, { accept, maxFileSize, maxFiles, held: this.#files.length });
+    this.#fileNotes = rejected.map(({ file, reason }) =>
+      this.#strings.fileRejected(file.name, reason, reason === 'size' ? formatSize(maxFileSize) : String(maxFiles)),
+    );
+    this.#files = [
+      ...this.#files,
+      ...accepted.map((file) => ({ file, preview: file.type.startsWith('image/') ? URL.createObjectURL(file) : undefined })),
+    ];
+    this.requestUpdate();
+  }
+
+  #revoke(file: DraftFile): void {
+    if (file.preview) URL.revokeObjectURL(file.preview);
+    file.preview = undefined;
+  }
+
+  #removeFile(file: DraftFile): void {
+    file.abort?.abort();
+    this.#revoke(file);
+    this.#files = this.#files.filter((held) => held !== file);
+    this.requestUpdate();
+    this.#input?.focus();
+  }
+
+  #onPaste = (event: ClipboardEvent): void => {
+    const data = event.clipboardData;
+    if (!this.accept || !data?.files.length) return;
+    // A copied picture alone is attached; pasted text with a picture of it (an office app's) stays text.
+    if (data.getData('text/plain')) return;
+    event.preventDefault();
+    this.#addFiles([...data.files]);
   };
 
   #onKeydown = (event: KeyboardEvent): void => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       this.#onSubmit(event);
-    } else if (event.key === 'Escape' && this.#session.busy) {
+    } else if (event.key === 'Escape' && this.#busy) {
       // Escape stops the answer first; only a second Escape closes the panel.
       event.preventDefault();
       event.stopPropagation();
@@ -552,7 +713,24 @@ export class AiChat extends LitElement {
     jump: () => this.#tail.jumpToLatest(),
     headerSlotChange: (event: Event) =>
       (this.hasHeaderContent = (event.target as HTMLSlotElement).assignedNodes().length > 0),
-    stop: this.#focusInputAfter(() => this.abort()),
+    stop: this.#focusInputAfter(() => (this.#preparing?.abort(), this.abort())),
+    pick: () => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click(),
+    files: (event: Event) => {
+      const picker = event.target as HTMLInputElement;
+      this.#addFiles([...(picker.files ?? [])]);
+      // The same file picked again is a change too.
+      picker.value = '';
+    },
+    removeFile: (file: DraftFile) => this.#removeFile(file),
+    paste: this.#onPaste,
+    dragover: (event: DragEvent) => {
+      if (this.accept && event.dataTransfer?.types.includes('Files')) event.preventDefault();
+    },
+    drop: (event: DragEvent) => {
+      if (!this.accept || !event.dataTransfer?.files.length) return;
+      event.preventDefault();
+      this.#addFiles([...event.dataTransfer.files]);
+    },
     newChat: this.#focusInputAfter(() => this.clear()),
     suggestion: (text: string) => this.#focusInputAfter(() => this.send(text))(),
     retry: () => void this.retry(),
@@ -565,7 +743,7 @@ export class AiChat extends LitElement {
       strings: this.#strings,
       messages: this.messages,
       firstRendered: this.#list.firstRendered,
-      busy: this.#session.busy,
+      busy: this.#busy,
       disabled: this.disabled,
       heading: this.heading,
       hasHeaderContent: this.hasHeaderContent,
@@ -575,6 +753,9 @@ export class AiChat extends LitElement {
       welcome: this.welcome,
       placeholder: this.placeholder,
       draft: this.draft,
+      accept: this.accept,
+      files: this.#files,
+      fileNotes: this.#fileNotes,
       awayFromLatest: this.#tail.awayFromLatest,
       announcement: this.#session.announcement,
       waiting: this.#session.waiting,

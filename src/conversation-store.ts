@@ -1,5 +1,17 @@
 import { MESSAGE_ROLES, MESSAGE_STATUSES, type ChatMessage } from './types.js';
-import { TOOL_STATES } from './stream/parts.js';
+import { TOOL_STATES, type ChatPart } from './stream/parts.js';
+import { dataBytes } from './attachments.js';
+
+/**
+ * The most bytes of attached files one message keeps in storage: the quota
+ * is about 5 MB an origin, shared with the page. Past it, a file is saved
+ * without its bytes (its name and type stay), and so is every file when the
+ * quota is full: the save never fails for a file.
+ */
+export const MAX_SAVED_FILE_BYTES = 1_000_000;
+
+/** File parts shown now whose bytes the last save left out: they carry a "not saved" note. */
+export const unsavedFiles = new WeakSet<object>();
 
 /** The storage format's version; a different one is ignored, not misread. */
 const VERSION = 1;
@@ -157,9 +169,16 @@ export class ConversationStore {
       const raw = storage.getItem(this.key);
       const stored = raw === this.#written?.raw ? this.#written : raw === null ? undefined : readStored(raw);
       const { toStore, toShow } = this.#merge(messages, stored && 'messages' in stored ? stored.messages : []);
-      const kept = toStore.map(plain);
-      const next = JSON.stringify({ v: VERSION, messages: kept });
-      storage.setItem(this.key, next);
+      let kept = toStore.map((message) => plain(message, MAX_SAVED_FILE_BYTES));
+      let next = JSON.stringify({ v: VERSION, messages: kept });
+      try {
+        storage.setItem(this.key, next);
+      } catch {
+        // Full: the text matters more than the files' bytes.
+        kept = toStore.map((message) => plain(message, 0));
+        next = JSON.stringify({ v: VERSION, messages: kept });
+        storage.setItem(this.key, next);
+      }
       this.#written = { raw: next, messages: kept };
       for (const message of toStore) this.#known.add(message.id);
       return toShow.length === messages.length && toShow.every((message, i) => message === messages[i])
@@ -254,8 +273,18 @@ function readStored(raw: string): LoadResult {
 /**
  * The stored fields only. `JSON.stringify` leaves out the ones that are
  * undefined, so a message without reasoning, error or parts is stored without
- * those keys.
+ * those keys. Files over `maxFileBytes` (all of a message's together) are
+ * kept without their bytes: an empty `url`, shown as "not saved".
  */
-function plain({ id, role, content, status, reasoning, error, parts }: ChatMessage): ChatMessage {
+function plain({ id, role, content, status, reasoning, error, parts }: ChatMessage, maxFileBytes: number): ChatMessage {
+  let bytes = 0;
+  for (const part of parts ?? []) if (part.type === 'file') bytes += dataBytes(part.url);
+  if (bytes > maxFileBytes) {
+    parts = parts!.map((part): ChatPart => {
+      if (part.type !== 'file' || !dataBytes(part.url)) return part;
+      unsavedFiles.add(part);
+      return { ...part, url: '' };
+    });
+  }
   return { id, role, content, status, reasoning, error, parts };
 }

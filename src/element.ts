@@ -32,7 +32,10 @@ export {
   type RequestMessage,
   type RequestPart,
   type ToolDeclaration,
+  type UploadFile,
+  type UploadOptions,
 } from './types.js';
+export { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES, REJECT_REASONS, type RejectReason } from './attachments.js';
 export { DEFAULT_MAX_STEPS, type PageTool, type PageTools, type ToolContext, type ToolRun } from './tools.js';
 export { ERROR_CODES, type ChatFailure, type ErrorCode, type ErrorParams, type ErrorTexts } from './errors.js';
 export type { ChatStrings, ChatStringsOverride } from './i18n.js';

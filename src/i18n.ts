@@ -1,5 +1,6 @@
 import { byKey, ENGLISH_ERRORS, errorTexts, statusLine, type ChatFailure, type ErrorTexts, type Table } from './errors.js';
 import type { ToolPart } from './stream/parts.js';
+import type { RejectReason } from './attachments.js';
 
 /**
  * Every text the widget shows or announces. Replace any of them through the
@@ -55,6 +56,17 @@ export interface ChatStrings {
   sources: string;
   /** Spoken once for each state a tool step reaches, with its status text (`toolRunning`, `toolDone`, `toolFailed`). */
   announceTool: (name: string, status: string) => string;
+  /** The paperclip button (with `accept`), and the list of files about to be sent. */
+  attach: string;
+  attachments: string;
+  /** The button that takes one file off the list. */
+  removeFile: (name: string) => string;
+  /** Why a file was not attached: its type, its size over `limit` (say "5 MB"), or one too many (`limit` files). */
+  fileRejected: (name: string, reason: RejectReason, limit: string) => string;
+  /** On a sent file whose bytes `persist` could not keep. */
+  notSaved: string;
+  /** An `upload` that failed; the draft and its files stay. */
+  uploadFailed: (name: string) => string;
   errors: ErrorTexts;
 }
 
@@ -102,6 +114,12 @@ const KEYS = [
   'toolOutput',
   'sources',
   'announceTool',
+  'attach',
+  'attachments',
+  'removeFile',
+  'fileRejected',
+  'notSaved',
+  'uploadFailed',
 ] as const;
 
 /** A language's set: its texts in `KEYS` order, and its error texts. */
@@ -146,6 +164,13 @@ const en = language(
     'Output', // toolOutput
     'Sources', // sources
     (name, status) => `Tool ${name}: ${status}`, // announceTool
+    'Attach files', // attach
+    'Attachments', // attachments
+    (name) => `Remove ${name}`, // removeFile
+    (name, reason, limit) =>
+      `“${name}” was not attached: ${reason === 'type' ? 'this type of file is not accepted' : reason === 'size' ? `it is larger than ${limit}` : `at most ${limit} files per message`}.`, // fileRejected
+    'Not saved', // notSaved
+    (name) => `“${name}” could not be uploaded.`, // uploadFailed
   ],
   ENGLISH_ERRORS,
 );
@@ -187,6 +212,13 @@ const de = language(
     'Ergebnis', // toolOutput
     'Quellen', // sources
     (name, status) => `Werkzeug ${name}: ${status}`, // announceTool
+    'Dateien anhängen', // attach
+    'Anhänge', // attachments
+    (name) => `${name} entfernen`, // removeFile
+    (name, reason, limit) =>
+      `„${name}“ wurde nicht angehängt: ${reason === 'type' ? 'Dateien dieser Art werden nicht angenommen' : reason === 'size' ? `sie ist größer als ${limit}` : `höchstens ${limit} Dateien pro Nachricht`}.`, // fileRejected
+    'Nicht gespeichert', // notSaved
+    (name) => `„${name}“ konnte nicht hochgeladen werden.`, // uploadFailed
   ],
   errorTexts([
     (p) => `Der Server antwortete mit ${statusLine(p)}${p.said ? `: ${p.said}` : '.'}`, // http
@@ -245,6 +277,13 @@ const fr = language(
     'Résultat', // toolOutput
     'Sources', // sources
     (name, status) => `Outil ${name} : ${status}`, // announceTool
+    'Joindre des fichiers', // attach
+    'Pièces jointes', // attachments
+    (name) => `Retirer ${name}`, // removeFile
+    (name, reason, limit) =>
+      `« ${name} » n’a pas été joint : ${reason === 'type' ? 'ce type de fichier n’est pas accepté' : reason === 'size' ? `il dépasse ${limit}` : `${limit} fichiers au plus par message`}.`, // fileRejected
+    'Non enregistré', // notSaved
+    (name) => `« ${name} » n’a pas pu être envoyé.`, // uploadFailed
   ],
   errorTexts([
     (p) => `Le serveur a répondu ${statusLine(p)}${p.said ? ` : ${p.said}` : '.'}`, // http

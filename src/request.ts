@@ -1,3 +1,4 @@
+import { dataBytes } from './attachments.js';
 import type { ChatPart } from './stream/parts.js';
 import type { ChatMessage, ChatRequest, RequestMessage, RequestPart, ToolDeclaration } from './types.js';
 
@@ -28,7 +29,8 @@ export function toRequestMessage(message: ChatMessage): RequestMessage {
   const parts: RequestPart[] = [];
   (message.parts ?? [{ type: 'text', text: content } satisfies ChatPart]).forEach((part, index) => {
     if (part.type === 'text') part.text && parts.push({ type: 'text', text: part.text });
-    else if (part.type === 'file') parts.push({ type: 'file', mediaType: part.mediaType, url: part.url, ...(part.filename ? { filename: part.filename } : {}) });
+    // A file whose bytes were not saved (`persist`) comes back without a URL: there is nothing to send.
+    else if (part.type === 'file') part.url && parts.push({ type: 'file', mediaType: part.mediaType, url: part.url, ...(part.filename ? { filename: part.filename } : {}) });
     else if (part.type === 'tool' && part.name && (part.state === 'output-available' || part.state === 'output-error')) {
       parts.push({
         type: 'dynamic-tool',
@@ -74,24 +76,38 @@ export function buildChatRequest(settings: RequestSettings, conversation: readon
 export const MAX_HISTORY_BYTES = 900_000;
 
 /**
+ * The most bytes of files (decoded) one request carries: `createChatHandler`'s
+ * default `files.maxTotalBytes`, whose body limit grows with it. Files are
+ * counted apart from text, so a screenshot does not push the question it
+ * came with out of the next request.
+ */
+export const MAX_HISTORY_FILE_BYTES = 20_000_000;
+
+/**
  * The part of a long conversation that is sent: every system message (the
  * configured prompt), then the newest `limit` other messages that fit in
- * `maxBytes` of UTF-8 (the newest one always). Also says how many were left out.
+ * `maxBytes` of UTF-8 and `maxFileBytes` of files (the newest one always).
+ * Also says how many were left out.
  */
 export function recentHistory(
   conversation: readonly ChatMessage[],
   limit: number,
   maxBytes = MAX_HISTORY_BYTES,
+  maxFileBytes = MAX_HISTORY_FILE_BYTES,
 ): { messages: ChatMessage[]; leftOut: number } {
   const encoder = new TextEncoder();
   const kept = new Set<ChatMessage>();
   let bytes = 0;
+  let fileBytes = 0;
   for (let i = conversation.length - 1; i >= 0; i--) {
     const message = conversation[i]!;
     if (message.role === 'system') continue;
-    // As sent: the text and, beside it, the parts (tool inputs and outputs too).
-    bytes += encoder.encode(JSON.stringify(toRequestMessage(message))).length;
-    if (kept.size > 0 && (kept.size >= limit || bytes > maxBytes)) break;
+    // As sent: the text and, beside it, the parts (tool inputs and outputs
+    // too); a file's bytes count against the files' budget instead.
+    const sent = toRequestMessage(message);
+    const parts = sent.parts.map((part) => (part.type === 'file' ? ((fileBytes += dataBytes(part.url)), { ...part, url: '' }) : part));
+    bytes += encoder.encode(JSON.stringify({ ...sent, parts })).length;
+    if (kept.size > 0 && (kept.size >= limit || bytes > maxBytes || fileBytes > maxFileBytes)) break;
     kept.add(message);
   }
   const messages = conversation.filter((message) => message.role === 'system' || kept.has(message));

@@ -88,3 +88,16 @@ export interface ChatRequestBody {
   [extra: string]: unknown;
 }
 
+
+/** What `upload` gets beside the file: Stop or the file's removal aborts `signal`; report progress from 0 to 1. */
+export interface UploadOptions {
+  signal: AbortSignal;
+  onProgress(fraction: number): void;
+}
+
+/**
+ * Stores one of the reader's files where the page keeps them and resolves
+ * with its URL (`https:`), which is sent in place of the bytes. A rejection
+ * keeps the draft and its files, and says the upload failed.
+ */
+export type UploadFile = (file: File, options: UploadOptions) => Promise<string>;

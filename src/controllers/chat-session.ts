@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { emit } from '../events.js';
 import { describeError, toolStatus, type ChatStrings } from '../i18n.js';
-import { buildChatRequest, MAX_HISTORY_BYTES, recentHistory, type RequestSettings } from '../request.js';
+import { buildChatRequest, MAX_HISTORY_BYTES, MAX_HISTORY_FILE_BYTES, recentHistory, type RequestSettings } from '../request.js';
 import {
   ChatStreamController,
   DEFAULT_POLICY,
@@ -11,7 +11,7 @@ import {
   type StreamPolicy,
 } from '../stream/chat-stream-controller.js';
 import { FORMATS, isSkipped } from '../stream/formats/index.js';
-import { createPartsBuilder, type ChatPart, type ToolPart } from '../stream/parts.js';
+import { createPartsBuilder, type ChatPart, type FilePart, type ToolPart } from '../stream/parts.js';
 import { chatFailure } from '../errors.js';
 import { abortable, declareTools, DENIED, settle, toolRunner, type PageTools } from '../tools.js';
 import type { ChatMessage, ChatRequest, ChatStatus, MessageRole, MessageStatus } from '../types.js';
@@ -319,10 +319,13 @@ export class ChatSession implements ReactiveController {
     void this.#requestAnswer(history, { answer, resume: saved });
   }
 
-  async send(text: string): Promise<ChatMessage | undefined> {
+  /** Sends a question: its text, and the reader's files as `file` parts beside it (a question may be files alone). */
+  async send(text: string, files: FilePart[] = []): Promise<ChatMessage | undefined> {
     const content = text.trim();
-    if (!content || this.#settings().disabled || this.busy) return undefined;
-    return this.#requestAnswer([...this.#messages, this.#create('user', content, 'done')]);
+    if ((!content && !files.length) || this.#settings().disabled || this.busy) return undefined;
+    const question = this.#create('user', content, 'done');
+    if (files.length) question.parts = [...(content ? [{ type: 'text', text: content } as const] : []), ...files];
+    return this.#requestAnswer([...this.#messages, question]);
   }
 
   async retry(): Promise<ChatMessage | undefined> {
@@ -409,7 +412,7 @@ export class ChatSession implements ReactiveController {
     const request = buildChatRequest({ ...settings.request, tools: declareTools(settings.tools) }, recent.messages);
     if (!emit(this.#host, 'ai-chat-send', { request }, { cancelable: true })) return undefined;
     if (recent.leftOut > 0 && settings.debug) {
-      console.debug('[ai-chat]', `sent the newest ${recent.messages.length} messages; the ${recent.leftOut} before them were left out (history-limit ${limit}, at most ${MAX_HISTORY_BYTES} bytes of text)`);
+      console.debug('[ai-chat]', `sent the newest ${recent.messages.length} messages; the ${recent.leftOut} before them were left out (history-limit ${limit}, at most ${MAX_HISTORY_BYTES} bytes of text and ${MAX_HISTORY_FILE_BYTES} of files)`);
     }
     return request;
   }

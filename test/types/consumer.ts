@@ -71,6 +71,12 @@ import {
   type ToolState,
   TOOL_STATES,
   DEFAULT_MAX_STEPS,
+  REJECT_REASONS,
+  DEFAULT_MAX_FILE_SIZE,
+  DEFAULT_MAX_FILES,
+  type RejectReason,
+  type UploadFile,
+  type UploadOptions,
 } from 'ai-chat-element';
 import * as fromElement from 'ai-chat-element/element';
 
@@ -213,11 +219,15 @@ export const sameTypes: [
   Same<ToolDeclaration, fromElement.ToolDeclaration>,
   Same<AiChatPartDetail, fromElement.AiChatPartDetail>,
   Same<AiChatToolCallDetail, fromElement.AiChatToolCallDetail>,
+  Same<RejectReason, fromElement.RejectReason>,
+  Same<UploadFile, fromElement.UploadFile>,
+  Same<UploadOptions, fromElement.UploadOptions>,
 ] = [
   true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
   true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
   true, true, true, true, true, true, true, true, true,
   true, true, true, true, true, true, true, true, true, true, true,
+  true, true, true,
 ];
 export const sameValues: boolean[] = [
   fromElement.AiChat === AiChat,
@@ -231,6 +241,9 @@ export const sameValues: boolean[] = [
   fromElement.MESSAGE_ROLES === MESSAGE_ROLES,
   fromElement.MESSAGE_STATUSES === MESSAGE_STATUSES,
   fromElement.DEFAULT_MAX_STEPS === DEFAULT_MAX_STEPS,
+  fromElement.REJECT_REASONS === REJECT_REASONS,
+  fromElement.DEFAULT_MAX_FILE_SIZE === DEFAULT_MAX_FILE_SIZE,
+  fromElement.DEFAULT_MAX_FILES === DEFAULT_MAX_FILES,
 ];
 
 // A parseEvent may report parts beside text: a tool call and a cited page.
@@ -266,3 +279,16 @@ chat.addEventListener('ai-chat-send', (event) => {
   const declared: ToolDeclaration[] = event.detail.request.body.tools ?? [];
   console.log(parts.length, declared.length);
 });
+
+// Attachments: the checks' attributes, the reasons a file is refused, and the page's own storage.
+chat.accept = 'image/*,.pdf';
+chat.maxFileSize = DEFAULT_MAX_FILE_SIZE / 2;
+chat.maxFiles = DEFAULT_MAX_FILES - 2;
+const reason: RejectReason = REJECT_REASONS[1];
+chat.strings = { fileRejected: (name: string, why: RejectReason, limit: string) => `${name} ${why === reason ? limit : ''}` };
+const upload: UploadFile = async (file: File, { signal, onProgress }: UploadOptions) => {
+  onProgress(1);
+  const response = await fetch('/files', { method: 'POST', body: file, signal });
+  return (await response.json()) as string;
+};
+chat.upload = upload;

@@ -1,0 +1,387 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import type { AiChat } from '../src/ai-chat.js';
+import type { RequestMessage } from '../src/types.js';
+import { bubbleTexts, input, part, scenario, shadow, sleep, type, until, wordStream } from './helpers.js';
+import { loadCorpus } from './xss-kit.js';
+
+/** A whole 1×1 PNG (68 bytes). */
+const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+const PNG_BYTES = Uint8Array.from(atob(PNG_BASE64), (c) => c.charCodeAt(0));
+const png = (name = 'shot.png') => new File([PNG_BYTES], name, { type: 'image/png' });
+const text = (name = 'notes.txt', body = 'Ship on Friday.') => new File([body], name, { type: 'text/plain' });
+const sized = (name: string, bytes: number, mediaType = 'image/png') => new File([new Uint8Array(bytes)], name, { type: mediaType });
+
+const filesOf = (files: File[]) => {
+  const transfer = new DataTransfer();
+  for (const file of files) transfer.items.add(file);
+  return transfer;
+};
+
+/** Picks files the way the browser's file dialog hands them over: `files` set on the real input, then `change`. */
+async function pick(el: AiChat, ...files: File[]): Promise<void> {
+  const picker = shadow(el).querySelector<HTMLInputElement>('input[type=file]')!;
+  picker.files = filesOf(files).files;
+  picker.dispatchEvent(new Event('change', { bubbles: true }));
+  await el.updateComplete;
+}
+
+const chips = (el: AiChat) => [...shadow(el).querySelectorAll<HTMLElement>('[part~="attachments"] [part~="attachment"]')];
+const chipTexts = (el: AiChat) => chips(el).map((chip) => `${chip.querySelector('.name')!.textContent} ${chip.querySelector('.note')!.textContent}`);
+const notes = (el: AiChat) => [...shadow(el).querySelectorAll('[part~="file-error"]')].map((note) => note.textContent!.trim());
+const sendButton = (el: AiChat) => part<HTMLButtonElement>(el, 'send-button')!;
+const lastUserParts = async (flow: { requests(): Promise<Array<{ body: string }>> }, index = 0) => {
+  const requests = await until(async () => ((await flow.requests()).length > index ? flow.requests() : undefined), 'the request');
+  const messages = (JSON.parse(requests[index]!.body) as { messages: RequestMessage[] }).messages;
+  return messages.filter((message) => message.role === 'user').at(-1)!.parts;
+};
+/** Whether an object URL still gives its bytes (a revoked one fails to fetch). */
+const alive = (url: string) => fetch(url).then(() => true, () => false);
+
+describe('attachments: turning them on', () => {
+  it('shows nothing without accept, and drops and pastes attach nothing', async () => {
+    const el = await fixture<AiChat>(html`<ai-chat endpoint="/nowhere"></ai-chat>`);
+    expect(part(el, 'attach-button')).to.equal(null);
+    expect(shadow(el).querySelector('input[type=file]')).to.equal(null);
+    const drop = new DragEvent('drop', { dataTransfer: filesOf([png()]), bubbles: true, cancelable: true, composed: true });
+    part(el, 'panel')!.dispatchEvent(drop);
+    await el.updateComplete;
+    expect(drop.defaultPrevented).to.equal(false);
+    expect(chips(el)).to.have.length(0);
+  });
+
+  it('puts a labelled paperclip in the composer that opens a real file input', async () => {
+    const el = await fixture<AiChat>(html`<ai-chat endpoint="/nowhere" accept="image/*,.pdf"></ai-chat>`);
+    const button = part<HTMLButtonElement>(el, 'attach-button')!;
+    expect(button.getAttribute('aria-label')).to.equal('Attach files');
+    expect(part(el, 'composer')!.contains(button)).to.equal(true);
+    const picker = shadow(el).querySelector<HTMLInputElement>('input[type=file]')!;
+    expect(picker.multiple).to.equal(true);
+    expect(picker.accept).to.equal('image/*,.pdf');
+    let opened = false;
+    picker.addEventListener('click', (event) => ((opened = true), event.preventDefault()));
+    button.click();
+    expect(opened).to.equal(true);
+    expect(el.maxFileSize).to.equal(5_000_000);
+    expect(el.maxFiles).to.equal(4);
+    el.accept = undefined;
+    await el.updateComplete;
+    expect(part(el, 'attach-button')).to.equal(null);
+    el.accept = '.md';
+    await el.updateComplete;
+    expect(shadow(el).querySelector<HTMLInputElement>('input[type=file]')!.accept).to.equal('.md');
+  });
+
+  it('names the button in German and French', async () => {
+    const de = await fixture<AiChat>(html`<ai-chat lang="de" accept="image/*"></ai-chat>`);
+    expect(part(de, 'attach-button')!.getAttribute('aria-label')).to.equal('Dateien anhängen');
+    const fr = await fixture<AiChat>(html`<ai-chat lang="fr" accept="image/*"></ai-chat>`);
+    expect(part(fr, 'attach-button')!.getAttribute('aria-label')).to.equal('Joindre des fichiers');
+  });
+});
+
+describe('attachments: before sending', () => {
+  it('lists each picked file with its name and size, a thumbnail for an image, and a Remove button that revokes it', async () => {
+    const el = await fixture<AiChat>(html`<ai-chat endpoint="/nowhere" accept="image/*,text/plain"></ai-chat>`);
+    await pick(el, png(), text());
+    expect(chipTexts(el)).to.deep.equal(['shot.png 68 B', 'notes.txt 15 B']);
+    const thumbnail = chips(el)[0]!.querySelector('img')!;
+    expect(thumbnail.src).to.match(/^blob:/);
+    expect(chips(el)[1]!.querySelector('img')).to.equal(null);
+    expect(await alive(thumbnail.src)).to.equal(true);
+    const remove = chips(el)[0]!.querySelector<HTMLButtonElement>('[part~="remove-file"]')!;
+    expect(remove.getAttribute('aria-label')).to.equal('Remove shot.png');
+    remove.click();
+    await el.updateComplete;
+    expect(chipTexts(el)).to.deep.equal(['notes.txt 15 B']);
+    expect(await alive(thumbnail.src)).to.equal(false);
+    expect(shadow(el).activeElement).to.equal(input(el));
+  });
+
+  it('says why each refused file was not attached (type, size, count), and keeps the draft', async () => {
+    const el = await fixture<AiChat>(html`<ai-chat endpoint="/nowhere" accept="image/png" max-file-size="100" max-files="2"></ai-chat>`);
+    type(el, 'My draft');
+    await pick(el, png('a.png'), new File(['MZ'], 'tool.exe', { type: 'application/x-msdownload' }), sized('big.png', 101), png('b.png'), png('c.png'));
+    expect(chipTexts(el)).to.deep.equal(['a.png 68 B', 'b.png 68 B']);
+    expect(notes(el)).to.deep.equal([
+      '“tool.exe” was not attached: this type of file is not accepted.',
+      '“big.png” was not attached: it is larger than 100 B.',
+      '“c.png” was not attached: at most 2 files per message.',
+    ]);
+    expect(input(el).value).to.equal('My draft');
+    await pick(el, png('d.png'));
+    expect(notes(el)).to.deep.equal(['“d.png” was not attached: at most 2 files per message.']);
+  });
+
+  it('passes axe with files listed and a refusal shown', async () => {
+    const el = await fixture<AiChat>(html`<ai-chat endpoint="/nowhere" accept="image/*"></ai-chat>`);
+    await pick(el, png(), new File(['x'], 'a.txt', { type: 'text/plain' }));
+    expect(chips(el)).to.have.length(1);
+    expect(notes(el)).to.have.length(1);
+    await expect(el).to.be.accessible();
+  });
+});
+
+describe('attachments: sending', () => {
+  it('sends the files as file parts (data: URLs) beside the text, shows them in the question, and clears the draft', async () => {
+    const flow = await scenario(wordStream(['A', ' pixel.']));
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} accept="image/*,text/plain"></ai-chat>`);
+    await pick(el, png(), text());
+    const thumbnail = chips(el)[0]!.querySelector('img')!.src;
+    type(el, 'What is this?');
+    const done = new Promise((resolve) => el.addEventListener('ai-chat-done', resolve, { once: true }));
+    sendButton(el).click();
+    await done;
+    expect(await lastUserParts(flow)).to.deep.equal([
+      { type: 'text', text: 'What is this?' },
+      { type: 'file', mediaType: 'image/png', filename: 'shot.png', url: `data:image/png;base64,${PNG_BASE64}` },
+      { type: 'file', mediaType: 'text/plain', filename: 'notes.txt', url: `data:text/plain;base64,${btoa('Ship on Friday.')}` },
+    ]);
+    await el.updateComplete;
+    expect(input(el).value).to.equal('');
+    expect(chips(el)).to.have.length(0);
+    expect(await alive(thumbnail)).to.equal(false);
+    const question = shadow(el).querySelector('.message.user')!;
+    const sent = [...question.querySelectorAll('[part~="attachment"]')];
+    expect(sent.map((chip) => chip.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal(['shot.png image/png', 'notes.txt text/plain']);
+    expect(sent[0]!.querySelector('img')!.getAttribute('src')).to.equal(`data:image/png;base64,${PNG_BASE64}`);
+    expect(sent[1]!.querySelector('img')).to.equal(null);
+    expect(bubbleTexts(el)).to.deep.equal(['What is this?', 'A pixel.']);
+  });
+
+  it('sends files without text', async () => {
+    const flow = await scenario(wordStream(['Seen.']));
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} accept="image/*"></ai-chat>`);
+    expect(sendButton(el).disabled).to.equal(true);
+    await pick(el, png());
+    expect(sendButton(el).disabled).to.equal(false);
+    sendButton(el).click();
+    const parts = await lastUserParts(flow);
+    expect(parts.map((p) => p.type)).to.deep.equal(['file']);
+  });
+
+  it('previews an SVG only as an image, never inline', async () => {
+    const flow = await scenario(wordStream(['Ok.']));
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} accept="image/*"></ai-chat>`);
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" onload="window.__svgRan=1"><script>window.__svgRan=1</script></svg>';
+    await pick(el, new File([svg], 'logo.svg', { type: 'image/svg+xml' }));
+    sendButton(el).click();
+    await lastUserParts(flow);
+    await el.updateComplete;
+    const question = shadow(el).querySelector('.message.user')!;
+    expect(question.querySelector('svg')).to.equal(null);
+    expect(question.querySelector('img')!.getAttribute('src')).to.match(/^data:image\/svg\+xml;base64,/);
+    await sleep(50);
+    expect((window as unknown as { __svgRan?: number }).__svgRan).to.equal(undefined);
+  });
+
+  it('keeps a screenshot in the next request (files do not count against the 900 KB of text)', async () => {
+    const flow = await scenario(wordStream(['Seen.']));
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} accept="image/*"></ai-chat>`);
+    await pick(el, sized('screen.png', 1_200_000));
+    type(el, 'Look');
+    const done = new Promise((resolve) => el.addEventListener('ai-chat-done', resolve, { once: true }));
+    sendButton(el).click();
+    await done;
+    await el.send('And now?');
+    const second = JSON.parse((await flow.requests())[1]!.body) as { messages: RequestMessage[] };
+    expect(second.messages.map((m) => m.content)).to.deep.equal(['Look', 'Seen.', 'And now?']);
+    expect(second.messages[0]!.parts.map((p) => p.type)).to.deep.equal(['text', 'file']);
+  });
+
+  it('shows hostile file names as text: nothing runs, no markup is made', async () => {
+    const corpus = await loadCorpus();
+    const calls: unknown[] = [];
+    (window as unknown as { __xss: (id: unknown) => void }).__xss = (id) => calls.push(id);
+    const flow = await scenario(wordStream(['Ok.']));
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} accept="image/*" max-files="200"></ai-chat>`);
+    const names = corpus.map((payload) => payload.payload.slice(0, 200));
+    await pick(el, ...names.map((name) => png(name)));
+    expect(chips(el).map((chip) => chip.querySelector('.name')!.textContent)).to.deep.equal(names);
+    const done = new Promise((resolve) => el.addEventListener('ai-chat-done', resolve, { once: true }));
+    sendButton(el).click();
+    await done;
+    await el.updateComplete;
+    const question = shadow(el).querySelector('.message.user')!;
+    expect([...question.querySelectorAll('.name')].map((name) => name.textContent)).to.deep.equal(names);
+    for (const node of question.querySelectorAll('*')) {
+      expect(['span', 'img', 'div'], node.localName).to.include(node.localName);
+      for (const attribute of node.attributes) expect(attribute.name.startsWith('on'), attribute.name).to.equal(false);
+    }
+    await sleep(100);
+    expect(calls).to.deep.equal([]);
+  });
+});
+
+describe('attachments: drop and paste', () => {
+  it('attaches dropped files through the same checks', async () => {
+    const el = await fixture<AiChat>(html`<ai-chat endpoint="/nowhere" accept="image/*"></ai-chat>`);
+    const transfer = filesOf([png('dropped.png'), text()]);
+    const over = new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true, composed: true });
+    input(el).dispatchEvent(over);
+    expect(over.defaultPrevented).to.equal(true);
+    const drop = new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true, composed: true });
+    input(el).dispatchEvent(drop);
+    await el.updateComplete;
+    expect(drop.defaultPrevented).to.equal(true);
+    expect(chipTexts(el)).to.deep.equal(['dropped.png 68 B']);
+    expect(notes(el)).to.deep.equal(['“notes.txt” was not attached: this type of file is not accepted.']);
+  });
+
+  it('attaches a pasted image; pasted text stays text', async () => {
+    const el = await fixture<AiChat>(html`<ai-chat endpoint="/nowhere" accept="image/*"></ai-chat>`);
+    type(el, 'Before');
+    const paste = new ClipboardEvent('paste', { clipboardData: filesOf([png('pasted.png')]), bubbles: true, cancelable: true, composed: true });
+    input(el).dispatchEvent(paste);
+    await el.updateComplete;
+    expect(paste.defaultPrevented).to.equal(true);
+    expect(chipTexts(el)).to.deep.equal(['pasted.png 68 B']);
+    expect(input(el).value).to.equal('Before');
+    const words = new DataTransfer();
+    words.setData('text/plain', 'words');
+    const textPaste = new ClipboardEvent('paste', { clipboardData: words, bubbles: true, cancelable: true, composed: true });
+    input(el).dispatchEvent(textPaste);
+    expect(textPaste.defaultPrevented).to.equal(false);
+  });
+});
+
+describe('attachments: upload', () => {
+  it('sends the URL the page stored the file at, showing progress on the chip', async () => {
+    const flow = await scenario(wordStream(['Ok.']));
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} accept="image/*"></ai-chat>`);
+    let finish!: () => void;
+    el.upload = async (file, { onProgress }) => {
+      onProgress(0.5);
+      await new Promise<void>((resolve) => (finish = resolve));
+      return `https://files.example/${encodeURIComponent(file.name)}`;
+    };
+    await pick(el, png());
+    type(el, 'Stored');
+    sendButton(el).click();
+    const progress = await until(() => chips(el)[0]?.querySelector('progress'), 'the progress bar');
+    expect(progress.value).to.equal(0.5);
+    expect(part(el, 'stop-button')).to.not.equal(null);
+    finish();
+    expect(await lastUserParts(flow)).to.deep.equal([
+      { type: 'text', text: 'Stored' },
+      { type: 'file', mediaType: 'image/png', filename: 'shot.png', url: 'https://files.example/shot.png' },
+    ]);
+  });
+
+  it('Stop aborts the upload and keeps the draft and the files; nothing is sent', async () => {
+    const flow = await scenario(wordStream(['Ok.']));
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} accept="image/*"></ai-chat>`);
+    const signals: AbortSignal[] = [];
+    el.upload = (_file, { signal }) => {
+      signals.push(signal);
+      return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    };
+    await pick(el, png());
+    type(el, 'Keep me');
+    sendButton(el).click();
+    await until(() => part(el, 'stop-button'), 'Stop');
+    part<HTMLButtonElement>(el, 'stop-button')!.click();
+    await until(() => part(el, 'send-button'), 'Send again');
+    expect(signals[0]!.aborted).to.equal(true);
+    expect(input(el).value).to.equal('Keep me');
+    expect(chipTexts(el)).to.deep.equal(['shot.png 68 B']);
+    expect(notes(el)).to.deep.equal([]);
+    expect(await flow.requests()).to.have.length(0);
+  });
+
+  it('removing a file aborts its upload; the rest is sent', async () => {
+    const flow = await scenario(wordStream(['Ok.']));
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} accept="image/*"></ai-chat>`);
+    const signals = new Map<string, AbortSignal>();
+    el.upload = (file, { signal }) => {
+      signals.set(file.name, signal);
+      if (file.name === 'fast.png') return Promise.resolve('https://files.example/fast.png');
+      return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    };
+    await pick(el, png('slow.png'), png('fast.png'));
+    sendButton(el).click();
+    await until(() => signals.size === 2, 'both uploads');
+    chips(el)[0]!.querySelector<HTMLButtonElement>('[part~="remove-file"]')!.click();
+    expect(signals.get('slow.png')!.aborted).to.equal(true);
+    const parts = await lastUserParts(flow);
+    expect(parts).to.deep.equal([{ type: 'file', mediaType: 'image/png', filename: 'fast.png', url: 'https://files.example/fast.png' }]);
+  });
+
+  it('a failed upload keeps the draft and the files, and says so', async () => {
+    const flow = await scenario(wordStream(['Ok.']));
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} accept="image/*"></ai-chat>`);
+    el.upload = () => Promise.reject(new Error('storage is down'));
+    await pick(el, png());
+    type(el, 'Still here');
+    sendButton(el).click();
+    await until(() => notes(el).length, 'the failure');
+    expect(notes(el)).to.deep.equal(['“shot.png” could not be uploaded.']);
+    expect(input(el).value).to.equal('Still here');
+    expect(chipTexts(el)).to.deep.equal(['shot.png 68 B']);
+    expect(sendButton(el).disabled).to.equal(false);
+    expect(await flow.requests()).to.have.length(0);
+  });
+});
+
+describe('attachments: persist', () => {
+  const key = () => `test-files-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  afterEach(() => {
+    for (const stored of Object.keys(localStorage)) if (stored.startsWith('ai-chat:test-') || stored === 'filler') localStorage.removeItem(stored);
+  });
+  const sentChips = (el: AiChat) =>
+    [...shadow(el).querySelectorAll('.message.user [part~="attachment"]')].map((chip) => chip.textContent!.replace(/\s+/g, ' ').trim());
+
+  it('keeps a small file whole, and a large one as its name with a visible "Not saved"', async () => {
+    const name = key();
+    const flow = await scenario(wordStream(['Ok.']));
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} accept="image/*" persist=${name}></ai-chat>`);
+    await pick(el, png('small.png'));
+    sendButton(el).click();
+    await until(() => el.messages.at(-1)?.status === 'done', 'the answer');
+    await pick(el, sized('large.png', 1_100_000));
+    const done = new Promise((resolve) => el.addEventListener('ai-chat-done', resolve, { once: true }));
+    sendButton(el).click();
+    await done;
+    await el.updateComplete;
+    expect(sentChips(el)).to.deep.equal(['small.png image/png', 'large.png Not saved']);
+    const stored = JSON.parse(localStorage.getItem(`ai-chat:${name}`)!) as { messages: Array<{ parts?: Array<{ url?: string; filename?: string }> }> };
+    const files = stored.messages.flatMap((m) => m.parts ?? []).filter((p) => p.filename);
+    expect(files.map((f) => [f.filename, f.url!.slice(0, 22)])).to.deep.equal([
+      ['small.png', 'data:image/png;base64,'],
+      ['large.png', ''],
+    ]);
+    el.remove();
+    const restored = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} accept="image/*" persist=${name}></ai-chat>`);
+    expect(sentChips(restored)).to.deep.equal(['small.png image/png', 'large.png Not saved']);
+  });
+
+  it('with storage full, saves the conversation without the files’ bytes: the save does not fail', async () => {
+    const name = key();
+    // Fill the quota but for a few kilobytes (Chromium: about 5 MB of UTF-16 per origin).
+    let filler = 'x'.repeat(1 << 20);
+    let stored = '';
+    while (filler.length > 1000) {
+      try {
+        localStorage.setItem('filler', stored + filler);
+        stored += filler;
+      } catch {
+        filler = filler.slice(filler.length >> 1);
+      }
+    }
+    localStorage.setItem('filler', stored.slice(0, -20_000));
+    try {
+      const flow = await scenario(wordStream(['Ok.']));
+      const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} accept="image/*" persist=${name}></ai-chat>`);
+      await pick(el, sized('shot.png', 200_000));
+      type(el, 'Saved anyway');
+      const done = new Promise((resolve) => el.addEventListener('ai-chat-done', resolve, { once: true }));
+      sendButton(el).click();
+      await done;
+      await el.updateComplete;
+      expect(sentChips(el)).to.deep.equal(['shot.png Not saved']);
+      const saved = JSON.parse(localStorage.getItem(`ai-chat:${name}`)!) as { messages: Array<{ content: string }> };
+      expect(saved.messages.map((m) => m.content)).to.deep.equal(['Saved anyway', 'Ok.']);
+    } finally {
+      localStorage.removeItem('filler');
+    }
+  });
+});
