@@ -3,6 +3,7 @@ import type { AiChat } from '../src/ai-chat.js';
 import type { RequestMessage } from '../src/types.js';
 import { bubbleTexts, input, part, scenario, shadow, sleep, type, until, wordStream } from './helpers.js';
 import { loadCorpus } from './xss-kit.js';
+import { setup } from './handler-helpers.js';
 
 /** A whole 1×1 PNG (68 bytes). */
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
@@ -352,6 +353,10 @@ describe('attachments: persist', () => {
     el.remove();
     const restored = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} accept="image/*" persist=${name}></ai-chat>`);
     expect(sentChips(restored)).to.deep.equal(['small.png image/png', 'large.png Not saved']);
+    // The file not saved is not sent again; the one saved is.
+    await restored.send('Next');
+    const next = JSON.parse((await flow.requests()).at(-1)!.body) as { messages: RequestMessage[] };
+    expect(next.messages.flatMap((m) => m.parts).filter((p) => p.type === 'file').map((p) => 'filename' in p && p.filename)).to.deep.equal(['small.png']);
   });
 
   it('with storage full, saves the conversation without the files’ bytes: the save does not fail', async () => {
@@ -383,5 +388,37 @@ describe('attachments: persist', () => {
     } finally {
       localStorage.removeItem('filler');
     }
+  });
+});
+
+describe('attachments: against the real handler', () => {
+  it('a real 1×1 PNG reaches OpenAI as an image_url part beside the question', async () => {
+    const server = await setup({ provider: 'openai', upstream: { fixture: 'openai-chat.sse' } });
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${server.url} accept="image/png"></ai-chat>`);
+    await pick(el, png());
+    type(el, 'What colour is this pixel?');
+    const done = new Promise((resolve) => el.addEventListener('ai-chat-done', resolve, { once: true }));
+    sendButton(el).click();
+    await done;
+    expect(el.messages.at(-1)!.status).to.equal('done');
+    const sent = (await server.log()).upstream[0]!.body as { messages: Array<{ role: string; content: unknown }> };
+    const question = sent.messages.filter((message) => message.role === 'user').at(-1)!;
+    expect(question.content).to.deep.equal([
+      { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG_BASE64}` } },
+      { type: 'text', text: 'What colour is this pixel?' },
+    ]);
+  });
+
+  it('a file the handler refuses (SVG) ends the answer with its reason; the question keeps its file', async () => {
+    const server = await setup({ provider: 'openai', upstream: { fixture: 'openai-chat.sse' } });
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${server.url} accept="image/*"></ai-chat>`);
+    await pick(el, new File(['<svg xmlns="http://www.w3.org/2000/svg"/>'], 'logo.svg', { type: 'image/svg+xml' }));
+    const failed = new Promise((resolve) => el.addEventListener('ai-chat-error', resolve, { once: true }));
+    sendButton(el).click();
+    await failed;
+    await el.updateComplete;
+    expect(el.messages.at(-1)!.error).to.contain('logo.svg');
+    expect(shadow(el).querySelector('.message.user .name')!.textContent).to.equal('logo.svg');
+    expect((await server.log()).upstream).to.have.length(0);
   });
 });
