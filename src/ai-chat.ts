@@ -517,8 +517,13 @@ export class AiChat extends LitElement {
     return this.#settled(await this.#session.retry());
   }
 
-  /** Stops the answer that is streaming: the request is aborted and the text so far kept. */
+  /**
+   * Stops the answer that is streaming: the request is aborted and the text
+   * so far kept. While files are still being read or uploaded for a
+   * question, aborts that instead: nothing is sent, the draft and files stay.
+   */
   abort(): void {
+    this.#preparing?.abort();
     this.#session.abort();
   }
 
@@ -713,7 +718,7 @@ export class AiChat extends LitElement {
     jump: () => this.#tail.jumpToLatest(),
     headerSlotChange: (event: Event) =>
       (this.hasHeaderContent = (event.target as HTMLSlotElement).assignedNodes().length > 0),
-    stop: this.#focusInputAfter(() => (this.#preparing?.abort(), this.abort())),
+    stop: this.#focusInputAfter(() => this.abort()),
     pick: () => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click(),
     files: (event: Event) => {
       const picker = event.target as HTMLInputElement;

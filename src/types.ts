@@ -30,7 +30,8 @@ export interface ChatMessage {
   /**
    * Everything the answer streamed, in order of arrival: text, reasoning,
    * tool calls, sources and files. Set once an answer has more than text;
-   * `content` and `reasoning` stay the joined text either way.
+   * `content` and `reasoning` stay the joined text either way. A question
+   * with attachments has its text, then its files.
    */
   parts?: ChatPart[];
 }

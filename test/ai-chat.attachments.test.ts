@@ -98,6 +98,18 @@ describe('attachments: before sending', () => {
     expect(shadow(el).activeElement).to.equal(input(el));
   });
 
+  it('revokes the thumbnails when the element leaves the page; the files stay listed', async () => {
+    const el = await fixture<AiChat>(html`<ai-chat endpoint="/nowhere" accept="image/*"></ai-chat>`);
+    await pick(el, png());
+    const thumbnail = chips(el)[0]!.querySelector('img')!.src;
+    const parent = el.parentElement!;
+    el.remove();
+    expect(await alive(thumbnail)).to.equal(false);
+    parent.append(el);
+    await el.updateComplete;
+    expect(chipTexts(el)).to.deep.equal(['shot.png 68 B']);
+  });
+
   it('says why each refused file was not attached (type, size, count), and keeps the draft', async () => {
     const el = await fixture<AiChat>(html`<ai-chat endpoint="/nowhere" accept="image/png" max-file-size="100" max-files="2"></ai-chat>`);
     type(el, 'My draft');
@@ -284,6 +296,12 @@ describe('attachments: upload', () => {
     await until(() => part(el, 'send-button'), 'Send again');
     expect(signals[0]!.aborted).to.equal(true);
     expect(input(el).value).to.equal('Keep me');
+    // Escape stops an upload as it stops an answer.
+    sendButton(el).click();
+    await until(() => signals.length === 2, 'the second upload');
+    input(el).dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true, cancelable: true }));
+    await until(() => part(el, 'send-button'), 'Send again');
+    expect(signals[1]!.aborted).to.equal(true);
     expect(chipTexts(el)).to.deep.equal(['shot.png 68 B']);
     expect(notes(el)).to.deep.equal([]);
     expect(await flow.requests()).to.have.length(0);
