@@ -132,6 +132,26 @@ describe('attachments: before sending', () => {
     expect(notes(el)).to.have.length(1);
     await expect(el).to.be.accessible();
   });
+
+  it('passes axe in the dark theme with a sent question holding its files, one of them not saved', async () => {
+    const el = await fixture<AiChat>(html`<ai-chat endpoint="/nowhere" accept="image/*" theme="dark"></ai-chat>`);
+    el.messages = [
+      {
+        id: 'q',
+        role: 'user',
+        content: 'Look',
+        status: 'done',
+        parts: [
+          { type: 'text', text: 'Look' },
+          { type: 'file', mediaType: 'image/png', filename: 'shot.png', url: `data:image/png;base64,${PNG_BASE64}` },
+          { type: 'file', mediaType: 'application/pdf', filename: 'report.pdf', url: '' },
+        ],
+      },
+    ];
+    await pick(el, png('next.png'));
+    expect(shadow(el).querySelectorAll('.message.user [part~="attachment"]')).to.have.length(2);
+    await expect(el).to.be.accessible();
+  });
 });
 
 describe('attachments: sending', () => {
