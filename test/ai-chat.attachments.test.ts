@@ -77,6 +77,19 @@ describe('attachments: turning them on', () => {
     expect(part(de, 'attach-button')!.getAttribute('aria-label')).to.equal('Dateien anhängen');
     const fr = await fixture<AiChat>(html`<ai-chat lang="fr" accept="image/*"></ai-chat>`);
     expect(part(fr, 'attach-button')!.getAttribute('aria-label')).to.equal('Joindre des fichiers');
+    de.maxFiles = fr.maxFiles = 1;
+    for (const el of [de, fr]) await pick(el, png(), sized('big.png', 5_000_001), new File(['x'], 'a.txt', { type: 'text/plain' }), png('two.png'));
+    expect(notes(de)).to.deep.equal([
+      '„big.png“ wurde nicht angehängt: sie ist größer als 5 MB.',
+      '„a.txt“ wurde nicht angehängt: Dateien dieser Art werden nicht angenommen.',
+      '„two.png“ wurde nicht angehängt: höchstens 1 Dateien pro Nachricht.',
+    ]);
+    expect(notes(fr)).to.deep.equal([
+      '« big.png » n’a pas été joint : il dépasse 5 MB.',
+      '« a.txt » n’a pas été joint : ce type de fichier n’est pas accepté.',
+      '« two.png » n’a pas été joint : 1 fichiers au plus par message.',
+    ]);
+    expect(chips(de)[0]!.querySelector('[part~="remove-file"]')!.getAttribute('aria-label')).to.equal('shot.png entfernen');
   });
 });
 
