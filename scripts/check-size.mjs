@@ -15,16 +15,17 @@ import { gzipSync } from 'node:zlib';
 import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
 
 /**
- * A ratchet, not a goal. 39,941 B measured when set on 2026-12-03 (session
- * 4), up from 36,700 B: #14's answer parts in the element (message.parts,
- * tool steps, sources, files, page tools with approval and max-steps, the
- * request's UI-message parts; about +2.5 KB, its budget) and #16's
- * cross-origin request design, retry table, buffering notice and turn-headers (+0.6 KB),
- * and links of sources and files through safeUrl, after a size pass that
- * took 366 B back. Before that, #12/#13/#15 and #14's
- * part readers had grown it from 31,734 B. See docs/performance.md.
+ * A ratchet, not a goal. 45,178 B measured when set on 2026-12-03 (session
+ * 5), up from 39,941 B: #18's attachments in the widget (+2,337 B: picker,
+ * drop and paste, chips and thumbnails, refusals in three languages,
+ * upload), #14's inline citation markers (+1,128 B), #17's settled messages
+ * in content-visibility groups and the frame-budgeted progressive list
+ * (about +870 B), #15's second tab following an answer (about +520 B) and
+ * #13's flood slicing and inline bound (+329 B). Each of #13, #14 and #18
+ * is over the bytes its issue allows: see their notes and
+ * docs/performance.md. Before: 36,700 B (session 3), 31,734 B at a45903f.
  */
-const BUDGET = 39_950;
+const BUDGET = 45_200;
 const args = process.argv.slice(2);
 const file = args.find((arg) => !arg.startsWith('--')) ?? new URL('../dist/ai-chat.iife.js', import.meta.url).pathname;
 const code = readFileSync(file, 'utf8');
