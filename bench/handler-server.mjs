@@ -10,7 +10,14 @@ import { pathToFileURL } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 
-const [kind, tokenCount, tokenDelayMs, redisUrl, serverDir] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), process.argv[5], process.argv[6]];
+const [kind, tokenCount, tokenDelayMs, redisUrl, serverDir, backlog] = [
+  process.argv[2],
+  Number(process.argv[3]),
+  Number(process.argv[4]),
+  process.argv[5],
+  process.argv[6],
+  Number(process.argv[7]),
+];
 
 /** The answer's tokens: what the mock streams, and what the bare server writes. */
 export const benchTokens = (count) => Array.from({ length: count }, (_, index) => `w${index + 1}${index + 1 < count ? ' ' : ''}`);
@@ -66,7 +73,9 @@ server.on('clientError', (error, socket) => {
   if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
   socket.end(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
 });
-server.listen(0, '127.0.0.1', () => process.send({ type: 'ready', port: server.address().port }));
+// Node's default backlog is 511: a burst of more connections than that waits
+// on the kernel's SYN-ACK retries while the loop is busy (see bench/handler.mjs).
+server.listen({ port: 0, host: '127.0.0.1', ...(backlog > 0 ? { backlog } : {}) }, () => process.send({ type: 'ready', port: server.address().port }));
 process.on('SIGINT', () => process.exit(0));
 // How late the loop runs: a busy loop accepts connections late, and the
 // kernel's accept queue (the listen backlog) overflows meanwhile.

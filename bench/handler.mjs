@@ -1,5 +1,5 @@
 // `node bench/handler.mjs [--sizes 100,500,1000,2000] [--kinds bare,memory,redis]
-// [--no-redis] [--before <checkout>] [--profile <dir> [--heap]]`: the chat handler under load, side by side with a bare node:http SSE server writing
+// [--no-redis] [--before <checkout>] [--profile <dir> [--heap]] [--backlog <n>]`: the chat handler under load, side by side with a bare node:http SSE server writing
 // the same bytes. N concurrent streams of a paced 500-token mock answer
 // (20 ms a token), each sent with an Idempotency-Key as the widget does.
 // Per server: how many streams ended with the exact text and [DONE], how many
@@ -14,6 +14,13 @@
 // profile of each server process into `dir` and prints the top self time per
 // function; with `--heap`, also a heap snapshot of each handler halfway
 // through its answers (it stalls the server: its figures are off).
+//
+// `--backlog <n>`: the servers listen with that backlog instead of Node's 511.
+// A burst of more connections than the backlog overflows the kernel's accept
+// queue (ListenOverflows below); those connections wait on SYN-ACK retries,
+// and one still not accepted after the last (about a minute, tcp_synack_retries)
+// is reset: ECONNRESET before the first byte. A server whose loop is busy
+// with the answers already running accepts too late for some of them.
 
 import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
@@ -33,6 +40,7 @@ const KINDS = process.argv.includes('--kinds') ? arg('--kinds').split(',') : ['b
 const BEFORE = process.argv.includes('--before') ? resolve(arg('--before')) : undefined;
 const PROFILE = process.argv.includes('--profile') ? resolve(arg('--profile')) : undefined;
 const HEAP = process.argv.includes('--heap');
+const BACKLOG = process.argv.includes('--backlog') ? Number(arg('--backlog')) : 0;
 const EXPECTED = Array.from({ length: TOKENS }, (_, index) => `w${index + 1}`).join(' ');
 const BODY = JSON.stringify({ messages: [{ role: 'user', content: 'bench' }] });
 
@@ -53,7 +61,7 @@ async function bundleOf(checkout) {
 
 function startServer(kind, redisUrl, serverDir, label) {
   const profiling = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
-  const child = fork(SERVER, [kind, String(TOKENS), String(TOKEN_DELAY_MS), redisUrl ?? '', serverDir], {
+  const child = fork(SERVER, [kind, String(TOKENS), String(TOKEN_DELAY_MS), redisUrl ?? '', serverDir, String(BACKLOG)], {
     execArgv: ['--expose-gc', ...profiling],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

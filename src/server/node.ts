@@ -17,7 +17,8 @@ function responseSink(res: ServerResponse): EventSink {
   return {
     start(status, headers) {
       res.writeHead(status, headers);
-      res.flushHeaders();
+      // As @hono/node-server does: the headers go now, before the first event.
+      if (res.writable) res.flushHeaders();
     },
     write: (text) => res.write(text),
     get backedUp() {
