@@ -28,7 +28,7 @@ import type {
   ServerTool,
   ToolDefinition,
 } from './types.js';
-import { readChatInput, TOOL_NAME, type ChatInput, type InputLimits } from './validate.js';
+import { defaultBodyBytes, fileLimits, readChatInput, TOOL_NAME, type ChatInput, type InputLimits } from './validate.js';
 
 /** A standard fetch handler: Node (through an adapter), Deno, Bun, Workers. */
 export type ChatHandler = (request: Request) => Promise<Response>;
@@ -118,6 +118,7 @@ function resolveConfig(options: ChatHandlerOptions): Config {
   const tools = readServerTools(options.tools);
   const maxSteps = positive('maxSteps', options.maxSteps, 5);
   if (!Number.isInteger(maxSteps)) throw new TypeError('createChatHandler: `maxSteps` must be a whole number.');
+  const files = fileLimits(options.files);
   return {
     provider: adapter,
     model,
@@ -131,8 +132,9 @@ function resolveConfig(options: ChatHandlerOptions): Config {
     allowedModels: options.allowedModels ?? (model ? [model] : []),
     limits: {
       maxMessages: positive('maxMessages', options.maxMessages, 200),
-      maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes, 1_000_000),
+      maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes, defaultBodyBytes(files)),
       bodyTimeoutMs: positive('bodyTimeoutMs', options.bodyTimeoutMs, 15_000),
+      files,
     },
     pingIntervalMs: positive('pingIntervalMs', options.pingIntervalMs, 15_000),
     resumeGraceMs: positive('resumeGraceMs', options.resumeGraceMs, 5_000, true),

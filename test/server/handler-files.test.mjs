@@ -508,3 +508,29 @@ describe('docs/backend.md: its attachment examples are what the handler sends', 
     }
   });
 });
+
+
+describe('`files` and the body limit, set on createChatHandler', () => {
+  it('`files.accept` and `files: false` are the handler’s', async () => {
+    const imagesOnly = { files: { accept: ['image/*'] } };
+    await refused([ask('Read.', pdf('a.pdf'))], 415, 'file_type_not_accepted', 'The file “a.pdf” is application/pdf; this chat accepts image/*.', imagesOnly);
+    await refused([ask('Look.', png())], 415, 'files_not_accepted', 'This chat does not accept files.', { files: false });
+    assert.equal((await send('openai', [ask('Just text.')], { files: false })).status, 200);
+  });
+
+  it('the default body limit admits the default largest file; with `files: false` it is 1,000,000 bytes', async () => {
+    const big = Buffer.alloc(5_000_000);
+    Buffer.from(PNG_BASE64, 'base64').copy(big);
+    const url = `data:image/png;base64,${big.toString('base64')}`;
+    const { status, upstream } = await send('anthropic', [ask('Look.', { type: 'file', mediaType: 'image/png', url })]);
+    assert.equal(status, 200);
+    assert.equal(upstream[0].messages[0].content[0].source.data.length, url.length - 'data:image/png;base64,'.length);
+    const { status: refusedStatus, text } = await send('openai', [{ role: 'user', content: 'x'.repeat(1_000_000) }], { files: false });
+    assert.equal(refusedStatus, 413);
+    assert.equal(JSON.parse(text).error.type, 'request_too_large');
+  });
+
+  it('a wrong `files` option fails createChatHandler', () => {
+    assert.throws(() => server.createChatHandler({ provider: 'mock', files: { maxFiles: 0 } }), { name: 'TypeError', message: /`files.maxFiles`/ });
+  });
+});
