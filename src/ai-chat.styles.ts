@@ -198,7 +198,9 @@ export const styles = css`
   .log {
     display: flow-root;
   }
-  .log > * + * {
+  /* Messages, and the groups of settled ones, spaced alike. */
+  .log > * + *,
+  .group > * + * {
     margin-block-start: calc(var(--_space) * 0.75);
   }
   .empty {
@@ -236,9 +238,6 @@ export const styles = css`
   .group {
     content-visibility: auto;
     contain-intrinsic-size: auto 200em;
-  }
-  .group > * + * {
-    margin-block-start: calc(var(--_space) * 0.75);
   }
   .message.user {
     margin-inline-start: auto;
