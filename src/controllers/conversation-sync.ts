@@ -75,13 +75,13 @@ export class ConversationSync {
 
   connect(): void {
     addEventListener('storage', this.#onStorage);
-    addEventListener('pagehide', this.#onPageHide);
+    addEventListener('pagehide', this.#savePending);
   }
 
   disconnect(): void {
     removeEventListener('storage', this.#onStorage);
-    removeEventListener('pagehide', this.#onPageHide);
-    if (this.#pendingSave) this.save(this.#options.messages(), true);
+    removeEventListener('pagehide', this.#savePending);
+    this.#savePending();
   }
 
   /**
@@ -110,7 +110,7 @@ export class ConversationSync {
     if (!this.#store) return undefined;
     const wait = this.#lastSave + SAVE_WHILE_STREAMING_MS - Date.now();
     if (!force && wait > 0) {
-      this.#pendingSave ??= setTimeout(() => this.save(this.#options.messages(), true), wait);
+      this.#pendingSave ??= setTimeout(this.#savePending, wait);
       return undefined;
     }
     clearTimeout(this.#pendingSave);
@@ -207,7 +207,8 @@ export class ConversationSync {
     if (loaded.ok) this.#options.changedElsewhere(loaded.messages);
   };
 
-  #onPageHide = (): void => {
+  /** Makes a throttled save now: when its time comes, or the page (or the element) goes away first. */
+  #savePending = (): void => {
     if (this.#pendingSave) this.save(this.#options.messages(), true);
   };
 }
