@@ -47,6 +47,9 @@ interface Context {
   sources: readonly ListedSource[] | undefined;
 }
 
+/** Text shown as written (code, text past the parser's bounds): without citation markers where the answer has them. */
+const asWritten = (text: string, ctx: Context) => (ctx.sources ? withoutMarkers(text) : text);
+
 /** Token classes come from this fixed list, never from the highlighter's output. */
 const TOKEN_CLASSES: ReadonlySet<unknown> = new Set(TOKEN_TYPES);
 
@@ -61,11 +64,11 @@ const HIGHLIGHT_CHARS = 32768;
  * class is checked against TOKEN_CLASSES. A highlighter that throws or
  * returns junk leaves the block plain.
  */
-function codeContent(block: CodeBlock, { highlighter, sources }: Context): unknown {
-  const shown = (text: string) => (sources ? withoutMarkers(text) : text);
+function codeContent(block: CodeBlock, ctx: Context): unknown {
+  const { highlighter } = ctx;
   let tokens: unknown;
   try {
-    const text = block.closed && highlighter ? shown(codeText(block)) : '';
+    const text = block.closed && highlighter ? asWritten(codeText(block), ctx) : '';
     if (text && text.length < HIGHLIGHT_CHARS) tokens = highlighter!(text, block.lang);
   } catch {
     // Plain, below.
@@ -76,7 +79,7 @@ function codeContent(block: CodeBlock, { highlighter, sources }: Context): unkno
         const type = token?.type;
         return TOKEN_CLASSES.has(type) ? html`<span class="tok-${type}">${text}</span>` : text;
       })
-    : block.chunks.map((chunk) => html`<div>${shown(chunk)}</div>`);
+    : block.chunks.map((chunk) => html`<div>${asWritten(chunk, ctx)}</div>`);
 }
 
 const HEADINGS = [
@@ -98,7 +101,7 @@ export function renderMarkdown(doc: MarkdownSnapshot, options: RenderMarkdownOpt
     sources: options.sources,
   };
   // Text past the parser's bounds is shown as written, a block per sealed piece.
-  const rest = doc.rest.map((piece) => html`<div class="rest">${ctx.sources ? withoutMarkers(piece) : piece}</div>`);
+  const rest = doc.rest.map((piece) => html`<div class="rest">${asWritten(piece, ctx)}</div>`);
   return html`<div class="md">${renderBlocks(doc.blocks, ctx)}${rest}</div>`;
 }
 
@@ -193,7 +196,7 @@ function renderInline(nodes: readonly Inline[], ctx: Context, inLink = false, ou
         put(html`<br />`);
         break;
       case 'code':
-        put(html`<code>${ctx.sources ? withoutMarkers(node.text) : node.text}</code>`);
+        put(html`<code>${asWritten(node.text, ctx)}</code>`);
         break;
       case 'em':
         put(html`<em>${renderInline(node.children, ctx, inLink)}</em>`);
