@@ -88,6 +88,13 @@ export function streamPolicy(settings: StreamPolicy): StreamPolicy {
   return policy;
 }
 
+/** A copy of an unfinished answer read on (resumed or followed): streaming, without the error it was left with. */
+function reopened(message: ChatMessage): ChatMessage {
+  const answer: ChatMessage = { ...message, status: 'streaming' };
+  delete answer.error;
+  return answer;
+}
+
 /**
  * The conversation and its turns, owned in one place: the messages, the
  * status of the element and of each message, `send`/`retry`/`abort`/`clear`,
@@ -270,8 +277,7 @@ export class ChatSession implements ReactiveController {
     const history = this.#messages.slice(0, index);
     const request = this.#buildRequest(this.#context(history));
     if (!request) return;
-    const answer = this.#sync.leaveToWriter({ ...shown, status: 'streaming' });
-    delete answer.error;
+    const answer = this.#sync.leaveToWriter(reopened(shown));
     this.#replace([...history, answer, ...this.#messages.slice(index + 1)]);
     this.#following = true;
     void this.#readAnswer(answer, request, turn).then((outcome) => {
@@ -313,10 +319,7 @@ export class ChatSession implements ReactiveController {
     const restored = this.#messages[index];
     if (!saved || !saved.lastEventId || !restored || !this.#sync.isUnfinishedElsewhere(restored)) return;
     // A copy: the restored object counts as another page's, and this page writes it now.
-    const answer: ChatMessage = { ...restored, status: 'streaming' };
-    delete answer.error;
-    const history = this.#messages.slice(0, index);
-    void this.#requestAnswer(history, { answer, resume: saved });
+    void this.#requestAnswer(this.#messages.slice(0, index), { answer: reopened(restored), resume: saved });
   }
 
   /** Sends a question: its text, and the reader's files as `file` parts beside it (a question may be files alone). */
