@@ -374,10 +374,9 @@ export const styles = css`
     margin: 0.3em 0.3em 0 0;
     padding: 0.2em 0.5em;
     font-size: 0.85em;
-    border: 1px solid var(--_border);
+    /* Its colour is the panel's border's, below. */
+    border: 1px solid;
     border-radius: calc(var(--_radius) * 0.5);
-    background: var(--_background);
-    color: var(--_text);
   }
   .chip img {
     width: 2.5em;
@@ -414,8 +413,9 @@ export const styles = css`
     color: var(--ai-chat-accent-text, var(--_t-accent-text));
     cursor: pointer;
   }
-  /* The text box and the secondary buttons sit on the panel's background. */
+  /* The text box, the secondary buttons and file chips sit on the panel's background. */
   textarea,
+  .chip,
   .quiet,
   .stop,
   .retry,
