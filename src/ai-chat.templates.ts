@@ -261,11 +261,12 @@ function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | t
   const strings = view.strings;
   const writing = isInProgress(message);
   const { tools, sources, files } = partsOf(message.parts);
+  // An attribute binding writes a boolean as its text: aria-busy is "true" or "false".
   return html`<div
     class="message ${message.role} ${message.status} ${writing && !message.content ? 'typing' : ''}"
     part="message message-${message.role}"
     data-status=${message.status}
-    aria-busy=${writing ? 'true' : 'false'}
+    aria-busy=${writing}
   >
     ${message.reasoning
       ? html`<details class="reasoning" part="reasoning">
@@ -505,6 +506,7 @@ export function renderAiChat(view: ChatView): TemplateResult {
   if (!view.launcher)
     return html`<div class="panel inline" part="panel" @dragover=${on.dragover} @drop=${on.drop}>${renderChat(view)}</div>`;
   const { strings } = view;
+  // aria-expanded is "true" or "false" (a boolean binding's text), also when a page set `open` to something else.
   return html`
     <div
       class="panel floating ${view.position}"
@@ -524,7 +526,7 @@ export function renderAiChat(view: ChatView): TemplateResult {
       class="launcher ${view.position}"
       part="launcher"
       aria-label=${view.open ? strings.closeChat : strings.openChat}
-      aria-expanded=${view.open ? 'true' : 'false'}
+      aria-expanded=${!!view.open}
       aria-controls="panel"
       @click=${view.on.toggle}
     >
