@@ -298,6 +298,10 @@ const LIVE_TAIL = 10;
 /** Whitespace text between block elements: the templates' indentation, nothing a reader sees. */
 const LAYOUT_PARENTS = /^(div|ol|ul|table|thead|tbody|tr|blockquote|details)$/;
 
+/** `NodeFilter.SHOW_COMMENT | NodeFilter.SHOW_TEXT` and `Node.COMMENT_NODE`, as numbers: the DOM's names do not minify. */
+const SHOW_COMMENTS_AND_TEXT = 0x84;
+const COMMENT_NODE = 8;
+
 const settledNodes = new WeakMap<ChatMessage, { shows: unknown[]; node: Element | typeof nothing }>();
 
 /** What a settled message shows: compared field by field on every render, so no array is made for it. */
@@ -342,11 +346,11 @@ function renderSettled(view: ChatView, message: ChatMessage): Element | Template
   render(live, box);
   // A huge answer is shown over several renders (MarkdownCache's `onBehind`): it settles once whole.
   if (view.markdown?.behind(message)) return live;
-  const walker = document.createTreeWalker(box, NodeFilter.SHOW_COMMENT | NodeFilter.SHOW_TEXT);
+  const walker = document.createTreeWalker(box, SHOW_COMMENTS_AND_TEXT);
   const drop: Node[] = [];
   for (let node: Node | null; (node = walker.nextNode()); ) {
     const text = node.nodeValue!;
-    if (node.nodeType === Node.COMMENT_NODE || !text || (/^\s*\n\s*$/.test(text) && LAYOUT_PARENTS.test(node.parentElement!.localName))) drop.push(node);
+    if (node.nodeType === COMMENT_NODE || !text || (/^\s*\n\s*$/.test(text) && LAYOUT_PARENTS.test(node.parentElement!.localName))) drop.push(node);
   }
   for (const node of drop) node.parentNode!.removeChild(node);
   const node = box.firstElementChild ?? nothing;
