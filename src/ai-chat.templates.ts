@@ -392,8 +392,7 @@ function renderMessages(view: ChatView): unknown[] {
     if (index < firstRendered) slots.push(nothing);
     else if (whole) {
       let group = groups.get(message);
-      const same = group?.members.every((member, i) => member === members[i]);
-      if (!same || !group) {
+      if (!group?.members.every((member, i) => member === members[i])) {
         const node = document.createElement('div');
         node.className = 'group';
         node.append(...members.filter((member): member is Element => member !== nothing));
