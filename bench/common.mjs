@@ -38,3 +38,21 @@ export function selfTimeBySource(profile, { bundle, mapFile, origin }) {
   });
   return [...self].sort((a, b) => b[1] - a[1]);
 }
+
+/**
+ * The page's main-thread top-level tasks in a trace: wall and CPU ms. Only
+ * the page's renderer: Chromium keeps others (a spare one loads its own
+ * modules) whose tasks are not the widget's.
+ */
+export function pageTasks(trace) {
+  const events = JSON.parse(new TextDecoder().decode(trace)).traceEvents;
+  const started = events.find((e) => e.name === 'TracingStartedInBrowser');
+  const pids = new Set(started?.args.data.frames.map((frame) => frame.processId));
+  const main = new Set(
+    events.filter((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain' && pids.has(e.pid)).map((e) => `${e.pid}:${e.tid}`),
+  );
+  if (main.size === 0) throw new Error("the trace does not name the page's renderer");
+  return events
+    .filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && main.has(`${e.pid}:${e.tid}`))
+    .map((e) => ({ wall: e.dur / 1000, cpu: (e.tdur ?? e.dur) / 1000 }));
+}

@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs';
-import { busyProcesses, selfTimeBySource } from './common.mjs';
+import { busyProcesses, pageTasks, selfTimeBySource } from './common.mjs';
 import { pathologicalInputs } from './pathological-inputs.mjs';
 
 const root = process.env.BENCH_SRC ?? fileURLToPath(new URL('..', import.meta.url));
@@ -141,16 +141,7 @@ async function streamInPage(deadline) {
  * from a trace: on a busy machine a task's wall time also counts the time it
  * waited for a core.
  */
-function worstTaskCpu(trace) {
-  const { traceEvents } = JSON.parse(new TextDecoder().decode(trace));
-  const page = new Set(traceEvents.find((e) => e.name === 'TracingStartedInBrowser')?.args.data.frames.map((f) => f.processId));
-  const renderer = new Set(traceEvents.filter((e) => e.args?.name === 'CrRendererMain' && page.has(e.pid)).map((e) => `${e.pid}/${e.tid}`));
-  let worst = 0;
-  for (const e of traceEvents) {
-    if (e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && renderer.has(`${e.pid}/${e.tid}`)) worst = Math.max(worst, (e.tdur ?? e.dur) / 1000);
-  }
-  return worst;
-}
+const worstTaskCpu = (trace) => pageTasks(trace).reduce((worst, task) => Math.max(worst, task.cpu), 0);
 
 /** A fresh browser per input, so that one that crashes or hangs costs only its own row. */
 const launch = () => puppeteer.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS, protocolTimeout: 600000 });
