@@ -169,17 +169,18 @@ export class ConversationStore {
       const raw = storage.getItem(this.key);
       const stored = raw === this.#written?.raw ? this.#written : raw === null ? undefined : readStored(raw);
       const { toStore, toShow } = this.#merge(messages, stored && 'messages' in stored ? stored.messages : []);
-      let kept = toStore.map((message) => plain(message, MAX_SAVED_FILE_BYTES));
-      let next = JSON.stringify({ v: VERSION, messages: kept });
-      try {
+      const write = (maxFileBytes: number) => {
+        const kept = toStore.map((message) => plain(message, maxFileBytes));
+        const next = JSON.stringify({ v: VERSION, messages: kept });
         storage.setItem(this.key, next);
+        this.#written = { raw: next, messages: kept };
+      };
+      try {
+        write(MAX_SAVED_FILE_BYTES);
       } catch {
         // Full: the text matters more than the files' bytes.
-        kept = toStore.map((message) => plain(message, 0));
-        next = JSON.stringify({ v: VERSION, messages: kept });
-        storage.setItem(this.key, next);
+        write(0);
       }
-      this.#written = { raw: next, messages: kept };
       for (const message of toStore) this.#known.add(message.id);
       return toShow.length === messages.length && toShow.every((message, i) => message === messages[i])
         ? messages
