@@ -290,9 +290,8 @@ export class ChatSession implements ReactiveController {
       else if (written && answer.content.startsWith(written.content)) {
         const ending = { ...answer };
         this.#replace(this.#messages.map((message) => (message === answer ? ending : message)));
-        const merged = this.#sync.save(this.#messages, true);
+        this.#saveMerged();
         this.#sync.leaveToWriter(ending);
-        if (merged && merged !== this.#messages) this.#replace([...merged]);
       }
       this.#host.requestUpdate();
     });
@@ -383,6 +382,15 @@ export class ChatSession implements ReactiveController {
     );
   }
 
+  /**
+   * Saves now. Other tabs may have saved while this one was busy (their
+   * events were not adopted then): shows the merged conversation.
+   */
+  #saveMerged(): void {
+    const merged = this.#sync.save(this.#messages, true);
+    if (merged && merged !== this.#messages) this.#replace([...merged]);
+  }
+
   #replace(messages: ChatMessage[]): void {
     const old = this.#messages;
     this.#messages = messages;
@@ -457,10 +465,7 @@ export class ChatSession implements ReactiveController {
     }
     this.#finish(answer, outcome, resumed !== undefined);
     this.#host.requestUpdate();
-    // Other tabs may have saved while this one was busy (their events were
-    // not adopted then): show the merged conversation.
-    const merged = this.#sync.save(this.#messages, true);
-    if (merged && merged !== this.#messages) this.#replace([...merged]);
+    this.#saveMerged();
     return answer;
   }
 
