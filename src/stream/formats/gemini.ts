@@ -4,7 +4,7 @@
  * See test/fixtures/gemini.md.
  */
 import type { PartDelta } from '../parts.js';
-import { at, extraction, isArray, isObject, isString, newKey, skip, sourceDelta, str, toolDelta, type Json } from './json.js';
+import { at, extraction, isArray, isObject, isString, list, newKey, skip, sourceDelta, str, toolDelta, type Json } from './json.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
 /**
@@ -24,7 +24,7 @@ const isGemini = (value: Json): boolean =>
  * its finish reason ('' when none).
  */
 function readResponse(value: Json, calls: Calls): [result: ExtractResult, finishReason: string] {
-  const candidates = isArray(value.candidates) ? value.candidates : [];
+  const candidates = list(value.candidates);
   const candidate = candidates.find((c) => isObject(c) && (c.index === 0 || c.index === undefined)) ?? candidates[0];
   if (!isObject(candidate)) {
     // A blocked prompt: promptFeedback.blockReason and no candidates.
@@ -34,7 +34,7 @@ function readResponse(value: Json, calls: Calls): [result: ExtractResult, finish
   }
   const parts: PartDelta[] = [];
   const content = at(candidate, 'content', 'parts');
-  for (const part of isArray(content) ? content : []) {
+  for (const part of list(content)) {
     if (!isObject(part)) continue;
     const { text, functionCall: call, functionResponse: response } = part;
     // executableCode, inlineData and bare thoughtSignature parts add nothing.
@@ -50,16 +50,16 @@ function readResponse(value: Json, calls: Calls): [result: ExtractResult, finish
     }
   }
   const chunks = at(candidate, 'groundingMetadata', 'groundingChunks');
-  const webOf = (index: unknown) => at(isArray(chunks) ? chunks[index as number] : undefined, 'web');
-  for (const chunk of isArray(chunks) ? chunks : []) {
+  const webOf = (index: unknown) => at(list(chunks)[index as number], 'web');
+  for (const chunk of list(chunks)) {
     const web = at(chunk, 'web');
     if (isObject(web)) parts.push(sourceDelta(web.uri, web.title));
   }
   // Which words each source backs: `segment.endIndex` counts UTF-8 bytes of the text.
   const supports = at(candidate, 'groundingMetadata', 'groundingSupports');
-  for (const support of isArray(supports) ? supports : []) {
+  for (const support of list(supports)) {
     const indices = at(support, 'groundingChunkIndices');
-    for (const index of isArray(indices) ? indices : []) {
+    for (const index of list(indices)) {
       const web = webOf(index);
       if (isObject(web)) parts.push(sourceDelta(web.uri, web.title, at(support, 'segment', 'endIndex'), true));
     }

@@ -5,6 +5,9 @@ export type Json = Record<string, unknown>;
 
 export const { isArray } = Array;
 
+/** The array, or [] for anything else: a list field a server may leave out or get wrong. */
+export const list = (value: unknown): unknown[] => (isArray(value) ? value : []);
+
 export const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !isArray(value);
 

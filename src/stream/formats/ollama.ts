@@ -2,7 +2,7 @@
  * Ollama `/api/chat` and `/api/generate`: NDJSON lines, or one JSON body with
  * `stream: false`. See test/fixtures/ollama-and-openai-compat.md.
  */
-import { at, extraction, isArray, isObject, isString, newKey, notText, str, toolDelta, type Json } from './json.js';
+import { at, extraction, isObject, isString, list, newKey, notText, str, toolDelta, type Json } from './json.js';
 import type { ExtractResult, FamilyReader } from './types.js';
 
 /** `done` is a boolean on every line, with `message` (chat) or `response` (generate). */
@@ -16,7 +16,7 @@ function read(value: Json): ExtractResult {
   const { content, thinking } = source;
   const problem = notText('content', content) ?? notText('thinking', thinking) ?? 'a line without text';
   // Calls arrive whole, `arguments` an object, usually without an id.
-  const calls = isArray(source.tool_calls) ? source.tool_calls : [];
+  const calls = list(source.tool_calls);
   const parts = [
     { reasoning: str(thinking), text: str(content) },
     ...calls.map((call: unknown) =>

@@ -11,6 +11,7 @@ import {
   isArray,
   isObject,
   isString,
+  list,
   notText,
   readContent,
   skip,
@@ -40,12 +41,12 @@ function readMessage(message: Json, whole?: boolean): { parts: PartDelta[]; prob
   // Ollama `/v1`, newer vLLM: reasoning. Read one, in case a server sends both.
   const thought = isString(message.reasoning_content) ? message.reasoning_content : message.reasoning;
   const parts: PartDelta[] = [{ reasoning: reasoning + str(thought), text: text + str(message.refusal) }];
-  (isArray(calls) ? calls : []).forEach((call, position) => {
+  list(calls).forEach((call, position) => {
     const { id, index = position, function: fn } = isObject(call) ? call : ({} as Json);
     const args = str(at(fn, 'arguments'));
     parts.push(toolDelta(index, id, at(fn, 'name'), whole ? { input: parseToolInput(args) } : { args }));
   });
-  for (const note of isArray(annotations) ? annotations : []) {
+  for (const note of list(annotations)) {
     const cited = at(note, 'url_citation');
     if (isObject(cited)) parts.push(sourceDelta(cited.url, cited.title, cited.end_index));
   }
