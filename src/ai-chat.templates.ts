@@ -361,7 +361,28 @@ function renderSettled(view: ChatView, message: ChatMessage): Element | Template
 /** Settled messages go in groups of this many: each group is one box that is skipped while off screen. */
 const GROUP = 10;
 
-const groups = new WeakMap<ChatMessage, { members: (Element | typeof nothing)[]; node: Element }>();
+interface Group {
+  members: (Element | typeof nothing)[];
+  node: Element;
+  /** Its messages, and the view's values their DOM depends on, when it was built. */
+  messages: ChatMessage[];
+  shows: unknown[];
+}
+
+const groups = new WeakMap<ChatMessage, Group>();
+
+/**
+ * A group built from the same message objects, for the same language,
+ * markdown, images and highlighter, is still right: a message is changed in
+ * place only while it is written (the last answer), never once settled. So
+ * every frame checks ten identities per group, not each member's fields.
+ */
+const groupStillShows = (group: Group | undefined, view: ChatView, start: number) =>
+  group?.shows[0] === view.strings &&
+  group.shows[1] === view.markdown &&
+  group.shows[2] === view.allowImages &&
+  group.shows[3] === view.highlighter &&
+  group.messages.every((message, i) => message === view.messages[start + i] && !isInProgress(message));
 
 /**
  * The messages, one slot per message: by position, so older messages
@@ -382,6 +403,13 @@ function renderMessages(view: ChatView): unknown[] {
   for (let index = 0; index < messages.length; index++) {
     const message = messages[index]!;
     let whole = index >= firstRendered && index % GROUP === 0 && index + GROUP <= settledEnd;
+    const known = whole ? groups.get(message) : undefined;
+    if (known && groupStillShows(known, view, index)) {
+      slots.push(keyed(`${message.id} group`, known.node));
+      for (let i = 1; i < GROUP; i++) slots.push(nothing);
+      index += GROUP - 1;
+      continue;
+    }
     for (let i = index; whole && i < index + GROUP; i++) whole = isSettled(i);
     const members: (Element | typeof nothing)[] = [];
     for (let i = 0; whole && i < GROUP; i++) {
@@ -396,7 +424,8 @@ function renderMessages(view: ChatView): unknown[] {
         const node = document.createElement('div');
         node.className = 'group';
         node.append(...members.filter((member): member is Element => member !== nothing));
-        groups.set(message, (group = { members, node }));
+        const shows = [view.strings, view.markdown, view.allowImages, view.highlighter];
+        groups.set(message, (group = { members, node, messages: messages.slice(index, index + GROUP), shows }));
       }
       slots.push(keyed(`${message.id} group`, group.node));
       for (let i = 1; i < GROUP; i++) slots.push(nothing);

@@ -12,6 +12,8 @@ interface Entry {
   shown: number;
   /** The last snapshot shown whole: asked again (a finished answer, each render), it is not walked again. */
   whole?: MarkdownSnapshot;
+  /** The last snapshot left pieces for later renders: asked for every message on every frame, so kept, not worked out. */
+  behind?: boolean;
 }
 
 /**
@@ -79,7 +81,7 @@ export class MarkdownCache<K extends object> {
   /** Whether the last snapshot of `key` left pieces for later renders (see `onBehind`). */
   behind(key: K): boolean {
     const entry = this.#entries.get(key);
-    return !!this.#onBehind && !!entry && entry.whole !== entry.stream.snapshot();
+    return !!entry?.behind;
   }
 
   /**
@@ -112,6 +114,7 @@ export class MarkdownCache<K extends object> {
     const doc = entry.stream.snapshot();
     if (!this.#onBehind || doc === entry.whole) return doc;
     const [shown, all] = firstPieces(doc, entry.shown + NEW_PIECES);
+    entry.behind = shown !== doc;
     if (shown === doc) {
       entry.shown = all;
       entry.whole = doc;
