@@ -7,6 +7,7 @@ import { toolStatus, type ChatStrings } from './i18n.js';
 import type { Highlighter } from './render/highlight-types.js';
 import type { MarkdownCache } from './render/markdown-cache.js';
 import { isInProgress, unsavedFiles } from './conversation-store.js';
+import { GROUP } from './controllers/progressive-list.js';
 import { formatSize } from './attachments.js';
 import { citedAnswer, listedSources } from './render/citations.js';
 import { renderMarkdown } from './render/render-markdown.js';
@@ -304,28 +305,18 @@ const COMMENT_NODE = 8;
 
 const settledNodes = new WeakMap<ChatMessage, { shows: unknown[]; node: Element | typeof nothing }>();
 
-/** What a settled message shows: compared field by field on every render, so no array is made for it. */
-const showsOf = (view: ChatView, message: ChatMessage) => [
+/** The view's values a settled message's DOM depends on. */
+const viewShows = (view: ChatView): unknown[] => [view.strings, view.markdown, view.allowImages, view.highlighter];
+/** What a settled message shows: its own fields and the view's. */
+const showsOf = (view: ChatView, message: ChatMessage): unknown[] => [
   message.content,
   message.status,
   message.parts,
   message.reasoning,
   message.error,
-  view.strings,
-  view.markdown,
-  view.allowImages,
-  view.highlighter,
+  ...viewShows(view),
 ];
-const shown = (shows: unknown[], view: ChatView, m: ChatMessage) =>
-  shows[0] === m.content &&
-  shows[1] === m.status &&
-  shows[2] === m.parts &&
-  shows[3] === m.reasoning &&
-  shows[4] === m.error &&
-  shows[5] === view.strings &&
-  shows[6] === view.markdown &&
-  shows[7] === view.allowImages &&
-  shows[8] === view.highlighter;
+const same = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((value, i) => value === b[i]);
 
 /**
  * A settled message (finished, and not among the last few) is built once as
@@ -338,9 +329,9 @@ const shown = (shows: unknown[], view: ChatView, m: ChatMessage) =>
  * the highlighter).
  */
 function renderSettled(view: ChatView, message: ChatMessage): Element | TemplateResult | typeof nothing {
-  const known = settledNodes.get(message);
-  if (known && shown(known.shows, view, message)) return known.node;
   const shows = showsOf(view, message);
+  const known = settledNodes.get(message);
+  if (known && same(known.shows, shows)) return known.node;
   const box = document.createElement('div');
   const live = renderMessage(view, message);
   render(live, box);
@@ -358,9 +349,6 @@ function renderSettled(view: ChatView, message: ChatMessage): Element | Template
   return node;
 }
 
-/** Settled messages go in groups of this many: each group is one box that is skipped while off screen. */
-const GROUP = 10;
-
 interface Group {
   members: (Element | typeof nothing)[];
   node: Element;
@@ -377,11 +365,8 @@ const groups = new WeakMap<ChatMessage, Group>();
  * place only while it is written (the last answer), never once settled. So
  * every frame checks ten identities per group, not each member's fields.
  */
-const groupStillShows = (group: Group | undefined, view: ChatView, start: number) =>
-  group?.shows[0] === view.strings &&
-  group.shows[1] === view.markdown &&
-  group.shows[2] === view.allowImages &&
-  group.shows[3] === view.highlighter &&
+const groupStillShows = (group: Group, view: ChatView, start: number) =>
+  same(group.shows, viewShows(view)) &&
   group.messages.every((message, i) => message === view.messages[start + i] && !isInProgress(message));
 
 /**
@@ -403,31 +388,26 @@ function renderMessages(view: ChatView): unknown[] {
   for (let index = 0; index < messages.length; index++) {
     const message = messages[index]!;
     let whole = index >= firstRendered && index % GROUP === 0 && index + GROUP <= settledEnd;
-    const known = whole ? groups.get(message) : undefined;
-    if (known && groupStillShows(known, view, index)) {
-      slots.push(keyed(`${message.id} group`, known.node));
-      for (let i = 1; i < GROUP; i++) slots.push(nothing);
-      index += GROUP - 1;
-      continue;
-    }
-    for (let i = index; whole && i < index + GROUP; i++) whole = isSettled(i);
-    const members: (Element | typeof nothing)[] = [];
-    for (let i = 0; whole && i < GROUP; i++) {
-      const member = renderSettled(view, messages[index + i]!);
-      if (member === nothing || member instanceof Element) members.push(member);
-      else whole = false;
-    }
-    if (index < firstRendered) slots.push(nothing);
-    else if (whole) {
-      let group = groups.get(message);
-      if (!group?.members.every((member, i) => member === members[i])) {
+    let group = whole ? groups.get(message) : undefined;
+    if (whole && !(group && groupStillShows(group, view, index))) {
+      for (let i = index; whole && i < index + GROUP; i++) whole = isSettled(i);
+      const members: (Element | typeof nothing)[] = [];
+      for (let i = 0; whole && i < GROUP; i++) {
+        const member = renderSettled(view, messages[index + i]!);
+        if (member === nothing || member instanceof Element) members.push(member);
+        else whole = false;
+      }
+      if (whole && !same(group?.members ?? [], members)) {
         const node = document.createElement('div');
         node.className = 'group';
         node.append(...members.filter((member): member is Element => member !== nothing));
-        const shows = [view.strings, view.markdown, view.allowImages, view.highlighter];
-        groups.set(message, (group = { members, node, messages: messages.slice(index, index + GROUP), shows }));
+        group = { members, node, messages: messages.slice(index, index + GROUP), shows: viewShows(view) };
+        groups.set(message, group);
       }
-      slots.push(keyed(`${message.id} group`, group.node));
+    }
+    if (index < firstRendered) slots.push(nothing);
+    else if (whole) {
+      slots.push(keyed(`${message.id} group`, group!.node));
       for (let i = 1; i < GROUP; i++) slots.push(nothing);
       index += GROUP - 1;
     } else slots.push(keyed(message.id, isSettled(index) ? renderSettled(view, message) : renderMessage(view, message)));

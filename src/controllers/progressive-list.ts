@@ -6,12 +6,12 @@ const FIRST = 10;
 const FRAME_BUDGET_MS = 12;
 const MAX_BATCH = 200;
 /**
- * Older items arrive in whole multiples of this, from a multiple of it: the
- * size of the templates' groups of settled messages (GROUP in
- * ai-chat.templates.ts), so an older message is first rendered inside its
- * group, which the browser skips while off screen, and never laid out alone.
+ * Older items arrive in whole multiples of this, from a multiple of it. The
+ * templates put settled messages in groups of this many (one box each, which
+ * the browser skips while off screen), so an older message is first rendered
+ * inside its group and never laid out alone.
  */
-const STEP = 10;
+export const GROUP = 10;
 
 /**
  * A conversation set or restored at once may hold thousands of messages:
@@ -52,7 +52,7 @@ export class ProgressiveListController<T> implements ReactiveController {
     if (this.firstRendered === 0) return;
     const perItem = (performance.now() - this.#started) / this.#batch;
     this.#batch = Math.max(1, Math.min(MAX_BATCH, Math.floor(FRAME_BUDGET_MS / Math.max(perItem, 0.01))));
-    this.firstRendered = Math.max(0, Math.floor((this.firstRendered - this.#batch) / STEP) * STEP);
+    this.firstRendered = Math.max(0, Math.floor((this.firstRendered - this.#batch) / GROUP) * GROUP);
     this.#host.requestUpdate();
   }
 }
