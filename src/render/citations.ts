@@ -38,16 +38,26 @@ export interface CitedText {
   markers: number;
 }
 
+const listed = new WeakMap<readonly ChatPart[], ListedSource[]>();
+
 /**
  * The sources an answer lists, in order, numbered from 1: each through the
  * same check as a markdown link (`safeUrl`), as a restored part may hold
- * anything. A source without a safe URL is dropped.
+ * anything. A source without a safe URL is dropped. Asked on every render of
+ * a streaming answer, so worked out once per parts array: the answer gets a
+ * new array when a part is added (text grows in place, sources never do).
  */
 export function listedSources(parts: readonly ChatPart[] | undefined): ListedSource[] {
-  return (parts ?? []).flatMap((part) => {
-    const href = part.type === 'source' ? safeUrl(part.url) : undefined;
-    return href ? [{ href, title: (part as { title: string | null }).title || href }] : [];
-  });
+  if (!parts) return [];
+  let sources = listed.get(parts);
+  if (!sources) {
+    sources = parts.flatMap((part) => {
+      const href = part.type === 'source' ? safeUrl(part.url) : undefined;
+      return href ? [{ href, title: (part as { title: string | null }).title || href }] : [];
+    });
+    listed.set(parts, sources);
+  }
+  return sources;
 }
 
 /**
