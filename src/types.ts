@@ -34,7 +34,25 @@ export interface ChatMessage {
    * with attachments has its text, then its files.
    */
   parts?: ChatPart[];
+  /**
+   * The other versions of the conversation from this message on, made by
+   * Regenerate (on an answer) and Edit (on a question). Each version is its
+   * messages from this position to its end; the one shown is the
+   * conversation itself, between `before` and `after`.
+   */
+  versions?: MessageVersions;
+  /** What the reader said of this answer (`feedback` in `actions`). */
+  feedback?: Feedback;
 }
+
+/** Versions made before the one shown and after it, oldest first (see `ChatMessage.versions`). */
+export interface MessageVersions {
+  before: ChatMessage[][];
+  after: ChatMessage[][];
+}
+
+export const FEEDBACK_VALUES = ['good', 'bad'] as const;
+export type Feedback = (typeof FEEDBACK_VALUES)[number];
 
 /** The request `<ai-chat>` is about to send; listeners of `ai-chat-send` may change it. */
 export interface ChatRequest {
