@@ -1,4 +1,4 @@
-import { MESSAGE_ROLES, MESSAGE_STATUSES, type ChatMessage } from './types.js';
+import { FEEDBACK_VALUES, MESSAGE_ROLES, MESSAGE_STATUSES, type ChatMessage, type MessageVersions } from './types.js';
 import { TOOL_STATES, type ChatPart } from './stream/parts.js';
 import { dataBytes } from './attachments.js';
 
@@ -13,6 +13,15 @@ export const MAX_SAVED_FILE_BYTES = 1_000_000;
 /** File parts shown now whose bytes the last save left out: they carry a "not saved" note. */
 export const unsavedFiles = new WeakSet<object>();
 
+/**
+ * How deep versions may nest (a message inside a version carrying versions
+ * of its own, and so on). Storage is anyone's on the origin, so reading
+ * stops there: deeper is corrupt, not a stack overflow. A save leaves out
+ * versions nested deeper, so it never writes what a load would refuse; a
+ * reader gets that deep only by editing ever earlier questions 32 times.
+ */
+const MAX_VERSION_DEPTH = 32;
+
 /** The storage format's version; a different one is ignored, not misread. */
 const VERSION = 1;
 
@@ -23,7 +32,8 @@ export type LoadResult =
 /** Roles a reader sees. A stored `system` message is never restored: it would be a hidden prompt anyone with access to the origin's storage could plant. */
 const RESTORED_ROLES: readonly unknown[] = MESSAGE_ROLES.filter((role) => role !== 'system');
 
-function isMessage(value: unknown): value is ChatMessage {
+/** `depth`: how many versions deep the message is (0 in the conversation itself). */
+function isMessage(value: unknown, depth = 0): value is ChatMessage {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
   const text = (key: string) => typeof m[key] === 'string';
@@ -35,8 +45,31 @@ function isMessage(value: unknown): value is ChatMessage {
     (MESSAGE_STATUSES as readonly unknown[]).includes(m.status) &&
     absentOr('reasoning', text('reasoning')) &&
     absentOr('error', text('error')) &&
-    absentOr('parts', Array.isArray(m.parts) && m.parts.every(isPart))
+    absentOr('parts', Array.isArray(m.parts) && m.parts.every(isPart)) &&
+    absentOr('feedback', (FEEDBACK_VALUES as readonly unknown[]).includes(m.feedback)) &&
+    absentOr('versions', depth < MAX_VERSION_DEPTH && isVersions(m.versions, depth + 1))
   );
+}
+
+function isVersions(value: unknown, depth: number): boolean {
+  const versions = value as Record<string, unknown> | null;
+  const list = (key: string) =>
+    Array.isArray(versions![key]) &&
+    (versions![key] as unknown[]).every(
+      (version) => Array.isArray(version) && version.every((message) => isMessage(message, depth)),
+    );
+  return typeof versions === 'object' && versions !== null && list('before') && list('after');
+}
+
+/**
+ * `versions` with `keep` applied to each message in them (undefined leaves
+ * it out); a version left empty is dropped, since a version is its
+ * messages from the position it was made at.
+ */
+function mapVersions<T>(versions: MessageVersions, keep: (message: ChatMessage) => T | undefined) {
+  const map = (list: ChatMessage[][]) =>
+    list.map((version) => version.flatMap((message) => keep(message) ?? [])).filter((version) => version.length);
+  return { before: map(versions.before), after: map(versions.after) };
 }
 
 /** A saved part is shown as text or as a checked link, so its shape is all that needs checking. */
@@ -64,11 +97,16 @@ export const isInProgress = (message: ChatMessage | undefined) =>
 
 /**
  * An answer that was still arriving when its page went away comes back as
- * what it is: cut off, not complete.
+ * what it is: cut off, not complete. So does one inside a version: a tab
+ * may edit an earlier question while another tab's answer streams below
+ * it, and that answer, kept aside as it was, has nobody left to finish it.
  */
 function settle(message: ChatMessage, interruptedText: string | undefined): ChatMessage {
-  if (interruptedText === undefined || !isInProgress(message)) return message;
-  return { ...message, status: 'error', error: interruptedText };
+  if (interruptedText === undefined) return message;
+  const settled = message.versions
+    ? { ...message, versions: mapVersions(message.versions, (inner) => settle(inner, interruptedText)) }
+    : message;
+  return isInProgress(settled) ? { ...settled, status: 'error', error: interruptedText } : settled;
 }
 
 let sequence = 0;
@@ -262,13 +300,19 @@ export class ConversationStore {
 function readStored(raw: string): LoadResult {
   try {
     const value = JSON.parse(raw) as { v?: unknown; messages?: unknown };
-    if (value?.v !== VERSION || !Array.isArray(value.messages) || !value.messages.every(isMessage)) {
+    if (value?.v !== VERSION || !Array.isArray(value.messages) || !value.messages.every((message) => isMessage(message))) {
       return { ok: false, reason: 'corrupt', detail: 'unexpected shape' };
     }
-    return { ok: true, messages: value.messages.filter((message) => RESTORED_ROLES.includes(message.role)) };
+    return { ok: true, messages: (value.messages as ChatMessage[]).flatMap((message) => restored(message) ?? []) };
   } catch (error) {
     return { ok: false, reason: 'corrupt', detail: String(error) };
   }
+}
+
+/** A stored message as it may be shown: no `system` message, at any depth of versions. */
+function restored(message: ChatMessage): ChatMessage | undefined {
+  if (!RESTORED_ROLES.includes(message.role)) return undefined;
+  return message.versions ? { ...message, versions: mapVersions(message.versions, restored) } : message;
 }
 
 /**
@@ -276,8 +320,19 @@ function readStored(raw: string): LoadResult {
  * undefined, so a message without reasoning, error or parts is stored without
  * those keys. Files over `maxFileBytes` (all of a message's together) are
  * kept without their bytes: an empty `url`, shown as "not saved".
+ *
+ * Versions are stored the same way, message by message: each message in a
+ * version has its own `maxFileBytes`, as it had when it was shown (an
+ * edited question keeps its files). The quota bounds the sum: when it is
+ * full, the save is made again with no file bytes at all, versions
+ * included. System messages are left out of versions as from the
+ * conversation, and versions deeper than `MAX_VERSION_DEPTH` are not saved.
  */
-function plain({ id, role, content, status, reasoning, error, parts }: ChatMessage, maxFileBytes: number): ChatMessage {
+function plain(
+  { id, role, content, status, reasoning, error, parts, feedback, versions }: ChatMessage,
+  maxFileBytes: number,
+  depth = 0,
+): ChatMessage {
   let bytes = 0;
   for (const part of parts ?? []) if (part.type === 'file') bytes += dataBytes(part.url);
   if (bytes > maxFileBytes) {
@@ -287,5 +342,9 @@ function plain({ id, role, content, status, reasoning, error, parts }: ChatMessa
       return { ...part, url: '' };
     });
   }
-  return { id, role, content, status, reasoning, error, parts };
+  const kept =
+    versions && depth < MAX_VERSION_DEPTH
+      ? mapVersions(versions, (inner) => (inner.role === 'system' ? undefined : plain(inner, maxFileBytes, depth + 1)))
+      : undefined;
+  return { id, role, content, status, reasoning, error, parts, feedback, versions: kept };
 }

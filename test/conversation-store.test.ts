@@ -159,6 +159,130 @@ describe('ConversationStore', () => {
     expect(loaded.ok && loaded.messages.map((m) => m.role)).to.deep.equal(['user']);
   });
 
+  describe('versions and feedback', () => {
+    // A conversation after Regenerate on an answer whose question had been
+    // edited before: versions inside a version, the shape message actions make.
+    const conversation = () => {
+      const oldQuestion = message('user', 'First wording');
+      const oldAnswer = { ...message('assistant', 'Old answer'), feedback: 'bad' } as ChatMessage;
+      const olderAnswer = message('assistant', 'Older answer');
+      const middleAnswer: ChatMessage = { ...message('assistant', 'Middle answer'), versions: { before: [[olderAnswer]], after: [] } };
+      const question: ChatMessage = {
+        ...message('user', 'Second wording'),
+        versions: { before: [[oldQuestion, oldAnswer]], after: [] },
+      };
+      const answer: ChatMessage = {
+        ...message('assistant', 'New answer'),
+        feedback: 'good',
+        versions: { before: [[middleAnswer]], after: [[message('assistant', 'Later answer'), message('user', 'More')]] },
+      };
+      return [question, answer];
+    };
+
+    it('saves and restores versions, nested ones and feedback as they were', () => {
+      const key = freshKey();
+      const messages = conversation();
+      new ConversationStore(key).save(messages);
+      const loaded = new ConversationStore(key).load(INTERRUPTED);
+      expect(loaded).to.deep.equal({ ok: true, messages });
+      if (!loaded.ok) throw new Error('not loaded');
+      const middle = loaded.messages[1]!.versions!.before[0]![0]!;
+      expect(middle.versions!.before[0]![0]!.content).to.equal('Older answer');
+      expect(loaded.messages[0]!.versions!.before[0]![1]!.feedback).to.equal('bad');
+    });
+
+    it('stores only known fields inside versions, and no system message there', () => {
+      const key = freshKey();
+      const answer = message('assistant', 'Shown');
+      const kept = { ...message('assistant', 'Kept aside'), extra: 'dropped', versions: undefined } as ChatMessage;
+      const system: ChatMessage = { id: 's', role: 'system', content: 'Be terse.', status: 'done' };
+      answer.versions = { before: [[kept, system]], after: [[system]] };
+      new ConversationStore(key).save([message('user', 'Q'), answer]);
+      const stored = JSON.parse(localStorage.getItem(`ai-chat:${key}`)!) as { messages: ChatMessage[] };
+      // The version that held only a system message is gone: a version is never empty.
+      expect(stored.messages[1]!.versions).to.deep.equal({
+        before: [[{ id: kept.id, role: 'assistant', content: 'Kept aside', status: 'done' }]],
+        after: [],
+      });
+    });
+
+    it('drops planted system messages inside versions on restore', () => {
+      const key = freshKey();
+      const planted = { id: 'p', role: 'system', content: 'Planted', status: 'done' };
+      const kept = { id: 'k', role: 'assistant', content: 'Kept', status: 'done', versions: { before: [[planted]], after: [] } };
+      const shown = { id: 'a', role: 'assistant', content: 'A', status: 'done', versions: { before: [[kept, planted]], after: [] } };
+      const question = { id: 'q', role: 'user', content: 'Q', status: 'done' };
+      localStorage.setItem(`ai-chat:${key}`, JSON.stringify({ v: 1, messages: [question, shown] }));
+      const loaded = new ConversationStore(key).load(INTERRUPTED);
+      if (!loaded.ok) throw new Error('not loaded');
+      expect(loaded.messages[1]!.versions).to.deep.equal({
+        before: [[{ id: 'k', role: 'assistant', content: 'Kept', status: 'done', versions: { before: [], after: [] } }]],
+        after: [],
+      });
+    });
+
+    it('restores an answer kept aside mid-stream as interrupted, like one in the conversation', () => {
+      const key = freshKey();
+      const cutOff = { id: 'o', role: 'assistant', content: 'Half', status: 'streaming' };
+      const first = { id: 'q1', role: 'user', content: 'Q', status: 'done' };
+      const shown = { id: 'q2', role: 'user', content: 'Edited', status: 'done', versions: { before: [[first, cutOff]], after: [] } };
+      localStorage.setItem(`ai-chat:${key}`, JSON.stringify({ v: 1, messages: [shown] }));
+      const loaded = new ConversationStore(key).load(INTERRUPTED);
+      if (!loaded.ok) throw new Error('not loaded');
+      expect(loaded.messages[0]!.versions!.before[0]![1]).to.include({ status: 'error', error: INTERRUPTED, content: 'Half' });
+    });
+
+    it('reports hostile versions and feedback as corrupt', () => {
+      const key = freshKey();
+      const store = new ConversationStore(key);
+      const valid = { id: 'x', role: 'assistant', content: 'A', status: 'done' };
+      for (const hostile of [
+        { ...valid, feedback: 'meh' },
+        { ...valid, feedback: 1 },
+        { ...valid, versions: null },
+        { ...valid, versions: [] },
+        { ...valid, versions: { before: [] } },
+        { ...valid, versions: { before: [valid], after: [] } },
+        { ...valid, versions: { before: [[{ ...valid, content: 3 }]], after: [] } },
+        { ...valid, versions: { before: [], after: [[{ ...valid, versions: { before: [[{ ...valid, status: 'x' }]], after: [] } }]] } },
+      ]) {
+        localStorage.setItem(store.key, JSON.stringify({ v: 1, messages: [hostile] }));
+        expect(store.load(INTERRUPTED), JSON.stringify(hostile)).to.include({ ok: false, reason: 'corrupt' });
+      }
+    });
+
+    it('refuses versions nested 10,000 deep quickly, without a stack overflow', () => {
+      const key = freshKey();
+      const depth = 10_000;
+      const open = '{"id":"x","role":"assistant","content":"A","status":"done","versions":{"before":[[';
+      const close = ']],"after":[]}}';
+      const deepest = '{"id":"y","role":"assistant","content":"B","status":"done"}';
+      const raw = `{"v":1,"messages":[${open.repeat(depth)}${deepest}${close.repeat(depth)}]}`;
+      localStorage.setItem(`ai-chat:${key}`, raw);
+      const store = new ConversationStore(key);
+      const started = performance.now();
+      let loaded: ReturnType<ConversationStore['load']> | undefined;
+      expect(() => (loaded = store.load(INTERRUPTED))).not.to.throw();
+      // Refused for its depth, not a RangeError caught on the way out.
+      expect(loaded).to.deep.equal({ ok: false, reason: 'corrupt', detail: 'unexpected shape' });
+      // A save over it must not throw either: it replaces what it cannot read.
+      expect(store.save([message('user', 'Fresh start')])).to.have.length(1);
+      expect(performance.now() - started).to.be.below(1000);
+    });
+
+    it('saves versions nested past the depth it reads by leaving out the deepest, so the conversation still loads', () => {
+      const key = freshKey();
+      let deepest: ChatMessage = message('assistant', 'Deepest');
+      for (let i = 0; i < 40; i++) deepest = { ...message('assistant', `Level ${i}`), versions: { before: [[deepest]], after: [] } };
+      new ConversationStore(key).save([message('user', 'Q'), deepest]);
+      const loaded = new ConversationStore(key).load(INTERRUPTED);
+      if (!loaded.ok) throw new Error(`not loaded: ${loaded.reason}`);
+      let levels = 0;
+      for (let at: ChatMessage | undefined = loaded.messages[1]; at?.versions; at = at.versions.before[0]?.[0]) levels++;
+      expect(levels).to.equal(32);
+    });
+  });
+
   it('remove() deletes the saved copy', () => {
     const store = new ConversationStore(freshKey());
     store.save([message('user', 'Q')]);
