@@ -31,6 +31,20 @@ const forcedColorsCommand = {
   },
 };
 
+/**
+ * `executeServerCommand('grant-clipboard')`: lets the test page write and
+ * read the real clipboard, as a reader's browser does once they allowed it.
+ */
+const clipboardCommand = {
+  name: 'grant-clipboard',
+  async executeCommand({ command, session }) {
+    if (command !== 'grant-clipboard') return undefined;
+    const page = session.browser.getPage(session.id);
+    await page.browserContext().overridePermissions(new URL(page.url()).origin, ['clipboard-read', 'clipboard-write', 'clipboard-sanitized-write']);
+    return true;
+  },
+};
+
 export default {
   files: ['test/**/*.test.ts', '!test/apps/**', '!test/backends/**'],
   // The page's origin is 127.0.0.1; tests reach the same server as
@@ -44,6 +58,7 @@ export default {
   middleware: [scriptedSseMiddleware(), handlerHarnessMiddleware()],
   plugins: [
     forcedColorsCommand,
+    clipboardCommand,
     esbuildPlugin({
       ts: true,
       target: 'es2022',

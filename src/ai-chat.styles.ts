@@ -429,6 +429,41 @@ export const styles = css`
     padding: 0.25em 0.6em;
     font-size: 0.88em;
   }
+  /* Actions under a message: quiet, in the bubble's own colours. */
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.25em;
+    margin-block-start: 0.4em;
+    font-size: 0.85em;
+  }
+  .actions .quiet {
+    padding: 0.1em 0.45em;
+    font-size: 1em;
+    background: none;
+    color: inherit;
+    border-color: transparent;
+  }
+  .actions [aria-pressed='true'] {
+    border-color: currentColor;
+  }
+  /* Regenerate, Edit and the versions wait while an answer streams: hidden, so nothing moves. */
+  .busy .branch {
+    visibility: hidden;
+  }
+  .editor {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: end;
+    gap: 0.4em;
+    padding: 0;
+    border: 0;
+  }
+  .editor textarea {
+    flex-basis: 100%;
+    min-width: 16em;
+  }
   .retry {
     margin-block-start: 0.5em;
     padding: 0.25em 0.75em;

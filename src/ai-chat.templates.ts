@@ -14,6 +14,8 @@ import { renderMarkdown } from './render/render-markdown.js';
 import { safeUrl } from './render/safe-url.js';
 import type { ChatPart, FilePart, ToolPart } from './stream/parts.js';
 import type { ChatMessage } from './types.js';
+import { versionOf } from './versions.js';
+import type { Editing } from './controllers/message-actions.js';
 
 /** A file about to be sent: its thumbnail (an object URL, images only), and while it uploads, its progress and abort. */
 export interface DraftFile {
@@ -50,6 +52,10 @@ export interface ChatView {
   markdown: MarkdownCache<ChatMessage> | undefined;
   allowImages: boolean;
   highlighter: Highlighter | undefined;
+  /** The actions `actions` names: the same Set while the attribute is unchanged. */
+  actions: ReadonlySet<string>;
+  /** The question being edited in place, if any. */
+  editing: Editing | undefined;
   canRetry(message: ChatMessage): boolean;
   /** A page tool's call waits for the reader's Approve or Deny. */
   awaitsApproval(call: ToolPart): boolean;
@@ -74,6 +80,12 @@ export interface ChatView {
     paste(event: ClipboardEvent): void;
     dragover(event: DragEvent): void;
     drop(event: DragEvent): void;
+    /** Any action button under a message (one listener for all, so settled messages need none). */
+    action(event: Event): void;
+    editInput(event: Event): void;
+    editKeydown(event: KeyboardEvent): void;
+    editSubmit(event: Event): void;
+    editCancel(): void;
   };
 }
 
@@ -257,9 +269,52 @@ function renderTrailer(view: ChatView, message: ChatMessage): unknown {
     : why;
 }
 
+/**
+ * The actions under a message, as plain buttons that name what they do and
+ * the message they act on (`name`, `value`): one listener on the log serves
+ * them all, so a settled message's DOM holds no listener of its own. Those
+ * that start a request or switch versions (class `branch`) are hidden while
+ * an answer streams. Labels are properties, not child parts: Copy writes its
+ * "Copied" over its own text.
+ */
+function renderActions(view: ChatView, message: ChatMessage): TemplateResult | typeof nothing {
+  const { strings, actions } = view;
+  const { id, role, feedback } = message;
+  const version = versionOf(message);
+  const answered = role === 'assistant' && message.status === 'done';
+  const button = (name: string, label: string, branch = false) =>
+    html`<button type="button" class="quiet ${branch ? 'branch' : ''}" part="action-button" name=${name} value=${id} .textContent=${label}></button>`;
+  const rating = (name: 'good' | 'bad', label: string, icon: string) =>
+    html`<button type="button" class="quiet" part="action-button" name=${name} value=${id} aria-label=${label} aria-pressed=${feedback === name} .textContent=${icon}></button>`;
+  const shown = [
+    version &&
+      html`<span class="branch" part="versions"
+        ><button type="button" class="quiet" part="action-button" name="prev" value=${id} aria-label=${strings.previousVersion} ?disabled=${version[0] === 1}>‹</button
+        >${version[0]}/${version[1]}<button type="button" class="quiet" part="action-button" name="next" value=${id} aria-label=${strings.nextVersion} ?disabled=${version[0] === version[1]}>›</button></span
+      >`,
+    answered && actions.has('copy') && button('copy', strings.copy),
+    answered && actions.has('regenerate') && button('regenerate', strings.regenerate, true),
+    answered && actions.has('feedback') && html`${rating('good', strings.goodAnswer, '👍')}${rating('bad', strings.badAnswer, '👎')}`,
+    role === 'user' && actions.has('edit') && button('edit', strings.edit, true),
+  ].filter(Boolean);
+  return shown.length ? html`<div class="actions" part="actions">${shown}</div>` : nothing;
+}
+
+/** A question edited in place: its text in a box, Cancel, and Send (which branches the conversation). */
+function renderEditor(view: ChatView, editing: Editing): TemplateResult {
+  const { strings, on } = view;
+  return html`<form class="editor" part="editor" @submit=${on.editSubmit}>
+    <textarea part="editor-input" rows="3" aria-label=${strings.editLabel} .value=${live(editing.draft)} @input=${on.editInput} @keydown=${on.editKeydown}></textarea>
+    <button type="button" class="quiet" part="action-button" @click=${on.editCancel}>${strings.cancel}</button>
+    <button type="submit" part="action-button">${strings.send}</button>
+  </form>`;
+}
+
 function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | typeof nothing {
   if (message.role === 'system') return nothing;
   const strings = view.strings;
+  if (view.editing?.message === message)
+    return html`<div class="message user editing" part="message message-user">${renderEditor(view, view.editing)}</div>`;
   const writing = isInProgress(message);
   const { tools, sources, files } = partsOf(message.parts);
   // An attribute binding writes a boolean as its text: aria-busy is "true" or "false".
@@ -289,7 +344,7 @@ function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | t
           message.role === 'user' ? renderSentFile(strings, file) : renderFile(view, file),
         )}`
       : nothing}
-    ${renderTrailer(view, message)}
+    ${renderTrailer(view, message)}${renderActions(view, message)}
   </div>`;
 }
 
@@ -306,7 +361,7 @@ const COMMENT_NODE = 8;
 const settledNodes = new WeakMap<ChatMessage, { shows: unknown[]; node: Element | typeof nothing }>();
 
 /** The view's values a settled message's DOM depends on. */
-const viewShows = (view: ChatView): unknown[] => [view.strings, view.markdown, view.allowImages, view.highlighter];
+const viewShows = (view: ChatView): unknown[] => [view.strings, view.markdown, view.allowImages, view.highlighter, view.actions];
 /** What a settled message shows: its own fields and the view's. */
 const showsOf = (view: ChatView, message: ChatMessage): unknown[] => [
   message.content,
@@ -323,8 +378,10 @@ const same = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.le
  * plain DOM: rendered by Lit into a detached box, then stripped of Lit's
  * markers (comment nodes, two thirds of a message's nodes) and of the
  * templates' indentation. Nothing in it changes any more (no Retry, Stop or
- * Approve: those live on the last messages), so it needs no bindings; its
- * listeners (a code block's Copy) stay on their elements. It is made again
+ * Approve: those live on the last messages; its actions are served by one
+ * listener on the log, and a new feedback or version is a new message
+ * object), so it needs no bindings; its listeners (a code block's Copy)
+ * stay on their elements. It is made again
  * only when something it shows changes (its content, the language, images,
  * the highlighter).
  */
@@ -367,7 +424,7 @@ const groups = new WeakMap<ChatMessage, Group>();
  */
 const groupStillShows = (group: Group, view: ChatView, start: number) =>
   same(group.shows, viewShows(view)) &&
-  group.messages.every((message, i) => message === view.messages[start + i] && !isInProgress(message));
+  group.messages.every((message, i) => message === view.messages[start + i] && !isInProgress(message) && message !== view.editing?.message);
 
 /**
  * The messages, one slot per message: by position, so older messages
@@ -383,7 +440,10 @@ function renderMessages(view: ChatView): unknown[] {
   const { messages, firstRendered } = view;
   const settledEnd = messages.length - LIVE_TAIL;
   const isSettled = (index: number) =>
-    index < settledEnd && !isInProgress(messages[index]) && !view.markdown?.behind(messages[index]!);
+    index < settledEnd &&
+    !isInProgress(messages[index]) &&
+    !view.markdown?.behind(messages[index]!) &&
+    messages[index] !== view.editing?.message;
   const slots: unknown[] = [];
   for (let index = 0; index < messages.length; index++) {
     const message = messages[index]!;
@@ -452,7 +512,7 @@ function renderChat(view: ChatView): TemplateResult {
       <div class="empty" ?hidden=${hasMessages || Boolean(view.welcome)}>
         <slot name="empty">${strings.empty}</slot>
       </div>
-      <div class="log">
+      <div class="log ${view.busy || view.disabled ? 'busy' : ''}" @click=${on.action}>
         ${view.welcome
           ? html`<div class="message assistant welcome" part="message message-assistant">
               <div class="content">${view.welcome}</div>

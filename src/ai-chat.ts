@@ -5,6 +5,7 @@ import { checkFiles, DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES, formatSize } from
 import { ChatSession, DEFAULT_HISTORY_LIMIT } from './controllers/chat-session.js';
 import { ChildSuggestionsController } from './controllers/child-suggestions.js';
 import { FollowTailController } from './controllers/follow-tail.js';
+import { DEFAULT_ACTIONS, MessageActionsController } from './controllers/message-actions.js';
 import { ProgressiveListController } from './controllers/progressive-list.js';
 import { resolveStrings, type ChatStrings, type ChatStringsOverride } from './i18n.js';
 import type { Highlighter } from './render/highlight-types.js';
@@ -59,6 +60,11 @@ export type Position = (typeof POSITIONS)[number];
  * @csspart file - A file the model returned: an image (with `allow-images`) or a link.
  * @csspart error - The line that explains a failed answer.
  * @csspart notice - The "Reconnecting…" or "Offline…" line under an answer that is waiting.
+ * @csspart actions - The row of actions under a message.
+ * @csspart action-button - Each action: Copy, Regenerate, 👍/👎, Edit, the version arrows, and the editor's Cancel and Send.
+ * @csspart versions - The version switcher (‹ 1/2 ›) of a message that has earlier versions.
+ * @csspart editor - A question being edited in place.
+ * @csspart editor-input - Its text box.
  * @csspart retry-button - The button under a failed or stopped answer that asks again.
  * @csspart suggestions - The list of starter prompts.
  * @csspart suggestion - One starter prompt button.
@@ -114,6 +120,11 @@ export type Position = (typeof POSITIONS)[number];
  * @fires {CustomEvent<AiChatOpenDetail>} ai-chat-open - A response opened the stream; `detail` has its HTTP status and the detected format.
  * @fires {CustomEvent<AiChatRetryDetail>} ai-chat-retry - A failed attempt will be retried after `detail.delay` ms.
  * @fires {CustomEvent<AiChatToolCallDetail>} ai-chat-tool-call - An answer ended with a tool call the page may answer: call `preventDefault()` and `detail.respond(result)` to answer it without `tools`. Cancelable.
+ * @fires {CustomEvent<AiChatMessageDetail>} ai-chat-regenerate - Regenerate was pressed on `detail.message`; cancelable.
+ * @fires {CustomEvent<AiChatEditDetail>} ai-chat-edit - An edited question is about to be sent in place of `detail.message`; cancelable.
+ * @fires {CustomEvent<AiChatVersionDetail>} ai-chat-version - The reader switched to another version at `detail.message`.
+ * @fires {CustomEvent<AiChatFeedbackDetail>} ai-chat-feedback - The reader rated an answer: `detail.value` is `good`, `bad`, or null when taken back.
+ * @fires {CustomEvent<AiChatMessageDetail>} ai-chat-copy - An answer's text was copied with its Copy button.
  * @fires {CustomEvent<AiChatPartDetail>} ai-chat-part - A tool call, source or file arrived in an answer, or a tool call changed state; `detail.part` is in `message.parts`.
  */
 export class AiChat extends LitElement {
@@ -162,6 +173,7 @@ export class AiChat extends LitElement {
     maxFileSize: { type: Number, attribute: 'max-file-size', reflect: true },
     maxFiles: { type: Number, attribute: 'max-files', reflect: true },
     upload: { attribute: false },
+    actions: { reflect: true },
     // The session owns the conversation; the accessors below hand it over.
     messages: { attribute: false, noAccessor: true },
   };
@@ -203,6 +215,10 @@ export class AiChat extends LitElement {
     () => this.renderRoot?.querySelector<HTMLElement>('.log'),
   );
   #list = new ProgressiveListController<ChatMessage>(this);
+  #actions = new MessageActionsController(this, this.#session, () => this.#strings, () => {
+    this.#tail.jumpToLatest();
+    this.#input?.focus();
+  });
   #childSuggestions = new ChildSuggestionsController(this);
   #internals?: ElementInternals;
   #frameRequested?: Promise<void>;
@@ -412,6 +428,17 @@ export class AiChat extends LitElement {
   upload?: UploadFile;
 
   /**
+   * The actions on messages, as a space-separated list of `copy`,
+   * `regenerate` and `feedback` (on a finished answer) and `edit` (on a
+   * question); empty for none. Regenerate and Edit keep the earlier answer
+   * or branch, browsable with ‹ 1/2 ›, and send only the shown one.
+   * Feedback is off unless named: it needs a listener of `ai-chat-feedback`.
+   * See docs/actions.md.
+   * @default 'copy regenerate edit'
+   */
+  actions: string = DEFAULT_ACTIONS;
+
+  /**
    * The conversation, oldest first. Set it to restore one; it is read live
    * while an answer streams (the last message's `content` grows).
    */
@@ -429,7 +456,7 @@ export class AiChat extends LitElement {
   }
 
   get #input(): HTMLTextAreaElement | null {
-    return this.renderRoot.querySelector('textarea');
+    return this.renderRoot.querySelector('[part=input]');
   }
 
   constructor() {
@@ -739,6 +766,11 @@ export class AiChat extends LitElement {
     newChat: this.#focusInputAfter(() => this.clear()),
     suggestion: (text: string) => this.#focusInputAfter(() => this.send(text))(),
     retry: () => void this.retry(),
+    action: this.#actions.onClick,
+    editInput: this.#actions.onEditInput,
+    editKeydown: this.#actions.onEditKeydown,
+    editSubmit: this.#actions.onEditSubmit,
+    editCancel: this.#actions.onEditCancel,
     toggle: () => (this.open = !this.open),
     close: () => (this.open = false),
   };
@@ -768,6 +800,8 @@ export class AiChat extends LitElement {
       markdown: this.noMarkdown ? undefined : this.#markdown,
       allowImages: this.allowImages,
       highlighter: this.highlighter,
+      actions: this.#actions.enabled(this.actions),
+      editing: this.#actions.editing,
       canRetry: (message) => this.#session.canRetry(message),
       awaitsApproval: (call) => this.#session.awaitsApproval(call),
       decide: (call, approved) => this.#session.decide(call, approved),

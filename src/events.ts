@@ -1,6 +1,6 @@
 import type { ChatPart, ToolPart } from './stream/parts.js';
 import type { ChatFailure } from './errors.js';
-import type { ChatMessage, ChatRequest } from './types.js';
+import type { ChatMessage, ChatRequest, Feedback } from './types.js';
 
 export interface AiChatSendDetail {
   /** The request about to go out; change its `body` or `headers` in place. */
@@ -58,6 +58,30 @@ export interface AiChatRetryDetail {
   message: ChatMessage;
 }
 
+export interface AiChatEditDetail {
+  /** The question as it was (still in the conversation while listeners run). */
+  message: ChatMessage;
+  /** The text about to be sent in its place. */
+  content: string;
+}
+
+export interface AiChatVersionDetail {
+  /** The message now shown where the reader switched versions. */
+  message: ChatMessage;
+  /** Which version is shown, from 1, of `count`. */
+  version: number;
+  count: number;
+}
+
+export interface AiChatFeedbackDetail {
+  /** The answer's `id`. */
+  messageId: string;
+  /** `good` or `bad`, or null when the reader took it back. */
+  value: Feedback | null;
+  /** The answer, with its new `feedback`. */
+  message: ChatMessage;
+}
+
 /**
  * Every event of `<ai-chat>`, by name. Each bubbles and is composed so it
  * crosses shadow roots; names are prefixed so they never collide with the
@@ -74,6 +98,14 @@ export interface AiChatEventMap {
   'ai-chat-open': CustomEvent<AiChatOpenDetail>;
   'ai-chat-part': CustomEvent<AiChatPartDetail>;
   'ai-chat-tool-call': CustomEvent<AiChatToolCallDetail>;
+  /** Regenerate was pressed on `detail.message`; cancel it with `preventDefault()`. */
+  'ai-chat-regenerate': CustomEvent<AiChatMessageDetail>;
+  /** An edited question is about to be sent; cancel it with `preventDefault()`. */
+  'ai-chat-edit': CustomEvent<AiChatEditDetail>;
+  'ai-chat-version': CustomEvent<AiChatVersionDetail>;
+  'ai-chat-feedback': CustomEvent<AiChatFeedbackDetail>;
+  /** An answer's text was copied (Copy). */
+  'ai-chat-copy': CustomEvent<AiChatMessageDetail>;
 }
 
 export type AiChatEventName = keyof AiChatEventMap;

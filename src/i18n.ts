@@ -67,6 +67,17 @@ export interface ChatStrings {
   notSaved: string;
   /** An `upload` that failed; the draft and its files stay. */
   uploadFailed: (name: string) => string;
+  /** The actions under an answer (`actions`): Regenerate, and 👍/👎's accessible names. Copy is `copy`. */
+  regenerate: string;
+  goodAnswer: string;
+  badAnswer: string;
+  /** Edit on a question, the text box that edits it, and the button that leaves it unchanged. */
+  edit: string;
+  editLabel: string;
+  cancel: string;
+  /** The buttons around a message's "1/2" (Regenerate and Edit keep earlier versions). */
+  previousVersion: string;
+  nextVersion: string;
   errors: ErrorTexts;
 }
 
@@ -120,6 +131,14 @@ const KEYS = [
   'fileRejected',
   'notSaved',
   'uploadFailed',
+  'regenerate',
+  'goodAnswer',
+  'badAnswer',
+  'edit',
+  'editLabel',
+  'cancel',
+  'previousVersion',
+  'nextVersion',
 ] as const;
 
 /** A language's set: its texts in `KEYS` order, and its error texts. */
@@ -171,6 +190,14 @@ const en = language(
       `“${name}” was not attached: ${reason === 'type' ? 'this type of file is not accepted' : reason === 'size' ? `it is larger than ${limit}` : `at most ${limit} files per message`}.`, // fileRejected
     'Not saved', // notSaved
     (name) => `“${name}” could not be uploaded.`, // uploadFailed
+    'Regenerate', // regenerate
+    'Good answer', // goodAnswer
+    'Bad answer', // badAnswer
+    'Edit', // edit
+    'Edit message', // editLabel
+    'Cancel', // cancel
+    'Previous version', // previousVersion
+    'Next version', // nextVersion
   ],
   ENGLISH_ERRORS,
 );
@@ -216,9 +243,17 @@ const de = language(
     'Anhänge', // attachments
     (name) => `${name} entfernen`, // removeFile
     (name, reason, limit) =>
-      `„${name}“ wurde nicht angehängt: ${reason === 'type' ? 'Dateien dieser Art werden nicht angenommen' : reason === 'size' ? `sie ist größer als ${limit}` : `höchstens ${limit} Dateien pro Nachricht`}.`, // fileRejected
+      `„${name}“ wurde nicht angehängt: ${reason === 'type' ? 'Dateien dieser Art werden nicht angenommen' : reason === 'size' ? `sie ist größer als ${limit}` : `höchstens ${limit} ${limit === '1' ? 'Datei' : 'Dateien'} pro Nachricht`}.`, // fileRejected
     'Nicht gespeichert', // notSaved
     (name) => `„${name}“ konnte nicht hochgeladen werden.`, // uploadFailed
+    'Neu generieren', // regenerate
+    'Gute Antwort', // goodAnswer
+    'Schlechte Antwort', // badAnswer
+    'Bearbeiten', // edit
+    'Nachricht bearbeiten', // editLabel
+    'Abbrechen', // cancel
+    'Vorherige Version', // previousVersion
+    'Nächste Version', // nextVersion
   ],
   errorTexts([
     (p) => `Der Server antwortete mit ${statusLine(p)}${p.said ? `: ${p.said}` : '.'}`, // http
@@ -284,6 +319,14 @@ const fr = language(
       `« ${name} » n’a pas été joint : ${reason === 'type' ? 'ce type de fichier n’est pas accepté' : reason === 'size' ? `il dépasse ${limit}` : `${limit} fichiers au plus par message`}.`, // fileRejected
     'Non enregistré', // notSaved
     (name) => `« ${name} » n’a pas pu être envoyé.`, // uploadFailed
+    'Régénérer', // regenerate
+    'Bonne réponse', // goodAnswer
+    'Mauvaise réponse', // badAnswer
+    'Modifier', // edit
+    'Modifier le message', // editLabel
+    'Annuler', // cancel
+    'Version précédente', // previousVersion
+    'Version suivante', // nextVersion
   ],
   errorTexts([
     (p) => `Le serveur a répondu ${statusLine(p)}${p.said ? ` : ${p.said}` : '.'}`, // http

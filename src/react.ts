@@ -48,6 +48,11 @@ const events: EventProps = {
   onAiChatRetry: event('ai-chat-retry'),
   onAiChatPart: event('ai-chat-part'),
   onAiChatToolCall: event('ai-chat-tool-call'),
+  onAiChatRegenerate: event('ai-chat-regenerate'),
+  onAiChatEdit: event('ai-chat-edit'),
+  onAiChatVersion: event('ai-chat-version'),
+  onAiChatFeedback: event('ai-chat-feedback'),
+  onAiChatCopy: event('ai-chat-copy'),
 };
 
 /** The React component for `<ai-chat>`; its ref is the element, for `send()`, `abort()`, `clear()`. */

@@ -92,7 +92,7 @@ export function lastBubble(el: AiChat): HTMLElement {
 }
 
 export function input(el: AiChat): HTMLTextAreaElement {
-  return shadow(el).querySelector('textarea')!;
+  return shadow(el).querySelector('[part=input]')!;
 }
 
 /** Types into the text box the way a reader does (value plus an input event). */

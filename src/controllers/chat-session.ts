@@ -14,7 +14,8 @@ import { FORMATS, isSkipped } from '../stream/formats/index.js';
 import { createPartsBuilder, type ChatPart, type FilePart, type ToolPart } from '../stream/parts.js';
 import { chatFailure } from '../errors.js';
 import { abortable, declareTools, DENIED, settle, toolRunner, type PageTools } from '../tools.js';
-import type { ChatMessage, ChatRequest, ChatStatus, MessageRole, MessageStatus } from '../types.js';
+import type { ChatMessage, ChatRequest, ChatStatus, Feedback, MessageRole, MessageStatus } from '../types.js';
+import { showVersion, versionOf, versionsBefore } from '../versions.js';
 import { isInProgress, newMessageId } from '../conversation-store.js';
 import { ConversationSync, type SavedTurn } from './conversation-sync.js';
 
@@ -318,24 +319,93 @@ export class ChatSession implements ReactiveController {
     const restored = this.#messages[index];
     if (!saved || !saved.lastEventId || !restored || !this.#sync.isUnfinishedElsewhere(restored)) return;
     // A copy: the restored object counts as another page's, and this page writes it now.
-    void this.#requestAnswer(this.#messages.slice(0, index), { answer: reopened(restored), resume: saved });
+    void this.#requestAnswer(this.#messages.slice(0, index), reopened(restored), saved);
   }
 
   /** Sends a question: its text, and the reader's files as `file` parts beside it (a question may be files alone). */
   async send(text: string, files: FilePart[] = []): Promise<ChatMessage | undefined> {
+    const question = this.#question(text, files);
+    return question && this.#requestAnswer([...this.#messages, question]);
+  }
+
+  /** A question of `text` and `files`, unless it would be empty or cannot be sent now. */
+  #question(text: string, files: FilePart[]): ChatMessage | undefined {
     const content = text.trim();
-    if ((!content && !files.length) || this.#settings().disabled || this.busy) return undefined;
+    if ((!content && !files.length) || !this.#idle) return undefined;
     const question = this.#create('user', content, 'done');
     if (files.length) question.parts = [...(content ? [{ type: 'text', text: content } as const] : []), ...files];
-    return this.#requestAnswer([...this.#messages, question]);
+    return question;
   }
 
   async retry(): Promise<ChatMessage | undefined> {
-    if (this.#settings().disabled || this.busy) return undefined;
+    if (!this.#idle) return undefined;
     const last = this.#messages.at(-1);
-    const history = last?.role === 'assistant' ? this.#messages.slice(0, -1) : this.#messages;
+    const replaced = last?.role === 'assistant';
+    const history = replaced ? this.#messages.slice(0, -1) : this.#messages;
     if (!history.some((message) => message.role === 'user')) return undefined;
-    return this.#requestAnswer(history);
+    // A failed Regenerate's answer keeps the versions it was made beside.
+    const answer = this.#create('assistant', '', 'pending');
+    if (replaced && last.versions) answer.versions = last.versions;
+    return this.#requestAnswer(history, answer);
+  }
+
+  get #idle(): boolean {
+    return !this.#settings().disabled && !this.busy;
+  }
+
+  /**
+   * A new answer in place of `answer`, to the same conversation before it:
+   * the answer and everything after it stay as an earlier version. A
+   * cancelled `ai-chat-regenerate` (or `ai-chat-send`) changes nothing.
+   */
+  async regenerate(answer: ChatMessage): Promise<ChatMessage | undefined> {
+    const index = this.#messages.indexOf(answer);
+    if (!this.#idle || answer.role !== 'assistant' || index < 0) return undefined;
+    if (!emit(this.#host, 'ai-chat-regenerate', { message: answer }, { cancelable: true })) return undefined;
+    const next = this.#create('assistant', '', 'pending');
+    next.versions = versionsBefore(this.#messages, index);
+    return this.#requestAnswer(this.#messages.slice(0, index), next);
+  }
+
+  /**
+   * Sends `text` in place of `question` (with its files) and streams a new
+   * answer: the question and everything after it stay as an earlier
+   * version. Undefined when nothing was sent (blank, busy, or a listener of
+   * `ai-chat-edit` or `ai-chat-send` cancelled it), and nothing changed.
+   */
+  async edit(question: ChatMessage, text: string): Promise<ChatMessage | undefined> {
+    const index = this.#messages.indexOf(question);
+    const files = (question.parts ?? []).filter((part): part is FilePart => part.type === 'file');
+    const edited = question.role === 'user' && index >= 0 ? this.#question(text, files) : undefined;
+    if (!edited || !emit(this.#host, 'ai-chat-edit', { message: question, content: edited.content }, { cancelable: true }))
+      return undefined;
+    edited.versions = versionsBefore(this.#messages, index);
+    return this.#requestAnswer([...this.#messages.slice(0, index), edited]);
+  }
+
+  /** Shows the version one `step` (-1 or 1) away at `message`; returns the message shown in its place. */
+  showVersion(message: ChatMessage, step: -1 | 1): ChatMessage | undefined {
+    const index = this.#messages.indexOf(message);
+    const next = this.#idle && index >= 0 ? showVersion(this.#messages, index, step) : undefined;
+    if (!next) return undefined;
+    this.#replace(next);
+    this.#saveMerged();
+    const shown = next[index]!;
+    const [version, count] = versionOf(shown)!;
+    emit(this.#host, 'ai-chat-version', { message: shown, version, count });
+    return shown;
+  }
+
+  /** The reader's 👍 or 👎 on an answer; the same again takes it back. Returns the answer as it is now. */
+  rate(answer: ChatMessage, value: Feedback): ChatMessage | undefined {
+    if (!this.#messages.includes(answer) || answer.role !== 'assistant') return undefined;
+    // A new object: finished messages never change in place (settled DOM and the store rely on it).
+    const rated: ChatMessage = { ...answer, feedback: value };
+    if (answer.feedback === value) delete rated.feedback;
+    this.#replace(this.#messages.map((message) => (message === answer ? rated : message)));
+    this.#saveMerged();
+    emit(this.#host, 'ai-chat-feedback', { messageId: answer.id, value: rated.feedback ?? null, message: rated });
+    return rated;
   }
 
   abort(): void {
@@ -377,8 +447,7 @@ export class ChatSession implements ReactiveController {
       message.role === 'assistant' &&
       (message.status === 'error' || message.status === 'aborted') &&
       message === this.#messages.at(-1) &&
-      !this.busy &&
-      !this.#settings().disabled
+      this.#idle
     );
   }
 
@@ -436,18 +505,18 @@ export class ChatSession implements ReactiveController {
    */
   async #requestAnswer(
     history: ChatMessage[],
-    resumed?: { answer: ChatMessage; resume: SavedTurn },
+    answer = this.#create('assistant', '', 'pending'),
+    resume?: SavedTurn,
   ): Promise<ChatMessage | undefined> {
     const settings = this.#settings();
     const context = this.#context(history);
     let request = this.#buildRequest(context);
     if (!request) return undefined;
 
-    const answer = resumed?.answer ?? this.#create('assistant', '', 'pending');
     this.#replace([...history, answer]);
     this.announcement = '';
     this.#sync.save(this.#messages, true);
-    let outcome = await this.#readAnswer(answer, request, resumed?.resume);
+    let outcome = await this.#readAnswer(answer, request, resume);
     const maxSteps = settings.maxSteps >= 1 ? Math.floor(settings.maxSteps) : 1;
     for (let step = 1; outcome.status === 'done'; step++) {
       const calls = (answer.parts ?? []).filter((part): part is ToolPart => part.type === 'tool' && part.state === 'input-available');
@@ -463,7 +532,7 @@ export class ChatSession implements ReactiveController {
       if (!request) break;
       outcome = await this.#readAnswer(answer, request);
     }
-    this.#finish(answer, outcome, resumed !== undefined);
+    this.#finish(answer, outcome, resume !== undefined);
     this.#host.requestUpdate();
     this.#saveMerged();
     return answer;

@@ -244,21 +244,27 @@ function putCited(text: string, sources: readonly ListedSource[], inLink: boolea
 
 const LABEL_MS = 2000;
 
-async function copyCode(event: Event, labels: CodeLabels): Promise<void> {
+function copyCode(event: Event, labels: CodeLabels): void {
   const button = event.currentTarget as HTMLButtonElement;
   const code = button.closest('.code-block')?.querySelector('code');
-  if (!code) return;
-  let label = labels.copied;
+  if (code) void copyText(button, code.textContent ?? '', code, labels);
+}
+
+/**
+ * Copies `text`, and says so on `button` for a moment. Without a clipboard
+ * (an insecure page, a refused permission) it selects `shown` instead, so
+ * the reader can copy it with the keyboard. The button's text is its own:
+ * no template part lives inside it. Resolves with whether it was copied.
+ */
+export async function copyText(button: HTMLElement, text: string, shown: Node, labels: CodeLabels): Promise<boolean> {
+  let copied = true;
   try {
-    await navigator.clipboard.writeText(code.textContent ?? '');
+    await navigator.clipboard.writeText(text);
   } catch {
-    // No clipboard (insecure page, permission refused): select the code so
-    // the reader can copy it with the keyboard.
-    const selection = getSelection();
-    selection?.selectAllChildren(code);
-    label = labels.copyFailed;
+    getSelection()?.selectAllChildren(shown);
+    copied = false;
   }
-  // The label node belongs to a closed block that is never re-rendered.
-  button.textContent = label;
+  button.textContent = copied ? labels.copied : labels.copyFailed;
   setTimeout(() => (button.textContent = labels.copy), LABEL_MS);
+  return copied;
 }
