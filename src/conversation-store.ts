@@ -208,10 +208,11 @@ export class ConversationStore {
       const stored = raw === this.#written?.raw ? this.#written : raw === null ? undefined : readStored(raw);
       const { toStore, toShow } = this.#merge(messages, stored && 'messages' in stored ? stored.messages : []);
       const write = (maxFileBytes: number) => {
-        const kept = toStore.map((message) => plain(message, maxFileBytes));
-        const next = JSON.stringify({ v: VERSION, messages: kept });
+        const forms = toStore.map((message) => saved(message, maxFileBytes));
+        // What `JSON.stringify({ v, messages })` writes, from each message's JSON, most of them written before.
+        const next = `{"v":${VERSION},"messages":[${forms.map((form) => form.json).join(',')}]}`;
         storage.setItem(this.key, next);
-        this.#written = { raw: next, messages: kept };
+        this.#written = { raw: next, messages: forms.map((form) => form.kept) };
       };
       try {
         write(MAX_SAVED_FILE_BYTES);
@@ -252,7 +253,8 @@ export class ConversationStore {
     this.#known.add(stored.id);
     if (isInProgress(stored) && !isOwnId(stored.id)) this.#unfinished.add(stored.id);
     else this.#unfinished.delete(stored.id);
-    const json = JSON.stringify(stored);
+    // A copy this page stored (storage still held what it wrote) has its JSON already.
+    const json = keptJson(stored) ?? JSON.stringify(stored);
     const previous = this.#adopted.get(stored.id);
     if (previous?.json === json) return previous.message;
     const message = settle(stored, interruptedText);
@@ -309,30 +311,90 @@ function readStored(raw: string): LoadResult {
   }
 }
 
+/** The JSON of a copy a save kept, when it is one: the copy's own `JSON.stringify`. */
+function keptJson(message: ChatMessage): string | undefined {
+  for (const forms of savedForms.values()) {
+    const form = forms.get(message);
+    if (form?.kept === message) return form.json;
+  }
+  return undefined;
+}
+
 /** A stored message as it may be shown: no `system` message, at any depth of versions. */
 function restored(message: ChatMessage): ChatMessage | undefined {
   if (!RESTORED_ROLES.includes(message.role)) return undefined;
   return message.versions ? { ...message, versions: mapVersions(message.versions, restored) } : message;
 }
 
+/** A message as stored: the copy kept (its stored fields only) and its JSON text. */
+interface Saved {
+  kept: ChatMessage;
+  json: string;
+  /** Versions deep it was saved at: past `MAX_VERSION_DEPTH` its versions are left out, so the depth is part of the form. */
+  depth: number;
+  /** Nothing in it is in progress: it cannot change, so its form can be kept. */
+  final: boolean;
+}
+
 /**
- * The stored fields only. `JSON.stringify` leaves out the ones that are
- * undefined, so a message without reasoning, error or parts is stored without
- * those keys. Files over `maxFileBytes` (all of a message's together) are
- * kept without their bytes: an empty `url`, shown as "not saved".
- *
- * Versions are stored the same way, message by message: each message in a
- * version has its own `maxFileBytes`, as it had when it was shown (an
- * edited question keeps its files). The quota bounds the sum: when it is
- * full, the save is made again with no file bytes at all, versions
- * included. System messages are left out of versions as from the
+ * The stored forms of finished messages, per file budget, found by the
+ * message saved and by the copy kept (the next save merges with the copies).
+ * A finished message never changes in place (an action makes a new object),
+ * so its JSON is written once, not again on every save while an answer
+ * streams below a long conversation. A message in progress changes in
+ * place, so its form (and that of a message holding it in its versions) is
+ * made afresh each save. Files left unsaved were marked when the form was
+ * made (`unsavedFiles` keeps its parts), so a kept form marks nothing anew.
+ */
+const savedForms = new Map<number, WeakMap<ChatMessage, Saved>>();
+
+/**
+ * `message` as stored. Versions are stored the same way, message by message:
+ * each message in a version has its own `maxFileBytes`, as it had when it
+ * was shown (an edited question keeps its files). The quota bounds the sum:
+ * when it is full, the save is made again with no file bytes at all,
+ * versions included. System messages are left out of versions as from the
  * conversation, and versions deeper than `MAX_VERSION_DEPTH` are not saved.
  */
-function plain(
-  { id, role, content, status, reasoning, error, parts, feedback, versions }: ChatMessage,
-  maxFileBytes: number,
-  depth = 0,
-): ChatMessage {
+function saved(message: ChatMessage, maxFileBytes: number, depth = 0): Saved {
+  let forms = savedForms.get(maxFileBytes);
+  if (!forms) savedForms.set(maxFileBytes, (forms = new WeakMap()));
+  const known = forms.get(message);
+  if (known?.depth === depth) return known;
+  const fields = plain(message, maxFileBytes);
+  let final = !isInProgress(message);
+  const versions =
+    message.versions && depth < MAX_VERSION_DEPTH
+      ? mapVersions(message.versions, (inner) => {
+          if (inner.role === 'system') return undefined;
+          const form = saved(inner, maxFileBytes, depth + 1);
+          final &&= form.final;
+          return form;
+        })
+      : undefined;
+  const fieldsJson = JSON.stringify(fields);
+  const list = (stored: Saved[][]) => `[${stored.map((version) => `[${version.map((form) => form.json).join(',')}]`).join(',')}]`;
+  const keptOf = (stored: Saved[][]) => stored.map((version) => version.map((form) => form.kept));
+  // `versions` comes last in the copy, so its JSON is the fields' with the versions' (already written) spliced in.
+  const form: Saved = versions
+    ? {
+        kept: { ...fields, versions: { before: keptOf(versions.before), after: keptOf(versions.after) } },
+        json: `${fieldsJson.slice(0, -1)},"versions":{"before":${list(versions.before)},"after":${list(versions.after)}}}`,
+        depth,
+        final,
+      }
+    : { kept: fields, json: fieldsJson, depth, final };
+  if (final) forms.set(message, form).set(form.kept, form);
+  return form;
+}
+
+/**
+ * The stored fields but versions. `JSON.stringify` leaves out the ones that
+ * are undefined, so a message without reasoning, error or parts is stored
+ * without those keys. Files over `maxFileBytes` (all of a message's
+ * together) are kept without their bytes: an empty `url`, shown as "not saved".
+ */
+function plain({ id, role, content, status, reasoning, error, parts, feedback }: ChatMessage, maxFileBytes: number): ChatMessage {
   let bytes = 0;
   for (const part of parts ?? []) if (part.type === 'file') bytes += dataBytes(part.url);
   if (bytes > maxFileBytes) {
@@ -342,9 +404,5 @@ function plain(
       return { ...part, url: '' };
     });
   }
-  const kept =
-    versions && depth < MAX_VERSION_DEPTH
-      ? mapVersions(versions, (inner) => (inner.role === 'system' ? undefined : plain(inner, maxFileBytes, depth + 1)))
-      : undefined;
-  return { id, role, content, status, reasoning, error, parts, feedback, versions: kept };
+  return { id, role, content, status, reasoning, error, parts, feedback };
 }

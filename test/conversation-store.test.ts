@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { ConversationStore, newMessageId } from '../src/conversation-store.js';
+import { ConversationStore, newMessageId, unsavedFiles } from '../src/conversation-store.js';
+import type { ChatPart } from '../src/stream/parts.js';
 import type { ChatMessage, MessageStatus } from '../src/types.js';
 
 // The store on its own, against the browser's real localStorage. Two stores
@@ -280,6 +281,91 @@ describe('ConversationStore', () => {
       let levels = 0;
       for (let at: ChatMessage | undefined = loaded.messages[1]; at?.versions; at = at.versions.before[0]?.[0]) levels++;
       expect(levels).to.equal(32);
+    });
+  });
+
+  describe('saving a long conversation while an answer streams', () => {
+    const rawOf = (store: ConversationStore) => localStorage.getItem(store.key)!;
+
+    it('stores exactly the text JSON.stringify writes, however the message looks', () => {
+      const store = new ConversationStore(freshKey());
+      const kept = { ...message('assistant', 'Kept "aside"\n\u2028'), feedback: 'bad' } as ChatMessage;
+      const answer: ChatMessage = {
+        ...message('assistant', 'Shown </script> ✓', 'streaming'),
+        reasoning: 'hm',
+        parts: [{ type: 'text', text: 'Shown' }],
+        versions: { before: [[kept, message('user', 'Then')]], after: [[message('assistant', 'Later')]] },
+      };
+      store.save([message('user', 'Q'), { ...message('assistant', 'Failed', 'error'), error: 'Boom' }, answer]);
+      const raw = rawOf(store);
+      expect(raw).to.equal(JSON.stringify(JSON.parse(raw)));
+      answer.status = 'done';
+      store.save([message('user', 'Q'), answer]);
+      expect(rawOf(store)).to.equal(JSON.stringify(JSON.parse(rawOf(store))));
+    });
+
+    it('saves an answer as it grows, its versions with it, and a finished message replaced by a new object anew', () => {
+      const key = freshKey();
+      const store = new ConversationStore(key);
+      const question = message('user', 'Q');
+      const earlier = message('assistant', 'Earlier');
+      const answer: ChatMessage = { ...message('assistant', 'Hal', 'streaming'), versions: { before: [[earlier]], after: [] } };
+      store.save([question, answer]);
+      answer.content += 'f';
+      store.save([question, answer]);
+      expect(storedOf(store)[1]).to.deep.equal(['Half', 'streaming']);
+      answer.content += ' done';
+      answer.status = 'done';
+      store.save([question, answer]);
+      expect(storedOf(store)[1]).to.deep.equal(['Half done', 'done']);
+      const rated = { ...answer, feedback: 'good' } as ChatMessage;
+      store.save([question, rated]);
+      const loaded = new ConversationStore(key).load(INTERRUPTED);
+      if (!loaded.ok) throw new Error('not loaded');
+      expect(loaded.messages[1]).to.deep.equal({
+        id: answer.id,
+        role: 'assistant',
+        content: 'Half done',
+        status: 'done',
+        feedback: 'good',
+        versions: { before: [[earlier]], after: [] },
+      });
+    });
+
+    it('saves a message moved deeper into versions to the depth a load reads', () => {
+      const key = freshKey();
+      const store = new ConversationStore(key);
+      // 33 messages, each the version of the one before: as deep as a load reads.
+      let chain: ChatMessage = message('assistant', 'Deepest');
+      for (let i = 0; i < 32; i++) chain = { ...message('assistant', `Level ${i}`), versions: { before: [[chain]], after: [] } };
+      store.save([chain]);
+      expect(new ConversationStore(key).load(INTERRUPTED).ok).to.equal(true);
+      // The same object one level down: its deepest version no longer fits.
+      const question: ChatMessage = { ...message('user', 'Edited'), versions: { before: [[chain]], after: [] } };
+      store.save([question]);
+      expect(new ConversationStore(key).load(INTERRUPTED).ok).to.equal(true);
+    });
+
+    it('keeps a small file inside a version whole and stores a large one without its bytes, shown as not saved', () => {
+      const key = freshKey();
+      const file = (name: string, bytes: number): ChatPart => ({
+        type: 'file',
+        mediaType: 'image/png',
+        filename: name,
+        url: `data:image/png;base64,${'A'.repeat(Math.ceil(bytes / 3) * 4)}`,
+      });
+      const small = file('small.png', 1000);
+      const large = file('large.png', 1_100_000);
+      const withFile = (part: ChatPart): ChatMessage => ({ ...message('user', ''), parts: [part] });
+      const question: ChatMessage = { ...message('user', 'Edited'), versions: { before: [[withFile(small)], [withFile(large)]], after: [] } };
+      const store = new ConversationStore(key);
+      store.save([question]);
+      store.save([question]);
+      const urls = (m: ChatMessage) => m.versions!.before.map((version) => (version[0]!.parts![0] as { url: string }).url.length);
+      const loaded = new ConversationStore(key).load(INTERRUPTED);
+      if (!loaded.ok) throw new Error('not loaded');
+      expect(urls(loaded.messages[0]!)).to.deep.equal([(small as { url: string }).url.length, 0]);
+      expect([unsavedFiles.has(small), unsavedFiles.has(large)]).to.deep.equal([false, true]);
     });
   });
 
