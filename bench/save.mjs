@@ -17,8 +17,8 @@
 // alone" is a getItem of the stored text and a setItem of one as long, the
 // floor a store that writes the whole conversation cannot go under. The bench also checks both trees stored the very same text.
 //
-// --profile prints, for this checkout at 2,000 messages, self time by
-// function over its saves (CDP profiler), biggest first.
+// --profile prints, for each tree at 2,000 messages, self time by
+// function over its saves in the last run (CDP profiler), biggest first.
 //
 // --load runs two busy-looping Node processes beside the browser, ended by
 // their pids when the bench ends.
@@ -158,7 +158,7 @@ async function main() {
     await cdp.send('Performance.enable', { timeMetrics: 'threadTicks' });
     const source = markdownTokens(4000);
     const results = new Map();
-    let profile;
+    const profiles = new Map();
     const stored = new Map();
     for (let run = 0; run < RUNS; run++) {
       for (const c of CASES) {
@@ -167,7 +167,7 @@ async function main() {
           const id = `${c.count}${c.versions ? 'v' : ''}`;
           const key = `bench-save-${id}`;
           await page.evaluate(setUp, { tree: tree.name, ...c, source, key });
-          const profiling = PROFILE && tree.name === 'after' && id === '2000' && run === RUNS - 1;
+          const profiling = PROFILE && id === '2000' && run === RUNS - 1;
           if (profiling) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.setSamplingInterval', { interval: 100 })).then(() => cdp.send('Profiler.start'));
           const row = results.get(`${tree.name}:${id}`) ?? { wall: [], cpu: [], storageWall: [], storageCpu: [] };
           for (let i = 0; i < SAVES; i++) {
@@ -175,7 +175,7 @@ async function main() {
             row.wall.push(save.wall);
             row.cpu.push(save.cpu);
           }
-          if (profiling) profile = (await cdp.send('Profiler.stop')).profile;
+          if (profiling) profiles.set(tree, (await cdp.send('Profiler.stop')).profile);
           stored.set(`${tree.name}:${id}`, await page.evaluate((k) => localStorage.getItem(`ai-chat:${k}`), key));
           for (let i = 0; i < 5; i++) {
             const floor = await measure(page, cdp, storageOnce);
@@ -207,7 +207,7 @@ async function main() {
         `| ${label} | before / after | ×${(median(b.wall) / median(a.wall)).toFixed(1)} | ×${(median(b.cpu) / median(a.cpu)).toFixed(1)} | | ${same ? 'same text' : 'TEXT DIFFERS'} |`,
       );
     }
-    if (profile) {
+    for (const [tree, profile] of profiles) {
       const byId = new Map(profile.nodes.map((node) => [node.id, node]));
       const self = new Map();
       profile.samples.forEach((id, i) => {
@@ -215,7 +215,7 @@ async function main() {
         const where = `${callFrame.functionName || '(anonymous)'} ${callFrame.url.replace(origin, '')}:${callFrame.lineNumber + 1}`;
         self.set(where, (self.get(where) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
       });
-      console.log(`\n# self time, ${trees[1].label}, 2,000 messages, ${SAVES} saves (ms)`);
+      console.log(`\n# self time, ${tree.label}, 2,000 messages, ${SAVES} saves (ms)`);
       for (const [where, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`${ms.toFixed(1).padStart(8)}  ${where}`);
     }
   } finally {

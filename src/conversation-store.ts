@@ -212,7 +212,9 @@ export class ConversationStore {
         // What `JSON.stringify({ v, messages })` writes, from each message's JSON, most of them written before.
         const next = `{"v":${VERSION},"messages":[${forms.map((form) => form.json).join(',')}]}`;
         storage.setItem(this.key, next);
-        this.#written = { raw: next, messages: forms.map((form) => form.kept) };
+        // Read back: Chromium hands out the very string it keeps, so the next
+        // save sees it unchanged by identity, not by comparing megabytes.
+        this.#written = { raw: storage.getItem(this.key) ?? next, messages: forms.map((form) => form.kept) };
       };
       try {
         write(MAX_SAVED_FILE_BYTES);
@@ -254,9 +256,13 @@ export class ConversationStore {
     if (isInProgress(stored) && !isOwnId(stored.id)) this.#unfinished.add(stored.id);
     else this.#unfinished.delete(stored.id);
     // A copy this page stored (storage still held what it wrote) has its JSON already.
-    const json = keptJson(stored) ?? JSON.stringify(stored);
+    const json = keptForms.get(stored)?.json ?? JSON.stringify(stored);
     const previous = this.#adopted.get(stored.id);
-    if (previous?.json === json) return previous.message;
+    if (previous?.json === json) {
+      // The same string from now on: comparing every message of a long conversation by content on each save adds up.
+      previous.json = json;
+      return previous.message;
+    }
     const message = settle(stored, interruptedText);
     this.#adopted.set(stored.id, { message, json });
     this.#theirs.add(message);
@@ -282,7 +288,8 @@ export class ConversationStore {
       else if (!this.#known.has(message.id)) addedAfter.set(anchor, [...(addedAfter.get(anchor) ?? []), message]);
     }
     const keepAdded = (after: string | undefined) => {
-      for (const message of addedAfter.get(after) ?? []) keep(message, this.#adopt(message));
+      const added = addedAfter.get(after);
+      if (added) for (const message of added) keep(message, this.#adopt(message));
     };
     keepAdded(undefined);
     for (const message of local) {
@@ -309,15 +316,6 @@ function readStored(raw: string): LoadResult {
   } catch (error) {
     return { ok: false, reason: 'corrupt', detail: String(error) };
   }
-}
-
-/** The JSON of a copy a save kept, when it is one: the copy's own `JSON.stringify`. */
-function keptJson(message: ChatMessage): string | undefined {
-  for (const forms of savedForms.values()) {
-    const form = forms.get(message);
-    if (form?.kept === message) return form.json;
-  }
-  return undefined;
 }
 
 /** A stored message as it may be shown: no `system` message, at any depth of versions. */
@@ -347,6 +345,8 @@ interface Saved {
  * made (`unsavedFiles` keeps its parts), so a kept form marks nothing anew.
  */
 const savedForms = new Map<number, WeakMap<ChatMessage, Saved>>();
+/** The forms of finished messages by the copy kept: its JSON is the copy's own `JSON.stringify`. */
+const keptForms = new WeakMap<ChatMessage, Saved>();
 
 /**
  * `message` as stored. Versions are stored the same way, message by message:
@@ -384,7 +384,10 @@ function saved(message: ChatMessage, maxFileBytes: number, depth = 0): Saved {
         final,
       }
     : { kept: fields, json: fieldsJson, depth, final };
-  if (final) forms.set(message, form).set(form.kept, form);
+  if (final) {
+    forms.set(message, form).set(form.kept, form);
+    keptForms.set(form.kept, form);
+  }
   return form;
 }
 
