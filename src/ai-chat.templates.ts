@@ -282,22 +282,34 @@ function renderActions(view: ChatView, message: ChatMessage): TemplateResult | t
   const { id, role, feedback } = message;
   const version = versionOf(message);
   const answered = role === 'assistant' && message.status === 'done';
-  const button = (name: string, label: string, branch = false) =>
-    html`<button type="button" class="quiet ${branch ? 'branch' : ''}" part="action-button" name=${name} value=${id} .textContent=${label}></button>`;
-  const rating = (name: 'good' | 'bad', label: string, icon: string) =>
-    html`<button type="button" class="quiet" part="action-button" name=${name} value=${id} aria-label=${label} aria-pressed=${feedback === name} .textContent=${icon}></button>`;
+  const button = (name: string, text: string, { label, pressed, disabled, branch }: ActionOptions = {}) =>
+    html`<button type="button" class="quiet ${branch ? 'branch' : ''}" part="action-button" name=${name} value=${id} aria-label=${label ?? nothing} aria-pressed=${pressed ?? nothing} ?disabled=${disabled} .textContent=${text}></button>`;
   const shown = [
     version &&
       html`<span class="branch" part="versions"
-        ><button type="button" class="quiet" part="action-button" name="prev" value=${id} aria-label=${strings.previousVersion} ?disabled=${version[0] === 1}>‹</button
-        >${version[0]}/${version[1]}<button type="button" class="quiet" part="action-button" name="next" value=${id} aria-label=${strings.nextVersion} ?disabled=${version[0] === version[1]}>›</button></span
+        >${button('prev', '‹', { label: strings.previousVersion, disabled: version[0] === 1 })}${version[0]}/${version[1]}${button('next', '›', {
+          label: strings.nextVersion,
+          disabled: version[0] === version[1],
+        })}</span
       >`,
     answered && actions.has('copy') && button('copy', strings.copy),
-    answered && actions.has('regenerate') && button('regenerate', strings.regenerate, true),
-    answered && actions.has('feedback') && html`${rating('good', strings.goodAnswer, '👍')}${rating('bad', strings.badAnswer, '👎')}`,
-    role === 'user' && actions.has('edit') && button('edit', strings.edit, true),
+    answered && actions.has('regenerate') && button('regenerate', strings.regenerate, { branch: true }),
+    ...(answered && actions.has('feedback')
+      ? [button('good', '👍', { label: strings.goodAnswer, pressed: feedback === 'good' }), button('bad', '👎', { label: strings.badAnswer, pressed: feedback === 'bad' })]
+      : []),
+    role === 'user' && actions.has('edit') && button('edit', strings.edit, { branch: true }),
   ].filter(Boolean);
   return shown.length ? html`<div class="actions" part="actions">${shown}</div>` : nothing;
+}
+
+interface ActionOptions {
+  /** An accessible name other than the text (an icon's). */
+  label?: string;
+  /** A toggle's state (aria-pressed). */
+  pressed?: boolean;
+  disabled?: boolean;
+  /** It starts a request or switches versions: hidden while an answer streams. */
+  branch?: boolean;
 }
 
 /** A question edited in place: its text in a box, Cancel, and Send (which branches the conversation). */
