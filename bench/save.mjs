@@ -1,4 +1,4 @@
-// `node bench/save.mjs [--before REV] [--runs N] [--saves N] [--load]`: what
+// `node bench/save.mjs [--before REV] [--runs N] [--saves N] [--profile] [--load]`: what
 // saving a long conversation costs while an answer streams (issue #17). The
 // widget saves at most once a second while an answer arrives; each save
 // rewrites the whole conversation in localStorage. This measures one
@@ -6,7 +6,7 @@
 // with 0, 500 and 2,000 restored messages of ~150 words above one streaming
 // answer that grows by 100 tokens between saves (a second at 100 tokens/s),
 // and 2,000 where that answer is a Regenerate near the top, so the other
-// 1,990 messages are in its versions.
+// 1,991 messages are in its versions.
 //
 // Before and after in the same run, in the same page: the store module of
 // REV (`git show REV:src/conversation-store.ts`, default HEAD) and of this
@@ -15,7 +15,9 @@
 // (in the page) and main-thread CPU time (CDP `ThreadTime`, around a task
 // that does just the save), medians over every save of every run; "storage
 // alone" is a getItem of the stored text and a setItem of one as long, the
-// floor a store that writes the whole conversation cannot go under. The bench also checks both trees stored the very same text.
+// floor a store that writes the whole conversation cannot go under. CPU
+// counts what the save leaves to the garbage collector too. The bench also
+// checks that both trees stored the very same text.
 //
 // --profile prints, for each tree at 2,000 messages, self time by
 // function over its saves in the last run (CDP profiler), biggest first.
@@ -82,15 +84,15 @@ ${trees.map((t) => `<script src="/${t.name}.js"></script>`).join('\n')}`);
 });
 
 /** Sets up one case in the page: the history saved as a tab would have, read back as a reload does, a question and an answer starting. */
-function setUp({ tree, count, versions, source, key }) {
+function setUp({ tree, count, versions, source, key, words, tokensPerSave }) {
   localStorage.clear();
   const { ConversationStore } = window[tree];
   const history = Array.from({ length: count }, (_, i) => {
-    const start = (i * 53) % (source.length - 150);
+    const start = (i * 53) % (source.length - words);
     return {
       id: `h${i}`,
       role: i % 2 ? 'assistant' : 'user',
-      content: `Message ${i}: ${source.slice(start, start + 150).join('').trim()}`,
+      content: `Message ${i}: ${source.slice(start, start + words).join('').trim()}`,
       status: 'done',
     };
   });
@@ -111,14 +113,14 @@ function setUp({ tree, count, versions, source, key }) {
   // The forced save when the question is sent: the first after a load reads storage back in full either way.
   if (!store.save(messages)) throw new Error('first save failed');
   answer.status = 'streaming';
-  window.__case = { store, messages, answer, source, key, step: 0 };
+  window.__case = { store, messages, answer, source, key, tokensPerSave, step: 0 };
 }
 
 /** One save while the answer streams, after a second's worth of tokens; its wall ms. */
 function saveOnce() {
   const state = window.__case;
   const { source } = state;
-  for (let i = 0; i < 100; i++) state.answer.content += source[state.step++ % source.length];
+  for (let i = 0; i < state.tokensPerSave; i++) state.answer.content += source[state.step++ % source.length];
   const start = performance.now();
   if (!state.store.save(state.messages)) throw new Error('save failed');
   return performance.now() - start;
@@ -166,9 +168,13 @@ async function main() {
         for (const tree of order) {
           const id = `${c.count}${c.versions ? 'v' : ''}`;
           const key = `bench-save-${id}`;
-          await page.evaluate(setUp, { tree: tree.name, ...c, source, key });
+          await page.evaluate(setUp, { tree: tree.name, ...c, source, key, words: WORDS, tokensPerSave: TOKENS_PER_SAVE });
           const profiling = PROFILE && id === '2000' && run === RUNS - 1;
-          if (profiling) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.setSamplingInterval', { interval: 100 })).then(() => cdp.send('Profiler.start'));
+          if (profiling) {
+            await cdp.send('Profiler.enable');
+            await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+            await cdp.send('Profiler.start');
+          }
           const row = results.get(`${tree.name}:${id}`) ?? { wall: [], cpu: [], storageWall: [], storageCpu: [] };
           for (let i = 0; i < SAVES; i++) {
             const save = await measure(page, cdp, saveOnce);
@@ -215,7 +221,10 @@ async function main() {
         const where = `${callFrame.functionName || '(anonymous)'} ${callFrame.url.replace(origin, '')}:${callFrame.lineNumber + 1}`;
         self.set(where, (self.get(where) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
       });
+      const store = [...self].filter(([where]) => where.includes(`${tree.name}.js:`)).reduce((sum, [, ms]) => sum + ms, 0);
+      const storage = [...self].filter(([where]) => /^(getItem|setItem) /.test(where)).reduce((sum, [, ms]) => sum + ms, 0);
       console.log(`\n# self time, ${tree.label}, 2,000 messages, ${SAVES} saves (ms)`);
+      console.log(`per save: the store's own code ${(store / SAVES).toFixed(1)}, getItem + setItem ${(storage / SAVES).toFixed(1)}`);
       for (const [where, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`${ms.toFixed(1).padStart(8)}  ${where}`);
     }
   } finally {
