@@ -233,6 +233,25 @@ describe('ConversationStore', () => {
       expect(loaded.messages[0]!.versions!.before[0]![1]).to.include({ status: 'error', error: INTERRUPTED, content: 'Half' });
     });
 
+    it('merges tabs as before: a message with versions is one message', () => {
+      const key = freshKey();
+      const tabA = new ConversationStore(key);
+      const [question, answer] = conversation();
+      tabA.save([question!, answer!]);
+      const tabB = new ConversationStore(key);
+      const loaded = tabB.load(INTERRUPTED);
+      if (!loaded.ok) throw new Error('not loaded');
+      tabB.save([...loaded.messages, message('user', 'From B')]);
+      // A rates its answer again (a new object, as actions make) without having seen B's question.
+      const rated = { ...answer!, feedback: 'bad' } as ChatMessage;
+      const merged = tabA.save([question!, rated]);
+      expect(merged?.map((m) => m.content)).to.deep.equal(['Second wording', 'New answer', 'From B']);
+      const again = new ConversationStore(key).load(INTERRUPTED);
+      if (!again.ok) throw new Error('not loaded');
+      expect(again.messages[1]).to.deep.equal(rated);
+      expect(again.messages[0]!.versions).to.deep.equal(question!.versions);
+    });
+
     it('reports hostile versions and feedback as corrupt', () => {
       const key = freshKey();
       const store = new ConversationStore(key);
