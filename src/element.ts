@@ -21,13 +21,16 @@
 export { AiChat, MODES, POSITIONS, THEMES, type Mode, type Position, type Theme } from './ai-chat.js';
 export {
   CHAT_STATUSES,
+  FEEDBACK_VALUES,
   MESSAGE_ROLES,
   MESSAGE_STATUSES,
   type ChatMessage,
   type ChatRequest,
   type ChatRequestBody,
   type ChatStatus,
+  type Feedback,
   type MessageRole,
+  type MessageVersions,
   type MessageStatus,
   type RequestMessage,
   type RequestPart,
@@ -58,13 +61,18 @@ export type { StreamEvent } from './stream/types.js';
 export { TOKEN_TYPES, type Highlighter, type HighlightToken, type TokenType } from './render/highlight-types.js';
 export type {
   AiChatDeltaDetail,
+  AiChatEditDetail,
   AiChatErrorDetail,
   AiChatEventMap,
   AiChatEventName,
+  AiChatFeedbackDetail,
   AiChatMessageDetail,
   AiChatOpenDetail,
   AiChatPartDetail,
   AiChatRetryDetail,
   AiChatToolCallDetail,
   AiChatSendDetail,
+  AiChatVersionDetail,
 } from './events.js';
+export { DEFAULT_ACTIONS, MESSAGE_ACTIONS, type MessageAction } from './controllers/message-actions.js';
+export { DEFAULT_HISTORY_LIMIT } from './controllers/chat-session.js';

@@ -11,7 +11,11 @@
 import {
   AiChat,
   CHAT_STATUSES,
+  DEFAULT_ACTIONS,
+  DEFAULT_HISTORY_LIMIT,
   ERROR_CODES,
+  FEEDBACK_VALUES,
+  MESSAGE_ACTIONS,
   FORMATS,
   MESSAGE_ROLES,
   MESSAGE_STATUSES,
@@ -20,7 +24,13 @@ import {
   THEMES,
   TOKEN_TYPES,
   type AiChatDeltaDetail,
+  type AiChatEditDetail,
   type AiChatErrorDetail,
+  type AiChatFeedbackDetail,
+  type AiChatVersionDetail,
+  type Feedback,
+  type MessageAction,
+  type MessageVersions,
   type AiChatEventMap,
   type AiChatEventName,
   type AiChatMessageDetail,
@@ -222,12 +232,19 @@ export const sameTypes: [
   Same<RejectReason, fromElement.RejectReason>,
   Same<UploadFile, fromElement.UploadFile>,
   Same<UploadOptions, fromElement.UploadOptions>,
+  Same<AiChatEditDetail, fromElement.AiChatEditDetail>,
+  Same<AiChatFeedbackDetail, fromElement.AiChatFeedbackDetail>,
+  Same<AiChatVersionDetail, fromElement.AiChatVersionDetail>,
+  Same<Feedback, fromElement.Feedback>,
+  Same<MessageAction, fromElement.MessageAction>,
+  Same<MessageVersions, fromElement.MessageVersions>,
 ] = [
   true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
   true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
   true, true, true, true, true, true, true, true, true,
   true, true, true, true, true, true, true, true, true, true, true,
   true, true, true,
+  true, true, true, true, true, true,
 ];
 export const sameValues: boolean[] = [
   fromElement.AiChat === AiChat,
@@ -244,6 +261,10 @@ export const sameValues: boolean[] = [
   fromElement.REJECT_REASONS === REJECT_REASONS,
   fromElement.DEFAULT_MAX_FILE_SIZE === DEFAULT_MAX_FILE_SIZE,
   fromElement.DEFAULT_MAX_FILES === DEFAULT_MAX_FILES,
+  fromElement.DEFAULT_ACTIONS === DEFAULT_ACTIONS,
+  fromElement.DEFAULT_HISTORY_LIMIT === DEFAULT_HISTORY_LIMIT,
+  fromElement.FEEDBACK_VALUES === FEEDBACK_VALUES,
+  fromElement.MESSAGE_ACTIONS === MESSAGE_ACTIONS,
 ];
 
 // A parseEvent may report parts beside text: a tool call and a cited page.
@@ -292,3 +313,20 @@ const upload: UploadFile = async (file: File, { signal, onProgress }: UploadOpti
   return (await response.json()) as string;
 };
 chat.upload = upload;
+
+// Actions on messages: the list `actions` takes, and what feedback and versions look like.
+const named: MessageAction[] = [...MESSAGE_ACTIONS];
+const rated: Feedback = FEEDBACK_VALUES[0];
+document.querySelector('ai-chat')?.addEventListener('ai-chat-feedback', (event) => {
+  const detail: AiChatFeedbackDetail = event.detail;
+  const versions: MessageVersions | undefined = detail.message.versions;
+  void [detail.value === rated, versions?.before.length, named, DEFAULT_ACTIONS];
+});
+document.querySelector('ai-chat')?.addEventListener('ai-chat-edit', (event) => {
+  const detail: AiChatEditDetail = event.detail;
+  if (!detail.content.trim()) event.preventDefault();
+});
+document.querySelector('ai-chat')?.addEventListener('ai-chat-version', (event) => {
+  const detail: AiChatVersionDetail = event.detail;
+  void `${detail.version}/${detail.count}`;
+});
