@@ -19,7 +19,7 @@
 // counts what the save leaves to the garbage collector too. The bench also
 // checks that both trees stored the very same text.
 //
-// --profile prints, for each tree at 2,000 messages, self time by
+// --profile prints, for each tree at 2,000 messages (both cases), self time by
 // function over its saves in the last run (CDP profiler), biggest first.
 //
 // --load runs two busy-looping Node processes beside the browser, ended by
@@ -169,7 +169,7 @@ async function main() {
           const id = `${c.count}${c.versions ? 'v' : ''}`;
           const key = `bench-save-${id}`;
           await page.evaluate(setUp, { tree: tree.name, ...c, source, key, words: WORDS, tokensPerSave: TOKENS_PER_SAVE });
-          const profiling = PROFILE && id === '2000' && run === RUNS - 1;
+          const profiling = PROFILE && id.startsWith('2000') && run === RUNS - 1;
           if (profiling) {
             await cdp.send('Profiler.enable');
             await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
@@ -181,7 +181,7 @@ async function main() {
             row.wall.push(save.wall);
             row.cpu.push(save.cpu);
           }
-          if (profiling) profiles.set(tree, (await cdp.send('Profiler.stop')).profile);
+          if (profiling) profiles.set({ tree, id }, (await cdp.send('Profiler.stop')).profile);
           stored.set(`${tree.name}:${id}`, await page.evaluate((k) => localStorage.getItem(`ai-chat:${k}`), key));
           for (let i = 0; i < 5; i++) {
             const floor = await measure(page, cdp, storageOnce);
@@ -213,7 +213,7 @@ async function main() {
         `| ${label} | before / after | ×${(median(b.wall) / median(a.wall)).toFixed(1)} | ×${(median(b.cpu) / median(a.cpu)).toFixed(1)} | | ${same ? 'same text' : 'TEXT DIFFERS'} |`,
       );
     }
-    for (const [tree, profile] of profiles) {
+    for (const [{ tree, id }, profile] of profiles) {
       const byId = new Map(profile.nodes.map((node) => [node.id, node]));
       const self = new Map();
       profile.samples.forEach((id, i) => {
@@ -223,7 +223,7 @@ async function main() {
       });
       const store = [...self].filter(([where]) => where.includes(`${tree.name}.js:`)).reduce((sum, [, ms]) => sum + ms, 0);
       const storage = [...self].filter(([where]) => /^(getItem|setItem) /.test(where)).reduce((sum, [, ms]) => sum + ms, 0);
-      console.log(`\n# self time, ${tree.label}, 2,000 messages, ${SAVES} saves (ms)`);
+      console.log(`\n# self time, ${tree.label}, ${id === '2000' ? '2,000 messages' : '2,000 with 1,991 in versions'}, ${SAVES} saves (ms)`);
       console.log(`per save: the store's own code ${(store / SAVES).toFixed(1)}, getItem + setItem ${(storage / SAVES).toFixed(1)}`);
       for (const [where, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`${ms.toFixed(1).padStart(8)}  ${where}`);
     }
