@@ -435,10 +435,15 @@ export const styles = css`
     flex-wrap: wrap;
     align-items: center;
     gap: 0.25em;
+    /* The first button's text lines up with the message's. */
     margin-block-start: 0.4em;
+    margin-inline-start: -0.45em;
     font-size: 0.85em;
   }
+  /* At least 24 px square (WCAG's target size) at the default font size. */
   .actions .quiet {
+    min-width: 2em;
+    min-height: 2em;
     padding: 0.1em 0.45em;
     font-size: 1em;
     background: none;

@@ -368,3 +368,25 @@ describe('message actions: long conversations', () => {
     expect(versionText(el, 4)).to.equal('‹1/2›');
   });
 });
+
+describe('message actions: accessibility', () => {
+  for (const theme of ['light', 'dark'] as const) {
+    it(`passes axe with every action, versions, a pressed 👍 and an open editor (${theme})`, async () => {
+      const { el } = await twoTurns('copy regenerate feedback edit', wordStream(['Again']));
+      el.theme = theme;
+      action(el, 3, 'Regenerate').click();
+      await settledAnswer(el, 3);
+      action(el, 3, 'Good answer').click();
+      await el.updateComplete;
+      await expect(el).to.be.accessible();
+      action(el, 2, 'Edit').click();
+      await el.updateComplete;
+      await expect(el).to.be.accessible();
+      // Targets of at least 24 × 24 px (WCAG 2.5.8).
+      for (const button of shadow(el).querySelectorAll('[part~=actions] button')) {
+        const { width, height } = button.getBoundingClientRect();
+        expect(Math.min(width, height), button.textContent!).to.be.at.least(24);
+      }
+    });
+  }
+});
