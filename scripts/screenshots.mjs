@@ -19,7 +19,7 @@ const browser = await puppeteer.launch({ executablePath: findChromium(), headles
 
 async function shoot(name, { theme, launcher = false, question = 'Show me some markdown' }) {
   const page = await browser.newPage();
-  await page.setViewport({ width: 900, height: 900, deviceScaleFactor: 1 });
+  await page.setViewport({ width: 900, height: 1000, deviceScaleFactor: 1 });
   await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: theme }]);
   const response = await page.goto(url);
   if (!response || response.status() >= 400) throw new Error(`the demo did not load: ${url} ${response?.status()}`);

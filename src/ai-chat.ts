@@ -440,7 +440,10 @@ export class AiChat extends LitElement {
 
   /**
    * The conversation, oldest first. Set it to restore one; it is read live
-   * while an answer streams (the last message's `content` grows).
+   * while an answer streams (the last message's `content` grows). To change
+   * a finished message, set a new array with a new object in its place:
+   * finished messages are never changed in place (the widget keeps their
+   * DOM and their saved JSON by identity).
    */
   get messages(): ChatMessage[] {
     return this.#session.messages;
