@@ -474,7 +474,8 @@ export class AiChat extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     // Thumbnails hold the file in memory until revoked; the chip stays, without one.
-    for (const file of this.#files) this.#revoke(file);
+    // Not when the element is only moved (out and back in within the same task).
+    queueMicrotask(() => this.isConnected || this.#files.forEach((file) => this.#revoke(file)));
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {

@@ -117,10 +117,28 @@ describe('attachments: before sending', () => {
     const thumbnail = chips(el)[0]!.querySelector('img')!.src;
     const parent = el.parentElement!;
     el.remove();
+    // Revoked once the task that removed it is over (a move puts it back within the task).
+    await new Promise((resolve) => setTimeout(resolve));
     expect(await alive(thumbnail)).to.equal(false);
     parent.append(el);
     await el.updateComplete;
     expect(chipTexts(el)).to.deep.equal(['shot.png 68 B']);
+  });
+
+  it('keeps the thumbnails when the element is only moved (a framework reordering the page)', async () => {
+    const el = await fixture<AiChat>(html`<ai-chat endpoint="/nowhere" accept="image/*"></ai-chat>`);
+    await pick(el, png());
+    const thumbnail = chips(el)[0]!.querySelector('img')!.src;
+    const elsewhere = document.createElement('section');
+    document.body.append(elsewhere);
+    try {
+      elsewhere.append(el);
+      await el.updateComplete;
+      expect(await alive(thumbnail)).to.equal(true);
+      expect(chips(el)[0]!.querySelector('img')!.src).to.equal(thumbnail);
+    } finally {
+      elsewhere.remove();
+    }
   });
 
   it('says why each refused file was not attached (type, size, count), and keeps the draft', async () => {
