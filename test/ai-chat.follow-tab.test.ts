@@ -199,6 +199,53 @@ describe('a second tab follows the answer the first one streams', () => {
     expect((await server.log()).upstream, 'provider calls').to.have.length(2);
   });
 
+  it("a duplicated tab (a copy of this tab's sessionStorage, name included) follows the answer as another tab's", async () => {
+    const server = await setup({ provider: 'openai', upstream: { body: openAiBody(), delayMs: 120 } });
+    const key = freshKey();
+    const leader = await fixture<AiChat>(html`<ai-chat endpoint=${server.url} persist=${key}></ai-chat>`);
+    const asking = leader.send('Count for me');
+    const turnKeys = () => Object.keys(localStorage).filter((name) => name.startsWith(`ai-chat:${key}:turn:`));
+    await until(() => turnKeys().length === 1, 'the leader to save its turn');
+    const [leaderTurn] = turnKeys();
+    // A frame shares this page's sessionStorage as a duplicated tab starts with a copy of
+    // it: holding the leader's tab name (earlier tests' frames wrote theirs).
+    sessionStorage.setItem('ai-chat-tab', leaderTurn!.slice(`ai-chat:${key}:turn:`.length));
+    frame = document.createElement('iframe');
+    frame.srcdoc = `<!doctype html><meta charset="utf-8"><script type="module" src="/src/index.ts"></script><ai-chat endpoint="${server.url}" persist="${key}"></ai-chat>`;
+    const loaded = new Promise((resolve) => frame!.addEventListener('load', resolve, { once: true }));
+    document.body.append(frame);
+    await loaded;
+    const copy = frame.contentDocument!.querySelector('ai-chat') as AiChat;
+    await until(() => copy.status === 'streaming', 'the copy to follow');
+    // It took a name of its own, and left the leader's turn alone.
+    expect(`ai-chat:${key}:turn:${sessionStorage.getItem('ai-chat-tab')}`).to.not.equal(leaderTurn);
+    expect(turnKeys()).to.deep.equal([leaderTurn]);
+    expect((await asking)?.content).to.equal(FULL_TEXT);
+    await expectSameEnding(server, leader, copy, [200, 200]);
+  });
+
+  it('removes the turns tabs closed mid-answer left a day ago, and follows none of them', async () => {
+    const server = await setup({ provider: 'openai', upstream: { body: openAiBody(), delayMs: 10 } });
+    const key = freshKey();
+    localStorage.setItem(
+      `ai-chat:${key}`,
+      JSON.stringify({ v: 1, messages: [{ id: 'q', role: 'user', content: 'Old question', status: 'done' }, { id: 'a', role: 'assistant', content: 'Half', status: 'streaming' }] }),
+    );
+    const endpoint = new URL(server.url, location.href).href;
+    const turn = (savedAt?: number) => JSON.stringify({ messageId: 'a', idempotencyKey: `k-${savedAt}`, lastEventId: '3', endpoint, length: 4, savedAt });
+    localStorage.setItem(`ai-chat:${key}:turn:closed-yesterday`, turn(Date.now() - 25 * 60 * 60_000));
+    localStorage.setItem(`ai-chat:${key}:turn:older-version`, turn());
+    const chat = await fixture<AiChat>(html`<ai-chat endpoint=${server.url} persist=${key}></ai-chat>`);
+    await chat.updateComplete;
+    expect(Object.keys(localStorage).filter((name) => name.startsWith(`ai-chat:${key}:turn:`))).to.deep.equal([]);
+    // Shown as it was left, interrupted; nothing was asked of the server.
+    expect(chat.messages.map((m) => [m.content, m.status])).to.deep.equal([
+      ['Old question', 'done'],
+      ['Half', 'error'],
+    ]);
+    expect((await server.log()).responses).to.have.length(0);
+  });
+
   it('takes no storage event a later write has replaced (a late follower write never wins over the writer)', async () => {
     const key = freshKey();
     const chat = await fixture<AiChat>(html`<ai-chat persist=${key}></ai-chat>`);

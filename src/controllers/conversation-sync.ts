@@ -17,22 +17,44 @@ export interface SavedTurn extends TurnResume {
    * from a mismatched pair would show words twice or lose them.
    */
   length?: number;
+  /** When the tab last saved it (ms since the epoch): a turn left for a day belongs to a tab closed mid-answer. */
+  savedAt?: number;
 }
+
+/** A saved turn older than this was left by a tab closed mid-answer, long past any server's resume: it is removed. */
+const STALE_TURN_MS = 24 * 60 * 60_000;
 
 /**
  * This tab's name, kept in `sessionStorage`: it survives a reload of the tab
  * but is not shared with other tabs, so a reloaded page finds its own turn.
+ *
+ * A duplicated tab starts with a copy of its original's `sessionStorage`,
+ * name included, while the original still runs: taking that name, it would
+ * read the original's turn as its own reload's. So the page marks the name
+ * as left (`pagehide`) when it goes, and a page that finds the name not left
+ * is a copy and takes a new one. A page restored from the back-forward cache
+ * is back: it takes the mark away again. Worked out once per page, for all
+ * its elements.
  */
+let pageTab: string | undefined;
 function tabName(): string {
-  const random = Math.random().toString(36).slice(2, 10);
+  if (pageTab) return pageTab;
+  pageTab = Math.random().toString(36).slice(2, 10);
   try {
     const saved = sessionStorage.getItem('ai-chat-tab');
-    if (saved) return saved;
-    sessionStorage.setItem('ai-chat-tab', random);
+    if (saved && sessionStorage.getItem('ai-chat-tab-left') === saved) pageTab = saved;
+    sessionStorage.setItem('ai-chat-tab', pageTab);
+    sessionStorage.removeItem('ai-chat-tab-left');
+    const mark = (left: boolean) => () => {
+      if (left) sessionStorage.setItem('ai-chat-tab-left', pageTab!);
+      else sessionStorage.removeItem('ai-chat-tab-left');
+    };
+    addEventListener('pagehide', mark(true));
+    addEventListener('pageshow', mark(false));
   } catch {
     // No sessionStorage (privacy settings): a reload then cannot resume.
   }
-  return random;
+  return pageTab;
 }
 
 /** How often a streaming answer is saved with `persist`, so a reload keeps most of it. */
@@ -118,7 +140,8 @@ export class ConversationSync {
     this.#lastSave = Date.now();
     const merged = this.#store.save(messages);
     if (!merged) this.#warn('could not save the conversation; it is kept in memory');
-    this.#write(this.#turnKey(), this.#options.turn());
+    const turn = this.#options.turn();
+    this.#write(this.#turnKey(), turn && { ...turn, savedAt: Date.now() });
     return merged;
   }
 
@@ -144,7 +167,13 @@ export class ConversationSync {
     try {
       return Object.keys(localStorage)
         .filter((key) => this.#isTurnElsewhere(key))
-        .map((key) => readTurn(localStorage.getItem(key)));
+        .map((key) => {
+          const turn = readTurn(localStorage.getItem(key));
+          // Left by a tab closed mid-answer long ago (or unreadable): nothing will ever read it.
+          if (turn && Date.now() - (turn.savedAt ?? 0) < STALE_TURN_MS) return turn;
+          localStorage.removeItem(key);
+          return undefined;
+        });
     } catch {
       // Storage blocked: nothing to follow.
       return [];
