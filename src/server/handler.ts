@@ -14,7 +14,7 @@ import {
 import { anthropicProvider } from './providers/anthropic.js';
 import { mockProvider } from './providers/mock.js';
 import { openAiProvider } from './providers/openai.js';
-import { MemoryResumeStore, ResumeStoreFullError, type ResumeStore } from './resume.js';
+import { APPENDED, canPull, MemoryResumeStore, ResumeStoreFullError, type FramePull, type ResumeStore } from './resume.js';
 import { scrub, scrubbingLogger } from './secrets.js';
 import { DONE, encodeFrame, eventSinks, PING, sinkWriters, SSE_HEADERS, type EventSink, type SseFrame } from './sse.js';
 import { callPart, createStepReader, runTool, toolErrorChunk, toolOutputChunk } from './tools.js';
@@ -262,6 +262,15 @@ class LiveRun {
 }
 
 const DONE_RESULT: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * The frames of an answer (see `toFrames`). Its {@link FramePull.pull}
+ * hands each result from the provider's own promise reaction, without a
+ * promise of its own.
+ */
+interface FrameSource extends AsyncIterableIterator<SseFrame>, FramePull {
+  return(): Promise<IteratorResult<SseFrame>>;
+}
 const encoder = new TextEncoder();
 
 /** Aborts `controller` when `signal` does; returns the unlink. */
@@ -270,6 +279,39 @@ function follow(signal: AbortSignal, controller: AbortController): () => void {
   if (signal.aborted) abort();
   else signal.addEventListener('abort', abort, { once: true });
   return () => signal.removeEventListener('abort', abort);
+}
+
+/**
+ * A loop over `pull` (see {@link FramePull}): hands each result to `take`
+ * while `take` returns true (it wants the next one now), at once while
+ * results are there, else from `pull`'s reaction. Returns the loop, to call
+ * again once what made `take` return false is over (a slow client, a store
+ * write). A throw goes to `fail`: `take` may run inside a store's append,
+ * which must not see it.
+ */
+function pullLoop(
+  pull: (later: (result: IteratorResult<SseFrame>) => void) => IteratorResult<SseFrame> | undefined,
+  take: (result: IteratorResult<SseFrame>) => boolean,
+  fail: (error: unknown) => void,
+): () => void {
+  const later = (result: IteratorResult<SseFrame>) => {
+    try {
+      if (take(result)) loop();
+    } catch (error) {
+      fail(error);
+    }
+  };
+  function loop(): void {
+    try {
+      for (;;) {
+        const now = pull(later);
+        if (now === undefined || !take(now)) return;
+      }
+    } catch (error) {
+      fail(error);
+    }
+  }
+  return loop;
 }
 
 /**
@@ -384,7 +426,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
    * runs once a token for every answer in flight, and a generator's
    * machinery per step costs more than the step.
    */
-  function toFrames(chunks: AsyncIterable<unknown>, signal: AbortSignal): AsyncIterableIterator<SseFrame> {
+  function toFrames(chunks: AsyncIterable<unknown>, signal: AbortSignal): FrameSource {
     const source = chunks[Symbol.asyncIterator]();
     let id = 0;
     let finished = false;
@@ -432,11 +474,30 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
         return Promise.resolve(failed(error));
       }
     };
+    // `pull`'s reactions, made once: the `later` of the pull in progress.
+    let later: (result: IteratorResult<SseFrame>) => void = () => undefined;
+    const onChunk = (result: IteratorResult<unknown>) => {
+      const frame = read(result);
+      if (frame instanceof Promise) void frame.then(later);
+      else later(frame);
+    };
+    const onError = (error: unknown) => later(failed(error));
+    const pull = (then: (result: IteratorResult<SseFrame>) => void): IteratorResult<SseFrame> | undefined => {
+      if (finished) return DONE_RESULT;
+      later = then;
+      try {
+        source.next().then(onChunk, onError);
+      } catch (error) {
+        return failed(error);
+      }
+      return undefined;
+    };
     return {
       [Symbol.asyncIterator]() {
         return this;
       },
       next,
+      pull,
       return: () => Promise.resolve(close()),
     };
   }
@@ -539,22 +600,28 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
     });
     sink.start(200, { ...SSE_HEADERS, ...cors });
     watchPings(ping, true);
-    void (async () => {
-      try {
-        for (;;) {
-          const next = await iterator.next();
-          if (ended) return;
-          if (next.done) {
-            if (end()) sink.end();
-            return;
-          }
-          if (!sink.write(encodeFrame(next.value))) await sink.drained();
-        }
-      } catch (error) {
-        logger.error('[ai-chat] the answer stream failed:', error);
-        if (end()) sink.fail(error);
+    const fail = (error: unknown) => {
+      logger.error('[ai-chat] the answer stream failed:', error);
+      if (end()) sink.fail(error);
+    };
+    /** Writes `next`; true when the one after may be read now (not ended, the client keeps up). */
+    const write = (next: IteratorResult<SseFrame>): boolean => {
+      if (ended) return false;
+      if (next.done) {
+        if (end()) sink.end();
+        return false;
       }
-    })();
+      if (sink.write(encodeFrame(next.value))) return true;
+      sink.drained().then(read, fail);
+      return false;
+    };
+    // A source without `pull` (a store of another kind): its `next()`, each result a promise reaction.
+    const read = pullLoop(
+      canPull(iterator) ? (later) => iterator.pull(later) : (later) => void iterator.next().then(later, fail),
+      write,
+      fail,
+    );
+    read();
     return new Response(null, { headers: { 'x-hono-already-sent': 'true' } });
   }
 
@@ -615,37 +682,75 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
     logger.info('[ai-chat] the resume store answers again; answers are resumable again.');
   }
 
-  /** Runs the provider into the store, independent of any one response. */
-  async function produce(key: string, chunks: AsyncIterable<unknown>, run: LiveRun): Promise<void> {
+  /**
+   * Runs the provider into the store, independent of any one response. A
+   * loop by hand (a frame, then its append, then the next frame), not a
+   * `for await` in an async function: per token, the provider's promise
+   * reaction and, for a store other than the memory one (whose append is
+   * known done by its result, {@link APPENDED}), the append's; not a
+   * generator's resume and three awaits. The memory store hands the frame to
+   * its live readers inside the append, so that one reaction also writes it
+   * to the client.
+   */
+  function produce(key: string, chunks: AsyncIterable<unknown>, run: LiveRun): void {
     let lastId = 0;
     const stopCancels = store.onCancel?.(key, () => run.cancel()) ?? (() => undefined);
     const stopRemoteReaders = store.onRemoteReader?.(key, () => run.touch()) ?? (() => undefined);
     const last = (type: string, message: string) => ({ id: lastId + 1, event: 'error' as const, data: JSON.stringify(errorBody(type, message)) });
-    try {
-      for await (const frame of toFrames(chunks, run.controller.signal)) {
-        if ((await store.append(key, frame)) === false) {
+    const frames = toFrames(chunks, run.controller.signal);
+    /** How the answer ended: its last event, if any, then the store's end. */
+    const close = async (ending: 'done' | 'too_long' | { error: unknown }): Promise<void> => {
+      try {
+        if (ending === 'too_long') {
           run.controller.abort();
+          await frames.return();
           await store.append(key, last('answer_too_long', 'The answer was stopped: it grew past the size the server keeps for one answer.'));
-          return;
+        } else if (ending !== 'done') {
+          await frames.return();
+          throw ending.error;
+        } else if (run.cancelled) await store.append(key, last('cancelled', 'The answer was stopped at the user’s request.'));
+        else if (run.controller.signal.aborted) {
+          await store.append(key, last('interrupted', 'The answer was stopped before it was complete: nobody was reading it.'));
         }
+      } catch (error) {
+        // Its readers read the store: they end now, and the widget shows an interrupted answer.
+        storeFailed(error, 'an answer in progress was stopped');
+        run.controller.abort();
+        run.failed.abort();
+      } finally {
+        stopCancels();
+        stopRemoteReaders();
+        run.finish();
+        if (live.get(key) === run) live.delete(key);
+        if (!run.failed.signal.aborted) await store.end(key).catch((error: unknown) => storeFailed(error, 'an answer could not be closed'));
+      }
+    };
+    const failed = (error: unknown) => void close({ error });
+    let appending = 0;
+    const onAppended = (kept: boolean | void) => {
+      if (kept === false) return void close('too_long');
+      lastId = appending;
+      step();
+    };
+    /** Stores `next`; true when the next one may be pulled now. */
+    const append = (next: IteratorResult<SseFrame>): boolean => {
+      if (next.done) {
+        void close('done');
+        return false;
+      }
+      const frame = next.value;
+      const appended = store.append(key, frame);
+      // The memory store kept it: no reaction to wait for.
+      if (appended === APPENDED) {
         lastId = frame.id;
+        return true;
       }
-      if (run.cancelled) await store.append(key, last('cancelled', 'The answer was stopped at the user’s request.'));
-      else if (run.controller.signal.aborted) {
-        await store.append(key, last('interrupted', 'The answer was stopped before it was complete: nobody was reading it.'));
-      }
-    } catch (error) {
-      // Its readers read the store: they end now, and the widget shows an interrupted answer.
-      storeFailed(error, 'an answer in progress was stopped');
-      run.controller.abort();
-      run.failed.abort();
-    } finally {
-      stopCancels();
-      stopRemoteReaders();
-      run.finish();
-      if (live.get(key) === run) live.delete(key);
-      if (!run.failed.signal.aborted) await store.end(key).catch((error: unknown) => storeFailed(error, 'an answer could not be closed'));
-    }
+      appending = frame.id;
+      Promise.resolve(appended).then(onAppended, failed);
+      return false;
+    };
+    const step = pullLoop((later) => frames.pull(later), append, failed);
+    step();
   }
 
   /** Who sends `request`, as a hash of `identify`'s answer; empty without `identify`. */
@@ -745,7 +850,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       // From here on the answer outlives this request (for `resumeGraceMs`).
       unlink();
     }
-    void produce(key, answerChunks(stream, request, input, run.controller.signal), run);
+    produce(key, answerChunks(stream, request, input, run.controller.signal), run);
     const response = readerResponse(request, key, 0, cors, stream.wrapBody?.bind(stream));
     // Its response reads now (and counts as the reader).
     run.detach();

@@ -229,18 +229,44 @@ interface Entry {
   /** When it ended, for the TTL; finished answers only. */
   endedAt: number;
   /** Readers waiting for the next frame. */
-  waiting: Set<EntryReader>;
+  waiting: EntryReader[];
+  /** An empty array that {@link wakeAll} swaps with `waiting`, so handing a frame over allocates nothing. */
+  woken: EntryReader[];
 }
 
 const DONE_RESULT: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /**
+ * What {@link MemoryResumeStore.append} returns for a kept frame: one
+ * settled promise for every append, which the handler recognises to go on
+ * without waiting a promise reaction.
+ */
+export const APPENDED: Promise<boolean> = Promise.resolve(true);
+const NOT_APPENDED: Promise<boolean> = Promise.resolve(false);
+
+/**
+ * A frame source that can hand its next result without a promise:
+ * {@link FramePull.pull} returns it when it is there now, else returns
+ * undefined and calls `later` with it once. The handler's stream loops
+ * use it when a source has it (the memory store's reads, the handler's
+ * own frames) and `next()` otherwise.
+ */
+export interface FramePull {
+  pull(later: (result: IteratorResult<SseFrame>) => void): IteratorResult<SseFrame> | undefined;
+}
+
+export function canPull(source: object): source is FramePull {
+  return typeof (source as Partial<FramePull>).pull === 'function';
+}
+
+/**
  * One read of an entry: its frames after an id, then each new one as it is
  * appended. An iterator by hand, not an async generator: a reader that
- * follows a live answer is handed each frame as it is appended, with one
- * promise a frame.
+ * follows a live answer is handed each frame as it is appended: with
+ * {@link FramePull.pull}, at once, from inside the append; with `next()`,
+ * with one promise a frame.
  */
-class EntryReader implements AsyncIterableIterator<SseFrame> {
+class EntryReader implements AsyncIterableIterator<SseFrame>, FramePull {
   readonly #entry: Entry;
   readonly #signal: AbortSignal;
   #index: number;
@@ -248,6 +274,10 @@ class EntryReader implements AsyncIterableIterator<SseFrame> {
   #settle: ((result: IteratorResult<SseFrame>) => void) | undefined;
   #closed = false;
   readonly #onAbort = () => this.#close();
+  readonly #wait = (settle: (result: IteratorResult<SseFrame>) => void) => {
+    this.#settle = settle;
+    this.#entry.waiting.push(this);
+  };
 
   constructor(entry: Entry, afterId: number, signal: AbortSignal) {
     this.#entry = entry;
@@ -264,14 +294,14 @@ class EntryReader implements AsyncIterableIterator<SseFrame> {
   }
 
   next(): Promise<IteratorResult<SseFrame>> {
-    if (this.#closed) return Promise.resolve(DONE_RESULT);
-    const { frames } = this.#entry;
-    if (this.#index < frames.length) return Promise.resolve({ done: false, value: this.#take() });
-    if (this.#entry.ended) return Promise.resolve(this.#close());
-    return new Promise((resolve) => {
-      this.#settle = resolve;
-      this.#entry.waiting.add(this);
-    });
+    const now = this.#now();
+    return now ? Promise.resolve(now) : new Promise(this.#wait);
+  }
+
+  pull(later: (result: IteratorResult<SseFrame>) => void): IteratorResult<SseFrame> | undefined {
+    const now = this.#now();
+    if (!now) this.#wait(later);
+    return now;
   }
 
   return(): Promise<IteratorResult<SseFrame>> {
@@ -293,6 +323,14 @@ class EntryReader implements AsyncIterableIterator<SseFrame> {
     else settle(this.#close());
   }
 
+  /** The next result if there is one now; undefined while the answer goes on. */
+  #now(): IteratorResult<SseFrame> | undefined {
+    if (this.#closed) return DONE_RESULT;
+    if (this.#index < this.#entry.frames.length) return { done: false, value: this.#take() };
+    if (this.#entry.ended) return this.#close();
+    return undefined;
+  }
+
   #take(): SseFrame {
     const { frames } = this.#entry;
     const index = this.#index++;
@@ -305,7 +343,9 @@ class EntryReader implements AsyncIterableIterator<SseFrame> {
     if (!this.#closed) {
       this.#closed = true;
       this.#signal.removeEventListener('abort', this.#onAbort);
-      this.#entry.waiting.delete(this);
+      const { waiting } = this.#entry;
+      const at = waiting.indexOf(this);
+      if (at !== -1) waiting.splice(at, 1);
       const settle = this.#settle;
       this.#settle = undefined;
       settle?.(DONE_RESULT);
@@ -316,12 +356,17 @@ class EntryReader implements AsyncIterableIterator<SseFrame> {
 
 const EMPTY_READ: AsyncIterator<SseFrame> = { next: () => Promise.resolve(DONE_RESULT) };
 
-/** Hands `frame` to everyone waiting on `entry` (undefined: it ended); a later wait registers anew. */
+/**
+ * Hands `frame` to everyone waiting on `entry` (undefined: it ended); a
+ * later wait, also one made while they are woken, registers anew.
+ */
 function wakeAll(entry: Entry, frame?: SseFrame): void {
-  if (entry.waiting.size === 0) return;
-  const waiting = [...entry.waiting];
-  entry.waiting.clear();
-  for (const reader of waiting) reader.wake(frame);
+  const readers = entry.waiting;
+  if (readers.length === 0) return;
+  entry.waiting = entry.woken;
+  entry.woken = readers;
+  for (let index = 0; index < readers.length; index++) readers[index]!.wake(frame);
+  readers.length = 0;
 }
 
 /** The default {@link ResumeStore}: this process's memory, bounded in answers and in text. */
@@ -352,7 +397,7 @@ export class MemoryResumeStore implements ResumeStore {
       if (oldest === undefined) throw new ResumeStoreFullError(undefined, this.#retryAfterSeconds);
       this.#drop(oldest);
     }
-    this.#entries.set(key, { fingerprint, frames: new Frames(), size: 0, kept: 0, ended: false, endedAt: 0, waiting: new Set() });
+    this.#entries.set(key, { fingerprint, frames: new Frames(), size: 0, kept: 0, ended: false, endedAt: 0, waiting: [], woken: [] });
     return true;
   }
 
@@ -360,10 +405,11 @@ export class MemoryResumeStore implements ResumeStore {
     return this.#live(key)?.fingerprint;
   }
 
-  async append(key: string, frame: SseFrame): Promise<boolean> {
+  /** Not `async`: a kept frame resolves to the one {@link APPENDED} promise. */
+  append(key: string, frame: SseFrame): Promise<boolean> {
     const entry = this.#entries.get(key);
-    if (!entry || entry.ended) return false;
-    if (frame.event !== 'error' && entry.size + frame.data.length > this.#maxAnswerSize) return false;
+    if (!entry || entry.ended) return NOT_APPENDED;
+    if (frame.event !== 'error' && entry.size + frame.data.length > this.#maxAnswerSize) return NOT_APPENDED;
     const kept = entry.frames.push(frame);
     entry.size += frame.data.length;
     entry.kept += kept;
@@ -376,7 +422,7 @@ export class MemoryResumeStore implements ResumeStore {
         this.#drop(oldest);
       }
     }
-    return true;
+    return APPENDED;
   }
 
   async end(key: string): Promise<void> {
