@@ -15,18 +15,20 @@ import { gzipSync } from 'node:zlib';
 import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
 
 /**
- * A ratchet, not a goal. 45,134 B measured when set on 2026-12-03 (session
- * 5, after a size pass that took 116 B back and a per-group check for long
- * conversations that added 98 B, and its simplification that took 26 B), up from 39,941 B: #18's attachments in the widget (+2,337 B: picker,
- * drop and paste, chips and thumbnails, refusals in three languages,
- * upload), #14's inline citation markers (+1,128 B), #17's settled messages
- * in content-visibility groups and the frame-budgeted progressive list
- * (about +870 B), #15's second tab following an answer (about +520 B) and
- * #13's flood slicing and inline bound (+329 B). Each of #13, #14 and #18
- * is over the bytes its issue allows: see their notes and
- * docs/performance.md. Before: 36,700 B (session 3), 31,734 B at a45903f.
+ * A ratchet, not a goal. 47,858 B measured when set on 2026-12-03 (session
+ * 6), up from 45,134 B: #18's actions on messages (Copy, Regenerate, 👍/👎,
+ * Edit, versions ‹ 1/2 ›, their texts in three languages, the editor, focus
+ * handling: about +1,900 B), saving versions and feedback and the per-message
+ * JSON cache of the store (#18 and #17: about +530 B), duplicated tabs and
+ * stale saved turns (#15: about +100 B). Session 5 had gone from 39,941 B
+ * to 45,134 B: attachments (+2,337 B), inline citation markers (+1,128 B),
+ * settled messages in content-visibility groups and the frame-budgeted list
+ * (about +970 B), a second tab following an answer (about +520 B), flood
+ * slicing and the inline bound (+329 B). Each of #13, #14 and #18 is over the
+ * bytes its issue allows: see their notes and docs/performance.md. Before:
+ * 36,700 B (session 3), 31,734 B at a45903f.
  */
-const BUDGET = 45_140;
+const BUDGET = 47_860;
 const args = process.argv.slice(2);
 const file = args.find((arg) => !arg.startsWith('--')) ?? new URL('../dist/ai-chat.iife.js', import.meta.url).pathname;
 const code = readFileSync(file, 'utf8');
