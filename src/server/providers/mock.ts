@@ -204,7 +204,8 @@ function cutAfterEvents(body: ReadableStream<Uint8Array>, events: number): Reada
 interface MockScript {
   firstDelay: number;
   tokenDelay: number;
-  tokens: IterableIterator<RegExpMatchArray>;
+  /** The answer's words; for a `script` array, one array shared by every answer that says it. */
+  tokens: readonly string[];
   faults: MockFaults;
   opening: () => unknown;
   content: (text: string) => unknown;
@@ -230,7 +231,8 @@ class MockChunks implements AsyncIterableIterator<unknown> {
   #queued: unknown[] = [];
   /** The loop step of the original generator: 0 opens, then a word or the calls each. */
   #step = 0;
-  #next: IteratorResult<RegExpMatchArray>;
+  /** The index in `tokens` of the next word. */
+  #word = 0;
   #finished = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #settle: ((result: IteratorResult<unknown>) => void) | undefined;
@@ -242,7 +244,6 @@ class MockChunks implements AsyncIterableIterator<unknown> {
   constructor(script: MockScript, signal: AbortSignal) {
     this.#script = script;
     this.#signal = signal;
-    this.#next = script.tokens.next();
     // Its listener ends the answer, so `signal.aborted` is not read a token.
     if (signal.aborted) this.#finished = true;
     else signal.addEventListener('abort', this.#onAbort, { once: true });
@@ -267,7 +268,7 @@ class MockChunks implements AsyncIterableIterator<unknown> {
     }
     // Nothing more until the client leaves: the abort settles the wait.
     const stalled = step === faults.stallAfter;
-    const delay = step === 0 ? firstDelay : this.#next.done ? 0 : tokenDelay;
+    const delay = step === 0 ? firstDelay : this.#word === this.#script.tokens.length ? 0 : tokenDelay;
     if (!stalled && delay === 0) return Promise.resolve(this.#take());
     return new Promise((resolve) => {
       this.#settle = resolve;
@@ -299,13 +300,11 @@ class MockChunks implements AsyncIterableIterator<unknown> {
       this.#queued = [...rest, script.finish('tool_calls')];
       return { done: false, value: first };
     }
-    if (this.#next.done) {
+    if (this.#word === script.tokens.length) {
       this.#finish();
       return { done: false, value: script.finish('stop') };
     }
-    const value = script.content(this.#next.value[0]);
-    this.#next = script.tokens.next();
-    return { done: false, value };
+    return { done: false, value: script.content(script.tokens[this.#word++]!) };
   }
 
   #finish(): IteratorReturnResult<undefined> {
@@ -334,6 +333,16 @@ let mockCalls = 0;
  */
 export function mockProvider(options: MockOptions = {}): ProviderAdapter {
   const fromRequest = options.faultsFromRequest ?? true;
+  // A scripted reply's words, split once for every answer that says it: a
+  // thousand answers in flight share one array, and a word costs no match.
+  const { script } = options;
+  const scripted = Array.isArray(script) ? new Map<string, readonly string[]>() : undefined;
+  const wordsOf = (reply: string): readonly string[] => {
+    if (!scripted || !(script as readonly string[]).includes(reply)) return mockTokens(reply);
+    let words = scripted.get(reply);
+    if (!words) scripted.set(reply, (words = mockTokens(reply)));
+    return words;
+  };
   return {
     name: 'mock',
     async start({ messages, model, request, signal, tools = [] }): Promise<ProviderStream> {
@@ -366,7 +375,7 @@ export function mockProvider(options: MockOptions = {}): ProviderAdapter {
       const script: MockScript = {
         firstDelay,
         tokenDelay,
-        tokens: reply.matchAll(TOKEN),
+        tokens: wordsOf(reply),
         faults,
         opening: () => chunk({ role: 'assistant', content: '' }),
         content: (text) => chunk({ content: text }),
