@@ -97,19 +97,33 @@ const WHOLE = -1;
 const BLOCK = 64;
 
 interface Block {
-  /** The block's texts, one after the other; while it fills, each apart in {@link open}. */
+  /** The block's texts, one after the other, once it is closed (full, or its answer ended). */
   joined: string;
-  open: string[] | undefined;
-  /** Where each text starts in `joined`. */
-  starts: Uint32Array;
-  /** {@link WHOLE}, or the shared prefix length × 2^16 + the shared suffix length. */
-  shapes: Int32Array;
+  /**
+   * While the block fills (undefined once closed): its whole texts by slot
+   * (few: they start a new shape); the middles are in the answer's
+   * {@link Frames} scratch.
+   */
+  wholes: string[] | undefined;
+  /**
+   * Where each text starts (`[0, BLOCK)`: in `joined`, or in the scratch while
+   * the block fills), then each shape (`[BLOCK, 2 × BLOCK)`: {@link WHOLE}, or
+   * the shared prefix length × 2^16 + the shared suffix length).
+   */
+  layout: Int32Array;
 }
 
 /** The frames of one answer, compact; see {@link MAX_SHARED} and {@link BLOCK}. */
 class Frames {
   readonly #blocks: Block[] = [];
   #length = 0;
+  /**
+   * The middles of the block that fills, as UTF-16 code units: a frame's
+   * token costs no string of its own, so nothing a token outlives the young
+   * generation to be freed later from the old one. Released when the answer ends.
+   */
+  #scratch: Uint16Array | undefined = new Uint16Array(BLOCK * MAX_MIDDLE);
+  #used = 0;
   /** Ids go up by one from the first, as the handler numbers them; kept one by one only once they do not. */
   #firstId = 0;
   #ids: number[] | undefined;
@@ -139,20 +153,24 @@ class Frames {
     }
     const index = this.#length++;
     const slot = index % BLOCK;
-    if (slot === 0) this.#blocks.push({ joined: '', open: [], starts: new Uint32Array(BLOCK), shapes: new Int32Array(BLOCK) });
+    if (slot === 0) this.#blocks.push({ joined: '', wholes: [], layout: new Int32Array(2 * BLOCK) });
     const block = this.#blocks[this.#blocks.length - 1]!;
     const shared = this.#prefix.length + this.#suffix.length;
-    let kept = data;
+    const scratch = this.#scratch!;
+    let kept = data.length;
+    block.layout[slot] = this.#used;
     if (shared > MAX_MIDDLE && data.length - shared <= MAX_MIDDLE) {
-      kept = data.slice(this.#prefix.length, data.length - this.#suffix.length);
-      block.shapes[slot] = this.#prefix.length * 0x10000 + this.#suffix.length;
+      const end = data.length - this.#suffix.length;
+      for (let at = this.#prefix.length; at < end; at++) scratch[this.#used++] = data.charCodeAt(at);
+      kept = end - this.#prefix.length;
+      block.layout[BLOCK + slot] = this.#prefix.length * 0x10000 + this.#suffix.length;
     } else {
-      block.shapes[slot] = WHOLE;
+      block.layout[BLOCK + slot] = WHOLE;
+      block.wholes![slot] = data;
       this.#base = data;
       this.#prefix = this.#suffix = '';
     }
-    block.open!.push(kept);
-    if (slot === BLOCK - 1) this.#close(block);
+    if (slot === BLOCK - 1) this.#close(block, BLOCK);
     if (index === 0) this.#firstId = frame.id;
     else if (this.#ids) this.#ids.push(frame.id);
     else if (frame.id !== this.#firstId + index) {
@@ -160,19 +178,26 @@ class Frames {
       this.#ids.push(frame.id);
     }
     if (frame.event === 'error') this.#errors.push(index);
-    return kept.length;
+    return kept;
   }
 
   isWhole(index: number): boolean {
-    return this.#blocks[Math.floor(index / BLOCK)]!.shapes[index % BLOCK] === WHOLE;
+    return this.#blocks[Math.floor(index / BLOCK)]!.layout[BLOCK + (index % BLOCK)] === WHOLE;
+  }
+
+  /** The answer ended: its last block is joined, and the scratch goes. */
+  seal(): void {
+    const filled = this.#length % BLOCK;
+    if (filled > 0) this.#close(this.#blocks[this.#blocks.length - 1]!, filled);
+    this.#scratch = undefined;
   }
 
   /** The frame at `index`; `base` is the whole frame at or before it, as {@link baseFor} finds it. */
   at(index: number, base: string): SseFrame {
     const slot = index % BLOCK;
     const block = this.#blocks[Math.floor(index / BLOCK)]!;
-    const shape = block.shapes[slot]!;
-    const text = block.open ? block.open[slot]! : block.joined.slice(block.starts[slot], slot + 1 < BLOCK ? block.starts[slot + 1] : block.joined.length);
+    const shape = block.layout[BLOCK + slot]!;
+    const text = this.#textOf(block, slot, this.#filled(block));
     const data = shape === WHOLE ? text : base.slice(0, Math.floor(shape / 0x10000)) + text + base.slice(base.length - (shape % 0x10000));
     const id = this.#ids ? this.#ids[index]! : this.#firstId + index;
     return { id, data, ...(this.#errors.includes(index) ? { event: 'error' as const } : {}) };
@@ -193,15 +218,32 @@ class Frames {
     return Math.min(this.#length, Math.max(0, afterId - this.#firstId + 1));
   }
 
-  /** A full block: its texts joined, and where each starts. */
-  #close(block: Block): void {
+  /** How many frames `block` holds. */
+  #filled(block: Block): number {
+    return block === this.#blocks[this.#blocks.length - 1] ? this.#length - (this.#blocks.length - 1) * BLOCK : BLOCK;
+  }
+
+  /** The text kept for `slot` of `block`, which holds `filled` frames. */
+  #textOf(block: Block, slot: number, filled: number): string {
+    const start = block.layout[slot]!;
+    if (!block.wholes) return block.joined.slice(start, slot + 1 < filled ? block.layout[slot + 1] : block.joined.length);
+    if (block.layout[BLOCK + slot] === WHOLE) return block.wholes[slot]!;
+    const end = slot + 1 < filled ? block.layout[slot + 1]! : this.#used;
+    return String.fromCharCode(...this.#scratch!.subarray(start, end));
+  }
+
+  /** A full block, or the last one of an ended answer: its texts joined, and where each starts. */
+  #close(block: Block, filled: number): void {
+    const texts: string[] = [];
+    for (let slot = 0; slot < filled; slot++) texts.push(this.#textOf(block, slot, filled));
     let start = 0;
-    block.open!.forEach((text, slot) => {
-      block.starts[slot] = start;
+    texts.forEach((text, slot) => {
+      block.layout[slot] = start;
       start += text.length;
     });
-    block.joined = block.open!.join('');
-    block.open = undefined;
+    block.joined = texts.join('');
+    block.wholes = undefined;
+    this.#used = 0;
   }
 
   /** What `data` shares with the base at its start and end, character by character (the rare case). */
@@ -430,6 +472,7 @@ export class MemoryResumeStore implements ResumeStore {
     if (!entry || entry.ended) return;
     entry.ended = true;
     entry.endedAt = Date.now();
+    entry.frames.seal();
     this.#finished.set(key, entry);
     wakeAll(entry);
   }
