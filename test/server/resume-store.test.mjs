@@ -70,6 +70,33 @@ describe('MemoryResumeStore keeps frames compact and gives them back exactly', (
     }
   });
 
+  it('gives frames back exactly while the answer is still written, from a block that fills too, and after it ends', async () => {
+    const store = new server.MemoryResumeStore();
+    const variants = ANSWER.slice(0, -1).map((frame) => frame.data);
+    const frames = Array.from({ length: 150 }, (_, index) => ({ id: index + 1, data: variants[(index * 5) % variants.length] }));
+    /** The frames after `afterId` that are there now: a live read, stopped once it has them. */
+    const readNow = async (afterId, count) => {
+      const stop = new AbortController();
+      const reader = store.read('k', afterId, stop.signal)[Symbol.asyncIterator]();
+      const got = [];
+      while (got.length < count) got.push((await reader.next()).value);
+      stop.abort();
+      return got;
+    };
+    await store.create('k', 'fp');
+    for (const [index, frame] of frames.entries()) {
+      await store.append('k', frame);
+      // 64 frames a block: reads from the first full block, the one that fills, and across both.
+      if ([0, 40, 63, 64, 100, 149].includes(index)) {
+        for (const afterId of new Set([0, Math.floor(index / 2), index])) {
+          assert.deepEqual(await readNow(afterId, index + 1 - afterId), frames.slice(afterId, index + 1), `after id ${afterId} of ${index + 1} written`);
+        }
+      }
+    }
+    await store.end('k');
+    for (const afterId of [0, 63, 64, 128, 140, 150]) assert.deepEqual(await readAll(store, 'k', afterId), frames.slice(afterId), `after id ${afterId}, ended`);
+  });
+
   it('counts what it keeps against maxSize: a long answer of alike chunks leaves room for more', async () => {
     const store = new server.MemoryResumeStore({ maxSize: 5_000 });
     await store.create('a', 'fp');
