@@ -15,8 +15,9 @@ import { gzipSync } from 'node:zlib';
 import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
 
 /**
- * A ratchet, not a goal. 47,858 B measured when set on 2026-12-03 (session
- * 6), up from 45,134 B: #18's actions on messages (Copy, Regenerate, 👍/👎,
+ * A ratchet, not a goal. 47,945 B measured when set on 2026-12-03 (session
+ * 6), up from 45,134 B: file sizes in each language's units and decimal
+ * mark (French 1,3 Mo; +87 B), #18's actions on messages (Copy, Regenerate, 👍/👎,
  * Edit, versions ‹ 1/2 ›, their texts in three languages, the editor, focus
  * handling: about +1,900 B), saving versions and feedback and the per-message
  * JSON cache of the store (#18 and #17: about +530 B), duplicated tabs and
@@ -28,7 +29,7 @@ import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
  * bytes its issue allows: see their notes and docs/performance.md. Before:
  * 36,700 B (session 3), 31,734 B at a45903f.
  */
-const BUDGET = 47_860;
+const BUDGET = 47_950;
 const args = process.argv.slice(2);
 const file = args.find((arg) => !arg.startsWith('--')) ?? new URL('../dist/ai-chat.iife.js', import.meta.url).pathname;
 const code = readFileSync(file, 'utf8');

@@ -8,7 +8,6 @@ import type { Highlighter } from './render/highlight-types.js';
 import type { MarkdownCache } from './render/markdown-cache.js';
 import { isInProgress, unsavedFiles } from './conversation-store.js';
 import { GROUP } from './controllers/progressive-list.js';
-import { formatSize } from './attachments.js';
 import { citedAnswer, listedSources } from './render/citations.js';
 import { renderMarkdown } from './render/render-markdown.js';
 import { safeUrl } from './render/safe-url.js';
@@ -212,7 +211,7 @@ function renderDraftFiles(view: ChatView): TemplateResult {
             (draft) =>
               html`<li class="chip" part="attachment">
                 ${draft.preview ? html`<img src=${draft.preview} alt="" />` : nothing}<span class="name">${draft.file.name}</span>
-                <span class="note">${formatSize(draft.file.size)}</span>
+                <span class="note">${strings.fileSize(draft.file.size)}</span>
                 ${draft.progress === undefined
                   ? nothing
                   : html`<progress max="1" .value=${draft.progress} aria-label=${draft.file.name}></progress>`}

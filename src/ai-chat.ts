@@ -1,7 +1,7 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { styles } from './ai-chat.styles.js';
 import { renderAiChat, type DraftFile } from './ai-chat.templates.js';
-import { checkFiles, DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES, formatSize } from './attachments.js';
+import { checkFiles, DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES } from './attachments.js';
 import { ChatSession, DEFAULT_HISTORY_LIMIT } from './controllers/chat-session.js';
 import { ChildSuggestionsController } from './controllers/child-suggestions.js';
 import { FollowTailController } from './controllers/follow-tail.js';
@@ -685,7 +685,7 @@ export class AiChat extends LitElement {
     const maxFiles = limit(this.maxFiles, DEFAULT_MAX_FILES);
     const { accepted, rejected } = checkFiles(files, { accept, maxFileSize, maxFiles, held: this.#files.length });
     this.#fileNotes = rejected.map(({ file, reason }) =>
-      this.#strings.fileRejected(file.name, reason, reason === 'size' ? formatSize(maxFileSize) : String(maxFiles)),
+      this.#strings.fileRejected(file.name, reason, reason === 'size' ? this.#strings.fileSize(maxFileSize) : String(maxFiles)),
     );
     this.#files = [
       ...this.#files,

@@ -63,11 +63,14 @@ export function checkFiles<F extends FileFacts>(
   return { accepted, rejected };
 }
 
-/** A size as a reader reads it: 68 B, 12 KB, 1.2 MB (decimal units, like the limits). */
-export function formatSize(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  if (bytes < 1_000_000) return `${Math.round(bytes / 1000)} KB`;
-  return `${Math.round(bytes / 100_000) / 10} MB`;
+/**
+ * A size as a reader reads it: 68 B, 12 KB, 1.2 MB (decimal units, like the
+ * limits), in a language's `units` and decimal `mark` (French: 1,2 Mo).
+ */
+export function formatSize(bytes: number, units = ['B', 'KB', 'MB'], mark = '.'): string {
+  const [value, unit] =
+    bytes < 1000 ? [bytes, units[0]] : bytes < 1_000_000 ? [Math.round(bytes / 1000), units[1]] : [Math.round(bytes / 100_000) / 10, units[2]];
+  return `${String(value).replace('.', mark)} ${unit}`;
 }
 
 /** The bytes a base64 `data:` URL holds once decoded (0 for a link). */

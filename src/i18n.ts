@@ -1,6 +1,6 @@
 import { byKey, ENGLISH_ERRORS, errorTexts, statusLine, type ChatFailure, type ErrorTexts, type Table } from './errors.js';
 import type { ToolPart } from './stream/parts.js';
-import type { RejectReason } from './attachments.js';
+import { formatSize, type RejectReason } from './attachments.js';
 
 /**
  * Every text the widget shows or announces. Replace any of them through the
@@ -63,6 +63,8 @@ export interface ChatStrings {
   removeFile: (name: string) => string;
   /** Why a file was not attached: its type, its size over `limit` (say "5 MB"), or one too many (`limit` files). */
   fileRejected: (name: string, reason: RejectReason, limit: string) => string;
+  /** A file's size: 68 B, 12 KB, 1.3 MB. */
+  fileSize: (bytes: number) => string;
   /** On a sent file whose bytes `persist` could not keep. */
   notSaved: string;
   /** An `upload` that failed; the draft and its files stay. */
@@ -129,6 +131,7 @@ const KEYS = [
   'attachments',
   'removeFile',
   'fileRejected',
+  'fileSize',
   'notSaved',
   'uploadFailed',
   'regenerate',
@@ -188,6 +191,7 @@ const en = language(
     (name) => `Remove ${name}`, // removeFile
     (name, reason, limit) =>
       `“${name}” was not attached: ${reason === 'type' ? 'this type of file is not accepted' : reason === 'size' ? `it is larger than ${limit}` : `at most ${limit} files per message`}.`, // fileRejected
+    (bytes) => formatSize(bytes), // fileSize
     'Not saved', // notSaved
     (name) => `“${name}” could not be uploaded.`, // uploadFailed
     'Regenerate', // regenerate
@@ -244,6 +248,7 @@ const de = language(
     (name) => `${name} entfernen`, // removeFile
     (name, reason, limit) =>
       `„${name}“ wurde nicht angehängt: ${reason === 'type' ? 'Dateien dieser Art werden nicht angenommen' : reason === 'size' ? `sie ist größer als ${limit}` : `höchstens ${limit} ${limit === '1' ? 'Datei' : 'Dateien'} pro Nachricht`}.`, // fileRejected
+    (bytes) => formatSize(bytes, undefined, ','), // fileSize
     'Nicht gespeichert', // notSaved
     (name) => `„${name}“ konnte nicht hochgeladen werden.`, // uploadFailed
     'Neu generieren', // regenerate
@@ -316,7 +321,8 @@ const fr = language(
     'Pièces jointes', // attachments
     (name) => `Retirer ${name}`, // removeFile
     (name, reason, limit) =>
-      `« ${name} » n’a pas été joint : ${reason === 'type' ? 'ce type de fichier n’est pas accepté' : reason === 'size' ? `il dépasse ${limit}` : `${limit} fichiers au plus par message`}.`, // fileRejected
+      `« ${name} » n’a pas été joint : ${reason === 'type' ? 'ce type de fichier n’est pas accepté' : reason === 'size' ? `il dépasse ${limit}` : `${limit} ${limit === '1' ? 'fichier' : 'fichiers'} au plus par message`}.`, // fileRejected
+    (bytes) => formatSize(bytes, ['o', 'ko', 'Mo'], ','), // fileSize
     'Non enregistré', // notSaved
     (name) => `« ${name} » n’a pas pu être envoyé.`, // uploadFailed
     'Régénérer', // regenerate

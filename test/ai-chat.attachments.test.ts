@@ -85,11 +85,14 @@ describe('attachments: turning them on', () => {
       '„two.png“ wurde nicht angehängt: höchstens 1 Datei pro Nachricht.',
     ]);
     expect(notes(fr)).to.deep.equal([
-      '« big.png » n’a pas été joint : il dépasse 5 MB.',
+      '« big.png » n’a pas été joint : il dépasse 5 Mo.',
       '« a.txt » n’a pas été joint : ce type de fichier n’est pas accepté.',
-      '« two.png » n’a pas été joint : 1 fichiers au plus par message.',
+      '« two.png » n’a pas été joint : 1 fichier au plus par message.',
     ]);
     expect(chips(de)[0]!.querySelector('[part~="remove-file"]')!.getAttribute('aria-label')).to.equal('shot.png entfernen');
+    // Sizes in each language's units.
+    expect(chipTexts(fr)).to.deep.equal(['shot.png 68 o']);
+    expect(chipTexts(de)).to.deep.equal(['shot.png 68 B']);
   });
 });
 

@@ -37,6 +37,9 @@ describe('attachments: the checks', () => {
     expect(formatSize(12_345)).to.equal('12 KB');
     expect(formatSize(5_000_000)).to.equal('5 MB');
     expect(formatSize(1_250_000)).to.equal('1.3 MB');
+    // French units and decimal mark.
+    expect(formatSize(1_250_000, ['o', 'ko', 'Mo'], ',')).to.equal('1,3 Mo');
+    expect(formatSize(68, ['o', 'ko', 'Mo'], ',')).to.equal('68 o');
   });
 
   it('counts a data: URL by its decoded bytes, a link as nothing', () => {
