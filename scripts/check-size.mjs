@@ -15,8 +15,10 @@ import { gzipSync } from 'node:zlib';
 import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
 
 /**
- * A ratchet, not a goal. 47,945 B measured when set on 2026-12-03 (session
- * 6), up from 45,134 B: file sizes in each language's units and decimal
+ * A ratchet, not a goal. 48,063 B measured when set on 2026-12-03 (session
+ * 6), up from 45,134 B: a review's fixes (an open editor kept by id across
+ * another tab's save, another tab's unfinished answer kept aside as
+ * interrupted, messages other tabs added kept through saves; +118 B), file sizes in each language's units and decimal
  * mark (French 1,3 Mo; +87 B), #18's actions on messages (Copy, Regenerate, 👍/👎,
  * Edit, versions ‹ 1/2 ›, their texts in three languages, the editor, focus
  * handling: about +1,900 B), saving versions and feedback and the per-message
@@ -29,7 +31,7 @@ import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
  * bytes its issue allows: see their notes and docs/performance.md. Before:
  * 36,700 B (session 3), 31,734 B at a45903f.
  */
-const BUDGET = 47_950;
+const BUDGET = 48_070;
 const args = process.argv.slice(2);
 const file = args.find((arg) => !arg.startsWith('--')) ?? new URL('../dist/ai-chat.iife.js', import.meta.url).pathname;
 const code = readFileSync(file, 'utf8');

@@ -55,6 +55,8 @@ export interface ChatView {
   actions: ReadonlySet<string>;
   /** The question being edited in place, if any. */
   editing: Editing | undefined;
+  /** Regenerate, Edit and the versions wait (an answer is on its way, here or in another tab). */
+  holdBranches: boolean;
   canRetry(message: ChatMessage): boolean;
   /** A page tool's call waits for the reader's Approve or Deny. */
   awaitsApproval(call: ToolPart): boolean;
@@ -324,7 +326,7 @@ function renderEditor(view: ChatView, editing: Editing): TemplateResult {
 function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | typeof nothing {
   if (message.role === 'system') return nothing;
   const strings = view.strings;
-  if (view.editing?.message === message)
+  if (view.editing?.id === message.id)
     return html`<div class="message user editing" part="message message-user">${renderEditor(view, view.editing)}</div>`;
   const writing = isInProgress(message);
   const { tools, sources, files } = partsOf(message.parts);
@@ -435,7 +437,7 @@ const groups = new WeakMap<ChatMessage, Group>();
  */
 const groupStillShows = (group: Group, view: ChatView, start: number) =>
   same(group.shows, viewShows(view)) &&
-  group.messages.every((message, i) => message === view.messages[start + i] && !isInProgress(message) && message !== view.editing?.message);
+  group.messages.every((message, i) => message === view.messages[start + i] && !isInProgress(message) && message.id !== view.editing?.id);
 
 /**
  * The messages, one slot per message: by position, so older messages
@@ -454,7 +456,7 @@ function renderMessages(view: ChatView): unknown[] {
     index < settledEnd &&
     !isInProgress(messages[index]) &&
     !view.markdown?.behind(messages[index]!) &&
-    messages[index] !== view.editing?.message;
+    messages[index]!.id !== view.editing?.id;
   const slots: unknown[] = [];
   for (let index = 0; index < messages.length; index++) {
     const message = messages[index]!;
@@ -523,7 +525,7 @@ function renderChat(view: ChatView): TemplateResult {
       <div class="empty" ?hidden=${hasMessages || Boolean(view.welcome)}>
         <slot name="empty">${strings.empty}</slot>
       </div>
-      <div class="log ${view.busy || view.disabled ? 'busy' : ''}" @click=${on.action}>
+      <div class="log ${view.holdBranches ? 'busy' : ''}" @click=${on.action}>
         ${view.welcome
           ? html`<div class="message assistant welcome" part="message message-assistant">
               <div class="content">${view.welcome}</div>

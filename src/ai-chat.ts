@@ -806,6 +806,7 @@ export class AiChat extends LitElement {
       highlighter: this.highlighter,
       actions: this.#actions.enabled(this.actions),
       editing: this.#actions.editing,
+      holdBranches: this.#busy || !this.#session.canBranch(),
       canRetry: (message) => this.#session.canRetry(message),
       awaitsApproval: (call) => this.#session.awaitsApproval(call),
       decide: (call, approved) => this.#session.decide(call, approved),

@@ -222,7 +222,11 @@ export class ConversationStore {
         // Full: the text matters more than the files' bytes.
         write(0);
       }
-      for (const message of toStore) this.#known.add(message.id);
+      // Only what this page holds: messages another tab added are known once
+      // shown here. A save whose merge the caller does not show (one while
+      // streaming) would otherwise count them as removed here at the next
+      // save, and drop them from storage.
+      for (const message of messages) this.#known.add(message.id);
       return toShow.length === messages.length && toShow.every((message, i) => message === messages[i])
         ? messages
         : toShow;
@@ -251,8 +255,9 @@ export class ConversationStore {
     return message;
   }
 
-  #adopt(stored: ChatMessage, interruptedText?: string): ChatMessage {
-    this.#known.add(stored.id);
+  /** `shown`: the page takes the message in now (a load, a storage event); not one a save merely keeps. */
+  #adopt(stored: ChatMessage, interruptedText?: string, shown = true): ChatMessage {
+    if (shown) this.#known.add(stored.id);
     if (isInProgress(stored) && !isOwnId(stored.id)) this.#unfinished.add(stored.id);
     else this.#unfinished.delete(stored.id);
     // A copy this page stored (storage still held what it wrote) has its JSON already.
@@ -289,7 +294,7 @@ export class ConversationStore {
     }
     const keepAdded = (after: string | undefined) => {
       const added = addedAfter.get(after);
-      if (added) for (const message of added) keep(message, this.#adopt(message));
+      if (added) for (const message of added) keep(message, this.#adopt(message, undefined, false));
     };
     keepAdded(undefined);
     for (const message of local) {

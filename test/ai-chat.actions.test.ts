@@ -93,8 +93,14 @@ describe('message actions: which ones show', () => {
     expect(getComputedStyle(action(el, 1, 'Regenerate')).visibility).to.equal('hidden');
     expect(getComputedStyle(action(el, 0, 'Edit')).visibility).to.equal('hidden');
     expect(getComputedStyle(action(el, 1, 'Copy')).visibility).to.equal('visible');
+    let regenerated = 0;
+    el.addEventListener('ai-chat-regenerate', () => regenerated++);
+    const before = [...el.messages];
     action(el, 1, 'Regenerate').click();
     await el.updateComplete;
+    expect(regenerated).to.equal(0);
+    expect(el.messages).to.deep.equal(before);
+    expect(el.messages[1]).to.equal(before[1]);
     expect((await flow.requests()).length).to.equal(2);
     el.abort();
     await streaming;
@@ -344,6 +350,79 @@ describe('message actions: persisted', () => {
   });
 });
 
+describe('message actions: with another tab', () => {
+  /** Writes `messages` as another tab's save: the storage event reaches this page. */
+  async function savedElsewhere(key: string, messages: ChatMessage[]): Promise<void> {
+    const frame = document.createElement('iframe');
+    document.body.append(frame);
+    try {
+      frame.contentWindow!.localStorage.setItem(`ai-chat:${key}`, JSON.stringify({ v: 1, messages }));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      frame.remove();
+    }
+  }
+  const plain = ({ id, role, content, status, feedback }: ChatMessage) => ({ id, role, content, status, ...(feedback ? { feedback } : {}) });
+
+  it("keeps the question being edited, its text and focus, when another tab saves the conversation", async () => {
+    const flow = await scenario(wordStream(['An ', 'answer']));
+    const key = `edit-elsewhere-${Date.now()}`;
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} persist=${key}></ai-chat>`);
+    try {
+      await el.send('Q1');
+      await el.updateComplete;
+      action(el, 0, 'Edit').click();
+      await el.updateComplete;
+      const editor = shadow(el).querySelector<HTMLTextAreaElement>('[part~=editor-input]')!;
+      editor.value = 'Q1, half edited';
+      editor.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+      // Another tab rates the answer: every message comes back from storage as a new object.
+      await savedElsewhere(key, [plain(el.messages[0]!), { ...plain(el.messages[1]!), feedback: 'good' }]);
+      await until(() => el.messages[1]!.feedback === 'good', 'the other tab\'s save');
+      await el.updateComplete;
+      const still = shadow(el).querySelector<HTMLTextAreaElement>('[part~=editor-input]');
+      expect(still?.value).to.equal('Q1, half edited');
+      expect(shadow(el).activeElement).to.equal(still);
+    } finally {
+      localStorage.removeItem(`ai-chat:${key}`);
+    }
+  });
+
+  it("keeps another tab's unfinished answer aside as interrupted, not streaming for ever, when the reader branches before it", async () => {
+    const flow = await scenario(wordStream(['Fresh']));
+    const key = `branch-elsewhere-${Date.now()}`;
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} persist=${key}></ai-chat>`);
+    try {
+      el.messages = [
+        { id: 'q1', role: 'user', content: 'Q1', status: 'done' },
+        { id: 'a1', role: 'assistant', content: 'A1', status: 'done' },
+      ];
+      await el.updateComplete;
+      await savedElsewhere(key, [
+        { id: 'q1', role: 'user', content: 'Q1', status: 'done' },
+        { id: 'a1', role: 'assistant', content: 'A1', status: 'done' },
+        { id: 'other-q', role: 'user', content: 'Q2', status: 'done' },
+        { id: 'other-a', role: 'assistant', content: 'Half of A2', status: 'streaming' },
+      ]);
+      await until(() => el.messages.length === 4, "the other tab's question");
+      await el.updateComplete;
+      action(el, 1, 'Regenerate').click();
+      await settledAnswer(el, 1);
+      action(el, 1, 'Previous version').click();
+      await el.updateComplete;
+      expect(el.messages.map((m) => [m.content, m.status])).to.deep.equal([
+        ['Q1', 'done'],
+        ['A1', 'done'],
+        ['Q2', 'done'],
+        ['Half of A2', 'error'],
+      ]);
+      expect(el.messages[3]!.error).to.contain('incomplete');
+    } finally {
+      localStorage.removeItem(`ai-chat:${key}`);
+    }
+  });
+});
+
 describe('message actions: long conversations', () => {
   it('work on settled messages far up the conversation', async () => {
     const flow = await scenario(wordStream(['Fresh ', 'answer']));
@@ -383,7 +462,7 @@ describe('message actions: accessibility', () => {
       await el.updateComplete;
       await expect(el).to.be.accessible();
       // Targets of at least 24 × 24 px (WCAG 2.5.8).
-      for (const button of shadow(el).querySelectorAll('[part~=actions] button')) {
+      for (const button of shadow(el).querySelectorAll('[part~=action-button]')) {
         const { width, height } = button.getBoundingClientRect();
         expect(Math.min(width, height), button.textContent!).to.be.at.least(24);
       }

@@ -388,6 +388,32 @@ describe('ConversationStore', () => {
     });
   });
 
+  it("keeps what another tab added through saves whose merge this tab does not show (saves while it streams)", () => {
+    const key = freshKey();
+    const a = new ConversationStore(key);
+    const q1 = message('user', 'Q1');
+    const answer = message('assistant', 'Str', 'streaming');
+    a.save([q1, answer]);
+    // The other tab (not following this answer) asks its own question meanwhile.
+    const b = new ConversationStore(key);
+    const loaded = b.load();
+    if (!loaded.ok) throw new Error('not loaded');
+    const q2 = message('user', 'Q2');
+    const a2 = message('assistant', 'A2');
+    b.save([...loaded.messages, q2, a2]);
+    // This tab saves twice while streaming, never showing the merge.
+    answer.content = 'Streaming';
+    a.save([q1, answer]);
+    answer.content = 'Streaming on';
+    a.save([q1, answer]);
+    expect(storedOf(a)).to.deep.equal([
+      ['Q1', 'done'],
+      ['Streaming on', 'streaming'],
+      ['Q2', 'done'],
+      ['A2', 'done'],
+    ]);
+  });
+
   it('remove() deletes the saved copy', () => {
     const store = new ConversationStore(freshKey());
     store.save([message('user', 'Q')]);

@@ -353,6 +353,21 @@ export class ChatSession implements ReactiveController {
     return !this.#settings().disabled && !this.busy;
   }
 
+  /** Whether Regenerate, Edit and the versions may change the conversation now: not while an answer is on its way. */
+  canBranch(): boolean {
+    return this.#idle;
+  }
+
+  /**
+   * An answer another tab was still writing, as a version kept aside holds
+   * it: interrupted, as a reload would show it, not streaming for ever in a
+   * version nobody writes.
+   */
+  #keptAside = (message: ChatMessage): ChatMessage =>
+    isInProgress(message) && this.#sync.isUnfinishedElsewhere(message)
+      ? { ...message, status: 'error', error: this.#interruptedText() }
+      : message;
+
   /**
    * A new answer in place of `answer`, to the same conversation before it:
    * the answer and everything after it stay as an earlier version. A
@@ -360,10 +375,10 @@ export class ChatSession implements ReactiveController {
    */
   async regenerate(answer: ChatMessage): Promise<ChatMessage | undefined> {
     const index = this.#messages.indexOf(answer);
-    if (!this.#idle || answer.role !== 'assistant' || index < 0) return undefined;
+    if (!this.canBranch() || answer.role !== 'assistant' || index < 0) return undefined;
     if (!emit(this.#host, 'ai-chat-regenerate', { message: answer }, { cancelable: true })) return undefined;
     const next = this.#create('assistant', '', 'pending');
-    next.versions = versionsBefore(this.#messages, index);
+    next.versions = versionsBefore(this.#messages, index, this.#keptAside);
     return this.#requestAnswer(this.#messages.slice(0, index), next);
   }
 
@@ -376,17 +391,17 @@ export class ChatSession implements ReactiveController {
   async edit(question: ChatMessage, text: string): Promise<ChatMessage | undefined> {
     const index = this.#messages.indexOf(question);
     const files = (question.parts ?? []).filter((part): part is FilePart => part.type === 'file');
-    const edited = question.role === 'user' && index >= 0 ? this.#question(text, files) : undefined;
+    const edited = question.role === 'user' && index >= 0 && this.canBranch() ? this.#question(text, files) : undefined;
     if (!edited || !emit(this.#host, 'ai-chat-edit', { message: question, content: edited.content }, { cancelable: true }))
       return undefined;
-    edited.versions = versionsBefore(this.#messages, index);
+    edited.versions = versionsBefore(this.#messages, index, this.#keptAside);
     return this.#requestAnswer([...this.#messages.slice(0, index), edited]);
   }
 
   /** Shows the version one `step` (-1 or 1) away at `message`; returns the message shown in its place. */
   showVersion(message: ChatMessage, step: -1 | 1): ChatMessage | undefined {
     const index = this.#messages.indexOf(message);
-    const next = this.#idle && index >= 0 ? showVersion(this.#messages, index, step) : undefined;
+    const next = this.canBranch() && index >= 0 ? showVersion(this.#messages, index, step, this.#keptAside) : undefined;
     if (!next) return undefined;
     this.#replace(next);
     this.#saveMerged();

@@ -12,9 +12,12 @@ export type MessageAction = (typeof MESSAGE_ACTIONS)[number];
 /** Feedback needs a receiver (an `ai-chat-feedback` listener), so it is named, not assumed. */
 export const DEFAULT_ACTIONS = 'copy regenerate edit';
 
-/** A question being edited in place, and its text so far. */
+/**
+ * A question being edited in place (by id: another tab's save may bring the
+ * same message back as a new object), and its text so far.
+ */
 export interface Editing {
-  message: ChatMessage;
+  id: string;
   draft: string;
 }
 
@@ -59,7 +62,7 @@ export class MessageActionsController implements ReactiveController {
 
   hostUpdate(): void {
     // The question left the conversation (another tab, `messages` set): nothing is being edited.
-    if (this.editing && !this.#session.messages.includes(this.editing.message)) this.editing = undefined;
+    if (this.editing && !this.#edited(this.editing)) this.editing = undefined;
   }
 
   hostUpdated(): void {
@@ -83,8 +86,8 @@ export class MessageActionsController implements ReactiveController {
     if (name === 'copy') void this.#copy(button, message);
     else if (name === 'regenerate') this.#start(() => this.#session.regenerate(message));
     else if (name === 'edit') {
-      if (this.#session.busy) return;
-      this.editing = { message, draft: message.content };
+      if (!this.#session.canBranch()) return;
+      this.editing = { id: message.id, draft: message.content };
       this.#focusNext = { name: 'editor', id: message.id };
       this.#host.requestUpdate();
     } else if (name === 'good' || name === 'bad') {
@@ -96,6 +99,10 @@ export class MessageActionsController implements ReactiveController {
       if (shown) this.#focusNext = { name, id: shown.id, or: name === 'prev' ? 'next' : 'prev' };
     }
   };
+
+  #edited(editing: Editing): ChatMessage | undefined {
+    return this.#session.messages.find(({ id }) => id === editing.id);
+  }
 
   async #copy(button: HTMLButtonElement, message: ChatMessage): Promise<void> {
     const content = button.closest('.message')?.querySelector('.content');
@@ -130,7 +137,8 @@ export class MessageActionsController implements ReactiveController {
   onEditSubmit = (event: Event): void => {
     event.preventDefault();
     const editing = this.editing;
-    if (!editing || !this.#start(() => this.#session.edit(editing.message, editing.draft))) return;
+    const question = editing && this.#edited(editing);
+    if (!question || !this.#start(() => this.#session.edit(question, editing.draft))) return;
     this.editing = undefined;
   };
 
@@ -138,7 +146,7 @@ export class MessageActionsController implements ReactiveController {
     const editing = this.editing;
     if (!editing) return;
     this.editing = undefined;
-    this.#focusNext = { name: 'edit', id: editing.message.id };
+    this.#focusNext = { name: 'edit', id: editing.id };
     this.#host.requestUpdate();
   };
 }
