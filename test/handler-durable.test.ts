@@ -130,7 +130,10 @@ describe('chat handler: durable answers (#15)', function () {
   describe('a full resume store refuses new answers up front and never cuts one', () => {
     it('answers 503 with Retry-After past maxEntries while the others stream on to [DONE]', async () => {
       const server = await setup({ provider: 'openai', store: { maxEntries: 2, retryAfterSeconds: 3 }, upstream: { fixture: FIXTURE, delayMs: 40 } });
-      const running = [post(server.url, conversation('a'), { 'idempotency-key': 'full-a' }), post(server.url, conversation('b'), { 'idempotency-key': 'full-b' })];
+      // a first, so that it also ends first (the same paced answer): it is the oldest below.
+      const first = post(server.url, conversation('a'), { 'idempotency-key': 'full-a' });
+      await until(async () => (await server.log()).upstream.length === 1, 'the first provider call');
+      const running = [first, post(server.url, conversation('b'), { 'idempotency-key': 'full-b' })];
       await until(async () => (await server.log()).upstream.length === 2, 'both providers are called');
       const refused = await post(server.url, conversation('c'), { 'idempotency-key': 'full-c' });
       expect(refused.headers.get('retry-after')).to.equal('3');
