@@ -1,5 +1,6 @@
 // `node bench/handler.mjs [--sizes 100,500,1000,2000] [--kinds bare,memory,redis]
-// [--no-redis] [--before <checkout>] [--profile <dir> [--heap]] [--backlog <n>]`: the chat handler under load, side by side with a bare node:http SSE server writing
+// [--no-redis] [--before <checkout>] [--profile <dir> [--heap]] [--backlog <n>]
+// [--node-flags '<flags>' [--handler-only]]`: the chat handler under load, side by side with a bare node:http SSE server writing
 // the same bytes. N concurrent streams of a paced 500-token mock answer
 // (20 ms a token), each sent with an Idempotency-Key as the widget does.
 // Per server: how many streams ended with the exact text and [DONE], how many
@@ -21,10 +22,16 @@
 // and one still not accepted after the last (about a minute, tcp_synack_retries)
 // is reset: ECONNRESET before the first byte. A server whose loop is busy
 // with the answers already running accepts too late for some of them.
+//
+// `--node-flags '<flags>'`: extra Node/V8 flags for every server process (say
+// '--max-semi-space-size=4'), the bare one too, so the ratios compare like
+// with like; with `--handler-only`, for the handler processes alone (the bare
+// server keeps Node's defaults), to see what a deployment that sets them gains.
 
 import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { request } from 'node:http';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startRedis, redisAvailable } from '../scripts/redis-server.mjs';
@@ -41,6 +48,8 @@ const BEFORE = process.argv.includes('--before') ? resolve(arg('--before')) : un
 const PROFILE = process.argv.includes('--profile') ? resolve(arg('--profile')) : undefined;
 const HEAP = process.argv.includes('--heap');
 const BACKLOG = process.argv.includes('--backlog') ? Number(arg('--backlog')) : 0;
+const NODE_FLAGS = process.argv.includes('--node-flags') ? arg('--node-flags').split(/\s+/).filter(Boolean) : [];
+const HANDLER_ONLY = process.argv.includes('--handler-only');
 const EXPECTED = Array.from({ length: TOKENS }, (_, index) => `w${index + 1}`).join(' ');
 const BODY = JSON.stringify({ messages: [{ role: 'user', content: 'bench' }] });
 
@@ -62,7 +71,7 @@ async function bundleOf(checkout) {
 function startServer(kind, redisUrl, serverDir, label) {
   const profiling = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
   const child = fork(SERVER, [kind, String(TOKENS), String(TOKEN_DELAY_MS), redisUrl ?? '', serverDir, String(BACKLOG)], {
-    execArgv: ['--expose-gc', ...profiling],
+    execArgv: ['--expose-gc', ...(kind === 'bare' && HANDLER_ONLY ? [] : NODE_FLAGS), ...profiling],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const waiting = new Map();
@@ -223,6 +232,10 @@ const withRedis = !process.argv.includes('--no-redis') && redisAvailable();
 const redis = withRedis && KINDS.includes('redis') ? await startRedis() : undefined;
 const kinds = KINDS.filter((kind) => kind !== 'redis' || redis).flatMap((kind) => (BEFORE && kind !== 'bare' ? [`${kind}@before`, kind] : [kind]));
 const rows = [];
+// Other work on the machine inflates the CPU figures: the load says how much there was.
+const loadAverage = () => loadavg().map((value) => value.toFixed(2)).join(', ');
+const STARTING_LOAD = loadAverage();
+console.error(`Load average at the start: ${STARTING_LOAD}`);
 try {
   for (const size of SIZES) {
     for (const kind of kinds) {
@@ -236,7 +249,9 @@ try {
 }
 
 const fixed = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
-console.log(`\nHandler under load: ${TOKENS}-token answers at ${TOKEN_DELAY_MS} ms a token, each with an Idempotency-Key; ratios against the bare server of the same size.\n`);
+console.log(`\nHandler under load: ${TOKENS}-token answers at ${TOKEN_DELAY_MS} ms a token, each with an Idempotency-Key; ratios against the bare server of the same size.`);
+if (NODE_FLAGS.length) console.log(`Node flags ${NODE_FLAGS.join(' ')} on ${HANDLER_ONLY ? 'the handler servers only (bare: defaults)' : 'every server, bare too'}.`);
+console.log(`Load average at the start ${STARTING_LOAD}, at the end ${loadAverage()}.\n`);
 console.log('| streams | server | complete | 503 | cut | TTFB p50 ms | TTFB p99 ms | RSS / stream KB | × bare | CPU / token µs | × bare |');
 console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) {
