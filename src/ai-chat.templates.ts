@@ -55,8 +55,6 @@ export interface ChatView {
   actions: ReadonlySet<string>;
   /** The question being edited in place, if any. */
   editing: Editing | undefined;
-  /** Regenerate, Edit and the versions wait (an answer is on its way, here or in another tab). */
-  holdBranches: boolean;
   canRetry(message: ChatMessage): boolean;
   /** A page tool's call waits for the reader's Approve or Deny. */
   awaitsApproval(call: ToolPart): boolean;
@@ -525,7 +523,7 @@ function renderChat(view: ChatView): TemplateResult {
       <div class="empty" ?hidden=${hasMessages || Boolean(view.welcome)}>
         <slot name="empty">${strings.empty}</slot>
       </div>
-      <div class="log ${view.holdBranches ? 'busy' : ''}" @click=${on.action}>
+      <div class="log ${view.busy || view.disabled ? 'busy' : ''}" @click=${on.action}>
         ${view.welcome
           ? html`<div class="message assistant welcome" part="message message-assistant">
               <div class="content">${view.welcome}</div>

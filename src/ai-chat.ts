@@ -5,7 +5,7 @@ import { checkFiles, DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES } from './attachme
 import { ChatSession, DEFAULT_HISTORY_LIMIT } from './controllers/chat-session.js';
 import { ChildSuggestionsController } from './controllers/child-suggestions.js';
 import { FollowTailController } from './controllers/follow-tail.js';
-import { DEFAULT_ACTIONS, MessageActionsController } from './controllers/message-actions.js';
+import { DEFAULT_ACTIONS, MessageActionsController, sendsOnEnter } from './controllers/message-actions.js';
 import { ProgressiveListController } from './controllers/progressive-list.js';
 import { resolveStrings, type ChatStrings, type ChatStringsOverride } from './i18n.js';
 import type { Highlighter } from './render/highlight-types.js';
@@ -717,7 +717,7 @@ export class AiChat extends LitElement {
   };
 
   #onKeydown = (event: KeyboardEvent): void => {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    if (sendsOnEnter(event)) {
       event.preventDefault();
       this.#onSubmit(event);
     } else if (event.key === 'Escape' && this.#busy) {
@@ -806,7 +806,6 @@ export class AiChat extends LitElement {
       highlighter: this.highlighter,
       actions: this.#actions.enabled(this.actions),
       editing: this.#actions.editing,
-      holdBranches: this.#busy || !this.#session.canBranch(),
       canRetry: (message) => this.#session.canRetry(message),
       awaitsApproval: (call) => this.#session.awaitsApproval(call),
       decide: (call, approved) => this.#session.decide(call, approved),

@@ -331,14 +331,14 @@ export class ChatSession implements ReactiveController {
   /** A question of `text` and `files`, unless it would be empty or cannot be sent now. */
   #question(text: string, files: FilePart[]): ChatMessage | undefined {
     const content = text.trim();
-    if ((!content && !files.length) || !this.#idle) return undefined;
+    if ((!content && !files.length) || !this.idle) return undefined;
     const question = this.#create('user', content, 'done');
     if (files.length) question.parts = [...(content ? [{ type: 'text', text: content } as const] : []), ...files];
     return question;
   }
 
   async retry(): Promise<ChatMessage | undefined> {
-    if (!this.#idle) return undefined;
+    if (!this.idle) return undefined;
     const last = this.#messages.at(-1);
     const replaced = last?.role === 'assistant';
     const history = replaced ? this.#messages.slice(0, -1) : this.#messages;
@@ -349,13 +349,9 @@ export class ChatSession implements ReactiveController {
     return this.#requestAnswer(history, answer);
   }
 
-  get #idle(): boolean {
+  /** Nothing is on its way and the widget is enabled: a question, Retry, Regenerate, Edit or a version switch may go ahead. */
+  get idle(): boolean {
     return !this.#settings().disabled && !this.busy;
-  }
-
-  /** Whether Regenerate, Edit and the versions may change the conversation now: not while an answer is on its way. */
-  canBranch(): boolean {
-    return this.#idle;
   }
 
   /**
@@ -375,7 +371,7 @@ export class ChatSession implements ReactiveController {
    */
   async regenerate(answer: ChatMessage): Promise<ChatMessage | undefined> {
     const index = this.#messages.indexOf(answer);
-    if (!this.canBranch() || answer.role !== 'assistant' || index < 0) return undefined;
+    if (!this.idle || answer.role !== 'assistant' || index < 0) return undefined;
     if (!emit(this.#host, 'ai-chat-regenerate', { message: answer }, { cancelable: true })) return undefined;
     const next = this.#create('assistant', '', 'pending');
     next.versions = versionsBefore(this.#messages, index, this.#keptAside);
@@ -391,7 +387,7 @@ export class ChatSession implements ReactiveController {
   async edit(question: ChatMessage, text: string): Promise<ChatMessage | undefined> {
     const index = this.#messages.indexOf(question);
     const files = (question.parts ?? []).filter((part): part is FilePart => part.type === 'file');
-    const edited = question.role === 'user' && index >= 0 && this.canBranch() ? this.#question(text, files) : undefined;
+    const edited = question.role === 'user' && index >= 0 && this.idle ? this.#question(text, files) : undefined;
     if (!edited || !emit(this.#host, 'ai-chat-edit', { message: question, content: edited.content }, { cancelable: true }))
       return undefined;
     edited.versions = versionsBefore(this.#messages, index, this.#keptAside);
@@ -401,7 +397,7 @@ export class ChatSession implements ReactiveController {
   /** Shows the version one `step` (-1 or 1) away at `message`; returns the message shown in its place. */
   showVersion(message: ChatMessage, step: -1 | 1): ChatMessage | undefined {
     const index = this.#messages.indexOf(message);
-    const next = this.canBranch() && index >= 0 ? showVersion(this.#messages, index, step, this.#keptAside) : undefined;
+    const next = this.idle && index >= 0 ? showVersion(this.#messages, index, step, this.#keptAside) : undefined;
     if (!next) return undefined;
     this.#replace(next);
     this.#saveMerged();
@@ -462,7 +458,7 @@ export class ChatSession implements ReactiveController {
       message.role === 'assistant' &&
       (message.status === 'error' || message.status === 'aborted') &&
       message === this.#messages.at(-1) &&
-      this.#idle
+      this.idle
     );
   }
 

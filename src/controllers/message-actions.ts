@@ -5,6 +5,9 @@ import { copyText } from '../render/render-markdown.js';
 import type { ChatMessage } from '../types.js';
 import type { ChatSession } from './chat-session.js';
 
+/** Enter without Shift, outside an IME composition: sends, in the composer and in the editor alike. */
+export const sendsOnEnter = (event: KeyboardEvent): boolean => event.key === 'Enter' && !event.shiftKey && !event.isComposing;
+
 /** The actions `actions` may name. */
 export const MESSAGE_ACTIONS = ['copy', 'regenerate', 'feedback', 'edit'] as const;
 export type MessageAction = (typeof MESSAGE_ACTIONS)[number];
@@ -86,7 +89,7 @@ export class MessageActionsController implements ReactiveController {
     if (name === 'copy') void this.#copy(button, message);
     else if (name === 'regenerate') this.#start(() => this.#session.regenerate(message));
     else if (name === 'edit') {
-      if (!this.#session.canBranch()) return;
+      if (!this.#session.idle) return;
       this.editing = { id: message.id, draft: message.content };
       this.#focusNext = { name: 'editor', id: message.id };
       this.#host.requestUpdate();
@@ -124,7 +127,7 @@ export class MessageActionsController implements ReactiveController {
   };
 
   onEditKeydown = (event: KeyboardEvent): void => {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.onEditSubmit(event);
+    if (sendsOnEnter(event)) this.onEditSubmit(event);
     else if (event.key === 'Escape') {
       // Escape leaves the edit, not the launcher's panel.
       event.stopPropagation();
