@@ -56,3 +56,20 @@ export function pageTasks(trace) {
     .filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && main.has(`${e.pid}:${e.tid}`))
     .map((e) => ({ wall: e.dur / 1000, cpu: (e.tdur ?? e.dur) / 1000 }));
 }
+
+/**
+ * A long conversation as the benches restore it: message i starts with its
+ * number (so a bench can tell it is on screen), then `words` tokens of
+ * `source` from a different place each time; user and assistant alternate.
+ */
+export function historyMessages(count, source, words) {
+  return Array.from({ length: count }, (_, i) => {
+    const start = (i * 53) % (source.length - words);
+    return {
+      id: `h${i}`,
+      role: i % 2 ? 'assistant' : 'user',
+      content: `Message ${i}: ${source.slice(start, start + words).join('').trim()}`,
+      status: 'done',
+    };
+  });
+}

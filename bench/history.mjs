@@ -39,7 +39,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs';
-import { arg, busyProcesses, median, selfTimeBySource } from './common.mjs';
+import { arg, busyProcesses, historyMessages, median, selfTimeBySource } from './common.mjs';
 import { markdownTokens } from './markdown-source.mjs';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
@@ -68,23 +68,8 @@ let browser;
 // --- the conversation ----------------------------------------------------------
 
 const source = markdownTokens(4000);
-/**
- * Message i: its number first (so the bench can tell it is on screen), then
- * ~150 words of the bench's markdown (headings, lists, code, a table, quotes,
- * prose) from a different place each time. User and assistant alternate
- * (the widget shows a user's message as text, an answer as markdown).
- */
-function history(count) {
-  return Array.from({ length: count }, (_, i) => {
-    const start = (i * 53) % (source.length - WORDS);
-    return {
-      id: `h${i}`,
-      role: i % 2 ? 'assistant' : 'user',
-      content: `Message ${i}: ${source.slice(start, start + WORDS).join('').trim()}`,
-      status: 'done',
-    };
-  });
-}
+/** ~150 words of the bench's markdown (headings, lists, code, a table, quotes, prose) a message. */
+const history = (count) => historyMessages(count, source, WORDS);
 
 /**
  * A plain markdown answer of ~150 words: prose paragraphs with bold, italics,

@@ -32,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs';
-import { arg, busyProcesses, median } from './common.mjs';
+import { arg, busyProcesses, historyMessages, median } from './common.mjs';
 import { markdownTokens } from './markdown-source.mjs';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
@@ -84,18 +84,9 @@ ${trees.map((t) => `<script src="/${t.name}.js"></script>`).join('\n')}`);
 });
 
 /** Sets up one case in the page: the history saved as a tab would have, read back as a reload does, a question and an answer starting. */
-function setUp({ tree, count, versions, source, key, words, tokensPerSave }) {
+function setUp({ tree, versions, history, source, key, tokensPerSave }) {
   localStorage.clear();
   const { ConversationStore } = window[tree];
-  const history = Array.from({ length: count }, (_, i) => {
-    const start = (i * 53) % (source.length - words);
-    return {
-      id: `h${i}`,
-      role: i % 2 ? 'assistant' : 'user',
-      content: `Message ${i}: ${source.slice(start, start + words).join('').trim()}`,
-      status: 'done',
-    };
-  });
   new ConversationStore(key).save(history);
   const store = new ConversationStore(key);
   const loaded = store.load('Interrupted.');
@@ -168,7 +159,7 @@ async function main() {
         for (const tree of order) {
           const id = `${c.count}${c.versions ? 'v' : ''}`;
           const key = `bench-save-${id}`;
-          await page.evaluate(setUp, { tree: tree.name, ...c, source, key, words: WORDS, tokensPerSave: TOKENS_PER_SAVE });
+          await page.evaluate(setUp, { tree: tree.name, versions: c.versions, history: historyMessages(c.count, source, WORDS), source, key, tokensPerSave: TOKENS_PER_SAVE });
           const profiling = PROFILE && id.startsWith('2000') && run === RUNS - 1;
           if (profiling) {
             await cdp.send('Profiler.enable');
