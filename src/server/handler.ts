@@ -14,7 +14,8 @@ import {
 import { anthropicProvider } from './providers/anthropic.js';
 import { mockProvider } from './providers/mock.js';
 import { openAiProvider } from './providers/openai.js';
-import { APPENDED, canPull, MemoryResumeStore, ResumeStoreFullError, type FramePull, type ResumeStore } from './resume.js';
+import { canPull, type Pull } from './pull.js';
+import { APPENDED, MemoryResumeStore, ResumeStoreFullError, writerOf, type ResumeStore } from './resume.js';
 import { scrub, scrubbingLogger } from './secrets.js';
 import { DONE, encodeFrame, eventSinks, PING, sinkWriters, SSE_HEADERS, type EventSink, type SseFrame } from './sse.js';
 import { callPart, createStepReader, runTool, toolErrorChunk, toolOutputChunk } from './tools.js';
@@ -213,8 +214,13 @@ const notYours = () => new HttpError(404, 'not_found', 'No answer with this `Ide
  */
 class LiveRun {
   readonly controller = new AbortController();
-  /** Aborted when the answer can no longer be stored (the store failed): its readers stop. */
-  readonly failed = new AbortController();
+  /** The answer can no longer be stored (the store failed): its readers stop. */
+  #failed = false;
+  /**
+   * Its readers' stops, for {@link fail}: callbacks, not a second
+   * AbortController (with its signal's listener maps, about 0.7 KB an answer).
+   */
+  readonly #onFail: (() => void)[] = [];
   /** Stopped by a `DELETE`, not by the grace: its last event says `cancelled`. */
   cancelled = false;
   #readers = 0;
@@ -244,6 +250,30 @@ class LiveRun {
     clearTimeout(this.#timer);
   }
 
+  get failed(): boolean {
+    return this.#failed;
+  }
+
+  /** The store failed: every reader stops. */
+  fail(): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    for (const stop of this.#onFail.splice(0)) stop();
+  }
+
+  /** Calls `stop` once when the run fails (at once if it has); returns the unsubscribe. */
+  onFail(stop: () => void): () => void {
+    if (this.#failed) {
+      stop();
+      return () => undefined;
+    }
+    this.#onFail.push(stop);
+    return () => {
+      const at = this.#onFail.indexOf(stop);
+      if (at !== -1) this.#onFail.splice(at, 1);
+    };
+  }
+
   /** A reader on another instance is there: the grace starts again from now. */
   touch(): void {
     if (this.#readers === 0) this.#arm();
@@ -264,11 +294,11 @@ class LiveRun {
 const DONE_RESULT: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /**
- * The frames of an answer (see `toFrames`). Its {@link FramePull.pull}
+ * The frames of an answer (see `toFrames`). Its {@link Pull.pull}
  * hands each result from the provider's own promise reaction, without a
  * promise of its own.
  */
-interface FrameSource extends AsyncIterableIterator<SseFrame>, FramePull {
+interface FrameSource extends AsyncIterableIterator<SseFrame>, Pull<SseFrame> {
   return(): Promise<IteratorResult<SseFrame>>;
 }
 const encoder = new TextEncoder();
@@ -282,7 +312,7 @@ function follow(signal: AbortSignal, controller: AbortController): () => void {
 }
 
 /**
- * A loop over `pull` (see {@link FramePull}): hands each result to `take`
+ * A loop over `pull` (see {@link Pull}): hands each result to `take`
  * while `take` returns true (it wants the next one now), at once while
  * results are there, else from `pull`'s reaction. Returns the loop, to call
  * again once what made `take` return false is over (a slow client, a store
@@ -482,11 +512,22 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       else later(frame);
     };
     const onError = (error: unknown) => later(failed(error));
+    // A source with `pull` (the mock) hands a chunk that is there now at
+    // once, and a later one from its own callback: no promise a chunk.
+    const sourcePull = canPull<unknown>(source) ? source : undefined;
     const pull = (then: (result: IteratorResult<SseFrame>) => void): IteratorResult<SseFrame> | undefined => {
       if (finished) return DONE_RESULT;
       later = then;
       try {
-        source.next().then(onChunk, onError);
+        if (!sourcePull) {
+          source.next().then(onChunk, onError);
+          return undefined;
+        }
+        const chunk = sourcePull.pull(onChunk);
+        if (chunk === undefined) return undefined;
+        const frame = read(chunk);
+        if (!(frame instanceof Promise)) return frame;
+        void frame.then(then);
       } catch (error) {
         return failed(error);
       }
@@ -617,7 +658,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
     };
     // A source without `pull` (a store of another kind): its `next()`, each result a promise reaction.
     const read = pullLoop(
-      canPull(iterator) ? (later) => iterator.pull(later) : (later) => void iterator.next().then(later, fail),
+      canPull<SseFrame>(iterator) ? (later) => iterator.pull(later) : (later) => void iterator.next().then(later, fail),
       write,
       fail,
     );
@@ -656,7 +697,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
     const unlink = follow(request.signal, reader);
     const run = live.get(key);
     run?.attach();
-    const unlinkFailed = run ? follow(run.failed.signal, reader) : () => undefined;
+    const unlinkFailed = run ? run.onFail(() => reader.abort()) : () => undefined;
     const onEnd = () => {
       unlink();
       unlinkFailed();
@@ -698,6 +739,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
     const stopRemoteReaders = store.onRemoteReader?.(key, () => run.touch()) ?? (() => undefined);
     const last = (type: string, message: string) => ({ id: lastId + 1, event: 'error' as const, data: JSON.stringify(errorBody(type, message)) });
     const frames = toFrames(chunks, run.controller.signal);
+    const appendFrame = store instanceof MemoryResumeStore ? store[writerOf](key) : (frame: SseFrame) => store.append(key, frame);
     /** How the answer ended: its last event, if any, then the store's end. */
     const close = async (ending: 'done' | 'too_long' | { error: unknown }): Promise<void> => {
       try {
@@ -716,13 +758,13 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
         // Its readers read the store: they end now, and the widget shows an interrupted answer.
         storeFailed(error, 'an answer in progress was stopped');
         run.controller.abort();
-        run.failed.abort();
+        run.fail();
       } finally {
         stopCancels();
         stopRemoteReaders();
         run.finish();
         if (live.get(key) === run) live.delete(key);
-        if (!run.failed.signal.aborted) await store.end(key).catch((error: unknown) => storeFailed(error, 'an answer could not be closed'));
+        if (!run.failed) await store.end(key).catch((error: unknown) => storeFailed(error, 'an answer could not be closed'));
       }
     };
     const failed = (error: unknown) => void close({ error });
@@ -739,7 +781,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
         return false;
       }
       const frame = next.value;
-      const appended = store.append(key, frame);
+      const appended = appendFrame(frame);
       // The memory store kept it: no reaction to wait for.
       if (appended === APPENDED) {
         lastId = frame.id;

@@ -34,6 +34,8 @@ const ANSWER = [
   '[DONE]',
 ].map((data, index) => ({ id: index + 1, data }));
 
+const letter = (index) => String.fromCharCode(65 + (index % 26));
+
 async function readAll(store, key, afterId) {
   const frames = [];
   for await (const frame of store.read(key, afterId, new AbortController().signal)) frames.push(frame);
@@ -95,6 +97,32 @@ describe('MemoryResumeStore keeps frames compact and gives them back exactly', (
     }
     await store.end('k');
     for (const afterId of [0, 63, 64, 128, 140, 150]) assert.deepEqual(await readAll(store, 'k', afterId), frames.slice(afterId), `after id ${afterId}, ended`);
+  });
+
+  it('gives back tokens of a dozen characters exactly, live and ended, however many a block holds', async () => {
+    // Twelve characters is the longest token kept as what differs; a block of them outgrows the block's first scratch.
+    const store = new server.MemoryResumeStore();
+    const frames = [
+      { id: 1, data: openAiChunk({ role: 'assistant', content: '' }) },
+      // Their first and last characters differ from the token before: each is kept whole as what differs.
+      ...Array.from({ length: 140 }, (_, index) => ({ id: index + 2, data: openAiChunk({ content: `${letter(index)}${'ëxtra-tök!'.slice(0, 4 + (index % 7))}${letter(index + 7)}` }) })),
+    ];
+    await store.create('k', 'fp');
+    const following = readAll(store, 'k', 0);
+    for (const [index, frame] of frames.entries()) {
+      await store.append('k', frame);
+      if ([20, 33, 34, 35, 50, 63, 64, 90].includes(index)) {
+        const stop = new AbortController();
+        const reader = store.read('k', 0, stop.signal)[Symbol.asyncIterator]();
+        const got = [];
+        while (got.length <= index) got.push((await reader.next()).value);
+        stop.abort();
+        assert.deepEqual(got, frames.slice(0, index + 1), `${index + 1} written`);
+      }
+    }
+    await store.end('k');
+    assert.deepEqual(await following, frames, 'followed live');
+    assert.deepEqual(await readAll(store, 'k', 0), frames, 'ended');
   });
 
   it('counts what it keeps against maxSize: a long answer of alike chunks leaves room for more', async () => {

@@ -1,4 +1,5 @@
 import { HttpError, UpstreamError } from '../errors.js';
+import type { Pull } from '../pull.js';
 import type { ChatInputMessage, ProviderAdapter, ProviderStream, ServerTool, ToolDefinition } from '../types.js';
 
 export interface MockOptions {
@@ -220,11 +221,13 @@ const DONE_RESULT: IteratorReturnResult<undefined> = { done: true, value: undefi
  * The chunks of one mock answer, paced like a model: the opening chunk after
  * `firstDelay`, a word every `tokenDelay`, then the finish chunk at once; or
  * the tool calls and their finish chunk together. An iterator by hand, not an
- * async generator with a sleep: one timer and one promise a token, the cost
- * of a bare server's timer, so a load test of the handler measures the
- * handler. A pending wait ends (the answer is done) when `signal` aborts.
+ * async generator with a sleep: one timer a token, the cost of a bare
+ * server's timer, so a load test of the handler measures the handler. With
+ * {@link Pull.pull} (the handler's way) a word goes from its timer to the
+ * reader as a call, with no promise; `next()` costs one. A pending wait
+ * ends (the answer is done) when `signal` aborts.
  */
-class MockChunks implements AsyncIterableIterator<unknown> {
+class MockChunks implements AsyncIterableIterator<unknown>, Pull<unknown> {
   readonly #script: MockScript;
   readonly #signal: AbortSignal;
   /** Chunks of the current step sent without a wait (the tool calls and their finish). */
@@ -235,10 +238,14 @@ class MockChunks implements AsyncIterableIterator<unknown> {
   #word = 0;
   #finished = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #settle: ((result: IteratorResult<unknown>) => void) | undefined;
+  /** Who waits for the chunk the timer brings: a `pull`'s `later`, or a `next()`'s resolve. */
+  #later: ((result: IteratorResult<unknown>) => void) | undefined;
   readonly #onAbort = () => {
     clearTimeout(this.#timer);
     this.#end();
+  };
+  readonly #wait = (resolve: (result: IteratorResult<unknown>) => void) => {
+    this.#later = resolve;
   };
 
   constructor(script: MockScript, signal: AbortSignal) {
@@ -254,26 +261,19 @@ class MockChunks implements AsyncIterableIterator<unknown> {
   }
 
   next(): Promise<IteratorResult<unknown>> {
-    if (this.#queued.length > 0) {
-      const value = this.#queued.shift();
-      if (this.#queued.length === 0) this.#finish();
-      return Promise.resolve({ done: false, value });
+    try {
+      const now = this.#now();
+      return now ? Promise.resolve(now) : new Promise(this.#wait);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    if (this.#finished) return Promise.resolve(this.#finish());
-    const { faults, firstDelay, tokenDelay } = this.#script;
-    const step = this.#step;
-    if (step === faults.errorAfter) {
-      this.#finish();
-      return Promise.reject(new UpstreamError(500, `The mock provider failed after ${step} chunks (fault error-after:${step}).`, 'mock_error'));
-    }
-    // Nothing more until the client leaves: the abort settles the wait.
-    const stalled = step === faults.stallAfter;
-    const delay = step === 0 ? firstDelay : this.#word === this.#script.tokens.length ? 0 : tokenDelay;
-    if (!stalled && delay === 0) return Promise.resolve(this.#take());
-    return new Promise((resolve) => {
-      this.#settle = resolve;
-      if (!stalled) this.#timer = setTimeout(this.#tick, delay);
-    });
+  }
+
+  /** Throws the fault `error-after` rather than returning it. */
+  pull(later: (result: IteratorResult<unknown>) => void): IteratorResult<unknown> | undefined {
+    const now = this.#now();
+    if (!now) this.#later = later;
+    return now;
   }
 
   return(): Promise<IteratorResult<unknown>> {
@@ -283,11 +283,33 @@ class MockChunks implements AsyncIterableIterator<unknown> {
     return Promise.resolve(DONE_RESULT);
   }
 
+  /** The chunk of this step if it goes now; else arms its wait and returns undefined. */
+  #now(): IteratorResult<unknown> | undefined {
+    if (this.#queued.length > 0) {
+      const value = this.#queued.shift();
+      if (this.#queued.length === 0) this.#finish();
+      return { done: false, value };
+    }
+    if (this.#finished) return this.#finish();
+    const { faults, firstDelay, tokenDelay } = this.#script;
+    const step = this.#step;
+    if (step === faults.errorAfter) {
+      this.#finish();
+      throw new UpstreamError(500, `The mock provider failed after ${step} chunks (fault error-after:${step}).`, 'mock_error');
+    }
+    // Nothing more until the client leaves: the abort ends the wait.
+    if (step === faults.stallAfter) return undefined;
+    const delay = step === 0 ? firstDelay : this.#word === this.#script.tokens.length ? 0 : tokenDelay;
+    if (delay === 0) return this.#take();
+    this.#timer = setTimeout(this.#tick, delay);
+    return undefined;
+  }
+
   readonly #tick = () => {
-    const settle = this.#settle;
-    this.#settle = undefined;
+    const later = this.#later;
+    this.#later = undefined;
     // An abort clears the timer: this runs only for a live answer.
-    settle?.(this.#take());
+    later?.(this.#take());
   };
 
   /** The chunk of this step, sent now. */
@@ -313,12 +335,16 @@ class MockChunks implements AsyncIterableIterator<unknown> {
     return DONE_RESULT;
   }
 
-  /** Done now: a pending wait resolves as the end. */
+  /**
+   * Done now: a pending wait ends, in a microtask as a promise's would, so
+   * the reader sees the end after every listener of the abort has run (the
+   * handler tells a stopped answer from a finished one by its signal).
+   */
   #end(): void {
     this.#finish();
-    const settle = this.#settle;
-    this.#settle = undefined;
-    settle?.(DONE_RESULT);
+    const later = this.#later;
+    this.#later = undefined;
+    if (later) queueMicrotask(() => later(DONE_RESULT));
   }
 }
 
