@@ -417,37 +417,90 @@ function renderSettled(view: ChatView, message: ChatMessage): Element | Template
   return node;
 }
 
-interface Group {
+/** A box of settled messages, made once: a group of messages, or a shelf of groups. */
+interface SettledBox {
+  /** What it holds: messages' DOM (nothing for a system message), or groups. */
   members: (Element | typeof nothing)[];
   node: Element;
-  /** Its messages, and the view's values their DOM depends on, when it was built. */
+  /** Its messages, and the view's values their DOM depends on, when it was last checked. */
   messages: ChatMessage[];
   shows: unknown[];
 }
 
-const groups = new WeakMap<ChatMessage, Group>();
+/** Settled messages per group, and per shelf (GROUP groups of GROUP). */
+const SHELF = 100;
+const boxes = { group: new WeakMap<ChatMessage, SettledBox>(), shelf: new WeakMap<ChatMessage, SettledBox>() };
 
 /**
- * A group built from the same message objects, for the same language,
+ * The settled messages from `start` as one `content-visibility: auto` box
+ * (class `kind`), made of `member(i)` for every `step`-th of them, or
+ * undefined when a member cannot be had (a message being edited, or a huge
+ * answer still being shown). Groups hold messages; shelves hold groups:
+ * the browser checks every such box on every frame an answer streams (is
+ * it near the screen yet?), and a box inside a skipped shelf costs it far
+ * less than one in the open.
+ *
+ * A box made from the same message objects, for the same language,
  * markdown, images and highlighter, is still right: a message is changed in
  * place only while it is written (the last answer), never once settled. So
- * every frame checks ten identities per group, not each member's fields.
+ * a frame checks identities, not each member's fields.
  */
-const groupStillShows = (group: Group, view: ChatView, start: number) =>
-  same(group.shows, viewShows(view)) &&
-  group.messages.every((message, i) => message === view.messages[start + i] && !isInProgress(message) && message.id !== view.editing?.id);
+function settledBox(
+  view: ChatView,
+  shows: unknown[],
+  kind: keyof typeof boxes,
+  start: number,
+  step: number,
+  member: (index: number) => Element | typeof nothing | undefined,
+): Element | undefined {
+  const { messages } = view;
+  const size = kind === 'group' ? GROUP : SHELF;
+  let box = boxes[kind].get(messages[start]!);
+  const stillShows =
+    box &&
+    same(box.shows, shows) &&
+    box.messages.every((message, i) => message === messages[start + i] && !isInProgress(message) && message.id !== view.editing?.id);
+  if (stillShows) return box!.node;
+  const members: (Element | typeof nothing)[] = [];
+  for (let i = start; i < start + size; i += step) {
+    const made = member(i);
+    if (made === undefined) {
+      // The other members are shown loose, moved out of this box: the next one starts afresh.
+      boxes[kind].delete(messages[start]!);
+      return undefined;
+    }
+    members.push(made);
+  }
+  if (!box || !same(box.members, members)) {
+    box = { members, node: document.createElement('div'), messages: [], shows: [] };
+    box.node.className = kind;
+    box.node.append(...members.filter((made): made is Element => made !== nothing));
+    boxes[kind].set(messages[start]!, box);
+  }
+  box.messages = messages.slice(start, start + size);
+  box.shows = shows;
+  return box.node;
+}
 
 /**
- * The messages, one slot per message: by position, so older messages
- * rendered later take their own slots; keyed, so a slot that gets another
- * message (a retried answer) starts from fresh DOM, not the last one's open
- * "Thinking". A whole group of settled messages (GROUP of them, from a
- * multiple of GROUP) is one `content-visibility: auto` box in its first
- * slot, the others empty: the browser then skips layout and paint of all
- * but a few boxes, and watches a few boxes, not one per message, for
- * visibility (it costs time per box on every frame).
+ * The messages, in slots that keep their place as the conversation grows (a
+ * slot per shelf, in it a slot per group, in it a slot per message), so
+ * that appending never moves a message to another slot and re-makes it.
+ *
+ * Whole groups of settled messages (GROUP of them, from a multiple of
+ * GROUP) and whole shelves of groups are `content-visibility: auto` boxes,
+ * which the browser skips for layout and paint while off screen. They sit
+ * in one more box, before the last messages: an answer streaming below is
+ * laid out and painted next to that box and a few messages, not next to
+ * thousands. A group not whole (a message in it being edited) shows its
+ * messages loose in its place, and so does a shelf its groups.
+ *
+ * A message's slot is keyed by its id: a message that gets another id (a
+ * retried answer) starts from fresh DOM, not the last one's open
+ * "Thinking". Older messages not rendered yet (`firstRendered`) leave their
+ * slots empty, filled over the next frames.
  */
-function renderMessages(view: ChatView): unknown[] {
+function renderMessages(view: ChatView): TemplateResult {
   const { messages, firstRendered } = view;
   const settledEnd = messages.length - LIVE_TAIL;
   const isSettled = (index: number) =>
@@ -455,35 +508,39 @@ function renderMessages(view: ChatView): unknown[] {
     !isInProgress(messages[index]) &&
     !view.markdown?.behind(messages[index]!) &&
     messages[index]!.id !== view.editing?.id;
-  const slots: unknown[] = [];
-  for (let index = 0; index < messages.length; index++) {
-    const message = messages[index]!;
-    let whole = index >= firstRendered && index % GROUP === 0 && index + GROUP <= settledEnd;
-    let group = whole ? groups.get(message) : undefined;
-    if (whole && !(group && groupStillShows(group, view, index))) {
-      for (let i = index; whole && i < index + GROUP; i++) whole = isSettled(i);
-      const members: (Element | typeof nothing)[] = [];
-      for (let i = 0; whole && i < GROUP; i++) {
-        const member = renderSettled(view, messages[index + i]!);
-        if (member === nothing || member instanceof Element) members.push(member);
-        else whole = false;
-      }
-      if (whole && !same(group?.members ?? [], members)) {
-        const node = document.createElement('div');
-        node.className = 'group';
-        node.append(...members.filter((member): member is Element => member !== nothing));
-        group = { members, node, messages: messages.slice(index, index + GROUP), shows: viewShows(view) };
-        groups.set(message, group);
-      }
+  /** Messages before this are in groups, or loose in a group's place. */
+  const groupedEnd = Math.max(0, settledEnd - (settledEnd % GROUP));
+  const shows = viewShows(view);
+  const settledGroup = (start: number) =>
+    settledBox(view, shows, 'group', start, 1, (index) => {
+      const member = isSettled(index) ? renderSettled(view, messages[index]!) : undefined;
+      return member === nothing || member instanceof Element ? member : undefined;
+    });
+  /** The slot of the shelf or group from `start`: its part before `groupedEnd`, or (`grouped` false) after it. */
+  const slot = (start: number, kind: keyof typeof boxes, grouped: boolean): unknown => {
+    const group = kind === 'group';
+    const end = Math.min(start + (group ? GROUP : SHELF), grouped ? groupedEnd : messages.length);
+    const from = Math.max(start, grouped ? 0 : groupedEnd, firstRendered);
+    if (from >= end) return nothing;
+    if (grouped && start >= firstRendered && end - start === (group ? GROUP : SHELF)) {
+      const box = group ? settledGroup(start) : settledBox(view, shows, 'shelf', start, GROUP, settledGroup);
+      if (box) return keyed(`${messages[start]!.id} ${kind}`, box);
     }
-    if (index < firstRendered) slots.push(nothing);
-    else if (whole) {
-      slots.push(keyed(`${message.id} group`, group!.node));
-      for (let i = 1; i < GROUP; i++) slots.push(nothing);
-      index += GROUP - 1;
-    } else slots.push(keyed(message.id, isSettled(index) ? renderSettled(view, message) : renderMessage(view, message)));
-  }
-  return slots;
+    const loose = [];
+    for (let i = start; i < end; i += group ? 1 : GROUP) {
+      const message = messages[i]!;
+      if (!group) loose.push(slot(i, 'group', grouped));
+      else if (i < from) loose.push(nothing);
+      else loose.push(keyed(message.id, isSettled(i) ? renderSettled(view, message) : renderMessage(view, message)));
+    }
+    return loose;
+  };
+  const shelves = (grouped: boolean) => {
+    const slots = [];
+    for (let start = 0; start < (grouped ? groupedEnd : messages.length); start += SHELF) slots.push(slot(start, 'shelf', grouped));
+    return slots;
+  };
+  return html`${groupedEnd > firstRendered ? html`<div class="settled">${shelves(true)}</div>` : nothing}${shelves(false)}`;
 }
 
 /** Starter prompts, until the conversation shows a message (a system prompt alone does not count). */

@@ -43,9 +43,12 @@ describe('long conversations', () => {
     expect(texts[1]).to.equal(texts[119]!.replaceAll('59', '0'));
     const root = shadow(el);
     const groups = [...root.querySelectorAll<HTMLElement>('.group')];
-    // 110 settled messages (all but the last 10): eleven groups of 10.
-    expect(groups.map((g) => g.querySelectorAll('.message').length)).to.deep.equal(Array(11).fill(10));
+    // 110 settled messages (all but the last 10): 22 groups of 5, the first 20 of them on a shelf of 100.
+    expect(groups.map((g) => g.querySelectorAll('.message').length)).to.deep.equal(Array(22).fill(5));
+    const shelves = [...root.querySelectorAll<HTMLElement>('.shelf')];
+    expect(shelves.map((shelf) => shelf.querySelectorAll(':scope > .group').length)).to.deep.equal([20]);
     expect(getComputedStyle(groups[0]!).contentVisibility).to.equal('auto');
+    expect(getComputedStyle(shelves[0]!).contentVisibility).to.equal('auto');
     // The settled messages carry no template markers; their markdown is real markup.
     expect(comments(groups[0]!)).to.equal(0);
     expect(groups[0]!.children[1]!.querySelectorAll('strong, a[href="https://example.com/0"], li, pre code')).to.have.length(5);
@@ -82,6 +85,43 @@ describe('long conversations', () => {
     expect(shadow(el).querySelectorAll('.group .message')).to.have.length(110);
     expect(bubbleTexts(el).slice(-2)).to.deep.equal(['More 4', 'Fresh answer.']);
     expect(bubbleTexts(el)).to.have.length(120);
+  });
+
+  it('a question far up edited and then left as it was shows its group whole again', async () => {
+    const el = await showing(conversation(60));
+    const root = shadow(el);
+    const before = bubbleTexts(el);
+    root.querySelector<HTMLButtonElement>('button[name="edit"][value="u1"]')!.click();
+    await until(() => root.querySelector('.editor') !== null, 'the editor open');
+    // The question in its editor, every other message still shown, in order.
+    expect(root.querySelectorAll('.message')).to.have.length(120);
+    expect(root.querySelector('.shelf')).to.equal(null);
+    root.querySelector<HTMLButtonElement>('.editor button[type="button"]')!.click();
+    await until(() => root.querySelector('.editor') === null, 'the editor closed');
+    await el.updateComplete;
+    expect(bubbleTexts(el)).to.deep.equal(before);
+    expect([...root.querySelectorAll('.group')].map((g) => g.querySelectorAll('.message').length)).to.deep.equal(Array(22).fill(5));
+    expect(root.querySelector('.shelf')!.querySelectorAll('.message')).to.have.length(100);
+  });
+
+  it('keeps the last messages\' DOM when the ones before them are put in a group', async () => {
+    const flow = await scenario(wordStream(['Fresh ', 'answer.']));
+    // 24 messages: the first 10 in groups, the last 14 live or loose.
+    const el = await showing(conversation(12));
+    el.endpoint = flow.url;
+    const root = shadow(el);
+    const bubble = (id: string) => root.querySelector(`button[value="${id}"]`)!.closest('.message')!;
+    const lastAnswer = bubble('a11');
+    const details = lastAnswer.querySelector('pre')!;
+    expect(root.querySelectorAll('.group')).to.have.length(2);
+    expect((await el.send('More'))?.status).to.equal('done');
+    await el.updateComplete;
+    // 26 messages: a third group formed from messages 10-14, and the answer above the new one is the same element.
+    expect(root.querySelectorAll('.group')).to.have.length(3);
+    expect(bubble('a11')).to.equal(lastAnswer);
+    expect(lastAnswer.querySelector('pre')).to.equal(details);
+    expect(bubbleTexts(el)).to.have.length(26);
+    expect(bubbleTexts(el).slice(-2)).to.deep.equal(['More', 'Fresh answer.']);
   });
 
   it('an answer too long to show in one frame is shown whole, and settles once it is', async () => {

@@ -11,7 +11,7 @@ const MAX_BATCH = 200;
  * the browser skips while off screen), so an older message is first rendered
  * inside its group and never laid out alone.
  */
-export const GROUP = 10;
+export const GROUP = 5;
 
 /**
  * A conversation set or restored at once may hold thousands of messages:
