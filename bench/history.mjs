@@ -28,9 +28,12 @@
 //
 // --load runs two busy-looping Node processes beside the browser (the shared
 // two-core machine under other work), ended by their pids when the bench
-// ends. --profile adds, for the last tree at 2,000 messages, self time by
-// source function (bundle positions mapped through its source map) while
-// opening and while streaming.
+// ends. --profile adds, for the last tree at the longest history measured
+// (BENCH_HISTORY=20 --profile profiles 20 messages): self time by source
+// function (bundle positions mapped through its source map) while opening
+// and while streaming; the longest tasks while opening and scrolling up,
+// each with what it was made of; and the main thread's trace events while
+// streaming, beside the same answer's below no history.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -161,7 +164,10 @@ async function measure(tree, count, profile) {
     history(count),
   );
   await new Promise((resolve) => setTimeout(resolve, 100));
-  if (profile) await startProfile(cdp);
+  if (profile) {
+    await startProfile(cdp);
+    await page.tracing.start({ categories: ['toplevel', 'devtools.timeline', 'blink'] });
+  }
   const open = await page.evaluate(
     async (key, count, deadline, css) => {
       const state = window.__bench;
@@ -235,6 +241,7 @@ async function measure(tree, count, profile) {
     EXTRA_CSS,
   );
   const openProfile = profile ? await stopProfile(cdp) : undefined;
+  const openTasks = profile ? longestTasks(await page.tracing.stop(), 6) : undefined;
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = await cdp.send('Runtime.getHeapUsage');
   if (profile) {
@@ -295,6 +302,7 @@ async function measure(tree, count, profile) {
     streamLong: streamed.longTasks.length,
     streamMax: Math.max(0, ...streamed.longTasks),
     openProfile,
+    openTrace: openTasks,
     streamProfile,
     streamTrace,
   };
@@ -338,6 +346,30 @@ async function plainNodes(tree, count) {
 }
 
 /**
+ * The `count` longest tasks of the renderer main thread, in the order they
+ * ran, each with the trace events inside it by name (nested, so they
+ * overlap): what a long task while opening or scrolling was made of.
+ */
+function longestTasks(trace, count) {
+  const events = JSON.parse(new TextDecoder().decode(trace)).traceEvents;
+  const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const onMain = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`));
+  const tasks = onMain.filter((e) => (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask')).sort((a, b) => b.dur - a.dur).slice(0, count);
+  const t0 = Math.min(...onMain.map((e) => e.ts));
+  return tasks
+    .sort((a, b) => a.ts - b.ts)
+    .map((task) => {
+      const inside = new Map();
+      for (const e of onMain) {
+        if (e === task || e.ts < task.ts || e.ts + (e.dur ?? 0) > task.ts + task.dur) continue;
+        inside.set(e.name, (inside.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+      }
+      const parts = [...inside].sort((a, b) => b[1] - a[1]).slice(0, 8);
+      return { at: (task.ts - t0) / 1000, ms: task.dur / 1000, parts };
+    });
+}
+
+/**
  * The renderer main thread's trace events by name, total ms and count, biggest
  * first. Events nest (a forced Layout inside a FunctionCall), so the totals
  * overlap: read them as where the time goes, not as a sum.
@@ -353,7 +385,7 @@ function rendererWork(trace) {
     entry.count++;
     byName.set(e.name, entry);
   }
-  return [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 18);
+  return [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30);
 }
 
 async function startProfile(cdp) {
@@ -484,10 +516,12 @@ export async function runHistory(print = (line = '') => console.log(line)) {
     }
     if (PROFILE) {
       const tree = trees.at(-1);
-      const run = await measure(tree, 2000, true);
+      // At the longest history measured (BENCH_HISTORY=20 --profile profiles 20 messages).
+      const longest = Math.max(...HISTORY);
+      const run = await measure(tree, longest, true);
       for (const [what, profile] of [
-        ['opening 2,000 messages and scrolling up', run.openProfile],
-        [`streaming ${ANSWER_TOKENS} tokens below 2,000 messages`, run.streamProfile],
+        [`opening ${fmt(longest)} messages and scrolling up`, run.openProfile],
+        [`streaming ${ANSWER_TOKENS} tokens below ${fmt(longest)} messages`, run.streamProfile],
       ]) {
         const { total, top } = topFunctions(tree, profile, 20);
         print();
@@ -495,8 +529,18 @@ export async function runHistory(print = (line = '') => console.log(line)) {
         for (const [where, ms] of top) print(`  ${fmt(ms, 1).padStart(8)} ms  ${where}`);
       }
       print();
-      print(`${tree.name}, streaming ${ANSWER_TOKENS} tokens below 2,000 messages: main-thread trace events (nested, so totals overlap):`);
-      for (const [name, { ms, count }] of run.streamTrace) print(`  ${fmt(ms, 1).padStart(8)} ms  ${String(count).padStart(6)}×  ${name}`);
+      print(`${tree.name}, opening ${fmt(longest)} messages and scrolling up: the longest tasks, in order (ms from the trace's start):`);
+      for (const task of run.openTrace) {
+        print(`  at ${fmt(task.at)} ms: ${fmt(task.ms, 1)} ms: ${task.parts.map(([name, ms]) => `${name} ${fmt(ms, 1)}`).join(', ')}`);
+      }
+      // The same answer below no history, for the trace's baseline: what the history adds is the difference.
+      const empty = new Map((await measure(tree, 0, true)).streamTrace);
+      print();
+      print(`${tree.name}, streaming ${ANSWER_TOKENS} tokens below ${fmt(longest)} (and 0) messages: main-thread trace events (nested, so totals overlap):`);
+      for (const [name, { ms, count }] of run.streamTrace) {
+        const base = empty.get(name) ?? { ms: 0, count: 0 };
+        print(`  ${fmt(ms, 1).padStart(8)} ms  ${String(count).padStart(6)}×  (0: ${fmt(base.ms, 1).padStart(7)} ms ${String(base.count).padStart(5)}×)  ${name}`);
+      }
     }
   } finally {
     await browser.close();
