@@ -362,8 +362,14 @@ function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | t
 /** Messages further than this from the end of the conversation are settled, once finished. */
 const LIVE_TAIL = 10;
 
-/** Whitespace text between block elements: the templates' indentation, nothing a reader sees. */
+/**
+ * Whitespace text between block elements: the templates' indentation (a
+ * space once the build has minified them), nothing a reader sees. Not in
+ * the boxes that keep white space (a message's text, text shown as written,
+ * reasoning), where it can be the model's.
+ */
 const LAYOUT_PARENTS = /^(div|ol|ul|table|thead|tbody|tr|blockquote|details)$/;
+const KEEPS_WHITE_SPACE = /\b(content|rest|reasoning-text)\b/;
 
 /** `NodeFilter.SHOW_COMMENT | NodeFilter.SHOW_TEXT` and `Node.COMMENT_NODE`, as numbers: the DOM's names do not minify. */
 const SHOW_COMMENTS_AND_TEXT = 0x84;
@@ -409,7 +415,9 @@ function renderSettled(view: ChatView, message: ChatMessage): Element | Template
   const drop: Node[] = [];
   for (let node: Node | null; (node = walker.nextNode()); ) {
     const text = node.nodeValue!;
-    if (node.nodeType === COMMENT_NODE || !text || (/^\s*\n\s*$/.test(text) && LAYOUT_PARENTS.test(node.parentElement!.localName))) drop.push(node);
+    const parent = node.parentElement!;
+    const layout = !text.trim() && LAYOUT_PARENTS.test(parent.localName) && !KEEPS_WHITE_SPACE.test(parent.className);
+    if (node.nodeType === COMMENT_NODE || !text || layout) drop.push(node);
   }
   for (const node of drop) node.parentNode!.removeChild(node);
   const node = box.firstElementChild ?? nothing;

@@ -638,6 +638,16 @@ describe('renderMarkdown', () => {
     expect(el.shadowRoot!.textContent).to.contain('<b>not bold</b>');
   });
 
+  it('shows a tight list item as its text, and a loose one as paragraphs (no node more than the spec needs)', async () => {
+    const el = await host();
+    show(el, parseMarkdown('- one **bold**\n- two\n  - nested\n\n1. a\n\n2. b'));
+    const tight = $$(el, '.md > ul > li');
+    expect(tight.map((li) => li.querySelector(':scope > p'))).to.deep.equal([null, null]);
+    expect(tight[0]!.querySelector('strong')!.textContent).to.equal('bold');
+    expect(tight[1]!.querySelector('ul > li')!.textContent).to.equal('nested');
+    expect($$(el, '.md > ol > li > p').map((p) => p.textContent)).to.deep.equal(['a', 'b']);
+  });
+
   it('opens links in a new tab without opener or referrer', async () => {
     const el = await host();
     show(el, parseMarkdown('[a](https://example.com/x) <mailto:me@x.com> [r][docs]\n\n[docs]: https://example.com/d'));

@@ -49,10 +49,6 @@ export const markdownStyles = css`
   .md :is(ul, ol) {
     padding-inline-start: 1.5em;
   }
-  /* Tight lists (spec § 5.3): paragraphs in items take no extra space. */
-  .tight > li > p {
-    margin: 0;
-  }
   .md li > :is(ul, ol) {
     margin: 0.2em 0;
   }

@@ -111,18 +111,19 @@ export function renderMarkdown(doc: MarkdownSnapshot, options: RenderMarkdownOpt
  * ones are cached by object identity, rebuilt only when one of the context's
  * values (the options, the definitions) changes.
  */
-function renderBlocks(list: readonly (Block | ListItem)[], ctx: Context) {
+function renderBlocks(list: readonly (Block | ListItem)[], ctx: Context, tight = false) {
   // Read once per list, not once per block: every closed block is compared on every frame.
   const contextValues = Object.values(ctx);
   return list.map((item) =>
-    item.closed ? guard([item, ...contextValues], () => renderBlock(item, ctx)) : renderBlock(item, ctx),
+    item.closed ? guard([item, tight, ...contextValues], () => renderBlock(item, ctx, tight)) : renderBlock(item, ctx, tight),
   );
 }
 
-function renderBlock(block: Block | ListItem, ctx: Context): unknown {
+/** `tight`: the block is an item of a tight list, or in one, where paragraphs are their text alone (spec § 5.3). */
+function renderBlock(block: Block | ListItem, ctx: Context, tight: boolean): unknown {
   switch (block.type) {
     case 'paragraph':
-      return html`<p>${renderInline(block.content, ctx)}</p>`;
+      return tight ? renderInline(block.content, ctx) : html`<p>${renderInline(block.content, ctx)}</p>`;
     case 'heading':
       return HEADINGS[block.level - 1]!(renderInline(block.content, ctx));
     case 'hr':
@@ -134,16 +135,16 @@ function renderBlock(block: Block | ListItem, ctx: Context): unknown {
           ><button type="button" class="copy" aria-live="polite" ?disabled=${!block.closed} @click=${(event: Event) => copyCode(event, ctx.labels)}>${ctx.labels.copy}</button></div
         ><pre><code>${codeContent(block, ctx)}</code></pre></div>`;
     case 'list': {
-      const items = renderBlocks(block.items, ctx);
+      const items = renderBlocks(block.items, ctx, !block.loose);
       const loose = block.loose ? 'loose' : 'tight';
       return block.ordered
         ? html`<ol class=${loose} start=${block.start}>${items}</ol>`
         : html`<ul class=${loose}>${items}</ul>`;
     }
     case 'item':
-      if (block.task === undefined) return html`<li>${renderBlocks(block.children, ctx)}</li>`;
+      if (block.task === undefined) return html`<li>${renderBlocks(block.children, ctx, tight)}</li>`;
       return html`<li class="task">
-        <input type="checkbox" disabled aria-label="Task" .checked=${block.task} />${renderBlocks(block.children, ctx)}
+        <input type="checkbox" disabled aria-label="Task" .checked=${block.task} />${renderBlocks(block.children, ctx, tight)}
       </li>`;
     case 'table':
       // The class is the parser's alignment keyword (a closed set), never cell
