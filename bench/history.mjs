@@ -247,7 +247,7 @@ async function measure(tree, count, profile) {
   if (profile) {
     await startProfile(cdp);
     // What the main thread did besides scripts: style, layout, pre-paint, paint, layerize.
-    await page.tracing.start({ categories: ['devtools.timeline', 'blink'] });
+    await page.tracing.start({ categories: ['toplevel', 'devtools.timeline', 'blink'] });
   }
   const before = await cdp.send('Performance.getMetrics');
   const streamed = await page.evaluate(async (url) => {
@@ -280,7 +280,9 @@ async function measure(tree, count, profile) {
   }, `/stream?tokens=${ANSWER_TOKENS}&rate=${RATE}&id=${id}`);
   const after = await cdp.send('Performance.getMetrics');
   const streamProfile = profile ? await stopProfile(cdp) : undefined;
-  const streamTrace = profile ? rendererWork(await page.tracing.stop()) : undefined;
+  const streamRaw = profile ? await page.tracing.stop() : undefined;
+  const streamTrace = streamRaw && rendererWork(streamRaw);
+  const streamTasks = streamRaw && longestTasks(streamRaw, 4);
   await page.close();
   if (streamed.status !== 'done' || streamed.deltas !== ANSWER_TOKENS) {
     throw new Error(`${tree.name} ${count}: ${streamed.status} after ${streamed.deltas} tokens ${streamed.error ?? ''}`);
@@ -305,6 +307,7 @@ async function measure(tree, count, profile) {
     openTrace: openTasks,
     streamProfile,
     streamTrace,
+    streamTasks,
   };
 }
 
@@ -528,10 +531,15 @@ export async function runHistory(print = (line = '') => console.log(line)) {
         print(`${tree.name}, ${what}: self time by function (of ${fmt(total)} ms profiled, idle included):`);
         for (const [where, ms] of top) print(`  ${fmt(ms, 1).padStart(8)} ms  ${where}`);
       }
-      print();
-      print(`${tree.name}, opening ${fmt(longest)} messages and scrolling up: the longest tasks, in order (ms from the trace's start):`);
-      for (const task of run.openTrace) {
-        print(`  at ${fmt(task.at)} ms: ${fmt(task.ms, 1)} ms: ${task.parts.map(([name, ms]) => `${name} ${fmt(ms, 1)}`).join(', ')}`);
+      for (const [what, tasks] of [
+        [`opening ${fmt(longest)} messages and scrolling up`, run.openTrace],
+        [`streaming below ${fmt(longest)} messages`, run.streamTasks],
+      ]) {
+        print();
+        print(`${tree.name}, ${what}: the longest tasks, in order (ms from the trace's start):`);
+        for (const task of tasks) {
+          print(`  at ${fmt(task.at)} ms: ${fmt(task.ms, 1)} ms: ${task.parts.map(([name, ms]) => `${name} ${fmt(ms, 1)}`).join(', ')}`);
+        }
       }
       // The same answer below no history, for the trace's baseline: what the history adds is the difference.
       const empty = new Map((await measure(tree, 0, true)).streamTrace);
