@@ -240,14 +240,15 @@ export const styles = css`
     white-space: pre-wrap;
   }
   /*
-   * Groups of finished messages far from the end are skipped for layout and
-   * paint while off screen (see renderMessages), yet stay in the
-   * accessibility tree and in find-in-page. The size is a guess until a
-   * group has been seen once; then the browser remembers it.
+   * Groups of finished messages far from the end, and shelves of groups,
+   * are skipped for layout and paint while off screen (see renderMessages),
+   * yet stay in the accessibility tree and in find-in-page. The size is a
+   * guess (5 messages of a few lines, 20 groups) until a box has been seen
+   * once; then the browser remembers it.
    */
   .group {
     content-visibility: auto;
-    contain-intrinsic-size: auto 200em;
+    contain-intrinsic-size: auto 100em;
   }
   .shelf {
     content-visibility: auto;
