@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { nextStreamingSave } from '../src/controllers/conversation-sync.js';
 import { ConversationStore, newMessageId, unsavedFiles } from '../src/conversation-store.js';
 import type { ChatPart } from '../src/stream/parts.js';
 import type { ChatMessage, MessageStatus } from '../src/types.js';
@@ -419,5 +420,16 @@ describe('ConversationStore', () => {
     store.save([message('user', 'Q')]);
     store.remove();
     expect(localStorage.getItem(store.key)).to.equal(null);
+  });
+});
+
+describe('saving while an answer streams', () => {
+  // Pure policy: when the next throttled save may run, from when the last one ran and how long it took.
+  it('saves once a second while saving is cheap, and spaces long saves to 1/50 of the time', () => {
+    expect(nextStreamingSave(10_000, 2)).to.equal(11_000);
+    expect(nextStreamingSave(10_000, 20)).to.equal(11_000);
+    // 2,000 messages: about 40 ms a save, so one every 2 s, not one a second.
+    expect(nextStreamingSave(10_000, 40)).to.equal(12_000);
+    expect(nextStreamingSave(10_000, 100)).to.equal(15_000);
   });
 });

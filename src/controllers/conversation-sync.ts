@@ -59,6 +59,17 @@ function tabName(): string {
 
 /** How often a streaming answer is saved with `persist`, so a reload keeps most of it. */
 const SAVE_WHILE_STREAMING_MS = 1000;
+/**
+ * Saving a long conversation rewrites all of it (2 MB and some 40 ms at
+ * 2,000 messages): while an answer streams, saves are spaced so they take
+ * at most 1/SAVE_SHARE of the main thread. A reload or a closed tab still
+ * saves at once; a crash loses at most that interval of text, which a
+ * resume then fetches from the server.
+ */
+const SAVE_SHARE = 50;
+
+/** When the next save may run while an answer streams, after one that ran at `at` for `took` ms. */
+export const nextStreamingSave = (at: number, took: number): number => at + Math.max(SAVE_WHILE_STREAMING_MS, took * SAVE_SHARE);
 
 export interface ConversationSyncOptions {
   /** The current conversation, saved when the page goes away. */
@@ -87,7 +98,8 @@ export class ConversationSync {
   #store?: ConversationStore | undefined;
   #key?: string | undefined;
   #warned = false;
-  #lastSave = 0;
+  /** When a throttled save may run next. */
+  #nextSave = 0;
   #pendingSave?: ReturnType<typeof setTimeout> | undefined;
   #tab = tabName();
 
@@ -124,21 +136,22 @@ export class ConversationSync {
 
   /**
    * Saves now (`force`), or at most once a second while an answer streams
-   * (the last change included). A forced save returns the conversation
+   * (less often when saving takes long; the last change included). A forced save returns the conversation
    * merged with what other tabs saved meanwhile (`messages` itself when
    * they saved nothing new).
    */
   save(messages: readonly ChatMessage[], force: boolean): readonly ChatMessage[] | undefined {
     if (!this.#store) return undefined;
-    const wait = this.#lastSave + SAVE_WHILE_STREAMING_MS - Date.now();
+    const wait = this.#nextSave - Date.now();
     if (!force && wait > 0) {
       this.#pendingSave ??= setTimeout(this.#savePending, wait);
       return undefined;
     }
     clearTimeout(this.#pendingSave);
     this.#pendingSave = undefined;
-    this.#lastSave = Date.now();
+    const started = performance.now();
     const merged = this.#store.save(messages);
+    this.#nextSave = nextStreamingSave(Date.now(), performance.now() - started);
     if (!merged) this.#warn('could not save the conversation; it is kept in memory');
     const turn = this.#options.turn();
     this.#write(this.#turnKey(), turn && { ...turn, savedAt: Date.now() });
