@@ -1,3 +1,4 @@
+import { bodyReaders, type BodyReader } from './body.js';
 import { CLIENT_GONE, HttpError } from './errors.js';
 import {
   CHAT_ROLES,
@@ -127,8 +128,9 @@ export const MIN_UPLOAD_BYTES_PER_SECOND = 50_000;
 async function readBody(request: Request, { maxBodyBytes: limit, bodyTimeoutMs }: InputLimits): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  if (!request.body) return '';
-  const reader = request.body.getReader();
+  const adapterReader = bodyReaders.get(request);
+  if (!adapterReader && !request.body) return '';
+  const reader: BodyReader = adapterReader ? adapterReader() : request.body!.getReader();
   let timedOut = false;
   const started = Date.now();
   let allowedMs = bodyTimeoutMs;
