@@ -422,6 +422,7 @@ function renderSettled(view: ChatView, message: ChatMessage): Element | Template
   for (const node of drop) node.parentNode!.removeChild(node);
   const node = box.firstElementChild ?? nothing;
   settledNodes.set(message, { shows, node });
+  view.markdown?.forget(message);
   return node;
 }
 
