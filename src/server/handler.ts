@@ -295,8 +295,8 @@ const DONE_RESULT: IteratorReturnResult<undefined> = { done: true, value: undefi
 
 /**
  * The frames of an answer (see `toFrames`). Its {@link Pull.pull}
- * hands each result from the provider's own promise reaction, without a
- * promise of its own.
+ * hands each result from the provider's own callback (a source with `pull`,
+ * the mock) or promise reaction, without a promise of its own.
  */
 interface FrameSource extends AsyncIterableIterator<SseFrame>, Pull<SseFrame> {
   return(): Promise<IteratorResult<SseFrame>>;
