@@ -397,10 +397,10 @@ const same = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.le
  * templates' indentation. Nothing in it changes any more (no Retry, Stop or
  * Approve: those live on the last messages; its actions are served by one
  * listener on the log, and a new feedback or version is a new message
- * object), so it needs no bindings; its listeners (a code block's Copy)
- * stay on their elements. It is made again
- * only when something it shows changes (its content, the language, images,
- * the highlighter).
+ * object; a code block's Copy too), so it needs no bindings and holds no
+ * listener: one would keep the whole render (parts, markers) alive with it.
+ * It is made again only when something it shows changes (its content, the
+ * language, images, the highlighter).
  */
 function renderSettled(view: ChatView, message: ChatMessage): Element | TemplateResult | typeof nothing {
   const shows = showsOf(view, message);

@@ -140,6 +140,23 @@ describe('message actions: Copy', () => {
   });
 });
 
+describe('a code block\'s Copy', () => {
+  it('copies the code of a live answer into the clipboard and says so, served by the log like the actions', async () => {
+    await executeServerCommand('grant-clipboard');
+    const flow = await scenario(wordStream(['Run:\n\n```sh\n', 'npm test\n', '```\n']));
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url}></ai-chat>`);
+    await el.send('how?');
+    await el.updateComplete;
+    const button = shadow(el).querySelector<HTMLButtonElement>('.code-block .copy')!;
+    button.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => button.textContent === 'Copied', 'the button says so');
+    expect(await navigator.clipboard.readText()).to.equal('npm test\n');
+    // The answer's own Copy is another button: untouched.
+    expect(action(el, 1, 'Copy').textContent).to.equal('Copy');
+  });
+});
+
 describe('message actions: Regenerate and versions', () => {
   it('asks again with exactly the conversation before the answer, and keeps the earlier version browsable', async () => {
     const { el, flow } = await twoTurns(undefined, wordStream(['Another ', 'first']), wordStream(['Third ', 'first']));

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { emit } from '../events.js';
 import type { ChatStrings } from '../i18n.js';
-import { copyText } from '../render/render-markdown.js';
+import { copyCode, copyText } from '../render/render-markdown.js';
 import type { ChatMessage } from '../types.js';
 import type { ChatSession } from './chat-session.js';
 
@@ -80,9 +80,12 @@ export class MessageActionsController implements ReactiveController {
     (find(next.name) ?? (next.or ? find(next.or) : null))?.focus();
   }
 
-  /** One listener for every action button of the log (settled messages have none of their own). */
+  /** One listener for every action button of the log, and every code block's Copy (settled messages have none of their own). */
   onClick = (event: Event): void => {
-    const button = (event.target as Element).closest<HTMLButtonElement>('.actions button');
+    const target = event.target as Element;
+    const copy = target.closest<HTMLButtonElement>('.code-block .copy');
+    if (copy) return copyCode(copy, this.#strings());
+    const button = target.closest<HTMLButtonElement>('.actions button');
     const message = button && this.#session.messages.find(({ id }) => id === button.value);
     if (!message) return;
     const { name } = button;

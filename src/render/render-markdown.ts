@@ -132,7 +132,7 @@ function renderBlock(block: Block | ListItem, ctx: Context, tight: boolean): unk
       return html`<blockquote>${renderBlocks(block.children, ctx)}</blockquote>`;
     case 'code':
       return html`<div class="code-block"><div class="code-bar"><span class="code-lang">${block.lang}</span
-          ><button type="button" class="copy" aria-live="polite" ?disabled=${!block.closed} @click=${(event: Event) => copyCode(event, ctx.labels)}>${ctx.labels.copy}</button></div
+          ><button type="button" class="copy" aria-live="polite" ?disabled=${!block.closed}>${ctx.labels.copy}</button></div
         ><pre><code>${codeContent(block, ctx)}</code></pre></div>`;
     case 'list': {
       const items = renderBlocks(block.items, ctx, !block.loose);
@@ -245,8 +245,13 @@ function putCited(text: string, sources: readonly ListedSource[], inLink: boolea
 
 const LABEL_MS = 2000;
 
-function copyCode(event: Event, labels: CodeLabels): void {
-  const button = event.currentTarget as HTMLButtonElement;
+/**
+ * A code block's Copy, for the one click listener of the log: a listener on
+ * the button itself would keep the whole render of a settled message (its
+ * template parts and their marker nodes, about 100 per message) alive for
+ * as long as the message is shown.
+ */
+export function copyCode(button: HTMLButtonElement, labels: CodeLabels): void {
   const code = button.closest('.code-block')?.querySelector('code');
   if (code) void copyText(button, code.textContent ?? '', code, labels);
 }
