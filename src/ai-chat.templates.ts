@@ -436,13 +436,14 @@ interface SettledBox {
   shows: unknown[];
 }
 
-/** Settled messages per group, and per shelf (GROUP groups of GROUP). */
-const SHELF = 100;
+/** Settled messages on a shelf: 20 groups. */
+const SHELF = 20 * GROUP;
 const boxes = { group: new WeakMap<ChatMessage, SettledBox>(), shelf: new WeakMap<ChatMessage, SettledBox>() };
 
 /**
  * The settled messages from `start` as one `content-visibility: auto` box
- * (class `kind`), made of `member(i)` for every `step`-th of them, or
+ * (class `kind`), made of `member(i)` for each message of a group or each
+ * group of a shelf (from its first message `i`), or
  * undefined when a member cannot be had (a message being edited, or a huge
  * answer still being shown). Groups hold messages; shelves hold groups:
  * the browser checks every such box on every frame an answer streams (is
@@ -459,11 +460,10 @@ function settledBox(
   shows: unknown[],
   kind: keyof typeof boxes,
   start: number,
-  step: number,
   member: (index: number) => Element | typeof nothing | undefined,
 ): Element | undefined {
   const { messages } = view;
-  const size = kind === 'group' ? GROUP : SHELF;
+  const [size, step] = kind === 'group' ? [GROUP, 1] : [SHELF, GROUP];
   let box = boxes[kind].get(messages[start]!);
   const stillShows =
     box &&
@@ -521,7 +521,7 @@ function renderMessages(view: ChatView): TemplateResult {
   const groupedEnd = Math.max(0, settledEnd - (settledEnd % GROUP));
   const shows = viewShows(view);
   const settledGroup = (start: number) =>
-    settledBox(view, shows, 'group', start, 1, (index) => {
+    settledBox(view, shows, 'group', start, (index) => {
       const member = isSettled(index) ? renderSettled(view, messages[index]!) : undefined;
       return member === nothing || member instanceof Element ? member : undefined;
     });
@@ -532,7 +532,7 @@ function renderMessages(view: ChatView): TemplateResult {
     const from = Math.max(start, grouped ? 0 : groupedEnd, firstRendered);
     if (from >= end) return nothing;
     if (grouped && start >= firstRendered && end - start === (group ? GROUP : SHELF)) {
-      const box = group ? settledGroup(start) : settledBox(view, shows, 'shelf', start, GROUP, settledGroup);
+      const box = group ? settledGroup(start) : settledBox(view, shows, 'shelf', start, settledGroup);
       if (box) return keyed(`${messages[start]!.id} ${kind}`, box);
     }
     const loose = [];
