@@ -108,12 +108,8 @@ interface Block {
    * {@link Frames} scratch.
    */
   wholes: string[] | undefined;
-  /**
-   * Where each text starts (`[0, BLOCK)`: in `joined`, or in the scratch while
-   * the block fills), then each shape (`[BLOCK, 2 × BLOCK)`: {@link WHOLE}, or
-   * the shared prefix length × 2^16 + the shared suffix length).
-   */
-  layout: Int32Array;
+  /** Where each text starts: in `joined`, or in the scratch while the block fills. */
+  starts: Int32Array;
 }
 
 /** The frames of one answer, compact; see {@link MAX_SHARED} and {@link BLOCK}. */
@@ -132,6 +128,14 @@ class Frames {
   /** Ids go up by one from the first, as the handler numbers them; kept one by one only once they do not. */
   #firstId = 0;
   #ids: number[] | undefined;
+  /**
+   * Each frame's shape ({@link WHOLE}, or the shared prefix length × 2^16 +
+   * the shared suffix length) as runs: a run's first index and its shape.
+   * A shape changes a few times an answer (its first chunk, the finish, a
+   * tool call), so this is a handful of numbers, not 4 bytes a frame.
+   */
+  readonly #runStarts: number[] = [];
+  readonly #runShapes: number[] = [];
   /** Indexes of `event: error` frames (an answer has at most one, last). */
   readonly #errors: number[] = [];
   #base = '';
@@ -158,12 +162,12 @@ class Frames {
     }
     const index = this.#length++;
     const slot = index % BLOCK;
-    if (slot === 0) this.#blocks.push({ joined: '', wholes: [], layout: new Int32Array(2 * BLOCK) });
+    if (slot === 0) this.#blocks.push({ joined: '', wholes: [], starts: new Int32Array(BLOCK) });
     const block = this.#blocks[this.#blocks.length - 1]!;
     const shared = this.#prefix.length + this.#suffix.length;
     let scratch = this.#scratch!;
     let kept = data.length;
-    block.layout[slot] = this.#used;
+    block.starts[slot] = this.#used;
     if (shared > MAX_MIDDLE && data.length - shared <= MAX_MIDDLE) {
       const end = data.length - this.#suffix.length;
       if (this.#used + end - this.#prefix.length > scratch.length) {
@@ -173,14 +177,14 @@ class Frames {
       }
       for (let at = this.#prefix.length; at < end; at++) scratch[this.#used++] = data.charCodeAt(at);
       kept = end - this.#prefix.length;
-      block.layout[BLOCK + slot] = this.#prefix.length * 0x10000 + this.#suffix.length;
+      this.#setShape(index, this.#prefix.length * 0x10000 + this.#suffix.length);
     } else {
-      block.layout[BLOCK + slot] = WHOLE;
+      this.#setShape(index, WHOLE);
       block.wholes![slot] = data;
       this.#base = data;
       this.#prefix = this.#suffix = '';
     }
-    if (slot === BLOCK - 1) this.#close(block, BLOCK);
+    if (slot === BLOCK - 1) this.#close(index + 1 - BLOCK, block, BLOCK);
     if (index === 0) this.#firstId = frame.id;
     else if (this.#ids) this.#ids.push(frame.id);
     else if (frame.id !== this.#firstId + index) {
@@ -192,13 +196,13 @@ class Frames {
   }
 
   isWhole(index: number): boolean {
-    return this.#blocks[Math.floor(index / BLOCK)]!.layout[BLOCK + (index % BLOCK)] === WHOLE;
+    return this.#shapeOf(index) === WHOLE;
   }
 
   /** The answer ended: its last block is joined, and the scratch goes. */
   seal(): void {
     const filled = this.#length % BLOCK;
-    if (filled > 0) this.#close(this.#blocks[this.#blocks.length - 1]!, filled);
+    if (filled > 0) this.#close(this.#length - filled, this.#blocks[this.#blocks.length - 1]!, filled);
     this.#scratch = undefined;
   }
 
@@ -206,8 +210,8 @@ class Frames {
   at(index: number, base: string): SseFrame {
     const slot = index % BLOCK;
     const block = this.#blocks[Math.floor(index / BLOCK)]!;
-    const shape = block.layout[BLOCK + slot]!;
-    const text = this.#textOf(block, slot, this.#filled(block));
+    const shape = this.#shapeOf(index);
+    const text = this.#textOf(block, slot, this.#filled(block), shape);
     const data = shape === WHOLE ? text : base.slice(0, Math.floor(shape / 0x10000)) + text + base.slice(base.length - (shape % 0x10000));
     const id = this.#ids ? this.#ids[index]! : this.#firstId + index;
     return { id, data, ...(this.#errors.includes(index) ? { event: 'error' as const } : {}) };
@@ -233,12 +237,12 @@ class Frames {
     return block === this.#blocks[this.#blocks.length - 1] ? this.#length - (this.#blocks.length - 1) * BLOCK : BLOCK;
   }
 
-  /** The text kept for `slot` of `block`, which holds `filled` frames. */
-  #textOf(block: Block, slot: number, filled: number): string {
-    const start = block.layout[slot]!;
-    if (!block.wholes) return block.joined.slice(start, slot + 1 < filled ? block.layout[slot + 1] : block.joined.length);
-    if (block.layout[BLOCK + slot] === WHOLE) return block.wholes[slot]!;
-    const end = slot + 1 < filled ? block.layout[slot + 1]! : this.#used;
+  /** The text kept for `slot` of `block`, which holds `filled` frames; `shape` is its frame's. */
+  #textOf(block: Block, slot: number, filled: number, shape: number): string {
+    const start = block.starts[slot]!;
+    if (!block.wholes) return block.joined.slice(start, slot + 1 < filled ? block.starts[slot + 1] : block.joined.length);
+    if (shape === WHOLE) return block.wholes[slot]!;
+    const end = slot + 1 < filled ? block.starts[slot + 1]! : this.#used;
     return this.#codeUnits(start, end);
   }
 
@@ -248,27 +252,50 @@ class Frames {
    * so each run of them between wholes becomes a string in one call (not a
    * string, a view and an iterator a frame: about 0.5 KB of garbage a token).
    */
-  #close(block: Block, filled: number): void {
-    const { layout } = block;
+  #close(first: number, block: Block, filled: number): void {
+    const { starts } = block;
     let joined = '';
     /** Where the run of middles being read starts in the scratch; -1: none. */
     let run = -1;
     for (let slot = 0; slot < filled; slot++) {
-      const start = layout[slot]!;
-      if (layout[BLOCK + slot] !== WHOLE) {
+      const start = starts[slot]!;
+      if (!this.isWhole(first + slot)) {
         if (run === -1) run = start;
-        layout[slot] = joined.length + start - run;
+        starts[slot] = joined.length + start - run;
         continue;
       }
       if (run !== -1) joined += this.#codeUnits(run, start);
       run = -1;
-      layout[slot] = joined.length;
+      starts[slot] = joined.length;
       joined += block.wholes![slot]!;
     }
     if (run !== -1) joined += this.#codeUnits(run, this.#used);
     block.joined = joined;
     block.wholes = undefined;
     this.#used = 0;
+  }
+
+  /** Frame `index` (the next one) has `shape`: the last run goes on, or a new one starts. */
+  #setShape(index: number, shape: number): void {
+    if (this.#runShapes[this.#runShapes.length - 1] === shape) return;
+    this.#runStarts.push(index);
+    this.#runShapes.push(shape);
+  }
+
+  /** The shape of frame `index`: the last run's for the newest frames, else found by halves. */
+  #shapeOf(index: number): number {
+    const starts = this.#runStarts;
+    let low = starts.length - 1;
+    if (starts[low]! <= index) return this.#runShapes[low]!;
+    let high = low;
+    low = 0;
+    // The last run starting at or before `index`: starts[low] <= index < starts[high].
+    while (high - low > 1) {
+      const middle = (low + high) >>> 1;
+      if (starts[middle]! <= index) low = middle;
+      else high = middle;
+    }
+    return this.#runShapes[low]!;
   }
 
   /** The scratch's code units from `start` to `end` as a string, exactly (a lone surrogate too, which a TextDecoder would replace). */
