@@ -225,10 +225,13 @@ export const styles = css`
    * answer below grows and the log follows it, the messages above it are not
    * painted again every frame (without it, each frame repainted every
    * message near the end of the log, so a long conversation streamed at
-   * twice the cost of a short one). Nothing in a message draws outside it.
+   * twice the cost of a short one). What draws outside a message (a long
+   * list number, a focus ring) may, as far as the log's padding and a bit:
+   * the log clips there anyway.
    */
   .message {
     contain: paint;
+    overflow-clip-margin: calc(var(--_space) + 4px);
     width: fit-content;
     max-width: 85%;
     padding: calc(var(--_space) * 0.6) calc(var(--_space) * 0.9);

@@ -422,7 +422,6 @@ function renderSettled(view: ChatView, message: ChatMessage): Element | Template
   for (const node of drop) node.parentNode!.removeChild(node);
   const node = box.firstElementChild ?? nothing;
   settledNodes.set(message, { shows, node });
-  view.markdown?.forget(message);
   return node;
 }
 
@@ -439,13 +438,15 @@ interface SettledBox {
 /** Settled messages on a shelf: 20 groups. */
 const SHELF = 20 * GROUP;
 const boxes = { group: new WeakMap<ChatMessage, SettledBox>(), shelf: new WeakMap<ChatMessage, SettledBox>() };
+/** Per kind of box: the messages it holds, and how many a member holds (a message, or a group). */
+const SIZES = { group: [GROUP, 1], shelf: [SHELF, GROUP] } as const;
 
 /**
  * The settled messages from `start` as one `content-visibility: auto` box
  * (class `kind`), made of `member(i)` for each message of a group or each
- * group of a shelf (from its first message `i`), or
- * undefined when a member cannot be had (a message being edited, or a huge
- * answer still being shown). Groups hold messages; shelves hold groups:
+ * group of a shelf (from its first message `i`), or undefined when a member
+ * cannot be had (a message being edited, or a huge answer still being
+ * shown). Groups hold messages; shelves hold groups:
  * the browser checks every such box on every frame an answer streams (is
  * it near the screen yet?), and a box inside a skipped shelf costs it far
  * less than one in the open.
@@ -463,8 +464,10 @@ function settledBox(
   member: (index: number) => Element | typeof nothing | undefined,
 ): Element | undefined {
   const { messages } = view;
-  const [size, step] = kind === 'group' ? [GROUP, 1] : [SHELF, GROUP];
+  const [size, step] = SIZES[kind];
   let box = boxes[kind].get(messages[start]!);
+  // Shown loose meanwhile (the settled part ended before it, say after a Regenerate far up): its members moved out.
+  if (box && !box.members.every((made) => made === nothing || made.parentNode === box!.node)) box = undefined;
   const stillShows =
     box &&
     same(box.shows, shows) &&
@@ -528,15 +531,16 @@ function renderMessages(view: ChatView): TemplateResult {
   /** The slot of the shelf or group from `start`: its part before `groupedEnd`, or (`grouped` false) after it. */
   const slot = (start: number, kind: keyof typeof boxes, grouped: boolean): unknown => {
     const group = kind === 'group';
-    const end = Math.min(start + (group ? GROUP : SHELF), grouped ? groupedEnd : messages.length);
+    const [size, step] = SIZES[kind];
+    const end = Math.min(start + size, grouped ? groupedEnd : messages.length);
     const from = Math.max(start, grouped ? 0 : groupedEnd, firstRendered);
     if (from >= end) return nothing;
-    if (grouped && start >= firstRendered && end - start === (group ? GROUP : SHELF)) {
+    if (grouped && start >= firstRendered && end - start === size) {
       const box = group ? settledGroup(start) : settledBox(view, shows, 'shelf', start, settledGroup);
       if (box) return keyed(`${messages[start]!.id} ${kind}`, box);
     }
     const loose = [];
-    for (let i = start; i < end; i += group ? 1 : GROUP) {
+    for (let i = start; i < end; i += step) {
       const message = messages[i]!;
       if (!group) loose.push(slot(i, 'group', grouped));
       else if (i < from) loose.push(nothing);

@@ -140,6 +140,28 @@ describe('message actions: Copy', () => {
   });
 });
 
+describe('message actions in a short conversation', () => {
+  it('a rating keeps every message on screen and the focus on its button', async () => {
+    const el = await fixture<AiChat>(html`<ai-chat actions="copy feedback"></ai-chat>`);
+    el.addEventListener('ai-chat-feedback', () => {});
+    el.messages = Array.from({ length: 3 }, (_, i) => [
+      { id: `u${i}`, role: 'user' as const, content: `Question ${i}`, status: 'done' as const },
+      { id: `a${i}`, role: 'assistant' as const, content: `Answer ${i}`, status: 'done' as const },
+    ]).flat();
+    await until(() => shadow(el).querySelectorAll('.message').length === 6, 'every message');
+    await el.updateComplete;
+    const good = shadow(el).querySelector<HTMLButtonElement>('button[name="good"][value="a0"]')!;
+    good.focus();
+    good.click();
+    await el.updateComplete;
+    // Not re-rendered newest first as a new conversation would be: all six stay, and focus stays on 👍.
+    expect(shadow(el).querySelectorAll('.message')).to.have.length(6);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((shadow(el).activeElement as HTMLButtonElement | null)?.name).to.equal('good');
+    expect(shadow(el).activeElement!.getAttribute('aria-pressed')).to.equal('true');
+  });
+});
+
 describe('a code block\'s Copy', () => {
   it('copies the code of a live answer into the clipboard and says so, served by the log like the actions', async () => {
     await executeServerCommand('grant-clipboard');

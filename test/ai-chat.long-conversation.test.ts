@@ -124,6 +124,51 @@ describe('long conversations', () => {
     expect(bubbleTexts(el).slice(-2)).to.deep.equal(['More', 'Fresh answer.']);
   });
 
+  /** Renders until the view is steady (older messages come a batch per frame). */
+  const settle = async (el: AiChat, count: number) => {
+    await until(() => shadow(el).querySelectorAll('.message').length === count && el.messages.length === count, `${count} messages shown`);
+    for (let i = 0; i < 5; i++) {
+      el.requestUpdate();
+      await el.updateComplete;
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+  };
+
+  it('shows every message again after a Regenerate far up and a step back to the first version', async () => {
+    const flow = await scenario(wordStream(['Fresh ', 'answer.']));
+    const el = await showing(conversation(60));
+    el.endpoint = flow.url;
+    const before = bubbleTexts(el);
+    shadow(el).querySelector<HTMLButtonElement>('button[name="regenerate"][value="a50"]')!.click();
+    await until(() => el.messages.length === 102 && el.messages[101]!.status === 'done', 'the new answer');
+    await settle(el, 102);
+    shadow(el).querySelector<HTMLButtonElement>(`button[name="prev"][value="${el.messages[101]!.id}"]`)!.click();
+    await settle(el, 120);
+    // The groups and shelf left while the conversation was shorter come back whole (20 of 120 were shown).
+    expect(bubbleTexts(el)).to.deep.equal(before);
+  });
+
+  it('shows every message after a question far up is edited and the conversation grows again', async () => {
+    const flow = await scenario(wordStream(['Edited ', 'answer.']), wordStream(['More ', 'zero.']), wordStream(['More ', 'one.']));
+    const el = await showing(conversation(20));
+    el.endpoint = flow.url;
+    const root = shadow(el);
+    root.querySelector<HTMLButtonElement>('button[name="edit"][value="u10"]')!.click();
+    const editor = await until(() => root.querySelector<HTMLTextAreaElement>('[part~=editor-input]'), 'the editor');
+    editor.value = 'Edited';
+    editor.dispatchEvent(new Event('input'));
+    root.querySelector<HTMLFormElement>('.editor')!.requestSubmit();
+    await until(() => el.messages.length === 22 && el.messages[21]!.status === 'done', 'the edited answer');
+    expect((await el.send('More 0'))?.status).to.equal('done');
+    expect((await el.send('More 1'))?.status).to.equal('done');
+    await settle(el, 26);
+    const texts = bubbleTexts(el);
+    expect(texts).to.have.length(26);
+    // The 20 before the edited question, in order (9 of them went missing: groups left while shorter came back empty).
+    expect(texts.slice(0, 20).filter((_, i) => i % 2 === 0)).to.deep.equal(Array.from({ length: 10 }, (_, i) => `Question ${i}`));
+    expect(texts.slice(20)).to.deep.equal(['Edited', 'Edited answer.', 'More 0', 'More zero.', 'More 1', 'More one.']);
+  });
+
   it('an answer too long to show in one frame is shown whole, and settles once it is', async () => {
     const messages = conversation(30);
     messages[1] = { ...messages[1]!, content: Array.from({ length: 450 }, (_, i) => `Paragraph ${i}.`).join('\n\n') };
@@ -135,5 +180,9 @@ describe('long conversations', () => {
     expect(long().parentElement!.className).to.equal('group');
     expect(long().querySelectorAll('p')).to.have.length(450);
     expect(long().textContent).to.contain('Paragraph 449.');
+    // Rebuilt for another language, it is still whole at once: nothing below it moves.
+    el.lang = 'de';
+    await el.updateComplete;
+    expect(long().querySelectorAll('p')).to.have.length(450);
   });
 });

@@ -68,8 +68,12 @@ const SAVE_WHILE_STREAMING_MS = 1000;
  */
 const SAVE_SHARE = 50;
 
+/** The longest wait between saves while an answer streams, however slow saving is (a tab following it, a crash). */
+const MAX_SAVE_WAIT_MS = 5000;
+
 /** When the next save may run while an answer streams, after one that ran at `at` for `took` ms. */
-export const nextStreamingSave = (at: number, took: number): number => at + Math.max(SAVE_WHILE_STREAMING_MS, took * SAVE_SHARE);
+export const nextStreamingSave = (at: number, took: number): number =>
+  at + Math.min(MAX_SAVE_WAIT_MS, Math.max(SAVE_WHILE_STREAMING_MS, took * SAVE_SHARE));
 
 export interface ConversationSyncOptions {
   /** The current conversation, saved when the page goes away. */
@@ -136,7 +140,8 @@ export class ConversationSync {
 
   /**
    * Saves now (`force`), or at most once a second while an answer streams
-   * (less often when saving takes long; the last change included). A forced save returns the conversation
+   * (less often when saving takes long, at most 5 s apart; the last change
+   * included). A forced save returns the conversation
    * merged with what other tabs saved meanwhile (`messages` itself when
    * they saved nothing new).
    */

@@ -42,7 +42,9 @@ export class ProgressiveListController<T> implements ReactiveController {
   changed(previous: readonly T[] | undefined, current: readonly T[]): void {
     const appended =
       previous !== undefined && current.length >= previous.length && previous.every((item, i) => current[i] === item);
-    const added = current.length - (appended ? previous.length : 0);
+    // Items new to the list: a list with one item replaced (a rating, a version shown, another tab's save) is not a new list.
+    const kept = new Set(previous);
+    const added = current.filter((item) => !kept.has(item)).length;
     if (added > FIRST) {
       this.firstRendered = current.length - FIRST;
       this.#batch = FIRST;

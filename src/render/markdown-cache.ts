@@ -78,15 +78,6 @@ export class MarkdownCache<K extends object> {
     this.#onBehind = onBehind;
   }
 
-  /**
-   * Drops what is kept for `key`: for a text shown once and then kept as
-   * plain DOM (a settled message), the parser's state is memory a long
-   * conversation holds for nothing. Asked again, the text is parsed anew.
-   */
-  forget(key: K): void {
-    this.#entries.delete(key);
-  }
-
   /** Whether the last snapshot of `key` left pieces for later renders (see `onBehind`). */
   behind(key: K): boolean {
     const entry = this.#entries.get(key);
