@@ -241,7 +241,7 @@ async function measure(tree, count, profile) {
     EXTRA_CSS,
   );
   const openProfile = profile ? await stopProfile(cdp) : undefined;
-  const openTasks = profile ? longestTasks(await page.tracing.stop(), 6) : undefined;
+  const openTasks = profile ? longestTasks(mainThreadEvents(await page.tracing.stop()), 6) : undefined;
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = await cdp.send('Runtime.getHeapUsage');
   if (profile) {
@@ -281,8 +281,9 @@ async function measure(tree, count, profile) {
   const after = await cdp.send('Performance.getMetrics');
   const streamProfile = profile ? await stopProfile(cdp) : undefined;
   const streamRaw = profile ? await page.tracing.stop() : undefined;
-  const streamTrace = streamRaw && rendererWork(streamRaw);
-  const streamTasks = streamRaw && longestTasks(streamRaw, 4);
+  const streamEvents = streamRaw && mainThreadEvents(streamRaw);
+  const streamTrace = streamEvents && rendererWork(streamEvents);
+  const streamTasks = streamEvents && longestTasks(streamEvents, 4);
   await page.close();
   if (streamed.status !== 'done' || streamed.deltas !== ANSWER_TOKENS) {
     throw new Error(`${tree.name} ${count}: ${streamed.status} after ${streamed.deltas} tokens ${streamed.error ?? ''}`);
@@ -348,15 +349,19 @@ async function plainNodes(tree, count) {
   return nodes / count;
 }
 
+/** A trace's complete events (`ph: 'X'`) on the renderer main thread. */
+function mainThreadEvents(trace) {
+  const events = JSON.parse(new TextDecoder().decode(trace)).traceEvents;
+  const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  return events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`));
+}
+
 /**
- * The `count` longest tasks of the renderer main thread, in the order they
+ * The `count` longest tasks among main-thread events, in the order they
  * ran, each with the trace events inside it by name (nested, so they
  * overlap): what a long task while opening or scrolling was made of.
  */
-function longestTasks(trace, count) {
-  const events = JSON.parse(new TextDecoder().decode(trace)).traceEvents;
-  const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  const onMain = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`));
+function longestTasks(onMain, count) {
   const tasks = onMain.filter((e) => (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask')).sort((a, b) => b.dur - a.dur).slice(0, count);
   const t0 = Math.min(...onMain.map((e) => e.ts));
   return tasks
@@ -373,16 +378,13 @@ function longestTasks(trace, count) {
 }
 
 /**
- * The renderer main thread's trace events by name, total ms and count, biggest
+ * Main-thread trace events by name, total ms and count, biggest
  * first. Events nest (a forced Layout inside a FunctionCall), so the totals
  * overlap: read them as where the time goes, not as a sum.
  */
-function rendererWork(trace) {
-  const events = JSON.parse(new TextDecoder().decode(trace)).traceEvents;
-  const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+function rendererWork(onMain) {
   const byName = new Map();
-  for (const e of events) {
-    if (e.ph !== 'X' || !main.has(`${e.pid}:${e.tid}`)) continue;
+  for (const e of onMain) {
     const entry = byName.get(e.name) ?? { ms: 0, count: 0 };
     entry.ms += (e.dur ?? 0) / 1000;
     entry.count++;
