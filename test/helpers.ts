@@ -125,7 +125,8 @@ export async function untilServerSeesClose(flow: Scenario, index = 0): Promise<R
   return until(async () => {
     const request = (await flow.requests())[index];
     return request?.clientClosed ? request : undefined;
-  }, 'the server to see the connection close');
+    // The close reaches the server through the browser's network process: on a loaded two-core machine that took over 5 s once.
+  }, 'the server to see the connection close', 15_000);
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
