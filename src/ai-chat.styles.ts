@@ -358,7 +358,8 @@ export const styles = css`
     border-block-start: 1px solid var(--_border);
   }
   textarea,
-  button {
+  button,
+  :where([type='button']) {
     margin: 0;
     font: inherit;
     border: 1px solid transparent;
@@ -424,7 +425,9 @@ export const styles = css`
     padding-block-end: calc(var(--_space) * 0.75);
   }
 
-  button {
+  /* The actions under messages are <input type="button"> (see renderActions): :where() keeps every button rule's specificity as it was. */
+  button,
+  :where([type='button']) {
     line-height: 1.2;
     padding: 0.5em 1em;
     background: var(--_accent);
@@ -496,14 +499,14 @@ export const styles = css`
     text-align: start;
     border-radius: 999px;
   }
-  button:hover:not(:disabled) {
+  :is(button, :where([type='button'])):hover:not(:disabled) {
     filter: brightness(0.95);
   }
-  button:disabled {
+  :is(button, :where([type='button'])):disabled {
     opacity: 0.55;
     cursor: not-allowed;
   }
-  :is(textarea, button, .transcript, summary):focus-visible {
+  :is(textarea, button, :where([type='button']), .transcript, summary):focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
@@ -534,7 +537,8 @@ export const styles = css`
     .message,
     .tool pre,
     textarea,
-    button {
+    button,
+    :where([type='button']) {
       border: 1px solid CanvasText;
     }
     .message.user {
@@ -544,11 +548,12 @@ export const styles = css`
     .error-text {
       color: CanvasText;
     }
-    button {
+    button,
+    :where([type='button']) {
       background: ButtonFace;
       color: ButtonText;
     }
-    :is(textarea, button, .transcript):focus-visible {
+    :is(textarea, button, :where([type='button']), .transcript):focus-visible {
       outline-color: Highlight;
     }
   }

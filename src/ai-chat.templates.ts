@@ -270,11 +270,12 @@ function renderTrailer(view: ChatView, message: ChatMessage): unknown {
 
 /**
  * The actions under a message, as plain buttons that name what they do and
- * the message they act on (`name`, `value`): one listener on the log serves
+ * the message they act on (`name`, `data-id`): one listener on the log serves
  * them all, so a settled message's DOM holds no listener of its own. Those
  * that start a request or switch versions (class `branch`) are hidden while
- * an answer streams. Labels are properties, not child parts: Copy writes its
- * "Copied" over its own text.
+ * an answer streams. They are `<input type="button">`: the label is the
+ * value, not a text node, two nodes less under every answer of a long
+ * conversation (#17). Copy writes its "Copied" over that value.
  */
 function renderActions(view: ChatView, message: ChatMessage): TemplateResult | typeof nothing {
   const { strings, actions } = view;
@@ -282,7 +283,7 @@ function renderActions(view: ChatView, message: ChatMessage): TemplateResult | t
   const version = versionOf(message);
   const answered = role === 'assistant' && message.status === 'done';
   const button = (name: string, text: string, { label, pressed, disabled, branch }: ActionOptions = {}) =>
-    html`<button type="button" class="quiet ${branch ? 'branch' : ''}" part="action-button" name=${name} value=${id} aria-label=${label ?? nothing} aria-pressed=${pressed ?? nothing} ?disabled=${disabled} .textContent=${text}></button>`;
+    html`<input type="button" class="quiet ${branch ? 'branch' : ''}" part="action-button" name=${name} data-id=${id} aria-label=${label ?? nothing} aria-pressed=${pressed ?? nothing} ?disabled=${disabled} .value=${text} />`;
   const shown = [
     version &&
       html`<span class="branch" part="versions"
@@ -359,8 +360,13 @@ function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | t
   </div>`;
 }
 
-/** Messages further than this from the end of the conversation are settled, once finished. */
-const LIVE_TAIL = 10;
+/**
+ * Messages further than this from the end of the conversation are settled,
+ * once finished: the last two exchanges stay live (what is being written,
+ * retried or rated), the rest carry no template markers (#17: a live
+ * message has about 90 more nodes).
+ */
+const LIVE_TAIL = 4;
 
 /**
  * Whitespace text between block elements: the templates' indentation (a
@@ -393,8 +399,8 @@ const same = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.le
 /**
  * A settled message (finished, and not among the last few) is built once as
  * plain DOM: rendered by Lit into a detached box, then stripped of Lit's
- * markers (comment nodes, two thirds of a message's nodes) and of the
- * templates' indentation. Nothing in it changes any more (no Retry, Stop or
+ * markers (comment nodes, two thirds of a message's nodes), of the
+ * templates' indentation and of the markdown's own wrapper. Nothing in it changes any more (no Retry, Stop or
  * Approve: those live on the last messages; its actions are served by one
  * listener on the log, and a new feedback or version is a new message
  * object; a code block's Copy too), so it needs no bindings and holds no
@@ -420,6 +426,13 @@ function renderSettled(view: ChatView, message: ChatMessage): Element | Template
     if (node.nodeType === COMMENT_NODE || !text || layout) drop.push(node);
   }
   for (const node of drop) node.parentNode!.removeChild(node);
+  // A markdown answer's blocks move up into its bubble's text box, which takes the `md` class: one node less.
+  // (Markdown is all a text box holds when it holds any: see renderContent.)
+  const md = box.querySelector('.content > .md');
+  if (md) {
+    md.parentElement!.className += ' md';
+    md.replaceWith(...md.childNodes);
+  }
   const node = box.firstElementChild ?? nothing;
   settledNodes.set(message, { shows, node });
   return node;
@@ -528,6 +541,8 @@ function renderMessages(view: ChatView): TemplateResult {
       const member = isSettled(index) ? renderSettled(view, messages[index]!) : undefined;
       return member === nothing || member instanceof Element ? member : undefined;
     });
+  /** Whether every group before `groupedEnd` was had as its box (no message shown loose, so nothing can change until the key does). */
+  let boxed = true;
   /** The slot of the shelf or group from `start`: its part before `groupedEnd`, or (`grouped` false) after it. */
   const slot = (start: number, kind: keyof typeof boxes, grouped: boolean): unknown => {
     const group = kind === 'group';
@@ -539,6 +554,7 @@ function renderMessages(view: ChatView): TemplateResult {
       const box = group ? settledGroup(start) : settledBox(view, shows, 'shelf', start, settledGroup);
       if (box) return keyed(`${messages[start]!.id} ${kind}`, box);
     }
+    boxed &&= !(grouped && group);
     const loose = [];
     for (let i = start; i < end; i += step) {
       const message = messages[i]!;
@@ -553,8 +569,19 @@ function renderMessages(view: ChatView): TemplateResult {
     for (let start = 0; start < (grouped ? groupedEnd : messages.length); start += SHELF) slots.push(slot(start, 'shelf', grouped));
     return slots;
   };
-  return html`${groupedEnd > firstRendered ? html`<div class="settled">${shelves(true)}</div>` : nothing}${shelves(false)}`;
+  // While an answer streams below, the settled part is the same on every frame: checking its 2,000 messages and
+  // 400 boxes each time was a tenth of the streaming cost (#17). Only the last render's part is kept, and only when
+  // it was all boxes: a message shown loose (a huge answer still being shown, say) may change without a new key.
+  const key = [messages, groupedEnd, firstRendered, view.editing?.id, ...shows];
+  const last = settledParts.get(view.on);
+  const settled = last && same(last.key, key) ? last.part : shelves(true);
+  if (boxed) settledParts.set(view.on, { key, part: settled });
+  else settledParts.delete(view.on);
+  return html`${groupedEnd > firstRendered ? html`<div class="settled">${settled}</div>` : nothing}${shelves(false)}`;
 }
+
+/** Per element (its handlers object): the settled part of its last render, and what it was made from. */
+const settledParts = new WeakMap<object, { key: unknown[]; part: unknown }>();
 
 /** Starter prompts, until the conversation shows a message (a system prompt alone does not count). */
 function renderSuggestions(view: ChatView, hasMessages: boolean): TemplateResult | typeof nothing {
