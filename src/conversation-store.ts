@@ -182,7 +182,11 @@ export class ConversationStore {
   parse(raw: string, interruptedText?: string): LoadResult {
     const result = readStored(raw);
     if (!result.ok) return result;
-    return { ok: true, messages: result.messages.map((message) => this.#adopt(message, interruptedText)) };
+    const messages = result.messages.map((message) => this.#adopt(message, interruptedText));
+    // Storage holds `raw`, now known message by message: the first save after
+    // a load (the first question) need not parse 2 MB again (#17).
+    this.#written = { raw, messages: result.messages };
+    return { ok: true, messages };
   }
 
   /**
@@ -261,7 +265,15 @@ export class ConversationStore {
     if (isInProgress(stored) && !isOwnId(stored.id)) this.#unfinished.add(stored.id);
     else this.#unfinished.delete(stored.id);
     // A copy this page stored (storage still held what it wrote) has its JSON already.
-    const json = keptForms.get(stored)?.json ?? JSON.stringify(stored);
+    const known = keptForms.get(stored);
+    const json = known?.json ?? JSON.stringify(stored);
+    // A finished message read from storage is its own stored form, with that
+    // JSON: the next save writes it as it is instead of making it again.
+    if (!known && !isInProgress(stored) && !stored.versions) {
+      const form = { kept: stored, json, depth: 0, final: true };
+      formsFor(MAX_SAVED_FILE_BYTES).set(stored, form);
+      keptForms.set(stored, form);
+    }
     const previous = this.#adopted.get(stored.id);
     if (previous?.json === json) {
       // The same string from now on: comparing every message of a long conversation by content on each save adds up.
@@ -352,6 +364,11 @@ interface Saved {
 const savedForms = new Map<number, WeakMap<ChatMessage, Saved>>();
 /** The forms of finished messages by the copy kept: its JSON is the copy's own `JSON.stringify`. */
 const keptForms = new WeakMap<ChatMessage, Saved>();
+const formsFor = (maxFileBytes: number) => {
+  let forms = savedForms.get(maxFileBytes);
+  if (!forms) savedForms.set(maxFileBytes, (forms = new WeakMap()));
+  return forms;
+};
 
 /**
  * `message` as stored. Versions are stored the same way, message by message:
@@ -362,8 +379,7 @@ const keptForms = new WeakMap<ChatMessage, Saved>();
  * conversation, and versions deeper than `MAX_VERSION_DEPTH` are not saved.
  */
 function saved(message: ChatMessage, maxFileBytes: number, depth = 0): Saved {
-  let forms = savedForms.get(maxFileBytes);
-  if (!forms) savedForms.set(maxFileBytes, (forms = new WeakMap()));
+  const forms = formsFor(maxFileBytes);
   const known = forms.get(message);
   if (known?.depth === depth) return known;
   const fields = plain(message, maxFileBytes);
