@@ -358,8 +358,7 @@ export const styles = css`
     border-block-start: 1px solid var(--_border);
   }
   textarea,
-  button,
-  :where([type='button']) {
+  button {
     margin: 0;
     font: inherit;
     border: 1px solid transparent;
@@ -425,9 +424,7 @@ export const styles = css`
     padding-block-end: calc(var(--_space) * 0.75);
   }
 
-  /* The actions under messages are <input type="button"> (see renderActions): :where() keeps every button rule's specificity as it was. */
-  button,
-  :where([type='button']) {
+  button {
     line-height: 1.2;
     padding: 0.5em 1em;
     background: var(--_accent);
@@ -499,14 +496,14 @@ export const styles = css`
     text-align: start;
     border-radius: 999px;
   }
-  :is(button, :where([type='button'])):hover:not(:disabled) {
+  button:hover:not(:disabled) {
     filter: brightness(0.95);
   }
-  :is(button, :where([type='button'])):disabled {
+  button:disabled {
     opacity: 0.55;
     cursor: not-allowed;
   }
-  :is(textarea, button, :where([type='button']), .transcript, summary):focus-visible {
+  :is(textarea, button, .transcript, summary):focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
@@ -537,8 +534,7 @@ export const styles = css`
     .message,
     .tool pre,
     textarea,
-    button,
-    :where([type='button']) {
+    button {
       border: 1px solid CanvasText;
     }
     .message.user {
@@ -548,12 +544,11 @@ export const styles = css`
     .error-text {
       color: CanvasText;
     }
-    button,
-    :where([type='button']) {
+    button {
       background: ButtonFace;
       color: ButtonText;
     }
-    :is(textarea, button, :where([type='button']), .transcript):focus-visible {
+    :is(textarea, button, .transcript):focus-visible {
       outline-color: Highlight;
     }
   }

@@ -6,7 +6,7 @@ import type { Waiting } from './controllers/chat-session.js';
 import { toolStatus, type ChatStrings } from './i18n.js';
 import type { Highlighter } from './render/highlight-types.js';
 import type { MarkdownCache } from './render/markdown-cache.js';
-import { isInProgress, unsavedFiles } from './conversation-store.js';
+import { isInProgress, unsavedFiles, unsavedMarks } from './conversation-store.js';
 import { GROUP } from './controllers/progressive-list.js';
 import { citedAnswer, listedSources } from './render/citations.js';
 import { renderMarkdown } from './render/render-markdown.js';
@@ -270,12 +270,13 @@ function renderTrailer(view: ChatView, message: ChatMessage): unknown {
 
 /**
  * The actions under a message, as plain buttons that name what they do and
- * the message they act on (`name`, `data-id`): one listener on the log serves
+ * the message they act on (`name`, `value`): one listener on the log serves
  * them all, so a settled message's DOM holds no listener of its own. Those
  * that start a request or switch versions (class `branch`) are hidden while
- * an answer streams. They are `<input type="button">`: the label is the
- * value, not a text node, two nodes less under every answer of a long
- * conversation (#17). Copy writes its "Copied" over that value.
+ * an answer streams. Labels are properties, not child parts: Copy writes its
+ * "Copied" over its own text. (Not `<input type="button">`: its label is no
+ * node of ours, but Chromium keeps a hidden shadow root and text for each,
+ * one node more than a button's text, and `::before` cannot style it.)
  */
 function renderActions(view: ChatView, message: ChatMessage): TemplateResult | typeof nothing {
   const { strings, actions } = view;
@@ -283,7 +284,7 @@ function renderActions(view: ChatView, message: ChatMessage): TemplateResult | t
   const version = versionOf(message);
   const answered = role === 'assistant' && message.status === 'done';
   const button = (name: string, text: string, { label, pressed, disabled, branch }: ActionOptions = {}) =>
-    html`<input type="button" class="quiet ${branch ? 'branch' : ''}" part="action-button" name=${name} data-id=${id} aria-label=${label ?? nothing} aria-pressed=${pressed ?? nothing} ?disabled=${disabled} .value=${text} />`;
+    html`<button type="button" class="quiet ${branch ? 'branch' : ''}" part="action-button" name=${name} value=${id} aria-label=${label ?? nothing} aria-pressed=${pressed ?? nothing} ?disabled=${disabled} .textContent=${text}></button>`;
   const shown = [
     version &&
       html`<span class="branch" part="versions"
@@ -362,11 +363,11 @@ function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | t
 
 /**
  * Messages further than this from the end of the conversation are settled,
- * once finished: the last two exchanges stay live (what is being written,
- * retried or rated), the rest carry no template markers (#17: a live
- * message has about 90 more nodes).
+ * once finished. Settling builds a message's DOM again, so what the reader
+ * did to it (an open "Thinking", a selection) lasts five exchanges. (At 4,
+ * about 0.5 node less per message of a long conversation, it lasted two.)
  */
-const LIVE_TAIL = 4;
+const LIVE_TAIL = 10;
 
 /**
  * Whitespace text between block elements: the templates' indentation (a
@@ -383,8 +384,12 @@ const COMMENT_NODE = 8;
 
 const settledNodes = new WeakMap<ChatMessage, { shows: unknown[]; node: Element | typeof nothing }>();
 
-/** The view's values a settled message's DOM depends on. */
-const viewShows = (view: ChatView): unknown[] => [view.strings, view.markdown, view.allowImages, view.highlighter, view.actions];
+/**
+ * The view's values a settled message's DOM depends on. A file newly marked
+ * unsaved (a save past the quota, rare) builds every settled message again:
+ * a question's file note must not go on saying it was kept.
+ */
+const viewShows = (view: ChatView): unknown[] => [view.strings, view.markdown, view.allowImages, view.highlighter, view.actions, unsavedMarks];
 /** What a settled message shows: its own fields and the view's. */
 const showsOf = (view: ChatView, message: ChatMessage): unknown[] => [
   message.content,

@@ -12,6 +12,8 @@ export const MAX_SAVED_FILE_BYTES = 1_000_000;
 
 /** File parts shown now whose bytes the last save left out: they carry a "not saved" note. */
 export const unsavedFiles = new WeakSet<object>();
+/** How many files have been marked unsaved so far: a settled message built before a mark is built again. */
+export let unsavedMarks = 0;
 
 /**
  * How deep versions may nest (a message inside a version carrying versions
@@ -269,7 +271,7 @@ export class ConversationStore {
     const json = known?.json ?? JSON.stringify(stored);
     // A finished message read from storage is its own stored form, with that
     // JSON: the next save writes it as it is instead of making it again.
-    if (!known && !isInProgress(stored) && !stored.versions) {
+    if (!known && !isInProgress(stored) && !stored.versions && isStoredForm(stored)) {
       const form = { kept: stored, json, depth: 0, final: true };
       formsFor(MAX_SAVED_FILE_BYTES).set(stored, form);
       keptForms.set(stored, form);
@@ -419,14 +421,33 @@ function saved(message: ChatMessage, maxFileBytes: number, depth = 0): Saved {
  * together) are kept without their bytes: an empty `url`, shown as "not saved".
  */
 function plain({ id, role, content, status, reasoning, error, parts, feedback }: ChatMessage, maxFileBytes: number): ChatMessage {
-  let bytes = 0;
-  for (const part of parts ?? []) if (part.type === 'file') bytes += dataBytes(part.url);
-  if (bytes > maxFileBytes) {
+  if (fileBytes(parts) > maxFileBytes) {
     parts = parts!.map((part): ChatPart => {
       if (part.type !== 'file' || !dataBytes(part.url)) return part;
+      if (!unsavedFiles.has(part)) unsavedMarks++;
       unsavedFiles.add(part);
       return { ...part, url: '' };
     });
   }
   return { id, role, content, status, reasoning, error, parts, feedback };
+}
+
+const fileBytes = (parts: readonly ChatPart[] = []) => parts.reduce((bytes, part) => bytes + (part.type === 'file' ? dataBytes(part.url) : 0), 0);
+
+/** The fields `plain` stores, in its order. */
+const STORED_FIELDS = ['id', 'role', 'content', 'status', 'reasoning', 'error', 'parts', 'feedback'];
+
+/**
+ * Whether a message read from storage is what `plain` would store for it:
+ * only its fields, in its order, and files within the budget. Anything else
+ * (a field an integrator or older code put there, a file too big) is saved
+ * through `plain` again, which leaves it out.
+ */
+function isStoredForm(message: ChatMessage): boolean {
+  let next = 0;
+  for (const key of Object.keys(message)) {
+    next = STORED_FIELDS.indexOf(key, next) + 1;
+    if (!next) return false;
+  }
+  return fileBytes(message.parts) <= MAX_SAVED_FILE_BYTES;
 }

@@ -20,26 +20,19 @@ import {
 // Actions on messages (#18): Copy, Regenerate, feedback and Edit, with the
 // versions Regenerate and Edit leave browsable, against the real test server.
 
-/** What a button shows: an `<input type="button">`'s value (the actions under messages), a `<button>`'s text (the editor's). */
-const labelOf = (node: Node) => (node.nodeName === 'INPUT' ? (node as HTMLInputElement).value : node.textContent!.trim());
 /** The action buttons of the message at `index` of the shown conversation (system prompts aside), by accessible name. */
-function actionsOf(el: AiChat, index: number): Map<string, HTMLInputElement> {
+function actionsOf(el: AiChat, index: number): Map<string, HTMLButtonElement> {
   const bubble = shadow(el).querySelectorAll('.message')[index]!;
-  const buttons = [...bubble.querySelectorAll<HTMLInputElement>('[part~=action-button]')];
-  return new Map(buttons.map((button) => [button.getAttribute('aria-label') ?? labelOf(button), button]));
+  const buttons = [...bubble.querySelectorAll<HTMLButtonElement>('[part~=action-button]')];
+  return new Map(buttons.map((button) => [button.getAttribute('aria-label') ?? button.textContent!.trim(), button]));
 }
 const action = (el: AiChat, index: number, name: string) => {
   const button = actionsOf(el, index).get(name);
   if (!button) throw new Error(`no ${name} on message ${index}: ${[...actionsOf(el, index).keys()].join(', ')}`);
   return button;
 };
-/** What the versions row reads: its arrows and the count between them. */
-const versionText = (el: AiChat, index: number) => {
-  const row = shadow(el).querySelectorAll('.message')[index]!.querySelector('[part~=versions]');
-  if (!row) return undefined;
-  const shown = [...row.childNodes].filter((node) => node.nodeType !== Node.COMMENT_NODE);
-  return shown.map(labelOf).join('').replace(/\s/g, '');
-};
+const versionText = (el: AiChat, index: number) =>
+  shadow(el).querySelectorAll('.message')[index]!.querySelector('[part~=versions]')?.textContent?.replace(/\s/g, '');
 /** What each request sent, as role and text. */
 const sent = async (flow: Scenario) =>
   (await flow.requests()).map((request) => textOnly((JSON.parse(request.body) as { messages: ChatMessage[] }).messages));
@@ -141,9 +134,9 @@ describe('message actions: Copy', () => {
     const event = await copied;
     expect(event.detail.message).to.equal(el.messages[1]);
     expect(await navigator.clipboard.readText()).to.equal('**Bold** and `code`\n\n- item');
-    expect(button.value).to.equal('Copied');
+    expect(button.textContent).to.equal('Copied');
     expect(button.getAttribute('aria-label')).to.equal(null);
-    await until(() => button.value === 'Copy', 'the label back', 3000);
+    await until(() => button.textContent === 'Copy', 'the label back', 3000);
   });
 });
 
@@ -157,7 +150,7 @@ describe('message actions in a short conversation', () => {
     ]).flat();
     await until(() => shadow(el).querySelectorAll('.message').length === 6, 'every message');
     await el.updateComplete;
-    const good = shadow(el).querySelector<HTMLInputElement>('[name="good"][data-id="a0"]')!;
+    const good = shadow(el).querySelector<HTMLButtonElement>('button[name="good"][value="a0"]')!;
     good.focus();
     good.click();
     await el.updateComplete;
@@ -182,7 +175,7 @@ describe('a code block\'s Copy', () => {
     await until(() => button.textContent === 'Copied', 'the button says so');
     expect(await navigator.clipboard.readText()).to.equal('npm test\n');
     // The answer's own Copy is another button: untouched.
-    expect(action(el, 1, 'Copy').value).to.equal('Copy');
+    expect(action(el, 1, 'Copy').textContent).to.equal('Copy');
   });
 });
 
@@ -510,7 +503,7 @@ describe('message actions: accessibility', () => {
       // Targets of at least 24 × 24 px (WCAG 2.5.8).
       for (const button of shadow(el).querySelectorAll('[part~=action-button]')) {
         const { width, height } = button.getBoundingClientRect();
-        expect(Math.min(width, height), labelOf(button)).to.be.at.least(24);
+        expect(Math.min(width, height), button.textContent!).to.be.at.least(24);
       }
     });
   }

@@ -1,5 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { AiChat } from '../src/ai-chat.js';
+import type { ChatMessage } from '../src/types.js';
 import type { RequestMessage } from '../src/types.js';
 import { bubbleTexts, input, part, scenario, shadow, sleep, type, until, wordStream } from './helpers.js';
 import { loadCorpus } from './xss-kit.js';
@@ -272,7 +273,7 @@ describe('attachments: sending', () => {
     expect([...question.querySelectorAll('.name')].map((name) => name.textContent)).to.deep.equal(names);
     for (const node of question.querySelectorAll('*')) {
       // The widget's own elements (chips, thumbnails, the Edit action), nothing made from a name.
-      expect(['span', 'img', 'div', 'input'], node.localName).to.include(node.localName);
+      expect(['span', 'img', 'div', 'button'], node.localName).to.include(node.localName);
       for (const attribute of node.attributes) expect(attribute.name.startsWith('on'), attribute.name).to.equal(false);
     }
     await sleep(100);
@@ -396,6 +397,21 @@ describe('attachments: upload', () => {
   });
 });
 
+/** Fills this origin's storage quota under the key `filler`, but for about `room` characters. */
+function fillStorageBut(room: number): void {
+  let filler = 'x'.repeat(1 << 20);
+  let stored = '';
+  while (filler.length > 1000) {
+    try {
+      localStorage.setItem('filler', stored + filler);
+      stored += filler;
+    } catch {
+      filler = filler.slice(filler.length >> 1);
+    }
+  }
+  localStorage.setItem('filler', stored.slice(0, -room));
+}
+
 describe('attachments: persist', () => {
   const key = () => `test-files-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   afterEach(() => {
@@ -435,17 +451,7 @@ describe('attachments: persist', () => {
   it('with storage full, saves the conversation without the files’ bytes: the save does not fail', async () => {
     const name = key();
     // Fill the quota but for a few kilobytes (Chromium: about 5 MB of UTF-16 per origin).
-    let filler = 'x'.repeat(1 << 20);
-    let stored = '';
-    while (filler.length > 1000) {
-      try {
-        localStorage.setItem('filler', stored + filler);
-        stored += filler;
-      } catch {
-        filler = filler.slice(filler.length >> 1);
-      }
-    }
-    localStorage.setItem('filler', stored.slice(0, -20_000));
+    fillStorageBut(20_000);
     try {
       const flow = await scenario(wordStream(['Ok.']));
       const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} accept="image/*" persist=${name}></ai-chat>`);
@@ -460,6 +466,35 @@ describe('attachments: persist', () => {
       expect(saved.messages.map((m) => m.content)).to.deep.equal(['Saved anyway', 'Ok.']);
     } finally {
       localStorage.removeItem('filler');
+    }
+  });
+});
+
+describe('attachments: persist, a question far up', () => {
+  it('a settled question whose file a full storage left unsaved says so', async () => {
+    const name = `test-files-far-${Date.now()}`;
+    const file = { type: 'file' as const, mediaType: 'image/png', filename: 'far.png', url: `data:image/png;base64,${'A'.repeat(300_000)}` };
+    // 12 messages: the question with the file is settled (built once as plain DOM), more than 10 from the end.
+    const messages: ChatMessage[] = Array.from({ length: 6 }, (_, i) => [
+      { id: `u${i}`, role: 'user' as const, content: `Q${i}`, status: 'done' as const, ...(i === 0 ? { parts: [{ type: 'text' as const, text: 'Q0' }, file] } : {}) },
+      { id: `a${i}`, role: 'assistant' as const, content: `A${i}`, status: 'done' as const },
+    ]).flat();
+    const flow = await scenario(wordStream(['Ok.']));
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} accept="image/*" persist=${name}></ai-chat>`);
+    el.messages = messages;
+    await until(() => shadow(el).querySelectorAll('.message').length === 12, 'every message shown');
+    const note = () => shadow(el).querySelector('.message.user .chip .note')!.textContent;
+    expect(note()).to.equal('image/png');
+    // Room for the conversation's text, not for the file's bytes.
+    fillStorageBut(50_000);
+    try {
+      expect((await el.send('More'))?.status).to.equal('done');
+      await el.updateComplete;
+      expect(localStorage.getItem(`ai-chat:${name}`)).to.contain('"url":""');
+      expect(note()).to.equal('Not saved');
+    } finally {
+      localStorage.removeItem('filler');
+      localStorage.removeItem(`ai-chat:${name}`);
     }
   });
 });

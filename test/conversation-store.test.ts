@@ -423,6 +423,49 @@ describe('ConversationStore', () => {
   });
 });
 
+describe('saving after a load', () => {
+  /** Stores `messages` as another page (or older code) left them, loads them, and saves them with one question more. */
+  function loadAndSaveAgain(messages: object[]): { stored: string; shown: ChatMessage[] } {
+    const key = `test-reload-${Date.now()}-${Math.random()}`;
+    localStorage.setItem(`ai-chat:${key}`, JSON.stringify({ v: 1, messages }));
+    const store = new ConversationStore(key);
+    const loaded = store.load('Interrupted');
+    if (!loaded.ok) throw new Error(loaded.reason);
+    store.save([...loaded.messages, { id: 'next', role: 'user', content: 'Next', status: 'done' }]);
+    const stored = localStorage.getItem(`ai-chat:${key}`)!;
+    localStorage.removeItem(`ai-chat:${key}`);
+    return { stored, shown: loaded.messages };
+  }
+
+  it('leaves out a field the widget does not store, as any save does', () => {
+    const { stored } = loadAndSaveAgain([
+      { id: 'q', role: 'user', content: 'Q', status: 'done', planted: 'x'.repeat(1000) },
+      { id: 'a', role: 'assistant', content: 'A', status: 'done' },
+    ]);
+    expect(stored).to.not.contain('planted');
+    expect((JSON.parse(stored) as { messages: ChatMessage[] }).messages.map((m) => m.content)).to.deep.equal(['Q', 'A', 'Next']);
+  });
+
+  it('saves a stored file over the budget without its bytes, and marks it not saved', () => {
+    const url = `data:image/png;base64,${'A'.repeat(1_600_000)}`;
+    const { stored, shown } = loadAndSaveAgain([
+      { id: 'q', role: 'user', content: 'Q', status: 'done', parts: [{ type: 'text', text: 'Q' }, { type: 'file', mediaType: 'image/png', url }] },
+      { id: 'a', role: 'assistant', content: 'A', status: 'done' },
+    ]);
+    expect(stored.length).to.be.below(10_000);
+    expect(unsavedFiles.has(shown[0]!.parts![1]!)).to.equal(true);
+  });
+
+  it('writes a conversation stored as the widget stores it back the same', () => {
+    const messages = [
+      { id: 'q', role: 'user', content: 'Q', status: 'done' },
+      { id: 'a', role: 'assistant', content: 'A **b**', status: 'done', reasoning: 'r', feedback: 'good' },
+    ];
+    const { stored } = loadAndSaveAgain(messages);
+    expect(stored).to.equal(JSON.stringify({ v: 1, messages: [...messages, { id: 'next', role: 'user', content: 'Next', status: 'done' }] }));
+  });
+});
+
 describe('saving while an answer streams', () => {
   // Pure policy: when the next throttled save may run, from when the last one ran and how long it took.
   it('saves once a second while saving is cheap, spaces long saves to 1/100 of the time, at most 5 s', () => {

@@ -76,7 +76,7 @@ export class MessageActionsController implements ReactiveController {
     const find = (name: string) =>
       name === 'editor'
         ? root.querySelector<HTMLElement>('[part=editor-input]')
-        : root.querySelector<HTMLInputElement>(`.actions [name=${name}][data-id="${CSS.escape(next.id)}"]:not(:disabled)`);
+        : root.querySelector<HTMLButtonElement>(`.actions [name=${name}][value="${CSS.escape(next.id)}"]:not(:disabled)`);
     (find(next.name) ?? (next.or ? find(next.or) : null))?.focus();
   }
 
@@ -85,8 +85,8 @@ export class MessageActionsController implements ReactiveController {
     const target = event.target as Element;
     const copy = target.closest<HTMLButtonElement>('.code-block .copy');
     if (copy) return copyCode(copy, this.#strings());
-    const button = target.closest<HTMLInputElement>('.actions [name]');
-    const message = button && this.#session.messages.find(({ id }) => id === button.dataset.id);
+    const button = target.closest<HTMLButtonElement>('.actions button');
+    const message = button && this.#session.messages.find(({ id }) => id === button.value);
     if (!message) return;
     const { name } = button;
     if (name === 'copy') void this.#copy(button, message);
@@ -110,7 +110,7 @@ export class MessageActionsController implements ReactiveController {
     return this.#session.messages.find(({ id }) => id === editing.id);
   }
 
-  async #copy(button: HTMLInputElement, message: ChatMessage): Promise<void> {
+  async #copy(button: HTMLButtonElement, message: ChatMessage): Promise<void> {
     const content = button.closest('.message')?.querySelector('.content');
     if (content && (await copyText(button, message.content, content, this.#strings())))
       emit(this.#host, 'ai-chat-copy', { message });

@@ -259,11 +259,10 @@ export function copyCode(button: HTMLButtonElement, labels: CodeLabels): void {
 /**
  * Copies `text`, and says so on `button` for a moment. Without a clipboard
  * (an insecure page, a refused permission) it selects `shown` instead, so
- * the reader can copy it with the keyboard. The button's label is its own
- * (a `<button>`'s text, an `<input type="button">`'s value): no template
- * part lives inside it. Resolves with whether it was copied.
+ * the reader can copy it with the keyboard. The button's text is its own:
+ * no template part lives inside it. Resolves with whether it was copied.
  */
-export async function copyText(button: HTMLButtonElement | HTMLInputElement, text: string, shown: Node, labels: CodeLabels): Promise<boolean> {
+export async function copyText(button: HTMLElement, text: string, shown: Node, labels: CodeLabels): Promise<boolean> {
   let copied = true;
   try {
     await navigator.clipboard.writeText(text);
@@ -271,8 +270,7 @@ export async function copyText(button: HTMLButtonElement | HTMLInputElement, tex
     getSelection()?.selectAllChildren(shown);
     copied = false;
   }
-  const label = button.localName === 'input' ? 'value' : 'textContent';
-  button[label] = copied ? labels.copied : labels.copyFailed;
-  setTimeout(() => (button[label] = labels.copy), LABEL_MS);
+  button.textContent = copied ? labels.copied : labels.copyFailed;
+  setTimeout(() => (button.textContent = labels.copy), LABEL_MS);
   return copied;
 }
