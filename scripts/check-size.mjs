@@ -15,13 +15,13 @@ import { gzipSync } from 'node:zlib';
 import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
 
 /**
- * A ratchet, not a goal. 48,540 B measured when set on 2026-12-04 (session
- * 8), up from 48,310 B, all for #17's long conversations: the actions as
- * `<input type="button">` and their styles, a settled answer's markdown in
- * its text box (about +90 B together: 42 -> 39 nodes a plain answer), the
- * settled part kept while an answer streams (about +70 B), the first save
- * after a load reusing what storage held (about +55 B). Session 7 had set
- * 48,310 B, up from 48,045 B: #17's shelves of groups and slots that keep their
+ * A ratchet, not a goal. 48,587 B measured when set on 2026-12-04 (session
+ * 8), up from 48,310 B, all for #17's long conversations: a settled
+ * answer's markdown in its text box (about +50 B: 42 -> 41 nodes a plain
+ * answer), the settled part kept while an answer streams (about +70 B), the
+ * first save after a load reusing what storage held when it is in stored
+ * form (about +110 B), a settled question's file note following a full
+ * storage (about +20 B). Session 7 had set 48,310 B, up from 48,045 B: #17's shelves of groups and slots that keep their
  * place (+175 B), fewer nodes per settled message (+23 B), saves spaced by their cost (+45 B), a review's fixes (+26 B). Session 6 had gone from 45,134 B to 48,063 B: a review's fixes (an open editor kept by id across
  * another tab's save, another tab's unfinished answer kept aside as
  * interrupted, messages other tabs added kept through saves; +118 B), file sizes in each language's units and decimal
@@ -37,7 +37,7 @@ import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
  * bytes its issue allows: see their notes and docs/performance.md. Before:
  * 36,700 B (session 3), 31,734 B at a45903f.
  */
-const BUDGET = 48_560;
+const BUDGET = 48_600;
 const args = process.argv.slice(2);
 const file = args.find((arg) => !arg.startsWith('--')) ?? new URL('../dist/ai-chat.iife.js', import.meta.url).pathname;
 const code = readFileSync(file, 'utf8');
