@@ -405,13 +405,14 @@ const same = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.le
  * A settled message (finished, and not among the last few) is built once as
  * plain DOM: rendered by Lit into a detached box, then stripped of Lit's
  * markers (comment nodes, two thirds of a message's nodes), of the
- * templates' indentation and of the markdown's own wrapper. Nothing in it changes any more (no Retry, Stop or
- * Approve: those live on the last messages; its actions are served by one
- * listener on the log, and a new feedback or version is a new message
- * object; a code block's Copy too), so it needs no bindings and holds no
- * listener: one would keep the whole render (parts, markers) alive with it.
- * It is made again only when something it shows changes (its content, the
- * language, images, the highlighter).
+ * templates' indentation and of the markdown's own wrapper. Nothing in it
+ * changes any more (no Retry, Stop or Approve: those live on the last
+ * messages; its actions are served by one listener on the log, and a new
+ * feedback or version is a new message object; a code block's Copy too),
+ * so it needs no bindings and holds no listener: one would keep the whole
+ * render (parts, markers) alive with it. It is made again only when
+ * something it shows changes (its content, the language, images, the
+ * highlighter, a file newly left unsaved).
  */
 function renderSettled(view: ChatView, message: ChatMessage): Element | TemplateResult | typeof nothing {
   const shows = showsOf(view, message);
