@@ -15,8 +15,12 @@ import { gzipSync } from 'node:zlib';
 import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
 
 /**
- * A ratchet, not a goal. 48,587 B measured when set on 2026-12-04 (session
- * 8), up from 48,310 B, all for #17's long conversations: a settled
+ * A ratchet, not a goal. 48,706 B measured when set on 2026-12-04 (session
+ * 9), up from 48,587 B, all for the fixes a review of session 8 asked for:
+ * a file's "not saved" mark cleared again when a later save keeps its bytes,
+ * set on the file shown after another tab's save, and a new mark rebuilding
+ * only its own message's DOM, not 2,000 (about +120 B). Session 8 had set
+ * 48,587 B, up from 48,310 B, all for #17's long conversations: a settled
  * answer's markdown in its text box (about +50 B: 42 -> 41 nodes a plain
  * answer), the settled part kept while an answer streams (about +70 B), the
  * first save after a load reusing what storage held when it is in stored
@@ -37,7 +41,7 @@ import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
  * bytes its issue allows: see their notes and docs/performance.md. Before:
  * 36,700 B (session 3), 31,734 B at a45903f.
  */
-const BUDGET = 48_600;
+const BUDGET = 48_710;
 const args = process.argv.slice(2);
 const file = args.find((arg) => !arg.startsWith('--')) ?? new URL('../dist/ai-chat.iife.js', import.meta.url).pathname;
 const code = readFileSync(file, 'utf8');

@@ -384,19 +384,25 @@ const COMMENT_NODE = 8;
 
 const settledNodes = new WeakMap<ChatMessage, { shows: unknown[]; node: Element | typeof nothing }>();
 
+/** The view's values a settled message's DOM depends on. */
+const viewShows = (view: ChatView): unknown[] => [view.strings, view.markdown, view.allowImages, view.highlighter, view.actions];
 /**
- * The view's values a settled message's DOM depends on. A file newly marked
- * unsaved (a save past the quota, rare) builds every settled message again:
- * a question's file note must not go on saying it was kept.
+ * What a box of settled messages was checked against: the view's values,
+ * and how often a file's "not saved" mark moved. A move has every box check
+ * its messages again (cheap); only a message whose own files' marks changed
+ * is built again.
  */
-const viewShows = (view: ChatView): unknown[] => [view.strings, view.markdown, view.allowImages, view.highlighter, view.actions, unsavedMarks];
-/** What a settled message shows: its own fields and the view's. */
+const boxShows = (view: ChatView): unknown[] => [...viewShows(view), unsavedMarks];
+/** How many of a message's files are marked not saved. */
+const unsavedCount = (message: ChatMessage) => message.parts?.filter((part) => unsavedFiles.has(part)).length;
+/** What a settled message shows: its own fields (its files' marks too) and the view's. */
 const showsOf = (view: ChatView, message: ChatMessage): unknown[] => [
   message.content,
   message.status,
   message.parts,
   message.reasoning,
   message.error,
+  unsavedCount(message),
   ...viewShows(view),
 ];
 const same = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((value, i) => value === b[i]);
@@ -412,7 +418,7 @@ const same = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.le
  * so it needs no bindings and holds no listener: one would keep the whole
  * render (parts, markers) alive with it. It is made again only when
  * something it shows changes (its content, the language, images, the
- * highlighter, a file newly left unsaved).
+ * highlighter, a file of its own marked or no longer marked unsaved).
  */
 function renderSettled(view: ChatView, message: ChatMessage): Element | TemplateResult | typeof nothing {
   const shows = showsOf(view, message);
@@ -541,7 +547,7 @@ function renderMessages(view: ChatView): TemplateResult {
     messages[index]!.id !== view.editing?.id;
   /** Messages before this are in groups, or loose in a group's place. */
   const groupedEnd = Math.max(0, settledEnd - (settledEnd % GROUP));
-  const shows = viewShows(view);
+  const shows = boxShows(view);
   const settledGroup = (start: number) =>
     settledBox(view, shows, 'group', start, (index) => {
       const member = isSettled(index) ? renderSettled(view, messages[index]!) : undefined;

@@ -10,9 +10,13 @@ import { dataBytes } from './attachments.js';
  */
 export const MAX_SAVED_FILE_BYTES = 1_000_000;
 
-/** File parts shown now whose bytes the last save left out: they carry a "not saved" note. */
+/**
+ * File parts shown now whose bytes the last save that wrote them left out:
+ * they carry a "not saved" note, until a save keeps their bytes again (the
+ * reader made room, or the conversation got shorter).
+ */
 export const unsavedFiles = new WeakSet<object>();
-/** How many files have been marked unsaved so far: a settled message built before a mark is built again. */
+/** How many times a file's mark was set or cleared: settled messages are checked again when it moves. */
 export let unsavedMarks = 0;
 
 /**
@@ -186,8 +190,13 @@ export class ConversationStore {
     if (!result.ok) return result;
     const messages = result.messages.map((message) => this.#adopt(message, interruptedText));
     // Storage holds `raw`, now known message by message: the first save after
-    // a load (the first question) need not parse 2 MB again (#17).
-    this.#written = { raw, messages: result.messages };
+    // a load (the first question) need not parse 2 MB again (#17). A message
+    // unchanged since it was shown is known as the shown object: a save
+    // merges with these, and marks the files of what it writes, so the marks
+    // must land on what is shown, not on a copy nobody sees.
+    // (A shown message that is a stored form is stored as it is: #adopt
+    // hands one back only while its JSON is what storage holds.)
+    this.#written = { raw, messages: messages.map((shown, i) => (keptForms.has(shown) ? shown : result.messages[i]!)) };
     return { ok: true, messages };
   }
 
@@ -218,6 +227,7 @@ export class ConversationStore {
         // What `JSON.stringify({ v, messages })` writes, from each message's JSON, most of them written before.
         const next = `{"v":${VERSION},"messages":[${forms.map((form) => form.json).join(',')}]}`;
         storage.setItem(this.key, next);
+        for (const form of forms) markFiles(form);
         // Read back: Chromium hands out the very string it keeps, so the next
         // save sees it unchanged by identity, not by comparing megabytes.
         this.#written = { raw: storage.getItem(this.key) ?? next, messages: forms.map((form) => form.kept) };
@@ -272,7 +282,7 @@ export class ConversationStore {
     // A finished message read from storage is its own stored form, with that
     // JSON: the next save writes it as it is instead of making it again.
     if (!known && !isInProgress(stored) && !stored.versions && isStoredForm(stored)) {
-      const form = { kept: stored, json, depth: 0, final: true };
+      const form = { kept: stored, json, depth: 0, final: true, files: dataFiles(stored.parts) };
       formsFor(MAX_SAVED_FILE_BYTES).set(stored, form);
       keptForms.set(stored, form);
     }
@@ -351,6 +361,22 @@ interface Saved {
   depth: number;
   /** Nothing in it is in progress: it cannot change, so its form can be kept. */
   final: boolean;
+  /** Its file parts that carry bytes (versions' too), each with whether it left the bytes out: a save that writes it marks them so. */
+  files: Array<[part: object, leftOut: boolean]>;
+}
+
+/** `parts`' files that carry their bytes (a `data:` URL, what a save may leave out), each with `leftOut`. */
+const dataFiles = (parts: readonly ChatPart[] = [], leftOut = false) =>
+  parts.flatMap((part): Saved['files'] => (part.type === 'file' && dataBytes(part.url) ? [[part, leftOut]] : []));
+
+/** Marks the files of a form just written as saved or not saved. */
+function markFiles({ files }: Saved): void {
+  for (const [part, leftOut] of files) {
+    if (leftOut === unsavedFiles.has(part)) continue;
+    unsavedMarks++;
+    if (leftOut) unsavedFiles.add(part);
+    else unsavedFiles.delete(part);
+  }
 }
 
 /**
@@ -360,8 +386,9 @@ interface Saved {
  * so its JSON is written once, not again on every save while an answer
  * streams below a long conversation. A message in progress changes in
  * place, so its form (and that of a message holding it in its versions) is
- * made afresh each save. Files left unsaved were marked when the form was
- * made (`unsavedFiles` keeps its parts), so a kept form marks nothing anew.
+ * made afresh each save. A form knows which files it left out; they are
+ * marked once it is written (`markFiles`), not when it is made: a write
+ * that fails (the quota) is made again without any file bytes.
  */
 const savedForms = new Map<number, WeakMap<ChatMessage, Saved>>();
 /** The forms of finished messages by the copy kept: its JSON is the copy's own `JSON.stringify`. */
@@ -384,7 +411,9 @@ function saved(message: ChatMessage, maxFileBytes: number, depth = 0): Saved {
   const forms = formsFor(maxFileBytes);
   const known = forms.get(message);
   if (known?.depth === depth) return known;
-  const fields = plain(message, maxFileBytes);
+  const leaveOut = fileBytes(message.parts) > maxFileBytes;
+  const fields = plain(message, leaveOut);
+  const files = dataFiles(message.parts, leaveOut);
   let final = !isInProgress(message);
   const versions =
     message.versions && depth < MAX_VERSION_DEPTH
@@ -392,6 +421,7 @@ function saved(message: ChatMessage, maxFileBytes: number, depth = 0): Saved {
           if (inner.role === 'system') return undefined;
           const form = saved(inner, maxFileBytes, depth + 1);
           final &&= form.final;
+          files.push(...form.files);
           return form;
         })
       : undefined;
@@ -405,8 +435,9 @@ function saved(message: ChatMessage, maxFileBytes: number, depth = 0): Saved {
         json: `${fieldsJson.slice(0, -1)},"versions":{"before":${list(versions.before)},"after":${list(versions.after)}}}`,
         depth,
         final,
+        files,
       }
-    : { kept: fields, json: fieldsJson, depth, final };
+    : { kept: fields, json: fieldsJson, depth, final, files };
   if (final) {
     forms.set(message, form).set(form.kept, form);
     keptForms.set(form.kept, form);
@@ -417,18 +448,12 @@ function saved(message: ChatMessage, maxFileBytes: number, depth = 0): Saved {
 /**
  * The stored fields but versions. `JSON.stringify` leaves out the ones that
  * are undefined, so a message without reasoning, error or parts is stored
- * without those keys. Files over `maxFileBytes` (all of a message's
- * together) are kept without their bytes: an empty `url`, shown as "not saved".
+ * without those keys. With `leaveOutFiles` (its files are over the budget,
+ * all of a message's together), files are kept without their bytes: an
+ * empty `url`, shown as "not saved".
  */
-function plain({ id, role, content, status, reasoning, error, parts, feedback }: ChatMessage, maxFileBytes: number): ChatMessage {
-  if (fileBytes(parts) > maxFileBytes) {
-    parts = parts!.map((part): ChatPart => {
-      if (part.type !== 'file' || !dataBytes(part.url)) return part;
-      if (!unsavedFiles.has(part)) unsavedMarks++;
-      unsavedFiles.add(part);
-      return { ...part, url: '' };
-    });
-  }
+function plain({ id, role, content, status, reasoning, error, parts, feedback }: ChatMessage, leaveOutFiles: boolean): ChatMessage {
+  if (leaveOutFiles) parts = parts!.map((part): ChatPart => (part.type === 'file' && dataBytes(part.url) ? { ...part, url: '' } : part));
   return { id, role, content, status, reasoning, error, parts, feedback };
 }
 

@@ -3,6 +3,7 @@ import type { AiChat } from '../src/ai-chat.js';
 import type { ChatMessage } from '../src/types.js';
 import type { RequestMessage } from '../src/types.js';
 import { bubbleTexts, input, part, scenario, shadow, sleep, type, until, wordStream } from './helpers.js';
+import { fillStorageBut } from './fill-storage.js';
 import { loadCorpus } from './xss-kit.js';
 import { setup } from './handler-helpers.js';
 
@@ -397,28 +398,15 @@ describe('attachments: upload', () => {
   });
 });
 
-/** Fills this origin's storage quota under the key `filler`, but for about `room` characters. */
-function fillStorageBut(room: number): void {
-  let filler = 'x'.repeat(1 << 20);
-  let stored = '';
-  while (filler.length > 1000) {
-    try {
-      localStorage.setItem('filler', stored + filler);
-      stored += filler;
-    } catch {
-      filler = filler.slice(filler.length >> 1);
-    }
-  }
-  localStorage.setItem('filler', stored.slice(0, -room));
-}
+/** The file chips of the questions sent, as their text reads. */
+const sentChips = (el: AiChat) =>
+  [...shadow(el).querySelectorAll('.message.user [part~="attachment"]')].map((chip) => chip.textContent!.replace(/\s+/g, ' ').trim());
 
 describe('attachments: persist', () => {
   const key = () => `test-files-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   afterEach(() => {
     for (const stored of Object.keys(localStorage)) if (stored.startsWith('ai-chat:test-') || stored === 'filler') localStorage.removeItem(stored);
   });
-  const sentChips = (el: AiChat) =>
-    [...shadow(el).querySelectorAll('.message.user [part~="attachment"]')].map((chip) => chip.textContent!.replace(/\s+/g, ' ').trim());
 
   it('keeps a small file whole, and a large one as its name with a visible "Not saved"', async () => {
     const name = key();
@@ -494,6 +482,31 @@ describe('attachments: persist, a question far up', () => {
       expect(note()).to.equal('Not saved');
     } finally {
       localStorage.removeItem('filler');
+      localStorage.removeItem(`ai-chat:${name}`);
+    }
+  });
+
+  it('a file newly left unsaved rebuilds only its own message: the settled ones above stay as they were', async () => {
+    const name = `test-files-mark-${Date.now()}`;
+    const messages: ChatMessage[] = Array.from({ length: 20 }, (_, i) => [
+      { id: `u${i}`, role: 'user' as const, content: `Q${i}`, status: 'done' as const },
+      { id: `a${i}`, role: 'assistant' as const, content: `A **${i}**`, status: 'done' as const },
+    ]).flat();
+    const flow = await scenario(wordStream(['Ok.']));
+    const el = await fixture<AiChat>(html`<ai-chat endpoint=${flow.url} accept="image/*" persist=${name}></ai-chat>`);
+    el.messages = messages;
+    await until(() => shadow(el).querySelectorAll('.message').length === 40, 'every message shown');
+    const first = shadow(el).querySelector('.group .message')!;
+    try {
+      // Over the 1 MB a message keeps: saved without its bytes, storage free or not.
+      await pick(el, sized('large.png', 1_100_000));
+      const done = new Promise((resolve) => el.addEventListener('ai-chat-done', resolve, { once: true }));
+      sendButton(el).click();
+      await done;
+      await el.updateComplete;
+      expect(sentChips(el).at(-1)).to.equal('large.png Not saved');
+      expect(first.isConnected && shadow(el).querySelector('.group .message') === first).to.equal(true);
+    } finally {
       localStorage.removeItem(`ai-chat:${name}`);
     }
   });

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { nextStreamingSave } from '../src/controllers/conversation-sync.js';
 import { ConversationStore, newMessageId, unsavedFiles } from '../src/conversation-store.js';
 import type { ChatPart } from '../src/stream/parts.js';
+import { fillStorageBut } from './fill-storage.js';
 import type { ChatMessage, MessageStatus } from '../src/types.js';
 
 // The store on its own, against the browser's real localStorage. Two stores
@@ -463,6 +464,55 @@ describe('saving after a load', () => {
     ];
     const { stored } = loadAndSaveAgain(messages);
     expect(stored).to.equal(JSON.stringify({ v: 1, messages: [...messages, { id: 'next', role: 'user', content: 'Next', status: 'done' }] }));
+  });
+});
+
+describe('files a full storage left out', () => {
+  const key = () => `test-store-full-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const withFile = (content: string): ChatMessage => ({
+    ...message('user', content),
+    parts: [{ type: 'text', text: content }, { type: 'file', mediaType: 'image/png', filename: 'a.png', url: `data:image/png;base64,${'A'.repeat(300_000)}` }],
+  });
+  const fileOf = (m: ChatMessage) => m.parts![1]!;
+  const storedUrls = (name: string) =>
+    (JSON.parse(localStorage.getItem(`ai-chat:${name}`)!) as { messages: ChatMessage[] }).messages.flatMap((m) =>
+      (m.parts ?? []).flatMap((p) => (p.type === 'file' ? [p.url.length] : [])),
+    );
+  afterEach(() => {
+    localStorage.removeItem('filler');
+    for (const stored of Object.keys(localStorage)) if (stored.startsWith('ai-chat:test-store-full-')) localStorage.removeItem(stored);
+  });
+
+  it('a file saved without its bytes is no longer marked once a save keeps them (the reader made room)', () => {
+    const name = key();
+    const store = new ConversationStore(name);
+    const question = withFile('Q');
+    fillStorageBut(50_000);
+    store.save([question]);
+    expect([storedUrls(name), unsavedFiles.has(fileOf(question))]).to.deep.equal([[0], true]);
+    localStorage.removeItem('filler');
+    store.save([question, message('assistant', 'A')]);
+    expect([storedUrls(name), unsavedFiles.has(fileOf(question))]).to.deep.equal([[(fileOf(question) as { url: string }).url.length], false]);
+  });
+
+  it('after another tab saved, a full storage marks the file this tab shows, not a copy of it', () => {
+    const name = key();
+    const other = new ConversationStore(name);
+    const question = withFile('Q');
+    other.save([question]);
+    const store = new ConversationStore(name);
+    const loaded = store.load(INTERRUPTED);
+    if (!loaded.ok) throw new Error(loaded.reason);
+    // The other tab adds an answer; this tab takes the storage event's value in.
+    other.save([question, message('assistant', 'A')]);
+    const changed = store.parse(localStorage.getItem(`ai-chat:${name}`)!);
+    if (!changed.ok) throw new Error(changed.reason);
+    const shown = changed.messages;
+    expect(shown[0] === loaded.messages[0]).to.equal(true);
+    fillStorageBut(50_000);
+    // A question with a file of its own: the two files do not fit, the text does.
+    store.save([...shown, withFile('Next')]);
+    expect([storedUrls(name), unsavedFiles.has(fileOf(shown[0]!))]).to.deep.equal([[0, 0], true]);
   });
 });
 
