@@ -135,7 +135,7 @@ export class ConversationStore {
   readonly key: string;
   #storage: () => Storage | undefined;
   /** The latest message this page took from storage for each id, with the stored JSON it came from. */
-  #adopted = new Map<string, { message: ChatMessage; json: string }>();
+  #adopted = new Map<string, { message: ChatMessage; json: string; stored: ChatMessage }>();
   /** Every message object this page took from storage: another page wrote it, so only that page changes it. */
   #theirs = new WeakSet<ChatMessage>();
   /** Ids this page has seen stored, so one missing locally was removed here, not added elsewhere. */
@@ -188,15 +188,14 @@ export class ConversationStore {
   parse(raw: string, interruptedText?: string): LoadResult {
     const result = readStored(raw);
     if (!result.ok) return result;
-    const messages = result.messages.map((message) => this.#adopt(message, interruptedText));
+    const sources: ChatMessage[] = [];
+    const messages = result.messages.map((message) => this.#adopt(message, interruptedText, true, sources));
     // Storage holds `raw`, now known message by message: the first save after
-    // a load (the first question) need not parse 2 MB again (#17). A message
-    // unchanged since it was shown is known as the shown object: a save
-    // merges with these, and marks the files of what it writes, so the marks
-    // must land on what is shown, not on a copy nobody sees.
-    // (A shown message that is a stored form is stored as it is: #adopt
-    // hands one back only while its JSON is what storage holds.)
-    this.#written = { raw, messages: messages.map((shown, i) => (keptForms.has(shown) ? shown : result.messages[i]!)) };
+    // a load (the first question) need not parse 2 MB again (#17). Each as
+    // the object read when it was first adopted: the one shown is made from
+    // it (and shares its parts), so a save that marks the files it writes
+    // marks what is shown, not a copy nobody sees.
+    this.#written = { raw, messages: sources };
     return { ok: true, messages };
   }
 
@@ -271,8 +270,12 @@ export class ConversationStore {
     return message;
   }
 
-  /** `shown`: the page takes the message in now (a load, a storage event); not one a save merely keeps. */
-  #adopt(stored: ChatMessage, interruptedText?: string, shown = true): ChatMessage {
+  /**
+   * `shown`: the page takes the message in now (a load, a storage event); not
+   * one a save merely keeps. `sources` gets the object read that the message
+   * returned was made from (the first read of it, while it is unchanged).
+   */
+  #adopt(stored: ChatMessage, interruptedText?: string, shown = true, sources?: ChatMessage[]): ChatMessage {
     if (shown) this.#known.add(stored.id);
     if (isInProgress(stored) && !isOwnId(stored.id)) this.#unfinished.add(stored.id);
     else this.#unfinished.delete(stored.id);
@@ -290,10 +293,12 @@ export class ConversationStore {
     if (previous?.json === json) {
       // The same string from now on: comparing every message of a long conversation by content on each save adds up.
       previous.json = json;
+      sources?.push(previous.stored);
       return previous.message;
     }
     const message = settle(stored, interruptedText);
-    this.#adopted.set(stored.id, { message, json });
+    sources?.push(stored);
+    this.#adopted.set(stored.id, { message, json, stored });
     this.#theirs.add(message);
     return message;
   }

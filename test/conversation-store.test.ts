@@ -495,10 +495,18 @@ describe('files a full storage left out', () => {
     expect([storedUrls(name), unsavedFiles.has(fileOf(question))]).to.deep.equal([[(fileOf(question) as { url: string }).url.length], false]);
   });
 
-  it('after another tab saved, a full storage marks the file this tab shows, not a copy of it', () => {
+  for (const [kind, asked] of [
+    ['a question', () => withFile('Q')],
+    // Edit keeps the question's files, and the question before the edit in its versions.
+    ['an edited question', (): ChatMessage => {
+      const before = withFile('Q0');
+      return { ...message('user', 'Q1'), parts: [{ type: 'text', text: 'Q1' }, fileOf(before)], versions: { before: [[before]], after: [] } };
+    }],
+  ] as const)
+  it(`after another tab saved, a full storage marks the file this tab shows of ${kind}, not a copy of it`, () => {
     const name = key();
     const other = new ConversationStore(name);
-    const question = withFile('Q');
+    const question = asked();
     other.save([question]);
     const store = new ConversationStore(name);
     const loaded = store.load(INTERRUPTED);
