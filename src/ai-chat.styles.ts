@@ -468,6 +468,10 @@ export const styles = css`
     color: inherit;
     border-color: transparent;
   }
+  /* A button named by its text shows its name: no text node of its own (see renderActions). */
+  .actions button:empty::after {
+    content: attr(aria-label);
+  }
   .actions [aria-pressed='true'] {
     border-color: currentColor;
   }

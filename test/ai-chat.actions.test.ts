@@ -12,6 +12,7 @@ import {
   scenario,
   shadow,
   textOnly,
+  shownLabel,
   until,
   wordStream,
   type Scenario,
@@ -134,13 +135,33 @@ describe('message actions: Copy', () => {
     const event = await copied;
     expect(event.detail.message).to.equal(el.messages[1]);
     expect(await navigator.clipboard.readText()).to.equal('**Bold** and `code`\n\n- item');
-    expect(button.textContent).to.equal('Copied');
-    expect(button.getAttribute('aria-label')).to.equal(null);
-    await until(() => button.textContent === 'Copy', 'the label back', 3000);
+    // What it shows is what it is called.
+    expect([shownLabel(button), button.getAttribute('aria-label')]).to.deep.equal(['Copied', 'Copied']);
+    await until(() => shownLabel(button) === 'Copy', 'the label back', 3000);
+    expect(button.getAttribute('aria-label')).to.equal('Copy');
   });
 });
 
 describe('message actions in a short conversation', () => {
+  it('a selection across answers copies their text, not their actions\' labels, which still show and name the buttons', async () => {
+    const el = await fixture<AiChat>(html`<ai-chat actions="copy regenerate edit"></ai-chat>`);
+    el.messages = [
+      { id: 'u0', role: 'user', content: 'Question 0', status: 'done' },
+      { id: 'a0', role: 'assistant', content: 'Answer **0**', status: 'done' },
+      { id: 'u1', role: 'user', content: 'Question 1', status: 'done' },
+      { id: 'a1', role: 'assistant', content: 'Answer 1', status: 'done' },
+    ];
+    await until(() => shadow(el).querySelectorAll('.message').length === 4, 'every message');
+    await el.updateComplete;
+    getSelection()!.selectAllChildren(shadow(el).querySelector('.log')!);
+    const selected = getSelection()!.toString();
+    getSelection()!.removeAllRanges();
+    expect(selected.replace(/\s+/g, ' ').trim()).to.equal('Question 0 Answer 0 Question 1 Answer 1');
+    expect([...actionsOf(el, 1).keys()]).to.deep.equal(['Copy', 'Regenerate']);
+    expect([...actionsOf(el, 1).values()].map(shownLabel)).to.deep.equal(['Copy', 'Regenerate']);
+    expect([...actionsOf(el, 2).values()].map(shownLabel)).to.deep.equal(['Edit']);
+  });
+
   it('a rating keeps every message on screen and the focus on its button', async () => {
     const el = await fixture<AiChat>(html`<ai-chat actions="copy feedback"></ai-chat>`);
     el.addEventListener('ai-chat-feedback', () => {});
@@ -175,7 +196,7 @@ describe('a code block\'s Copy', () => {
     await until(() => button.textContent === 'Copied', 'the button says so');
     expect(await navigator.clipboard.readText()).to.equal('npm test\n');
     // The answer's own Copy is another button: untouched.
-    expect(action(el, 1, 'Copy').textContent).to.equal('Copy');
+    expect(shownLabel(action(el, 1, 'Copy'))).to.equal('Copy');
   });
 });
 
@@ -503,7 +524,7 @@ describe('message actions: accessibility', () => {
       // Targets of at least 24 × 24 px (WCAG 2.5.8).
       for (const button of shadow(el).querySelectorAll('[part~=action-button]')) {
         const { width, height } = button.getBoundingClientRect();
-        expect(Math.min(width, height), button.textContent!).to.be.at.least(24);
+        expect(Math.min(width, height), shownLabel(button)).to.be.at.least(24);
       }
     });
   }

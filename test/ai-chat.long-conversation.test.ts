@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { AiChat } from '../src/ai-chat.js';
 import type { ChatMessage } from '../src/types.js';
-import { bubbleTexts, scenario, shadow, until, wordStream } from './helpers.js';
+import { bubbleTexts, scenario, shadow, shownLabel, until, wordStream } from './helpers.js';
 
 // Long conversations (#17): finished messages far from the end are built
 // once as plain DOM (no template markers), in groups the browser skips while
@@ -38,13 +38,13 @@ describe('long conversations', () => {
     const texts = bubbleTexts(el);
     expect(texts).to.have.length(120);
     expect(texts[0]).to.equal('Question 0');
-    // A settled answer reads exactly as a live one (the last ten are live).
+    // A settled answer reads exactly as a live one (the last four are live).
     expect(texts[119]).to.contain('Answer 59');
     expect(texts[1]).to.equal(texts[119]!.replaceAll('59', '0'));
     const root = shadow(el);
     const groups = [...root.querySelectorAll<HTMLElement>('.group')];
-    // 110 settled messages (all but the last 10): 22 groups of 5, the first 20 of them on a shelf of 100.
-    expect(groups.map((g) => g.querySelectorAll('.message').length)).to.deep.equal(Array(22).fill(5));
+    // 116 settled messages (all but the last 4): 23 groups of 5 and one loose, the first 20 groups on a shelf of 100.
+    expect(groups.map((g) => g.querySelectorAll('.message').length)).to.deep.equal(Array(23).fill(5));
     const shelves = [...root.querySelectorAll<HTMLElement>('.shelf')];
     expect(shelves.map((shelf) => shelf.querySelectorAll(':scope > .group').length)).to.deep.equal([20]);
     expect(getComputedStyle(groups[0]!).contentVisibility).to.equal('auto');
@@ -80,20 +80,22 @@ describe('long conversations', () => {
     // its bubble and text box (the markdown's own wrapper moved into that box) and the actions row.
     const markdown = nodes(live.querySelector('.md')!, false);
     const actions = 1 + nodes(settled.querySelector('.actions')!);
-    expect(actions).to.equal(5);
+    // The row and its two buttons: a button named by its text holds none (its label is drawn from its name).
+    expect(actions).to.equal(3);
     expect(1 + nodes(settled)).to.equal(2 + markdown + actions);
     // It reads and measures as the live one (asking for its size lays out its skipped group).
-    const text = (bubble: Element) => [...bubble.querySelectorAll('.content, .actions')].map((part) => part.textContent!.trim()).join('|');
+    const text = (bubble: Element) =>
+      [bubble.querySelector('.content')!.textContent!.trim(), ...[...bubble.querySelectorAll('.actions button')].map(shownLabel)].join('|');
     expect(text(settled)).to.equal(text(live));
     expect(settled.getBoundingClientRect().height).to.equal(live.getBoundingClientRect().height);
     // The markdown is the answer's own text box, styled as markdown.
     const content = settled.querySelector('.content')!;
     expect(content.matches('.md') && getComputedStyle(content).whiteSpace === 'normal').to.equal(true);
-    expect([...settled.querySelectorAll('.actions button')].map((button) => button.textContent)).to.deep.equal(['Copy', 'Regenerate']);
+    expect([...settled.querySelectorAll('.actions button')].map(shownLabel)).to.deep.equal(['Copy', 'Regenerate']);
     // Copied, or (no clipboard without a user's gesture) the text selected for the keyboard: either way the label says so.
     const copy = settled.querySelector<HTMLButtonElement>('[name=copy]')!;
     copy.click();
-    await until(() => copy.textContent !== 'Copy', 'the copy button answered');
+    await until(() => shownLabel(copy) !== 'Copy', 'the copy button answered');
   });
 
   it('a settled code block still copies, and a new language reaches settled messages too', async () => {
@@ -114,15 +116,15 @@ describe('long conversations', () => {
     const el = await showing(conversation(55));
     el.endpoint = flow.url;
     const group = shadow(el).querySelector('.group')!;
-    expect(shadow(el).querySelectorAll('.group .message')).to.have.length(100);
+    expect(shadow(el).querySelectorAll('.group .message')).to.have.length(105);
     for (let i = 0; i < 5; i++) {
       const reply = await el.send(`More ${i}`);
       expect(reply?.status).to.equal('done');
     }
     await el.updateComplete;
-    // 120 messages: the first group is the same element, and the 110 settled now make eleven groups.
+    // 120 messages: the first group is the same element, and the 116 settled now make 23 groups.
     expect(shadow(el).querySelector('.group')).to.equal(group);
-    expect(shadow(el).querySelectorAll('.group .message')).to.have.length(110);
+    expect(shadow(el).querySelectorAll('.group .message')).to.have.length(115);
     expect(bubbleTexts(el).slice(-2)).to.deep.equal(['More 4', 'Fresh answer.']);
     expect(bubbleTexts(el)).to.have.length(120);
   });
@@ -140,28 +142,45 @@ describe('long conversations', () => {
     await until(() => root.querySelector('.editor') === null, 'the editor closed');
     await el.updateComplete;
     expect(bubbleTexts(el)).to.deep.equal(before);
-    expect([...root.querySelectorAll('.group')].map((g) => g.querySelectorAll('.message').length)).to.deep.equal(Array(22).fill(5));
+    expect([...root.querySelectorAll('.group')].map((g) => g.querySelectorAll('.message').length)).to.deep.equal(Array(23).fill(5));
     expect(root.querySelector('.shelf')!.querySelectorAll('.message')).to.have.length(100);
   });
 
   it('keeps the last messages\' DOM when the ones before them are put in a group', async () => {
     const flow = await scenario(wordStream(['Fresh ', 'answer.']));
-    // 24 messages: the first 10 in groups, the last 14 live or loose.
-    const el = await showing(conversation(12));
+    // 22 messages: the first 15 in groups, 3 settled loose, the last 4 live.
+    const el = await showing(conversation(11));
     el.endpoint = flow.url;
     const root = shadow(el);
     const bubble = (id: string) => root.querySelector(`button[value="${id}"]`)!.closest('.message')!;
-    const lastAnswer = bubble('a11');
+    const lastAnswer = bubble('a10');
     const details = lastAnswer.querySelector('pre')!;
-    expect(root.querySelectorAll('.group')).to.have.length(2);
+    expect(root.querySelectorAll('.group')).to.have.length(3);
     expect((await el.send('More'))?.status).to.equal('done');
     await el.updateComplete;
-    // 26 messages: a third group formed from messages 10-14, and the answer above the new one is the same element.
-    expect(root.querySelectorAll('.group')).to.have.length(3);
-    expect(bubble('a11')).to.equal(lastAnswer);
-    expect(lastAnswer.querySelector('pre')).to.equal(details);
-    expect(bubbleTexts(el)).to.have.length(26);
+    // 24 messages: a fourth group formed from messages 15-19, and the answer above the new one is the same element.
+    expect(root.querySelectorAll('.group')).to.have.length(4);
+    expect(bubble('a10') === lastAnswer && lastAnswer.querySelector('pre') === details).to.equal(true);
+    expect(bubbleTexts(el)).to.have.length(24);
     expect(bubbleTexts(el).slice(-2)).to.deep.equal(['More', 'Fresh answer.']);
+  });
+
+  it('an answer\'s "Thinking" the reader opened stays open once the answer settles', async () => {
+    const flow = await scenario(wordStream(['One.']), wordStream(['Two.']));
+    const messages = conversation(3).map((m) => (m.role === 'assistant' ? { ...m, reasoning: `Because ${m.id}.` } : m));
+    const el = await showing(messages);
+    el.endpoint = flow.url;
+    const root = shadow(el);
+    const bubble = () => root.querySelector('button[value="a2"]')!.closest('.message')!;
+    const thinking = bubble().querySelector('details')!;
+    thinking.open = true;
+    expect(comments(bubble()) > 0).to.equal(true);
+    // Two exchanges later the answer is settled: built again as plain DOM, with what the reader opened.
+    for (const question of ['More', 'Again']) expect((await el.send(question))?.status).to.equal('done');
+    await el.updateComplete;
+    expect(comments(bubble())).to.equal(0);
+    expect(bubble().querySelector('details')!.open).to.equal(true);
+    expect(root.querySelector('button[value="a1"]')!.closest('.message')!.querySelector('details')!.open).to.equal(false);
   });
 
   /** Renders until the view is steady (older messages come a batch per frame). */

@@ -153,3 +153,13 @@ export async function reloadPage(frame: HTMLIFrameElement): Promise<AiChat> {
 
 /** A request's messages as role and text only, for tests about which messages are sent (the parts beside them are tested in ai-chat.request). */
 export const textOnly = (messages: Array<{ role: string; content: string }>) => messages.map(({ role, content }) => ({ role, content }));
+
+/**
+ * The label a button shows: its text, or (an action named by its text, which
+ * holds no text node) its name as the styles draw it.
+ */
+export function shownLabel(button: Element): string {
+  if (button.textContent) return button.textContent;
+  const drawn = getComputedStyle(button, '::after').content;
+  return drawn === 'none' ? '' : (JSON.parse(drawn) as string);
+}

@@ -270,7 +270,9 @@ export async function copyText(button: HTMLElement, text: string, shown: Node, l
     getSelection()?.selectAllChildren(shown);
     copied = false;
   }
-  button.textContent = copied ? labels.copied : labels.copyFailed;
-  setTimeout(() => (button.textContent = labels.copy), LABEL_MS);
+  // A message's Copy shows its name (see renderActions); a code block's, its text.
+  const label = (text: string) => (button.childNodes.length ? (button.textContent = text) : button.setAttribute('aria-label', text));
+  label(copied ? labels.copied : labels.copyFailed);
+  setTimeout(() => label(labels.copy), LABEL_MS);
   return copied;
 }
