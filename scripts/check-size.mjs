@@ -15,14 +15,16 @@ import { gzipSync } from 'node:zlib';
 import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
 
 /**
- * A ratchet, not a goal. 48,857 B measured when set on 2026-12-04 (session
+ * A ratchet, not a goal. 48,984 B measured when set on 2026-12-04 (session
  * 9), up from 48,587 B: the fixes a review of session 8 asked for (a file's
  * "not saved" mark cleared again when a later save keeps its bytes, set on
  * the file shown after another tab's save, a new mark rebuilding only its
  * own message's DOM, not 2,000: about +135 B), and #17's fewer nodes (the
  * actions named by their aria-label, drawn by the styles: about +25 B; the
  * last 4 messages live instead of 10, what the reader opened carried into
- * a settled message: about +110 B). Session 8 had set
+ * a settled message: about +110 B; shelves far above the newest message
+ * made anew with plain groups, so the browser does not check 400 groups on
+ * every streaming frame: about +127 B). Session 8 had set
  * 48,587 B, up from 48,310 B, all for #17's long conversations: a settled
  * answer's markdown in its text box (about +50 B: 42 -> 41 nodes a plain
  * answer), the settled part kept while an answer streams (about +70 B), the
@@ -44,7 +46,7 @@ import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
  * bytes its issue allows: see their notes and docs/performance.md. Before:
  * 36,700 B (session 3), 31,734 B at a45903f.
  */
-const BUDGET = 48_860;
+const BUDGET = 48_990;
 const args = process.argv.slice(2);
 const file = args.find((arg) => !arg.startsWith('--')) ?? new URL('../dist/ai-chat.iife.js', import.meta.url).pathname;
 const code = readFileSync(file, 'utf8');

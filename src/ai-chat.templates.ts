@@ -490,6 +490,9 @@ interface SettledBox {
 
 /** Settled messages on a shelf: 20 groups. */
 const SHELF = 20 * GROUP;
+/** Per render: how many shelves may still be made anew to become far, and whether one had to wait (see settledBox). */
+let shelvesToRemake = 1;
+let remakeLater = false;
 const boxes = { group: new WeakMap<ChatMessage, SettledBox>(), shelf: new WeakMap<ChatMessage, SettledBox>() };
 /** Per kind of box: the messages it holds, and how many a member holds (a message, or a group). */
 const SIZES = { group: [GROUP, 1], shelf: [SHELF, GROUP] } as const;
@@ -521,9 +524,17 @@ function settledBox(
   let box = boxes[kind].get(messages[start]!);
   // Shown loose meanwhile (the settled part ended before it, say after a Regenerate far up): its members moved out.
   if (box && !box.members.every((made) => made === nothing || made.parentNode === box!.node)) box = undefined;
+  // A shelf far above the newest messages while the reader is there has its groups plain (see the styles). Made
+  // anew to become far: moved into a new box, they take their new style at once (in a skipped box, a group's
+  // style would wait until the box is laid out again, and the browser would go on checking it on every frame).
+  // Moving a shelf's 4,000 nodes takes a few ms: one shelf a render (back at the newest, 19 shelves took 80 ms).
+  let far = kind === 'shelf' && !view.awayFromLatest && start + 2 * SHELF <= messages.length;
+  if (far && box && !box.node.classList.contains('far') && !shelvesToRemake--) far = !(remakeLater = true);
+  if (!far) box?.node.classList.remove('far');
   const stillShows =
     box &&
     same(box.shows, shows) &&
+    far === box.node.classList.contains('far') &&
     box.messages.every((message, i) => message === messages[start + i] && !isInProgress(message) && message.id !== view.editing?.id);
   if (stillShows) return box!.node;
   const members: (Element | typeof nothing)[] = [];
@@ -536,9 +547,9 @@ function settledBox(
     }
     members.push(made);
   }
-  if (!box || !same(box.members, members)) {
+  if (!box || !same(box.members, members) || far !== box.node.classList.contains('far')) {
     box = { members, node: document.createElement('div'), messages: [], shows: [] };
-    box.node.className = kind;
+    box.node.className = far ? 'shelf far' : kind;
     box.node.append(...members.filter((made): made is Element => made !== nothing));
     boxes[kind].set(messages[start]!, box);
   }
@@ -612,10 +623,13 @@ function renderMessages(view: ChatView): TemplateResult {
   // While an answer streams below, the settled part is the same on every frame: checking its 2,000 messages and
   // 400 boxes each time was a tenth of the streaming cost (#17). Only the last render's part is kept, and only when
   // it was all boxes: a message shown loose (a huge answer still being shown, say) may change without a new key.
-  const key = [messages, groupedEnd, firstRendered, view.editing?.id, ...shows];
+  // (Whether the reader is at the newest decides which shelves are far: see settledBox.)
+  const key = [messages, groupedEnd, firstRendered, view.editing?.id, view.awayFromLatest, ...shows];
   const last = settledParts.get(view.on);
+  shelvesToRemake = 1;
+  remakeLater = false;
   const settled = last && same(last.key, key) ? last.part : shelves(true);
-  if (boxed) settledParts.set(view.on, { key, part: settled });
+  if (boxed && !remakeLater) settledParts.set(view.on, { key, part: settled });
   else settledParts.delete(view.on);
   return html`${groupedEnd > firstRendered ? html`<div class="settled">${settled}</div>` : nothing}${shelves(false)}`;
 }

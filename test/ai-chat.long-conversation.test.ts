@@ -56,6 +56,31 @@ describe('long conversations', () => {
     expect(root.querySelector('[role="log"]')!.querySelectorAll('.message')).to.have.length(120);
   });
 
+  it('while the reader is at the newest, a shelf far above has plain groups; a jump up makes them skippable before it is laid out', async () => {
+    const el = await showing(conversation(110));
+    const root = shadow(el);
+    const shelves = () => [...root.querySelectorAll<HTMLElement>('.shelf')];
+    expect(shelves()).to.have.length(2);
+    const skippable = (box: Element) => getComputedStyle(box).contentVisibility === 'auto';
+    const firstGroups = () => shelves().map((shelf) => shelf.querySelector('.group')!);
+    // Skipped whole anyway, the far shelf's groups need not be checked by the browser on every frame; the last
+    // shelf's groups, maybe near the view, stay skippable one by one.
+    expect([...shelves().map(skippable), ...firstGroups().map(skippable)]).to.deep.equal([true, true, false, true]);
+    // The scrollbar dragged to the top: re-rendered before the frame is laid out, so the browser lays out the
+    // groups in view, not the shelf's 100 messages.
+    root.querySelector('.transcript')!.scrollTop = 0;
+    await new Promise(requestAnimationFrame);
+    await new Promise(requestAnimationFrame);
+    expect(skippable(firstGroups()[0]!)).to.equal(true);
+    const laidOut = () => [...shelves()[0]!.querySelectorAll('.message')].filter((m) => m.checkVisibility({ contentVisibilityAuto: true })).length;
+    expect(await until(laidOut, 'the messages in view laid out')).to.be.within(1, 20);
+    // Back at the newest: plain again, every message still shown in order.
+    const before = bubbleTexts(el);
+    root.querySelector<HTMLButtonElement>('.jump')!.click();
+    await until(() => !skippable(firstGroups()[0]!), 'the far groups plain again');
+    expect(bubbleTexts(el)).to.deep.equal(before);
+  });
+
   it('a settled plain answer is its markdown, its bubble, one text box and its actions: nothing more, and reads, looks and acts as a live one', async () => {
     // The measure (#17): prose with bold, italics, inline code, a link and a tight list.
     const plain =
