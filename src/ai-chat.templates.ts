@@ -328,15 +328,22 @@ function renderEditor(view: ChatView, editing: Editing): TemplateResult {
   </form>`;
 }
 
-/** The element each message was last rendered into: settling carries over what the reader opened in it. */
-const shownIn = new WeakMap<ChatMessage, Element>();
+/**
+ * Per element (its handlers object), by message id: the element each
+ * message was last rendered into. Settling carries over what the reader
+ * opened in it, also when the message is a new object (rated, say). Held
+ * weakly: a cleared conversation's DOM is not kept for it.
+ */
+const shownIn = new WeakMap<object, Map<string, WeakRef<Element>>>();
 const remembered = directive(
   class extends Directive {
-    render(_message: ChatMessage) {
+    render(_owner: object, _id: string) {
       return nothing;
     }
-    override update(part: ElementPart, [message]: [ChatMessage]) {
-      shownIn.set(message, part.element);
+    override update(part: ElementPart, [owner, id]: [object, string]) {
+      let shown = shownIn.get(owner);
+      if (!shown) shownIn.set(owner, (shown = new Map()));
+      shown.set(id, new WeakRef(part.element));
       return nothing;
     }
   },
@@ -351,7 +358,7 @@ function renderMessage(view: ChatView, message: ChatMessage): TemplateResult | t
   const { tools, sources, files } = partsOf(message.parts);
   // An attribute binding writes a boolean as its text: aria-busy is "true" or "false".
   return html`<div
-    ${remembered(message)}
+    ${remembered(view.on, message.id)}
     class="message ${message.role} ${message.status} ${writing && !message.content ? 'typing' : ''}"
     part="message message-${message.role}"
     data-status=${message.status}
@@ -449,7 +456,7 @@ function renderSettled(view: ChatView, message: ChatMessage): Element | Template
   const known = settledNodes.get(message);
   if (known && same(known.shows, shows)) return known.node;
   const box = document.createElement('div');
-  const before = shownIn.get(message);
+  const before = shownIn.get(view.on)?.get(message.id)?.deref();
   const live = renderMessage(view, message);
   render(live, box);
   // A huge answer is shown over several renders (MarkdownCache's `onBehind`): it settles once whole.

@@ -61,7 +61,7 @@ export type Position = (typeof POSITIONS)[number];
  * @csspart error - The line that explains a failed answer.
  * @csspart notice - The "Reconnecting…" or "Offline…" line under an answer that is waiting.
  * @csspart actions - The row of actions under a message.
- * @csspart action-button - Each action: Copy, Regenerate, 👍/👎, Edit, the version arrows, and the editor's Cancel and Send.
+ * @csspart action-button - Each action: Copy, Regenerate, 👍/👎, Edit, the version arrows, and the editor's Cancel and Send. Copy, Regenerate and Edit draw their name (their `aria-label`) with `::after`: a theme's `::part(action-button)::after` replaces it; `::before` is free.
  * @csspart versions - The version switcher (‹ 1/2 ›) of a message that has earlier versions.
  * @csspart editor - A question being edited in place.
  * @csspart editor-input - Its text box.

@@ -208,6 +208,39 @@ describe('long conversations', () => {
     expect(root.querySelector('button[value="a1"]')!.closest('.message')!.querySelector('details')!.open).to.equal(false);
   });
 
+  it('a settled answer\'s open "Thinking" stays open when the reader rates it, and the focus stays on the rating', async () => {
+    const el = await fixture<AiChat>(html`<ai-chat actions="copy feedback"></ai-chat>`);
+    el.addEventListener('ai-chat-feedback', () => {});
+    el.messages = conversation(5).map((m) => (m.role === 'assistant' ? { ...m, reasoning: `Because ${m.id}.` } : m));
+    await until(() => shadow(el).querySelectorAll('.message').length === 10, 'every message');
+    await el.updateComplete;
+    const root = shadow(el);
+    const bubble = () => root.querySelector('button[value="a2"]')!.closest('.message')!;
+    expect(comments(bubble())).to.equal(0);
+    bubble().querySelector('details')!.open = true;
+    const good = root.querySelector<HTMLButtonElement>('button[name="good"][value="a2"]')!;
+    good.focus();
+    good.click();
+    // A rating is a new message object, settled anew: with what the reader opened, and the focus where it was.
+    await until(() => root.querySelector('button[name="good"][value="a2"]')?.getAttribute('aria-pressed') === 'true', 'the rating shown');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(bubble().querySelector('details')!.open).to.equal(true);
+    expect((root.activeElement as HTMLButtonElement | null)?.name).to.equal('good');
+  });
+
+  it('the focus on an answer\'s action stays on it when the answer settles (a question sent by the page)', async () => {
+    const flow = await scenario(wordStream(['Fresh ', 'answer.']));
+    const el = await showing(conversation(2));
+    el.endpoint = flow.url;
+    const root = shadow(el);
+    root.querySelector<HTMLButtonElement>('button[name="copy"][value="a0"]')!.focus();
+    expect((await el.send('More'))?.status).to.equal('done');
+    await el.updateComplete;
+    const copy = root.querySelector<HTMLButtonElement>('button[name="copy"][value="a0"]')!;
+    expect(comments(copy.closest('.message')!)).to.equal(0);
+    await until(() => root.activeElement === copy, 'the focus on the settled Copy');
+  });
+
   /** Renders until the view is steady (older messages come a batch per frame). */
   const settle = async (el: AiChat, count: number) => {
     await until(() => shadow(el).querySelectorAll('.message').length === count && el.messages.length === count, `${count} messages shown`);

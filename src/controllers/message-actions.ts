@@ -42,6 +42,8 @@ export class MessageActionsController implements ReactiveController {
   editing: Editing | undefined;
   /** The action to put focus on once rendered: its message's DOM is made anew (another id, or a new settled copy). */
   #focusNext?: { name: string; id: string; or?: string };
+  /** The action that had focus before an update. */
+  #focused?: HTMLButtonElement | undefined;
   #enabled = { tokens: '', actions: new Set<string>() as ReadonlySet<string> };
 
   constructor(host: ActionsHost, session: ChatSession, strings: () => ChatStrings, started: () => void) {
@@ -66,10 +68,14 @@ export class MessageActionsController implements ReactiveController {
   hostUpdate(): void {
     // The question left the conversation (another tab, `messages` set): nothing is being edited.
     if (this.editing && !this.#edited(this.editing)) this.editing = undefined;
+    const focused = (this.#host.renderRoot as ShadowRoot).activeElement;
+    this.#focused = focused?.matches('.actions button') ? (focused as HTMLButtonElement) : undefined;
   }
 
   hostUpdated(): void {
-    const next = this.#focusNext;
+    const { name, value, isConnected } = this.#focused ?? {};
+    // A focused action whose message settled (built again as plain DOM): the same action of the new copy.
+    const next = this.#focusNext ?? (isConnected === false ? { name: name!, id: value! } : undefined);
     if (!next) return;
     this.#focusNext = undefined;
     const root = this.#host.renderRoot;
