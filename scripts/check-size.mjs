@@ -15,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
 
 /**
- * A ratchet, not a goal. 49,068 B measured when set on 2026-12-04 (session
+ * A ratchet, not a goal. 49,132 B measured when set on 2026-12-04 (session
  * 9), up from 48,587 B: the fixes a review of session 8 asked for (a file's
  * "not saved" mark cleared again when a later save keeps its bytes, set on
  * the file shown after another tab's save, a new mark rebuilding only its
@@ -24,9 +24,11 @@ import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
  * last 4 messages live instead of 10, what the reader opened carried into
  * a settled message: about +110 B; shelves far above the newest message
  * made anew with plain groups, so the browser does not check 400 groups on
- * every streaming frame: about +127 B; after a review, what the reader
- * opened found by message id, a rated answer's too, and the focus kept on
- * an action whose message settles: about +84 B). Session 8 had set
+ * every streaming frame: about +127 B; after two reviews, what the reader
+ * opened found by message id, a rated answer's too and not a new
+ * conversation's, the focus kept on an action whose message settles, and no
+ * shelf made far while it holds the focus or a selection: about +148 B).
+ * Session 8 had set
  * 48,587 B, up from 48,310 B, all for #17's long conversations: a settled
  * answer's markdown in its text box (about +50 B: 42 -> 41 nodes a plain
  * answer), the settled part kept while an answer streams (about +70 B), the
@@ -48,7 +50,7 @@ import { TraceMap, eachMapping } from '@jridgewell/trace-mapping';
  * bytes its issue allows: see their notes and docs/performance.md. Before:
  * 36,700 B (session 3), 31,734 B at a45903f.
  */
-const BUDGET = 49_070;
+const BUDGET = 49_140;
 const args = process.argv.slice(2);
 const file = args.find((arg) => !arg.startsWith('--')) ?? new URL('../dist/ai-chat.iife.js', import.meta.url).pathname;
 const code = readFileSync(file, 'utf8');

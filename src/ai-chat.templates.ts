@@ -335,6 +335,8 @@ function renderEditor(view: ChatView, editing: Editing): TemplateResult {
  * weakly: a cleared conversation's DOM is not kept for it.
  */
 const shownIn = new WeakMap<object, Map<string, WeakRef<Element>>>();
+/** A new conversation (its ids may be the last one's): nothing the reader opened carries over. */
+export const forgetShown = (owner: object) => shownIn.delete(owner);
 const remembered = directive(
   class extends Directive {
     render(_owner: object, _id: string) {
@@ -497,9 +499,6 @@ interface SettledBox {
 
 /** Settled messages on a shelf: 20 groups. */
 const SHELF = 20 * GROUP;
-/** Per render: how many shelves may still be made anew to become far, and whether one had to wait (see settledBox). */
-let shelvesToRemake = 1;
-let remakeLater = false;
 const boxes = { group: new WeakMap<ChatMessage, SettledBox>(), shelf: new WeakMap<ChatMessage, SettledBox>() };
 /** Per kind of box: the messages it holds, and how many a member holds (a message, or a group). */
 const SIZES = { group: [GROUP, 1], shelf: [SHELF, GROUP] } as const;
@@ -531,13 +530,20 @@ function settledBox(
   let box = boxes[kind].get(messages[start]!);
   // Shown loose meanwhile (the settled part ended before it, say after a Regenerate far up): its members moved out.
   if (box && !box.members.every((made) => made === nothing || made.parentNode === box!.node)) box = undefined;
-  // A shelf far above the newest messages while the reader is there has its groups plain (see the styles). Made
-  // anew to become far: moved into a new box, they take their new style at once (in a skipped box, a group's
-  // style would wait until the box is laid out again, and the browser would go on checking it on every frame).
-  // Moving a shelf's 4,000 nodes takes a few ms: one shelf a render (back at the newest, 19 shelves took 80 ms).
+  // While the reader is at the newest message, a shelf far above has its groups plain (see the styles). Made anew
+  // to become far: moved into a new box, they take their new style at once (in a skipped box, a group's new style
+  // would wait until the box is laid out again, and the browser would go on checking it on every frame). All at
+  // once: one shelf a frame cost a style pass of about 10 ms each, all together about 25 ms. Not one the reader
+  // has focus or a selection in: it stays laid out, and would be laid out whole with plain groups. (The
+  // selection's ends, not containsNode: that has the browser style the skipped boxes.)
   let far = kind === 'shelf' && !view.awayFromLatest && start + 2 * SHELF <= messages.length;
-  if (far && box && !box.node.classList.contains('far') && !shelvesToRemake--) far = !(remakeLater = true);
-  if (!far) box?.node.classList.remove('far');
+  const node = box?.node;
+  if (!far) node?.classList.remove('far');
+  else if (node && !node.classList.contains('far')) {
+    const root = node.getRootNode() as ShadowRoot & { getSelection?(): Selection | null };
+    const selection = root.getSelection?.();
+    far = ![root.activeElement, selection?.anchorNode, selection?.focusNode].some((held) => node.contains(held ?? null));
+  }
   const stillShows =
     box &&
     same(box.shows, shows) &&
@@ -633,10 +639,8 @@ function renderMessages(view: ChatView): TemplateResult {
   // (Whether the reader is at the newest decides which shelves are far: see settledBox.)
   const key = [messages, groupedEnd, firstRendered, view.editing?.id, view.awayFromLatest, ...shows];
   const last = settledParts.get(view.on);
-  shelvesToRemake = 1;
-  remakeLater = false;
   const settled = last && same(last.key, key) ? last.part : shelves(true);
-  if (boxed && !remakeLater) settledParts.set(view.on, { key, part: settled });
+  if (boxed) settledParts.set(view.on, { key, part: settled });
   else settledParts.delete(view.on);
   return html`${groupedEnd > firstRendered ? html`<div class="settled">${settled}</div>` : nothing}${shelves(false)}`;
 }

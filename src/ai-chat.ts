@@ -1,6 +1,6 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { styles } from './ai-chat.styles.js';
-import { renderAiChat, type DraftFile } from './ai-chat.templates.js';
+import { forgetShown, renderAiChat, type DraftFile } from './ai-chat.templates.js';
 import { checkFiles, DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES } from './attachments.js';
 import { ChatSession, DEFAULT_HISTORY_LIMIT } from './controllers/chat-session.js';
 import { ChildSuggestionsController } from './controllers/child-suggestions.js';
@@ -512,7 +512,8 @@ export class AiChat extends LitElement {
       this.#strings = resolveStrings(lang, this.strings);
     }
     if (changed.has('persist')) this.#session.openStore();
-    if (changed.has('messages')) this.#list.changed(changed.get('messages') as ChatMessage[] | undefined, this.messages);
+    if (changed.has('messages') && this.#list.changed(changed.get('messages') as ChatMessage[] | undefined, this.messages))
+      forgetShown(this.#handlers);
   }
 
   protected override updated(changed: PropertyValues<this>): void {

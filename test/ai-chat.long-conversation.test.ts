@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { AiChat } from '../src/ai-chat.js';
 import type { ChatMessage } from '../src/types.js';
-import { bubbleTexts, scenario, shadow, shownLabel, until, wordStream } from './helpers.js';
+import { bubbleTexts, openAiEvent, scenario, shadow, shownLabel, until, wordStream } from './helpers.js';
 
 // Long conversations (#17): finished messages far from the end are built
 // once as plain DOM (no template markers), in groups the browser skips while
@@ -57,15 +57,19 @@ describe('long conversations', () => {
   });
 
   it('while the reader is at the newest, a shelf far above has plain groups; a jump up makes them skippable before it is laid out', async () => {
+    const flow = await scenario({ chunks: [openAiEvent('Writing')], end: 'hang' });
     const el = await showing(conversation(110));
+    el.endpoint = flow.url;
     const root = shadow(el);
     const shelves = () => [...root.querySelectorAll<HTMLElement>('.shelf')];
     expect(shelves()).to.have.length(2);
     const skippable = (box: Element) => getComputedStyle(box).contentVisibility === 'auto';
     const firstGroups = () => shelves().map((shelf) => shelf.querySelector('.group')!);
-    // Skipped whole anyway, the far shelf's groups need not be checked by the browser on every frame; the last
-    // shelf's groups, maybe near the view, stay skippable one by one.
+    // Skipped whole anyway, the far shelf's groups need not be checked by the browser on every frame an answer
+    // streams; the last shelf's groups, maybe near the view, stay skippable one by one.
     expect([...shelves().map(skippable), ...firstGroups().map(skippable)]).to.deep.equal([true, true, false, true]);
+    const answered = el.send('More');
+    await until(() => el.messages.at(-1)?.content === 'Writing', 'the answer streaming');
     // The scrollbar dragged to the top: re-rendered before the frame is laid out, so the browser lays out the
     // groups in view, not the shelf's 100 messages.
     root.querySelector('.transcript')!.scrollTop = 0;
@@ -79,6 +83,38 @@ describe('long conversations', () => {
     root.querySelector<HTMLButtonElement>('.jump')!.click();
     await until(() => !skippable(firstGroups()[0]!), 'the far groups plain again');
     expect(bubbleTexts(el)).to.deep.equal(before);
+    el.abort();
+    await answered;
+  });
+
+  it('a shelf far above that holds the focus or a selection is not made plain: it stays laid out', async () => {
+    const el = await showing(conversation(110));
+    const root = shadow(el);
+    const transcript = root.querySelector('.transcript')!;
+    const firstShelf = () => root.querySelector('.shelf')!;
+    // Up to the first answer: its Copy focused, then back to the newest with the keyboard's End (focus stays).
+    transcript.scrollTop = 0;
+    await until(() => !firstShelf().matches('.far'), 'the shelf near');
+    const copy = root.querySelector<HTMLButtonElement>('button[name="copy"][value="a0"]')!;
+    copy.focus();
+    transcript.scrollTop = transcript.scrollHeight;
+    await until(() => !el.shadowRoot!.querySelector<HTMLButtonElement>('.jump')!.checkVisibility(), 'back at the newest');
+    for (let i = 0; i < 3; i++) {
+      el.requestUpdate();
+      await el.updateComplete;
+    }
+    expect(firstShelf().matches('.far') || root.activeElement !== copy).to.equal(false);
+    // A selection in it, the focus elsewhere: the same.
+    const text = root.querySelector('button[value="a0"]')!.closest('.message')!.querySelector('p')!;
+    getSelection()!.selectAllChildren(text);
+    copy.blur();
+    for (let i = 0; i < 3; i++) {
+      el.requestUpdate();
+      await el.updateComplete;
+    }
+    const selected = getSelection()!.toString();
+    getSelection()!.removeAllRanges();
+    expect([firstShelf().matches('.far'), selected]).to.deep.equal([false, 'Answer 0, see docs.']);
   });
 
   it('a settled plain answer is its markdown, its bubble, one text box and its actions: nothing more, and reads, looks and acts as a live one', async () => {
@@ -239,6 +275,19 @@ describe('long conversations', () => {
     const copy = root.querySelector<HTMLButtonElement>('button[name="copy"][value="a0"]')!;
     expect(comments(copy.closest('.message')!)).to.equal(0);
     await until(() => root.activeElement === copy, 'the focus on the settled Copy');
+  });
+
+  it('another conversation whose ids repeat does not open what the reader opened in the last one', async () => {
+    const withThinking = (tag: string) =>
+      conversation(10).map((m) => ({ ...m, content: `${tag} ${m.content}`, ...(m.role === 'assistant' ? { reasoning: `${tag} because.` } : {}) }));
+    const el = await showing(withThinking('First'));
+    const details = () => shadow(el).querySelector('button[value="a3"]')!.closest('.message')!.querySelector('details')!;
+    details().open = true;
+    // The page shows another stored conversation, its ids made from the index (as many backends make them).
+    el.messages = withThinking('Second');
+    await until(() => bubbleTexts(el)[0] === 'Second Question 0' && bubbleTexts(el).length === 20, 'the second conversation');
+    await el.updateComplete;
+    expect(details().open).to.equal(false);
   });
 
   /** Renders until the view is steady (older messages come a batch per frame). */

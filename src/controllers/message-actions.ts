@@ -74,8 +74,10 @@ export class MessageActionsController implements ReactiveController {
 
   hostUpdated(): void {
     const { name, value, isConnected } = this.#focused ?? {};
-    // A focused action whose message settled (built again as plain DOM): the same action of the new copy.
-    const next = this.#focusNext ?? (isConnected === false ? { name: name!, id: value! } : undefined);
+    // A focused action whose message settled (built again as plain DOM): the same action of the new copy, in the
+    // same place (the reader may have scrolled away from it meanwhile).
+    const settled = !this.#focusNext && isConnected === false;
+    const next = this.#focusNext ?? (settled ? { name: name!, id: value! } : undefined);
     if (!next) return;
     this.#focusNext = undefined;
     const root = this.#host.renderRoot;
@@ -83,7 +85,7 @@ export class MessageActionsController implements ReactiveController {
       name === 'editor'
         ? root.querySelector<HTMLElement>('[part=editor-input]')
         : root.querySelector<HTMLButtonElement>(`.actions [name=${name}][value="${CSS.escape(next.id)}"]:not(:disabled)`);
-    (find(next.name) ?? (next.or ? find(next.or) : null))?.focus();
+    (find(next.name) ?? (next.or ? find(next.or) : null))?.focus({ preventScroll: settled });
   }
 
   /** One listener for every action button of the log, and every code block's Copy (settled messages have none of their own). */

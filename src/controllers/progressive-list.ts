@@ -38,8 +38,8 @@ export class ProgressiveListController<T> implements ReactiveController {
     host.addController(this);
   }
 
-  /** Call when the list is replaced, with the list before. */
-  changed(previous: readonly T[] | undefined, current: readonly T[]): void {
+  /** Call when the list is replaced, with the list before. Returns whether it is a new list (most items new). */
+  changed(previous: readonly T[] | undefined, current: readonly T[]): boolean {
     const appended =
       previous !== undefined && current.length >= previous.length && previous.every((item, i) => current[i] === item);
     // Items new to the list: a list with one item replaced (a rating, a version shown, another tab's save) is not a new list.
@@ -49,6 +49,7 @@ export class ProgressiveListController<T> implements ReactiveController {
       this.firstRendered = current.length - FIRST;
       this.#batch = FIRST;
     } else if (!appended) this.firstRendered = 0;
+    return added > FIRST;
   }
 
   hostUpdate(): void {
