@@ -257,15 +257,7 @@ export const styles = css`
     content-visibility: auto;
     contain-intrinsic-size: auto 2000em;
   }
-  /*
-   * A shelf far above the newest messages while the reader is there (see
-   * settledBox) is skipped whole: its groups, plain, skip nothing less, and
-   * the browser no longer checks each on every frame an answer streams (400
-   * groups at 2,000 messages: about 100 ms over a 3 s answer). The first
-   * scroll away makes them skippable again, in the render before the browser
-   * lays out where the scroll went: a shelf laid out with plain groups is laid
-   * out whole (100 messages, 250 ms).
-   */
+  /* A shelf far above the newest messages, skipped whole: its groups need no checks of their own (see settledBox). */
   .far > .group {
     content-visibility: visible;
   }

@@ -345,7 +345,8 @@ const remembered = directive(
     override update(part: ElementPart, [owner, id]: [object, string]) {
       let shown = shownIn.get(owner);
       if (!shown) shownIn.set(owner, (shown = new Map()));
-      shown.set(id, new WeakRef(part.element));
+      // Rendered on every frame while live: a new reference only for another element.
+      if (shown.get(id)?.deref() !== part.element) shown.set(id, new WeakRef(part.element));
       return nothing;
     }
   },
@@ -497,6 +498,18 @@ interface SettledBox {
   shows: unknown[];
 }
 
+/**
+ * Whether the reader's focus or selection is in `box` (a far shelf the
+ * reader tabbed into is made near the next time the shelves are checked).
+ * The selection's ends, not containsNode: that has the browser style the
+ * skipped boxes.
+ */
+function holdsReader(box: Element): boolean {
+  const root = box.getRootNode() as ShadowRoot & { getSelection?(): Selection | null };
+  const selection = root.getSelection?.();
+  return [root.activeElement, selection?.anchorNode, selection?.focusNode].some((held) => box.contains(held ?? null));
+}
+
 /** Settled messages on a shelf: 20 groups. */
 const SHELF = 20 * GROUP;
 const boxes = { group: new WeakMap<ChatMessage, SettledBox>(), shelf: new WeakMap<ChatMessage, SettledBox>() };
@@ -534,20 +547,15 @@ function settledBox(
   // to become far: moved into a new box, they take their new style at once (in a skipped box, a group's new style
   // would wait until the box is laid out again, and the browser would go on checking it on every frame). All at
   // once: one shelf a frame cost a style pass of about 10 ms each, all together about 25 ms. Not one the reader
-  // has focus or a selection in: it stays laid out, and would be laid out whole with plain groups. (The
-  // selection's ends, not containsNode: that has the browser style the skipped boxes.)
-  let far = kind === 'shelf' && !view.awayFromLatest && start + 2 * SHELF <= messages.length;
+  // has focus or a selection in: it stays laid out, and would be laid out whole with plain groups.
   const node = box?.node;
+  const far = kind === 'shelf' && !view.awayFromLatest && start + 2 * SHELF <= messages.length && !(node && holdsReader(node));
   if (!far) node?.classList.remove('far');
-  else if (node && !node.classList.contains('far')) {
-    const root = node.getRootNode() as ShadowRoot & { getSelection?(): Selection | null };
-    const selection = root.getSelection?.();
-    far = ![root.activeElement, selection?.anchorNode, selection?.focusNode].some((held) => node.contains(held ?? null));
-  }
+  const remake = far && node?.classList.contains('far') === false;
   const stillShows =
     box &&
+    !remake &&
     same(box.shows, shows) &&
-    far === box.node.classList.contains('far') &&
     box.messages.every((message, i) => message === messages[start + i] && !isInProgress(message) && message.id !== view.editing?.id);
   if (stillShows) return box!.node;
   const members: (Element | typeof nothing)[] = [];
@@ -560,7 +568,7 @@ function settledBox(
     }
     members.push(made);
   }
-  if (!box || !same(box.members, members) || far !== box.node.classList.contains('far')) {
+  if (!box || remake || !same(box.members, members)) {
     box = { members, node: document.createElement('div'), messages: [], shows: [] };
     box.node.className = far ? 'shelf far' : kind;
     box.node.append(...members.filter((made): made is Element => made !== nothing));

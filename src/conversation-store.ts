@@ -134,7 +134,7 @@ const isOwnId = (id: string) => id.startsWith(pagePrefix);
 export class ConversationStore {
   readonly key: string;
   #storage: () => Storage | undefined;
-  /** The latest message this page took from storage for each id, with the stored JSON it came from. */
+  /** The latest message this page took from storage for each id, with the stored JSON and the object read it was made from. */
   #adopted = new Map<string, { message: ChatMessage; json: string; stored: ChatMessage }>();
   /** Every message object this page took from storage: another page wrote it, so only that page changes it. */
   #theirs = new WeakSet<ChatMessage>();
@@ -189,7 +189,11 @@ export class ConversationStore {
     const result = readStored(raw);
     if (!result.ok) return result;
     const sources: ChatMessage[] = [];
-    const messages = result.messages.map((message) => this.#adopt(message, interruptedText, true, sources));
+    const messages = result.messages.map((message) => {
+      const shown = this.#adopt(message, interruptedText);
+      sources.push(this.#adopted.get(message.id)!.stored);
+      return shown;
+    });
     // Storage holds `raw`, now known message by message: the first save after
     // a load (the first question) need not parse 2 MB again (#17). Each as
     // the object read when it was first adopted: the one shown is made from
@@ -270,12 +274,8 @@ export class ConversationStore {
     return message;
   }
 
-  /**
-   * `shown`: the page takes the message in now (a load, a storage event); not
-   * one a save merely keeps. `sources` gets the object read that the message
-   * returned was made from (the first read of it, while it is unchanged).
-   */
-  #adopt(stored: ChatMessage, interruptedText?: string, shown = true, sources?: ChatMessage[]): ChatMessage {
+  /** `shown`: the page takes the message in now (a load, a storage event); not one a save merely keeps. */
+  #adopt(stored: ChatMessage, interruptedText?: string, shown = true): ChatMessage {
     if (shown) this.#known.add(stored.id);
     if (isInProgress(stored) && !isOwnId(stored.id)) this.#unfinished.add(stored.id);
     else this.#unfinished.delete(stored.id);
@@ -293,11 +293,9 @@ export class ConversationStore {
     if (previous?.json === json) {
       // The same string from now on: comparing every message of a long conversation by content on each save adds up.
       previous.json = json;
-      sources?.push(previous.stored);
       return previous.message;
     }
     const message = settle(stored, interruptedText);
-    sources?.push(stored);
     this.#adopted.set(stored.id, { message, json, stored });
     this.#theirs.add(message);
     return message;

@@ -44,12 +44,12 @@ export class ProgressiveListController<T> implements ReactiveController {
       previous !== undefined && current.length >= previous.length && previous.every((item, i) => current[i] === item);
     // Items new to the list: a list with one item replaced (a rating, a version shown, another tab's save) is not a new list.
     const kept = new Set(previous);
-    const added = current.filter((item) => !kept.has(item)).length;
-    if (added > FIRST) {
+    const isNew = current.filter((item) => !kept.has(item)).length > FIRST;
+    if (isNew) {
       this.firstRendered = current.length - FIRST;
       this.#batch = FIRST;
     } else if (!appended) this.firstRendered = 0;
-    return added > FIRST;
+    return isNew;
   }
 
   hostUpdate(): void {
